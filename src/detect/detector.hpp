@@ -1,0 +1,47 @@
+// The interface every surveillance rule implements, and what a rule is given to run.
+#pragma once
+
+#include <memory>
+#include <string_view>
+#include <vector>
+
+#include "config/params.hpp"
+#include "model/alert.hpp"
+#include "model/event.hpp"
+#include "model/universe.hpp"
+
+namespace tw {
+
+/// What a detector is built with. All references outlive the detector.
+struct DetectorContext {
+  const Universe& universe;
+  const RuleConfig& config;
+  AlertSink& sink;
+};
+
+/// A rule. It sees every event of the run in event-time order (per symbol, never wall-clock
+/// time), keeps bounded state per symbol, and emits alerts to its context's sink.
+class Detector {
+ public:
+  virtual ~Detector() = default;
+  virtual void on_event(const Event& event) = 0;
+  /// Event time has reached `watermark` on every symbol: close what ends before it.
+  virtual void advance_to(Timestamp /*watermark*/) {}
+  /// The input has ended: report every episode still open.
+  virtual void finish() = 0;
+};
+
+/// A rule's catalogue entry: one per detector file, listed once in registry.cpp.
+struct RuleInfo {
+  std::string_view name;     // "wash.round_trip"
+  std::string_view summary;  // one line for `tapewatch rules`
+  std::string_view needs;    // the data it needs: "trades + accounts", "trades", ...
+  std::vector<ParamSpec> params;
+  std::unique_ptr<Detector> (*make)(const DetectorContext& context);
+};
+
+/// Every rule tapewatch knows, in a fixed order.
+const std::vector<RuleInfo>& rule_registry();
+const RuleInfo* find_rule(std::string_view name);
+
+}  // namespace tw

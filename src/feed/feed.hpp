@@ -1,0 +1,54 @@
+// A source of market events (a file or a stream) and how to open one by format.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "feed/reject.hpp"
+#include "model/event.hpp"
+#include "model/universe.hpp"
+
+namespace tw {
+
+/// The input cannot be read at all (missing, unreadable, truncated, unknown format). The message
+/// names the file and, where known, the line or byte offset.
+class FeedError : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+/// Produces validated events in file order. Records that fail validation go to the RejectSink
+/// given at open time and are skipped; the feed goes on.
+class Feed {
+ public:
+  virtual ~Feed() = default;
+  /// The next valid event, or false at the end of input. Throws FeedError on unreadable input.
+  virtual bool next(Event& out) = 0;
+  virtual const std::string& name() const = 0;
+  /// Bytes of the underlying file consumed so far, for progress and ETA.
+  virtual uint64_t bytes_read() const = 0;
+  /// Size of the underlying file, 0 when unknown.
+  virtual uint64_t bytes_total() const = 0;
+};
+
+struct FeedOptions {
+  /// "auto", "csv", "binance-csv", "binance-json".
+  std::string format = "auto";
+  /// Symbol for formats whose rows carry none (Binance files); default from the file name.
+  std::string symbol;
+  /// Generic CSV: canonical column name -> the name used in the file's header.
+  std::map<std::string, std::string> column_map;
+  /// Index of this input within the run, copied into Event::source.
+  uint16_t source_index = 0;
+};
+
+/// Opens `path` with the reader its format needs (auto-detected from the name and first bytes
+/// unless options.format says otherwise). Throws FeedError naming the file when it cannot.
+std::unique_ptr<Feed> open_feed(const std::string& path, const FeedOptions& options,
+                                Universe& universe, RejectSink& rejects);
+
+}  // namespace tw

@@ -1,0 +1,71 @@
+// The one market event type every feed produces and every detector reads.
+#pragma once
+
+#include <cstdint>
+#include <string_view>
+
+#include "model/external_id.hpp"
+#include "model/fixed_point.hpp"
+#include "model/timestamp.hpp"
+#include "model/universe.hpp"
+
+namespace tw {
+
+enum class Side : uint8_t { kUnknown = 0, kBuy = 1, kSell = 2 };
+
+constexpr Side opposite(Side s) {
+  return s == Side::kBuy ? Side::kSell : s == Side::kSell ? Side::kBuy : Side::kUnknown;
+}
+std::string_view to_string(Side s);
+
+enum class EventKind : uint8_t {
+  kTrade,         // a print: price, qty, aggressor side, buyer/seller accounts when known
+  kOrderAdd,      // new resting order: id, side, price, qty, account
+  kOrderCancel,   // partial cancel: qty is the cancelled amount
+  kOrderDelete,   // full cancel of what remains of order id
+  kOrderReplace,  // id replaced by ref with new price and qty (loses time priority)
+  kOrderExecute,  // resting order id executed for qty at price; ref is the match id
+  kQuote,         // top of book: price/qty = bid, price2/qty2 = ask
+  kStatus,        // trading status change (halt, resume, ...) in `status`
+};
+std::string_view to_string(EventKind k);
+
+enum class TradingStatus : uint8_t {
+  kUnknown = 0,
+  kTrading,
+  kHalted,
+  kPaused,
+  kQuotationOnly,
+  kClosed,
+};
+
+/// Bits of Event::flags.
+namespace event_flags {
+inline constexpr uint8_t kHidden = 1;   // execution of a non-displayed order
+inline constexpr uint8_t kAuction = 2;  // cross / auction print
+inline constexpr uint8_t kSelfTradeMarked = 4;  // the source itself marked it a self-trade
+}  // namespace event_flags
+
+struct Event {
+  Timestamp ts;
+  Price price;      // trade price, order limit price, or quote bid
+  Quantity qty;     // trade size, order size, cancelled/executed size, or bid size
+  Price price2;     // quote ask
+  Quantity qty2;    // quote ask size
+  ExternalId id;    // trade id (trades) or order id (order events)
+  ExternalId ref;   // trade: the account's order id; replace: new order id; execute: match id
+  uint64_t seq = 0;         // 1-based line or record number in its source
+  SymbolId symbol;
+  AccountId account;        // owner of the order (order events)
+  AccountId buyer;          // buying account of a trade, when known
+  AccountId seller;         // selling account of a trade, when known
+  EventKind kind = EventKind::kTrade;
+  Side side = Side::kUnknown;  // trade: aggressor side; order events: the order's side
+  uint8_t flags = 0;
+  TradingStatus status = TradingStatus::kUnknown;
+  uint16_t source = 0;      // index of the input file or stream within the run
+
+  bool is_trade() const { return kind == EventKind::kTrade; }
+};
+
+}  // namespace tw

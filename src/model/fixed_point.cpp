@@ -1,0 +1,90 @@
+#include "model/fixed_point.hpp"
+
+#include <limits>
+
+namespace tw {
+namespace {
+
+constexpr int64_t kPow10[kFixedDecimals + 1] = {1,       10,       100,       1000,      10000,
+                                                100000,  1000000,  10000000,  100000000};
+
+bool fail(DecimalError* error, DecimalError what) {
+  if (error) *error = what;
+  return false;
+}
+
+}  // namespace
+
+bool parse_scaled_decimal(std::string_view text, int64_t& out, DecimalError* error) {
+  if (text.empty()) return fail(error, DecimalError::kEmpty);
+  const char* p = text.data();
+  const char* end = p + text.size();
+  bool negative = false;
+  if (*p == '-' || *p == '+') {
+    negative = *p == '-';
+    ++p;
+  }
+  constexpr int64_t kMaxUnits = std::numeric_limits<int64_t>::max() / kFixedScale;
+  int64_t units = 0;
+  const char* int_start = p;
+  while (p < end && static_cast<unsigned>(*p - '0') <= 9) {
+    units = units * 10 + (*p - '0');
+    if (units > kMaxUnits) return fail(error, DecimalError::kOverflow);
+    ++p;
+  }
+  bool has_int_digits = p != int_start;
+  int64_t fraction = 0;
+  int frac_digits = 0;
+  if (p < end && *p == '.') {
+    ++p;
+    const char* frac_start = p;
+    while (p < end && static_cast<unsigned>(*p - '0') <= 9) {
+      if (frac_digits < kFixedDecimals) {
+        fraction = fraction * 10 + (*p - '0');
+        ++frac_digits;
+      } else if (*p != '0') {
+        return fail(error, DecimalError::kTooManyDecimals);
+      }
+      ++p;
+    }
+    if (p == frac_start && !has_int_digits) return fail(error, DecimalError::kSyntax);
+  } else if (!has_int_digits) {
+    return fail(error, DecimalError::kSyntax);
+  }
+  if (p != end) return fail(error, DecimalError::kSyntax);
+  int64_t raw = units * kFixedScale + fraction * kPow10[kFixedDecimals - frac_digits];
+  out = negative ? -raw : raw;
+  return true;
+}
+
+void append_scaled_decimal(std::string& out, int64_t raw) {
+  uint64_t magnitude = raw < 0 ? static_cast<uint64_t>(-(raw + 1)) + 1 : static_cast<uint64_t>(raw);
+  if (raw < 0) out.push_back('-');
+  uint64_t units = magnitude / kFixedScale;
+  uint64_t fraction = magnitude % kFixedScale;
+  char buf[24];
+  int n = 0;
+  do {
+    buf[n++] = static_cast<char>('0' + units % 10);
+    units /= 10;
+  } while (units != 0);
+  while (n > 0) out.push_back(buf[--n]);
+  if (fraction == 0) return;
+  char frac[kFixedDecimals];
+  for (int i = kFixedDecimals - 1; i >= 0; --i) {
+    frac[i] = static_cast<char>('0' + fraction % 10);
+    fraction /= 10;
+  }
+  int len = kFixedDecimals;
+  while (len > 0 && frac[len - 1] == '0') --len;
+  out.push_back('.');
+  out.append(frac, static_cast<size_t>(len));
+}
+
+std::string format_scaled_decimal(int64_t raw) {
+  std::string s;
+  append_scaled_decimal(s, raw);
+  return s;
+}
+
+}  // namespace tw

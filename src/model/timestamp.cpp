@@ -1,0 +1,178 @@
+#include "model/timestamp.hpp"
+
+#include <cstdio>
+
+namespace tw {
+namespace {
+
+constexpr int64_t kNanosPerSecond = 1'000'000'000;
+
+bool read_digits(const char*& p, const char* end, int count, int& out) {
+  if (end - p < count) return false;
+  int v = 0;
+  for (int i = 0; i < count; ++i) {
+    unsigned d = static_cast<unsigned>(p[i] - '0');
+    if (d > 9) return false;
+    v = v * 10 + static_cast<int>(d);
+  }
+  p += count;
+  out = v;
+  return true;
+}
+
+bool expect(const char*& p, const char* end, char c) {
+  if (p == end || *p != c) return false;
+  ++p;
+  return true;
+}
+
+constexpr bool is_leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+int days_in_month(int y, int m) {
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  return m == 2 && is_leap(y) ? 29 : kDays[m - 1];
+}
+
+// Parses an optional zone suffix into an offset east of UTC in seconds.
+bool parse_zone(const char*& p, const char* end, int& offset_seconds) {
+  offset_seconds = 0;
+  if (p == end) return true;
+  if (*p == 'Z' || *p == 'z') {
+    ++p;
+    return true;
+  }
+  if (*p != '+' && *p != '-') return false;
+  int sign = *p == '-' ? -1 : 1;
+  ++p;
+  int hh = 0, mm = 0;
+  if (!read_digits(p, end, 2, hh)) return false;
+  if (p != end && *p == ':') ++p;
+  if (p != end && !read_digits(p, end, 2, mm)) return false;
+  if (hh > 23 || mm > 59) return false;
+  offset_seconds = sign * (hh * 3600 + mm * 60);
+  return true;
+}
+
+}  // namespace
+
+std::optional<Timestamp> Timestamp::parse_iso8601(std::string_view text) {
+  const char* p = text.data();
+  const char* end = p + text.size();
+  int year, month, day, hour, minute, second;
+  if (!read_digits(p, end, 4, year) || !expect(p, end, '-') || !read_digits(p, end, 2, month) ||
+      !expect(p, end, '-') || !read_digits(p, end, 2, day)) {
+    return std::nullopt;
+  }
+  if (p == end || (*p != 'T' && *p != 't' && *p != ' ')) return std::nullopt;
+  ++p;
+  if (!read_digits(p, end, 2, hour) || !expect(p, end, ':') || !read_digits(p, end, 2, minute) ||
+      !expect(p, end, ':') || !read_digits(p, end, 2, second)) {
+    return std::nullopt;
+  }
+  if (month < 1 || month > 12 || day < 1 || day > days_in_month(year, month) || hour > 23 ||
+      minute > 59 || second > 60) {
+    return std::nullopt;
+  }
+  int64_t fraction_ns = 0;
+  if (p != end && (*p == '.' || *p == ',')) {
+    ++p;
+    int digits = 0;
+    int64_t scale = 100'000'000;
+    while (p != end && static_cast<unsigned>(*p - '0') <= 9) {
+      if (digits < 9) {
+        fraction_ns += (*p - '0') * scale;
+        scale /= 10;
+      }
+      ++digits;
+      ++p;
+    }
+    if (digits == 0) return std::nullopt;
+  }
+  int offset = 0;
+  if (!parse_zone(p, end, offset) || p != end) return std::nullopt;
+  int64_t days = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
+  int64_t secs = days * 86400 + hour * 3600 + minute * 60 + second - offset;
+  return Timestamp(secs * kNanosPerSecond + fraction_ns);
+}
+
+std::string Timestamp::to_iso8601() const {
+  int64_t secs = ns_ / kNanosPerSecond;
+  int64_t frac = ns_ % kNanosPerSecond;
+  if (frac < 0) {
+    frac += kNanosPerSecond;
+    --secs;
+  }
+  int64_t days = secs / 86400;
+  int64_t sod = secs % 86400;
+  if (sod < 0) {
+    sod += 86400;
+    --days;
+  }
+  // civil_from_days (inverse of days_from_civil).
+  days += 719468;
+  const int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(days - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
+  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
+  const int64_t y = static_cast<int64_t>(yoe) + era * 400 + (m <= 2);
+  char buf[48];
+  int n = std::snprintf(buf, sizeof buf, "%04lld-%02u-%02uT%02lld:%02lld:%02lld",
+                        static_cast<long long>(y), m, d, static_cast<long long>(sod / 3600),
+                        static_cast<long long>(sod / 60 % 60), static_cast<long long>(sod % 60));
+  std::string out(buf, static_cast<size_t>(n));
+  if (frac != 0) {
+    char digits[10];
+    std::snprintf(digits, sizeof digits, "%09lld", static_cast<long long>(frac));
+    int len = 9;
+    while (digits[len - 1] == '0') --len;
+    out.push_back('.');
+    out.append(digits, static_cast<size_t>(len));
+  }
+  out.push_back('Z');
+  return out;
+}
+
+std::optional<Duration> Duration::parse(std::string_view text) {
+  if (text.empty()) return std::nullopt;
+  size_t i = 0;
+  int64_t value = 0;
+  while (i < text.size() && static_cast<unsigned>(text[i] - '0') <= 9) {
+    value = value * 10 + (text[i] - '0');
+    if (value > 1'000'000'000'000LL) return std::nullopt;
+    ++i;
+  }
+  if (i == 0) return std::nullopt;
+  std::string_view unit = text.substr(i);
+  int64_t mult = 0;
+  if (unit.empty() || unit == "s") mult = kNanosPerSecond;
+  else if (unit == "ns") mult = 1;
+  else if (unit == "us") mult = 1'000;
+  else if (unit == "ms") mult = 1'000'000;
+  else if (unit == "m" || unit == "min") mult = 60 * kNanosPerSecond;
+  else if (unit == "h") mult = 3600 * kNanosPerSecond;
+  else if (unit == "d") mult = 86400 * kNanosPerSecond;
+  else return std::nullopt;
+  if (value > INT64_MAX / mult) return std::nullopt;
+  return Duration(value * mult);
+}
+
+std::string Duration::to_string() const {
+  struct Unit {
+    int64_t ns;
+    const char* name;
+  };
+  static constexpr Unit kUnits[] = {{86400 * kNanosPerSecond, "d"}, {3600 * kNanosPerSecond, "h"},
+                                    {60 * kNanosPerSecond, "m"},    {kNanosPerSecond, "s"},
+                                    {1'000'000, "ms"},              {1'000, "us"}};
+  if (ns_ != 0) {
+    for (const Unit& u : kUnits) {
+      if (ns_ % u.ns == 0) return std::to_string(ns_ / u.ns) + u.name;
+    }
+  }
+  return std::to_string(ns_) + (ns_ == 0 ? "s" : "ns");
+}
+
+}  // namespace tw

@@ -1,0 +1,40 @@
+// Text helpers shared by outputs: number formatting and JSON escaping.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+namespace tw {
+
+/// Shortest text that reads back as the same double ("0.001", "3", "1e+300").
+std::string format_number(double v);
+/// Appends `s` as a JSON string literal, quotes included.
+void append_json_string(std::string& out, std::string_view s);
+std::string json_string(std::string_view s);
+
+/// Builds a flat JSON object one field at a time: {"a":1,"b":"x"}.
+class JsonObjectWriter {
+ public:
+  JsonObjectWriter() { text_.push_back('{'); }
+  JsonObjectWriter& field(std::string_view key, double v);
+  JsonObjectWriter& field(std::string_view key, int64_t v);
+  JsonObjectWriter& field(std::string_view key, uint64_t v) {
+    return field(key, static_cast<int64_t>(v));
+  }
+  JsonObjectWriter& field(std::string_view key, int v) { return field(key, static_cast<int64_t>(v)); }
+  JsonObjectWriter& field(std::string_view key, bool v);
+  JsonObjectWriter& field(std::string_view key, std::string_view v);
+  JsonObjectWriter& field(std::string_view key, const char* v) {
+    return field(key, std::string_view(v));
+  }
+  /// Inserts `json` (already valid JSON) as the value.
+  JsonObjectWriter& raw(std::string_view key, std::string_view json);
+  std::string finish() &&;
+
+ private:
+  void key(std::string_view k);
+  std::string text_;
+  bool first_ = true;
+};
+
+}  // namespace tw
