@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string_view>
 
 #include "model/event.hpp"
 
@@ -67,6 +68,13 @@ class BarBuilder {
 
   Duration interval_;
   Bar current_;
+};
+
+/// Receives each closed bar of each symbol.
+class BarSink {
+ public:
+  virtual ~BarSink() = default;
+  virtual void on_bar(std::string_view symbol, const Bar& bar) = 0;
 };
 
 }  // namespace tw

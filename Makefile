@@ -1,0 +1,37 @@
+# The README's two commands: `make run` (demo on a generated market) and `make test`.
+BUILD ?= build
+TEST_BUILD ?= build-test
+JOBS ?= $(shell nproc)
+DEMO ?= demo
+TAPEWATCH = $(BUILD)/tapewatch
+
+.PHONY: deps build run test bench format clean
+
+deps:
+	scripts/install-deps.sh
+
+build: deps
+	cmake -S . -B $(BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DTAPEWATCH_TESTS=OFF -DTAPEWATCH_BENCH=OFF
+	cmake --build $(BUILD) -j $(JOBS) --target tapewatch
+
+# Generates a one-hour, three-symbol market with injected manipulation and runs every rule on it.
+run: build
+	$(TAPEWATCH) generate --symbols 3 --accounts 500 --hours 1 --seed 1 --out $(DEMO)
+	$(TAPEWATCH) run $(DEMO)/trades.csv --owners $(DEMO)/owners.toml --db tapewatch.db \
+	  --dead-letter $(DEMO)/rejects.jsonl
+
+# Builds everything with warnings as errors and runs the whole suite (unit, real data, end to end).
+test: deps
+	cmake -S . -B $(TEST_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DTAPEWATCH_WERROR=ON \
+	  -DTAPEWATCH_TESTS=ON -DTAPEWATCH_BENCH=ON
+	cmake --build $(TEST_BUILD) -j $(JOBS)
+	cd $(TEST_BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 900
+
+bench: build
+	$(TAPEWATCH) bench --rows 5000000
+
+format:
+	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
+
+clean:
+	rm -rf $(BUILD) $(TEST_BUILD)

@@ -1,0 +1,168 @@
+// `tapewatch bench`: end-to-end throughput and peak memory of parsing, rules and storing.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <filesystem>
+#include <fmt/format.h>
+
+#include "cli/commands.hpp"
+#include "cli/run_summary.hpp"
+#include "config/config.hpp"
+#include "engine/alert_bus.hpp"
+#include "engine/batch_run.hpp"
+#include "engine/engine.hpp"
+#include "feed/feed.hpp"
+#include "sim/trade_generator.hpp"
+#include "store/alert_store.hpp"
+#include "store/store_bar_sink.hpp"
+#include "util/process.hpp"
+
+namespace tw::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+struct BenchSettings {
+  uint64_t rows = 5'000'000;
+  std::string input;
+  std::string work_dir;
+  std::string phase = "all";
+};
+
+double seconds_since(Clock::time_point start) {
+  return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+void report(std::string_view phase, uint64_t events, double seconds, uint64_t bytes,
+            std::string_view note) {
+  double rate = seconds > 0 ? static_cast<double>(events) / seconds : 0;
+  fmt::print("{:<6} {:>10} events  {:>8.3f} s  {:>9} events/s  {:>9}/s  peak memory {:>10}  {}\n",
+             phase, events, seconds, human_rate(rate),
+             human_bytes(static_cast<uint64_t>(seconds > 0 ? static_cast<double>(bytes) / seconds : 0)),
+             human_bytes(peak_rss_bytes()), note);
+  std::fflush(stdout);
+}
+
+class NullSink final : public AlertSink {
+ public:
+  void emit(Alert&&) override {}
+};
+
+void bench_parse(const std::string& input) {
+  Universe universe;
+  DeadLetter rejects;
+  auto feed = open_feed(input, FeedOptions{}, universe, rejects);
+  auto start = Clock::now();
+  Event e;
+  uint64_t n = 0;
+  while (feed->next(e)) ++n;
+  report("parse", n, seconds_since(start), feed->bytes_read(), "CSV -> validated events");
+}
+
+void bench_rules(const std::string& input) {
+  Universe universe;
+  DeadLetter rejects;
+  auto feed = open_feed(input, FeedOptions{}, universe, rejects);
+  std::vector<Event> events;
+  Event e;
+  while (feed->next(e)) events.push_back(e);
+  Config config = default_config();
+  NullSink alerts_out;
+  AlertBus bus;
+  bus.subscribe(alerts_out);
+  Engine engine(config, universe, bus, rejects);
+  auto start = Clock::now();
+  for (const Event& ev : events) engine.push(ev);
+  engine.finish();
+  double seconds = seconds_since(start);
+  report("rules", events.size(), seconds, events.size() * sizeof(Event),
+         fmt::format("in memory, all rules, {} alerts (peak includes the {} event array)",
+                     bus.total(), human_bytes(events.size() * sizeof(Event))));
+}
+
+void bench_end_to_end(const std::string& input, const std::string& work_dir) {
+  std::string db = (fs::path(work_dir) / "bench.db").string();
+  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db + suffix);
+  Universe universe;
+  DeadLetter rejects;
+  std::vector<std::unique_ptr<Feed>> feeds;
+  feeds.push_back(open_feed(input, FeedOptions{}, universe, rejects));
+  Config config = default_config();
+  auto store = open_store(db);
+  RunRecord record;
+  record.run_id = "bench";
+  record.inputs = {input};
+  record.status = "running";
+  store->begin_run(record);
+  AlertBus bus;
+  bus.subscribe(*store);
+  StoreBarSink bars(*store, config.engine.bar_interval);
+  Engine engine(config, universe, bus, rejects, &bars);
+  auto start = Clock::now();
+  BatchResult result = run_feeds(feeds, engine);
+  record.status = "ok";
+  record.events = result.events;
+  store->finish_run(record);
+  store.reset();
+  report("e2e", result.events, seconds_since(start), result.bytes_read,
+         fmt::format("CSV -> rules -> SQLite, {} alerts, {} bars", bus.total(),
+                     engine.counters().bars));
+}
+
+std::string ensure_input(const BenchSettings& s, const std::string& work_dir) {
+  if (!s.input.empty()) return s.input;
+  fs::create_directories(work_dir);
+  std::string path = (fs::path(work_dir) / fmt::format("bench-{}.csv", s.rows)).string();
+  if (fs::exists(path)) return path;
+  GeneratorOptions options;
+  options.symbols = 3;
+  options.accounts = 500;
+  options.hours = 0;  // until the row cap
+  options.seed = 42;
+  options.rows = s.rows;
+  auto start = Clock::now();
+  std::string tmp = path + ".tmp";
+  GeneratorSummary summary = generate_market(options, tmp, tmp + ".labels.jsonl", "");
+  fs::rename(tmp, path);
+  report("gen", summary.rows, seconds_since(start), fs::file_size(path), "trades.csv layout");
+  return path;
+}
+
+// Each phase runs in its own process so that its peak memory is its own.
+void run_phase_in_child(const std::string& phase, const std::string& input, const std::string& work_dir) {
+  std::string self = fs::read_symlink("/proc/self/exe").string();
+  std::string command = fmt::format("'{}' bench --phase {} --input '{}' --work-dir '{}'", self, phase,
+                                    input, work_dir);
+  std::fflush(stdout);
+  if (std::system(command.c_str()) != 0) throw std::runtime_error("bench phase " + phase + " failed");
+}
+
+void bench(const BenchSettings& s) {
+  std::string work_dir = s.work_dir.empty() ? (fs::temp_directory_path() / "tapewatch-bench").string()
+                                            : s.work_dir;
+  std::string input = ensure_input(s, work_dir);
+  if (s.phase == "parse") return bench_parse(input);
+  if (s.phase == "rules") return bench_rules(input);
+  if (s.phase == "e2e") return bench_end_to_end(input, work_dir);
+  fmt::print("input  {} ({})\n", input, human_bytes(fs::file_size(input)));
+  for (const char* phase : {"parse", "rules", "e2e"}) run_phase_in_child(phase, input, work_dir);
+}
+
+}  // namespace
+
+void add_bench_command(CLI::App& app) {
+  auto settings = std::make_shared<BenchSettings>();
+  CLI::App* cmd = app.add_subcommand("bench", "Measure events/s and peak memory: parse, rules, end to end");
+  cmd->add_option("--rows", settings->rows, "Rows of generated trades.csv input")->capture_default_str();
+  cmd->add_option("--input", settings->input, "Use this file instead of a generated one")
+      ->check(CLI::ExistingFile);
+  cmd->add_option("--work-dir", settings->work_dir, "Where the generated input and database go");
+  cmd->add_option("--phase", settings->phase, "all, parse, rules or e2e")
+      ->check(CLI::IsMember({"all", "parse", "rules", "e2e"}))
+      ->capture_default_str();
+  cmd->callback([settings] { bench(*settings); });
+}
+
+}  // namespace tw::cli

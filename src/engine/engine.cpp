@@ -1,0 +1,95 @@
+#include "engine/engine.hpp"
+
+namespace tw {
+namespace {
+
+// Detectors are told that event time has advanced once per second of event time: often
+// enough to close windows promptly in live mode, rarely enough to cost nothing per event.
+constexpr Duration kTickInterval = Duration::seconds(1);
+
+}  // namespace
+
+Engine::Engine(const Config& config, Universe& universe, AlertSink& alerts, RejectSink& rejects,
+               BarSink* bars)
+    : config_(config),
+      universe_(universe),
+      rejects_(rejects),
+      bar_sink_(bars),
+      reorder_(config.engine.reorder_window) {
+  for (const RuleInfo& info : rule_registry()) {
+    const RuleConfig& rule = config.rule(info.name);
+    if (!rule.enabled) continue;
+    detectors_.push_back(info.make(DetectorContext{universe, rule, alerts}));
+    active_rules_.emplace_back(info.name);
+  }
+}
+
+Engine::~Engine() = default;
+
+void Engine::dispatch(const Event& e) {
+  if (e.ts >= next_tick_) tick(e.ts);
+  ++counters_.processed;
+  if (e.ts < counters_.first_event) counters_.first_event = e.ts;
+  counters_.last_event = e.ts;
+  if (e.kind == EventKind::kTrade) {
+    ++counters_.trades;
+    if (bar_sink_) on_trade_bar(e);
+  } else if (e.kind != EventKind::kQuote && e.kind != EventKind::kStatus) {
+    ++counters_.order_events;
+  }
+  for (auto& d : detectors_) d->on_event(e);
+}
+
+void Engine::tick(Timestamp watermark) {
+  for (auto& d : detectors_) d->advance_to(watermark);
+  if (bar_sink_) {
+    Bar closed;
+    for (size_t i = 0; i < bar_builders_.size(); ++i) {
+      if (bar_builders_[i] && bar_builders_[i]->close_before(watermark, closed)) {
+        ++counters_.bars;
+        bar_sink_->on_bar(universe_.symbol_name(SymbolId{static_cast<uint32_t>(i)}), closed);
+      }
+    }
+  }
+  next_tick_ = watermark.floor_to(kTickInterval) + kTickInterval;
+}
+
+void Engine::on_trade_bar(const Event& e) {
+  uint32_t s = e.symbol.value;
+  if (s >= bar_builders_.size()) bar_builders_.resize(s + 1);
+  if (!bar_builders_[s]) bar_builders_[s] = std::make_unique<BarBuilder>(config_.engine.bar_interval);
+  Bar closed;
+  if (bar_builders_[s]->on_trade(e, closed)) {
+    ++counters_.bars;
+    bar_sink_->on_bar(universe_.symbol_name(e.symbol), closed);
+  }
+}
+
+void Engine::refuse_late(const Event& e) {
+  ++counters_.time_backwards;
+  std::string detail = "event time " + e.ts.to_iso8601() + " is more than the reorder window (" +
+                       reorder_.window().to_string() + ") behind " +
+                       reorder_.last_released().to_iso8601();
+  std::string raw = std::string(to_string(e.kind)) + " " + std::string(universe_.symbol_name(e.symbol)) +
+                    " " + e.ts.to_iso8601() + " price=" + e.price.to_string() +
+                    " qty=" + e.qty.to_string() + " id=" + e.id.to_string();
+  static const std::string kUnnamed = "(input)";
+  const std::string& source = e.source < source_names_.size() ? source_names_[e.source] : kUnnamed;
+  rejects_.reject(Reject{source, e.seq, raw, RejectReason::kTimeBackwards, detail});
+}
+
+void Engine::finish() {
+  reorder_.drain([this](const Event& e) { dispatch(e); });
+  if (bar_sink_) {
+    for (size_t i = 0; i < bar_builders_.size(); ++i) {
+      Bar closed;
+      if (bar_builders_[i] && bar_builders_[i]->close_before(Timestamp::max(), closed)) {
+        ++counters_.bars;
+        bar_sink_->on_bar(universe_.symbol_name(SymbolId{static_cast<uint32_t>(i)}), closed);
+      }
+    }
+  }
+  for (auto& d : detectors_) d->finish();
+}
+
+}  // namespace tw

@@ -1,0 +1,79 @@
+// The surveillance engine: orders events by event time, keeps bars, and drives every rule.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "config/config.hpp"
+#include "detect/detector.hpp"
+#include "engine/reorder_buffer.hpp"
+#include "feed/reject.hpp"
+#include "model/bar.hpp"
+
+namespace tw {
+
+struct EngineCounters {
+  uint64_t received = 0;       // events pushed
+  uint64_t processed = 0;      // events released to the rules
+  uint64_t trades = 0;
+  uint64_t order_events = 0;   // add/cancel/delete/replace/execute
+  uint64_t time_backwards = 0; // refused as later than the reorder window allows
+  uint64_t bars = 0;
+  Timestamp first_event = Timestamp::max();
+  Timestamp last_event = Timestamp::min();
+};
+
+/// One engine serves batch and streaming: it sees events in arrival order, re-sorts them
+/// within the reorder window and hands them to the rules in event time. Nothing here reads
+/// the wall clock, so the same events give the same alerts however they arrive.
+class Engine {
+ public:
+  /// All references must outlive the engine. `bars` may be null.
+  Engine(const Config& config, Universe& universe, AlertSink& alerts, RejectSink& rejects,
+         BarSink* bars = nullptr);
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  /// Names of the inputs, indexed by Event::source, used in reject records.
+  void set_source_names(std::vector<std::string> names) { source_names_ = std::move(names); }
+
+  /// Takes the next event in arrival order.
+  void push(const Event& event) {
+    ++counters_.received;
+    if (!reorder_.push(event)) {
+      refuse_late(event);
+      return;
+    }
+    reorder_.release_ready([this](const Event& e) { dispatch(e); });
+  }
+
+  /// End of input: release everything, close all bars and episodes.
+  void finish();
+
+  const EngineCounters& counters() const { return counters_; }
+  /// Names of the rules running (enabled in the config), in registry order.
+  const std::vector<std::string>& active_rules() const { return active_rules_; }
+
+ private:
+  void dispatch(const Event& e);
+  void tick(Timestamp watermark);
+  void on_trade_bar(const Event& e);
+  void refuse_late(const Event& e);
+
+  const Config& config_;
+  Universe& universe_;
+  RejectSink& rejects_;
+  BarSink* bar_sink_;
+  ReorderBuffer reorder_;
+  std::vector<std::unique_ptr<Detector>> detectors_;
+  std::vector<std::string> active_rules_;
+  std::vector<std::unique_ptr<BarBuilder>> bar_builders_;  // by symbol id
+  std::vector<std::string> source_names_;
+  Timestamp next_tick_ = Timestamp::min();
+  EngineCounters counters_;
+};
+
+}  // namespace tw

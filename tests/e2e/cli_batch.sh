@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# End-to-end test of the tapewatch binary: generate, run, re-run, export, errors, real data.
+set -euo pipefail
+TAPEWATCH=$(realpath "$1")
+SHARED=${2:-}
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+expect_in() { grep -q -- "$1" "$2" || { cat "$2" >&2; fail "expected '$1' in $2"; }; }
+count() { sqlite3 tapewatch.db "$1"; }
+
+# 1. generate is deterministic.
+"$TAPEWATCH" generate --symbols 3 --accounts 200 --hours 1 --seed 7 --out m1 > gen.txt
+"$TAPEWATCH" generate --symbols 3 --accounts 200 --hours 1 --seed 7 --out m2 > /dev/null
+cmp -s m1/trades.csv m2/trades.csv || fail "same seed gave different trades"
+cmp -s m1/labels.jsonl m2/labels.jsonl || fail "same seed gave different labels"
+[ -s m1/owners.toml ] || fail "no owners file"
+
+# 2. run prints the summary and stores alerts, bars and the run.
+"$TAPEWATCH" run m1/trades.csv --owners m1/owners.toml --db tapewatch.db --dead-letter rejects.jsonl > run1.txt
+expect_in "events" run1.txt
+expect_in "wash.round_trip" run1.txt
+expect_in "pump_and_dump" run1.txt
+expect_in "peak memory" run1.txt
+alerts1=$(count "select count(*) from alerts")
+[ "$alerts1" -gt 0 ] || fail "no alerts stored"
+[ "$(count "select count(*) from alerts where rule='wash.round_trip'")" -gt 0 ] || fail "no wash alerts"
+[ "$(count "select count(*) from alerts where rule='pump_and_dump'")" -gt 0 ] || fail "no pump alerts"
+[ "$(count "select count(*) from bars")" -gt 100 ] || fail "bars missing"
+[ "$(count "select status from runs")" = "ok" ] || fail "run not recorded as ok"
+
+# 3. re-running the same input upserts: same alert count, same ids.
+count "select id from alerts order by id" > ids1.txt
+"$TAPEWATCH" run m1/trades.csv --owners m1/owners.toml --db tapewatch.db -q
+count "select id from alerts order by id" > ids2.txt
+cmp -s ids1.txt ids2.txt || fail "re-run changed the alert ids"
+[ "$(count "select count(*) from runs")" = "2" ] || fail "second run not recorded"
+
+# 4. export as CSV, JSONL and the replaced system's layout.
+"$TAPEWATCH" export --db tapewatch.db --format csv --out alerts.csv
+"$TAPEWATCH" export --db tapewatch.db --format jsonl --out alerts.jsonl
+[ "$(($(wc -l < alerts.jsonl)))" = "$alerts1" ] || fail "jsonl export count"
+head -1 alerts.csv | grep -q '^id,rule,symbol,severity' || fail "csv header"
+"$TAPEWATCH" export --db tapewatch.db --seed-layout seed
+for f in alerts_wash.csv alerts_pump_dump.csv all_alerts.csv; do [ -s "seed/$f" ] || fail "seed/$f"; done
+
+# 5. bad rows go to the dead letter and the run goes on.
+{
+  echo "trade_id,timestamp,symbol,price,quantity,side,trader_id,order_id,event_type"
+  echo "1,2025-01-06T12:00:00,BTCUSDT,42000,1,BUY,T1,o1,TRADE"
+  echo "2,2025-01-06T12:00:01,BTCUSDT,-5,1,BUY,T1,o2,TRADE"
+  echo "3,not-a-time,BTCUSDT,42000,1,BUY,T1,o3,TRADE"
+  echo "4,2025-01-06T12:00:02,BTCUSDT,42000,1,HOLD,T1,o4,TRADE"
+  echo "5,2025-01-06T12:00:03,BTCUSDT,42000,1,SELL,T2,o5,TRADE"
+} > bad.csv
+"$TAPEWATCH" run bad.csv --no-db --dead-letter bad.rejects.jsonl > bad.txt
+expect_in "bad_price" bad.txt
+expect_in "bad_timestamp" bad.txt
+expect_in "unknown_side" bad.txt
+[ "$(wc -l < bad.rejects.jsonl)" = "3" ] || fail "dead letter should hold 3 rows"
+expect_in '"line":3' bad.rejects.jsonl
+
+# 6. unreadable input and bad config are clear errors with a non-zero exit, never a crash.
+printf '\x00\x01garbage' > unknown.bin
+if "$TAPEWATCH" run unknown.bin --no-db 2> err.txt; then fail "unknown format accepted"; fi
+expect_in "unknown.bin" err.txt
+printf '[rules."wash.round_trip"]\nwindw = "5s"\n' > bad.toml
+if "$TAPEWATCH" run m1/trades.csv --no-db -c bad.toml 2> err.txt; then fail "bad config accepted"; fi
+expect_in "windw" err.txt
+"$TAPEWATCH" rules > rules.txt
+for r in wash.round_trip wash.volume_anomaly pump_and_dump; do expect_in "$r" rules.txt; done
+
+# 7. real Binance data, when the shared folder is present.
+binance="$SHARED/binance/BTCUSDT-aggTrades-2026-01-01.first5000.csv"
+if [ -f "$binance" ]; then
+  "$TAPEWATCH" run "$binance" --db real.db > real.txt
+  expect_in "events     5000" real.txt
+  [ "$(sqlite3 real.db "select count(*) from bars where symbol='BTCUSDT'")" -gt 0 ] || fail "no BTCUSDT bars"
+else
+  echo "note: $binance absent, real-data step skipped"
+fi
+echo "e2e cli_batch: all checks passed"

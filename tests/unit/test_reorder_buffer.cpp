@@ -1,0 +1,72 @@
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "engine/reorder_buffer.hpp"
+
+using namespace tw;
+
+namespace {
+
+Event at_ms(int64_t ms, uint64_t seq) {
+  Event e;
+  e.ts = Timestamp::from_nanos(ms * 1'000'000);
+  e.seq = seq;
+  return e;
+}
+
+std::vector<uint64_t> seqs_of(ReorderBuffer& buffer, bool drain) {
+  std::vector<uint64_t> out;
+  auto take = [&out](const Event& e) { out.push_back(e.seq); };
+  if (drain) buffer.drain(take);
+  else buffer.release_ready(take);
+  return out;
+}
+
+}  // namespace
+
+TEST(ReorderBuffer, SortsWithinWindowAndKeepsArrivalOrderForTies) {
+  ReorderBuffer buffer(Duration::millis(100), 2);
+  ASSERT_TRUE(buffer.push(at_ms(10, 1)));
+  ASSERT_TRUE(buffer.push(at_ms(30, 2)));
+  ASSERT_TRUE(buffer.push(at_ms(20, 3)));
+  ASSERT_TRUE(buffer.push(at_ms(20, 4)));
+  ASSERT_TRUE(buffer.push(at_ms(5, 5)));
+  EXPECT_TRUE(seqs_of(buffer, false).empty());  // nothing is 100 ms old yet
+  EXPECT_EQ(seqs_of(buffer, true), (std::vector<uint64_t>{5, 1, 3, 4, 2}));
+}
+
+TEST(ReorderBuffer, ReleasesOnlyWhatTheWindowHasPassed) {
+  ReorderBuffer buffer(Duration::millis(100));
+  buffer.push(at_ms(0, 1));
+  buffer.push(at_ms(50, 2));
+  buffer.push(at_ms(150, 3));
+  EXPECT_EQ(seqs_of(buffer, false), (std::vector<uint64_t>{1, 2}));
+  EXPECT_EQ(buffer.size(), 1u);
+}
+
+TEST(ReorderBuffer, RefusesEventsOlderThanWhatWasReleased) {
+  ReorderBuffer buffer(Duration::millis(100));
+  buffer.push(at_ms(0, 1));
+  buffer.push(at_ms(500, 2));
+  EXPECT_EQ(seqs_of(buffer, false), (std::vector<uint64_t>{1}));
+  EXPECT_FALSE(buffer.push(at_ms(-1, 3)));   // behind the released event
+  EXPECT_TRUE(buffer.push(at_ms(0, 4)));     // equal time is still in order
+  EXPECT_TRUE(buffer.push(at_ms(450, 5)));   // within the window of the newest
+  EXPECT_EQ(seqs_of(buffer, true), (std::vector<uint64_t>{4, 5, 2}));
+}
+
+TEST(ReorderBuffer, ZeroWindowPassesThrough) {
+  ReorderBuffer buffer(Duration::nanos(0));
+  buffer.push(at_ms(1, 1));
+  EXPECT_EQ(seqs_of(buffer, false), (std::vector<uint64_t>{1}));
+  EXPECT_FALSE(buffer.push(at_ms(0, 2)));
+}
+
+TEST(ReorderBuffer, GrowsPastInitialCapacity) {
+  ReorderBuffer buffer(Duration::seconds(10), 2);
+  for (int i = 100; i > 0; --i) ASSERT_TRUE(buffer.push(at_ms(i, static_cast<uint64_t>(i))));
+  auto out = seqs_of(buffer, true);
+  ASSERT_EQ(out.size(), 100u);
+  for (size_t i = 0; i < out.size(); ++i) EXPECT_EQ(out[i], i + 1);
+}
