@@ -75,6 +75,9 @@ class AlertStore : public AlertSink {
   /// Flushes, then records the run's outcome, counts and finish time.
   virtual void finish_run(const RunRecord& run) = 0;
 
+  // Reads flush the buffers first, so they see every alert and bar this store was given.
+
+  /// Visits the alerts matching `query`, ordered by window start, then id.
   virtual void for_each_alert(const AlertQuery& query, const AlertVisitor& visit) = 0;
   /// Counts the alerts matching `query`, ignoring its limit and offset.
   virtual uint64_t count_alerts(const AlertQuery& query) = 0;

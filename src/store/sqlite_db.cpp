@@ -8,14 +8,22 @@
 namespace tw::sqlite {
 namespace {
 
+// Whether the error came from the file system, so the OS error number explains it.
+bool is_file_error(int code) {
+  int primary = code & 0xff;
+  return primary == SQLITE_CANTOPEN || primary == SQLITE_IOERR || primary == SQLITE_FULL ||
+         primary == SQLITE_READONLY;
+}
+
 std::string error_text(const std::string& path, std::string_view context, sqlite3* db) {
   std::string text = "sqlite store '" + path + "': ";
   text.append(context);
   text += ": ";
-  text += db ? sqlite3_errmsg(db) : "out of memory";
-  // The OS error says why a file could not be opened or written (ENOENT, EACCES, ENOSPC).
-  int os_error = db ? sqlite3_system_errno(db) : 0;
-  if (os_error != 0) {
+  if (!db) return text + "out of memory";
+  text += sqlite3_errmsg(db);
+  // ENOENT, EACCES or ENOSPC say why a file could not be opened or written.
+  int os_error = sqlite3_system_errno(db);
+  if (os_error != 0 && is_file_error(sqlite3_extended_errcode(db))) {
     text += " (";
     text += std::strerror(os_error);
     text += ")";

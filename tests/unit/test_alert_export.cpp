@@ -194,6 +194,21 @@ TEST(AlertExport, UnwritableOutputNamesThePath) {
   EXPECT_THROW(JsonlAlertSink{path}, std::runtime_error);
 }
 
+TEST(AlertExport, FullDiskIsReportedNotIgnored) {
+  if (!std::filesystem::exists("/dev/full")) GTEST_SKIP() << "no /dev/full on this system";
+  TempDir dir;
+  SqliteStore store(dir.file("alerts.db"));
+  store.emit(tricky_alert());
+  try {
+    export_alerts(store, {}, ExportFormat::kJsonl, "/dev/full");
+    FAIL() << "a write to /dev/full succeeded";
+  } catch (const std::runtime_error& e) {
+    std::string message = e.what();
+    EXPECT_NE(message.find("/dev/full"), std::string::npos) << message;
+    EXPECT_NE(message.find("No space left"), std::string::npos) << message;
+  }
+}
+
 TEST(AlertExport, SeedLayoutSplitsByRule) {
   TempDir dir;
   SqliteStore store(dir.file("alerts.db"));

@@ -352,6 +352,21 @@ TEST(SqliteStore, UnwritablePathErrorNamesThePath) {
   }
 }
 
+TEST(SqliteStore, FileThatIsNotADatabaseIsRefused) {
+  TempDir dir;
+  std::string path = dir.file("notes.db");
+  std::ofstream(path) << "these are not the pages you are looking for, not even close to 100 bytes "
+                         "of a SQLite header but long enough to be read as one";
+  try {
+    SqliteStore store(path);
+    FAIL() << "opened " << path;
+  } catch (const std::runtime_error& e) {
+    std::string message = e.what();
+    EXPECT_NE(message.find(path), std::string::npos) << message;
+    EXPECT_NE(message.find("not a database"), std::string::npos) << message;
+  }
+}
+
 TEST(SqliteStore, LockedDatabaseFailsCleanlyAndRetries) {
   TempDir dir;
   std::string path = dir.file("alerts.db");
