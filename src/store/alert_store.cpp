@@ -1,0 +1,42 @@
+#include "store/alert_store.hpp"
+
+#include <stdexcept>
+
+#include "store/sqlite_store.hpp"
+
+namespace tw {
+namespace {
+
+bool ends_with(std::string_view text, std::string_view suffix) {
+  return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
+}
+
+bool starts_with(std::string_view text, std::string_view prefix) {
+  return text.substr(0, prefix.size()) == prefix;
+}
+
+// The SQLite path a URL names, or nullopt when the URL is not a SQLite one.
+std::optional<std::string> sqlite_path(std::string_view url) {
+  for (std::string_view prefix : {"sqlite://", "sqlite:"}) {
+    if (starts_with(url, prefix)) return std::string(url.substr(prefix.size()));
+  }
+  bool has_scheme = url.find("://") != std::string_view::npos;
+  for (std::string_view suffix : {".db", ".sqlite", ".sqlite3"}) {
+    if (!has_scheme && ends_with(url, suffix)) return std::string(url);
+  }
+  return std::nullopt;
+}
+
+}  // namespace
+
+std::unique_ptr<AlertStore> open_store(const std::string& url) {
+  if (auto path = sqlite_path(url)) {
+    if (path->empty()) throw std::runtime_error("store URL '" + url + "' names no file");
+    return std::make_unique<SqliteStore>(*path);
+  }
+  throw std::runtime_error("unsupported store '" + url +
+                           "': this build supports sqlite:PATH, sqlite://PATH or a path ending "
+                           "in .db, .sqlite or .sqlite3");
+}
+
+}  // namespace tw

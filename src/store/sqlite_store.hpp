@@ -1,0 +1,67 @@
+// The SQLite alert store: versioned schema, batched upserts of alerts and bars, run records.
+#pragma once
+
+#include <cstddef>
+#include <string>
+#include <vector>
+
+#include "store/alert_store.hpp"
+#include "store/sqlite_db.hpp"
+
+namespace tw {
+
+struct SqliteStoreOptions {
+  int busy_timeout_ms = 5000;  // how long a write waits for another process's lock
+  size_t batch_size = 1000;    // alerts or bars buffered before a transaction writes them
+};
+
+/// An AlertStore in one SQLite file (WAL journal, synchronous=NORMAL). Opening migrates the
+/// schema to the newest version this build knows and refuses a database from a newer build.
+/// Bar prices and quantities are stored as exact decimal TEXT (Price::to_string), never as
+/// REAL: a chart reads them with CAST(open AS REAL), while exports and re-reads stay exact.
+class SqliteStore final : public AlertStore {
+ public:
+  explicit SqliteStore(const std::string& path, SqliteStoreOptions options = {});
+  /// Writes what is still buffered; a failure here is logged, not thrown.
+  ~SqliteStore() override;
+
+  void begin_run(const RunRecord& run) override;
+  void emit(Alert&& alert) override;
+  void write_bar(std::string_view symbol, Duration interval, const Bar& bar) override;
+  void flush() override;
+  void finish_run(const RunRecord& run) override;
+
+  void for_each_alert(const AlertQuery& query, const AlertVisitor& visit) override;
+  uint64_t count_alerts(const AlertQuery& query) override;
+  std::optional<RunRecord> find_run(const std::string& run_id) override;
+  void for_each_bar(std::string_view symbol, Duration interval, Timestamp from, Timestamp to,
+                    const BarVisitor& visit) override;
+  std::string describe() const override;
+
+  /// The schema version of the open database, and the newest this build can migrate to.
+  int schema_version() const { return schema_version_; }
+  static int latest_schema_version();
+
+ private:
+  struct PendingBar {
+    std::string symbol;
+    int64_t interval_ns;
+    Bar bar;
+  };
+
+  void write_alerts();
+  void write_bars();
+  void upsert_run(const RunRecord& run, std::string_view finished_at);
+
+  SqliteStoreOptions options_;
+  sqlite::Database db_;
+  int schema_version_;  // set by migrating, before the statements below are prepared
+  sqlite::Statement upsert_alert_;
+  sqlite::Statement upsert_bar_;
+  sqlite::Statement upsert_run_;
+  std::string run_id_;
+  std::vector<Alert> pending_alerts_;
+  std::vector<PendingBar> pending_bars_;
+};
+
+}  // namespace tw
