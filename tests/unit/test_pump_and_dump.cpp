@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -424,4 +425,102 @@ TEST(PumpAndDump, IdsAreStableAndStreamingMatchesBatch) {
   EXPECT_EQ(batch[0].id, make_alert_id("pump_and_dump", "PUMPY", batch[0].start, batch[0].end,
                                        "1081/1087/line:91"));
   EXPECT_EQ(batch[1].severity, Severity::kCritical);  // 10% rise, 90% given back
+}
+
+namespace {
+
+struct SeedFile {
+  std::vector<Event> events;
+  // The instants at which the generator injected a pump burst, per symbol.
+  std::vector<std::pair<std::string, Timestamp>> pumps;
+};
+
+std::vector<std::string_view> split(std::string_view line) {
+  std::vector<std::string_view> out;
+  for (size_t pos = 0;;) {
+    size_t comma = line.find(',', pos);
+    out.push_back(line.substr(pos, comma - pos));
+    if (comma == std::string_view::npos) return out;
+    pos = comma + 1;
+  }
+}
+
+// trade_id,timestamp,symbol,price,quantity,side,trader_id,order_id,event_type; the trader is the
+// aggressor, so it is the buyer of a BUY and the seller of a SELL.
+SeedFile read_seed(const std::string& path, Universe& universe) {
+  SeedFile seed;
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);
+  for (uint64_t seq = 2; std::getline(in, line); ++seq) {
+    auto f = split(line);
+    if (f.size() != 9) throw std::runtime_error("bad seed line " + std::to_string(seq));
+    Event e;
+    e.id = ExternalId::from_text(f[0]);
+    e.ts = *Timestamp::parse_iso8601(f[1]);
+    e.symbol = universe.symbol(f[2]);
+    e.price = *Price::parse(f[3]);
+    e.qty = *Quantity::parse(f[4]);
+    e.side = f[5] == "BUY" ? Side::kBuy : Side::kSell;
+    (e.side == Side::kBuy ? e.buyer : e.seller) = universe.account(f[6]);
+    e.seq = seq;
+    if (f[8] == "PUMP" && (seed.pumps.empty() || seed.pumps.back().second != e.ts)) {
+      seed.pumps.emplace_back(std::string(f[2]), e.ts);
+    }
+    seed.events.push_back(e);
+  }
+  return seed;
+}
+
+}  // namespace
+
+TEST(PumpAndDump, Seed1SyntheticEpisodes) {
+  std::string path = std::string(TAPEWATCH_SHARED_DATA) + "/seed1/trades_sample.csv";
+  if (!std::filesystem::exists(path)) GTEST_SKIP() << "shared data not found: " << path;
+  Universe universe;
+  SeedFile seed = read_seed(path, universe);
+  ASSERT_EQ(seed.events.size(), 5000u);
+
+  // The file spans under 3 minutes and each injected episode is one instant: 20 buys above the
+  // generator's fixed base price, then 15 sells below it. So: one-second bars, a 30-bar
+  // baseline, a 10 s dump window, and min_rise 0.05% (a BTC burst moves the price under 0.1%).
+  // The burst's buys are in random price order, so the buys after its highest print fall in
+  // the dump phase: min_sell_share 0.5.
+  RuleConfig config = default_rule_config();
+  set(config.values, "bar_interval", "1s");
+  set(config.values, "max_pump_bars", "3");
+  set(config.values, "baseline_bars", "30");
+  set(config.values, "dump_window", "10s");
+  set(config.values, "min_rise", "0.0005");
+  set(config.values, "min_sell_share", "0.5");
+  auto alerts = run(config, universe, seed.events);
+
+  auto covers = [](const Alert& a, const std::pair<std::string, Timestamp>& pump) {
+    return pump.first == a.symbol && pump.second >= a.start && pump.second <= a.end;
+  };
+  std::map<std::string, int> per_symbol;
+  for (const Alert& a : alerts) {
+    ++per_symbol[a.symbol];
+    EXPECT_TRUE(std::any_of(seed.pumps.begin(), seed.pumps.end(),
+                            [&](const auto& pump) { return covers(a, pump); }))
+        << "alert on no injected pump: " << a.why;
+  }
+  size_t found = std::count_if(seed.pumps.begin(), seed.pumps.end(), [&](const auto& pump) {
+    return std::any_of(alerts.begin(), alerts.end(),
+                       [&](const Alert& a) { return covers(a, pump); });
+  });
+  std::printf("seed1: %zu alerts (BTC %d, ETH %d, SOL %d) cover %zu of %zu injected pumps\n",
+              alerts.size(), per_symbol["BTCUSDT"], per_symbol["ETHUSDT"], per_symbol["SOLUSDT"],
+              found, seed.pumps.size());
+  for (const char* symbol : {"BTCUSDT", "ETHUSDT", "SOLUSDT"}) EXPECT_GT(per_symbol[symbol], 0);
+  EXPECT_GE(found * 4, seed.pumps.size());  // at least a quarter of the injected episodes
+
+  auto streamed = run(config, universe, seed.events, /*streaming=*/true);
+  auto ids = [](const std::vector<Alert>& list) {
+    std::vector<std::string> out;
+    for (const Alert& a : list) out.push_back(a.id);
+    std::sort(out.begin(), out.end());
+    return out;
+  };
+  EXPECT_EQ(ids(streamed), ids(alerts));
 }
