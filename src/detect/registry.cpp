@@ -1,4 +1,5 @@
 #include "detect/detector.hpp"
+#include "detect/pump_and_dump.hpp"
 
 namespace tw {
 
@@ -6,6 +7,7 @@ namespace tw {
 
 const std::vector<RuleInfo>& rule_registry() {
   static const std::vector<RuleInfo> rules = {
+      pump_and_dump_rule(),
   };
   return rules;
 }

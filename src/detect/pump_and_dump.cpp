@@ -1,0 +1,731 @@
+#include "detect/pump_and_dump.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "detect/per_symbol.hpp"
+#include "model/bar.hpp"
+#include "util/format.hpp"
+
+namespace tw {
+namespace {
+
+constexpr std::string_view kRuleName = "pump_and_dump";
+
+// Parameter names, shared by the specs and the code that reads them.
+constexpr const char* kBarInterval = "bar_interval";
+constexpr const char* kMinRise = "min_rise";
+constexpr const char* kMaxPumpBars = "max_pump_bars";
+constexpr const char* kVolumeRatio = "volume_ratio";
+constexpr const char* kBaselineBars = "baseline_bars";
+constexpr const char* kMinBaselineBars = "min_baseline_bars";
+constexpr const char* kMinBuyShare = "min_buy_share";
+constexpr const char* kDumpWindow = "dump_window";
+constexpr const char* kMinGiveback = "min_giveback";
+constexpr const char* kMinSellShare = "min_sell_share";
+
+std::vector<ParamSpec> param_specs() {
+  return {
+      {kBarInterval, ParamType::kDuration, "1m", "width of the bars the rule works on"},
+      {kMinRise, ParamType::kNumber, "0.03",
+       "smallest rise from the local low to the peak (0.03 = 3%)", 1e-6, 100},
+      {kMaxPumpBars, ParamType::kInteger, "5", "most bar slots from the low to the peak", 1, 1000},
+      {kVolumeRatio, ParamType::kNumber, "3",
+       "pump volume per traded bar over the baseline median bar volume", 0, 1e9},
+      {kBaselineBars, ParamType::kInteger, "60",
+       "bar slots before the pump whose traded bars form the baseline", 1, 100000},
+      {kMinBaselineBars, ParamType::kInteger, "10",
+       "traded bars the baseline needs before the rule can fire", 1, 100000},
+      {kMinBuyShare, ParamType::kNumber, "0.6", "smallest buy-aggressor share of the pump volume",
+       0, 1},
+      {kDumpWindow, ParamType::kDuration, "30m",
+       "the dump must happen in bars starting within this time of the peak bar"},
+      {kMinGiveback, ParamType::kNumber, "0.5",
+       "smallest share of the rise given back at the trough (0.5 = 50%)", 0.01, 100},
+      {kMinSellShare, ParamType::kNumber, "0.6",
+       "smallest sell-aggressor share of the volume from the peak to the trough", 0, 1},
+  };
+}
+
+struct PumpParams {
+  Duration bar_interval;
+  double min_rise = 0;
+  int64_t max_pump_bars = 0;
+  double volume_ratio = 0;
+  int64_t baseline_bars = 0;
+  int64_t min_baseline_bars = 0;
+  double min_buy_share = 0;
+  Duration dump_window;
+  double min_giveback = 0;
+  double min_sell_share = 0;
+
+  static PumpParams from(const ParamValues& v) {
+    PumpParams p;
+    p.bar_interval = v.duration(kBarInterval);
+    p.min_rise = v.number(kMinRise);
+    p.max_pump_bars = v.integer(kMaxPumpBars);
+    p.volume_ratio = v.number(kVolumeRatio);
+    p.baseline_bars = v.integer(kBaselineBars);
+    p.min_baseline_bars = v.integer(kMinBaselineBars);
+    p.min_buy_share = v.number(kMinBuyShare);
+    p.dump_window = v.duration(kDumpWindow);
+    p.min_giveback = v.number(kMinGiveback);
+    p.min_sell_share = v.number(kMinSellShare);
+    if (p.min_baseline_bars > p.baseline_bars) {
+      throw ConfigError(fmt::format("rules.{}: min_baseline_bars ({}) exceeds baseline_bars ({})",
+                                    kRuleName, p.min_baseline_bars, p.baseline_bars));
+    }
+    return p;
+  }
+};
+
+/// Traded quantity split by aggressor side.
+struct Flow {
+  Quantity volume, buy, sell;
+
+  static Flow of_bar(const Bar& b) { return {b.volume, b.buy_volume, b.sell_volume}; }
+  static Flow of_trade(const Event& t) {
+    Flow f{t.qty, {}, {}};
+    if (t.side == Side::kBuy) f.buy = t.qty;
+    if (t.side == Side::kSell) f.sell = t.qty;
+    return f;
+  }
+  Flow& operator+=(const Flow& o) {
+    volume += o.volume;
+    buy += o.buy;
+    sell += o.sell;
+    return *this;
+  }
+  Flow operator+(const Flow& o) const { return {volume + o.volume, buy + o.buy, sell + o.sell}; }
+  Flow operator-(const Flow& o) const { return {volume - o.volume, buy - o.buy, sell - o.sell}; }
+  double buy_share() const { return share(buy); }
+  double sell_share() const { return share(sell); }
+
+ private:
+  double share(Quantity part) const {
+    return volume.is_positive() ? part.to_double() / volume.to_double() : 0.0;
+  }
+};
+
+/// Which trade: its source id (or line) and time.
+struct TradeRef {
+  ExternalId id;
+  uint64_t seq = 0;
+  Timestamp ts;
+
+  static TradeRef of(const Event& t) { return {t.id, t.seq, t.ts}; }
+  bool same(const TradeRef& o) const { return id == o.id && seq == o.seq && ts == o.ts; }
+  std::string text() const { return id.empty() ? "line:" + std::to_string(seq) : id.to_string(); }
+};
+
+/// A notable trade of a bar with the bar's flow up to and including it, so phases can start
+/// or end exactly at that trade.
+struct TradeMark {
+  TradeRef ref;
+  Price price;
+  Flow own;
+  Flow upto;
+
+  static TradeMark of(const Event& t, const Bar& current) {
+    return {TradeRef::of(t), t.price, Flow::of_trade(t), Flow::of_bar(current)};
+  }
+  Flow before() const { return upto - own; }
+};
+
+struct SizedTrade {
+  Quantity qty;
+  TradeRef ref;
+};
+
+/// The largest few trades offered, largest first (fixed capacity, no allocation).
+class TopTrades {
+ public:
+  static constexpr size_t kCapacity = 5;
+
+  void offer(const SizedTrade& t) {
+    if (!t.qty.is_positive()) return;
+    if (count_ == kCapacity && t.qty <= items_[kCapacity - 1].qty) return;
+    size_t i = count_ < kCapacity ? count_++ : kCapacity - 1;
+    for (; i > 0 && items_[i - 1].qty < t.qty; --i) items_[i] = items_[i - 1];
+    items_[i] = t;
+  }
+  void merge(const TopTrades& o) {
+    for (size_t i = 0; i < o.count_; ++i) offer(o.items_[i]);
+  }
+  const SizedTrade* begin() const { return items_.data(); }
+  const SizedTrade* end() const { return items_.data() + count_; }
+
+ private:
+  std::array<SizedTrade, kCapacity> items_{};
+  size_t count_ = 0;
+};
+
+/// Approximate per-account volume totals in a fixed number of slots (Space-Saving: when full,
+/// a newcomer takes the smallest slot and inherits its total), exact while few accounts trade.
+class TopAccounts {
+ public:
+  static constexpr size_t kCapacity = 8;
+  struct Entry {
+    AccountId account;
+    Quantity qty;
+  };
+
+  void add(AccountId account, Quantity qty) {
+    for (size_t i = 0; i < count_; ++i) {
+      if (items_[i].account == account) {
+        items_[i].qty += qty;
+        return;
+      }
+    }
+    if (count_ < kCapacity) {
+      items_[count_++] = {account, qty};
+      return;
+    }
+    Entry& smallest = *std::min_element(items_.begin(), items_.end(), by_qty_ascending);
+    smallest.account = account;
+    smallest.qty += qty;
+  }
+  void merge(const TopAccounts& o) {
+    for (size_t i = 0; i < o.count_; ++i) add(o.items_[i].account, o.items_[i].qty);
+  }
+  /// The entries, largest total first (ties by account id, for stable output).
+  std::array<Entry, kCapacity> sorted(size_t& count) const {
+    std::array<Entry, kCapacity> out = items_;
+    // Insertion sort: at most kCapacity entries.
+    for (size_t i = 1; i < count_; ++i) {
+      Entry e = out[i];
+      size_t j = i;
+      for (; j > 0 && ranks_before(e, out[j - 1]); --j) out[j] = out[j - 1];
+      out[j] = e;
+    }
+    count = count_;
+    return out;
+  }
+
+ private:
+  static bool by_qty_ascending(const Entry& a, const Entry& b) { return a.qty < b.qty; }
+  static bool ranks_before(const Entry& a, const Entry& b) {
+    return a.qty != b.qty ? a.qty > b.qty : a.account < b.account;
+  }
+  std::array<Entry, kCapacity> items_{};
+  size_t count_ = 0;
+};
+
+/// What the rule needs from inside a bar beyond OHLCV: where the extremes happened, in which
+/// order, the largest aggressive trades and who traded.
+struct BarMarks {
+  TradeMark high;             // first trade at the bar's high
+  TradeMark low;              // first trade at the bar's low
+  TradeMark low_before_high;  // lowest trade up to the high trade: where an in-bar rise starts
+  TradeMark low_after_high;   // lowest trade after the high trade: where an in-bar fall ends
+  SizedTrade largest_buy, largest_sell;
+  TopAccounts buyers, sellers;
+
+  void start(const Event& t, const Bar& current) {
+    *this = BarMarks{};
+    high = low = low_before_high = low_after_high = TradeMark::of(t, current);
+    note_size_and_accounts(t);
+  }
+
+  void update(const Event& t, const Bar& current) {
+    if (t.price > high.price) {
+      high = TradeMark::of(t, current);
+      low_before_high = low;
+      low_after_high = high;
+    } else if (t.price < low_after_high.price) {
+      low_after_high = TradeMark::of(t, current);
+      if (t.price < low.price) low = low_after_high;
+    }
+    note_size_and_accounts(t);
+  }
+
+ private:
+  void note_size_and_accounts(const Event& t) {
+    if (t.side == Side::kBuy && t.qty > largest_buy.qty) largest_buy = {t.qty, TradeRef::of(t)};
+    if (t.side == Side::kSell && t.qty > largest_sell.qty) largest_sell = {t.qty, TradeRef::of(t)};
+    if (t.buyer) buyers.add(t.buyer, t.qty);
+    if (t.seller) sellers.add(t.seller, t.qty);
+  }
+};
+
+struct ClosedBar {
+  Bar bar;
+  BarMarks marks;
+  Flow flow() const { return Flow::of_bar(bar); }
+};
+
+struct BarVolume {
+  Timestamp start;
+  Quantity volume;
+};
+
+/// The last `capacity` items pushed; index 0 is the oldest. Allocates only when built.
+template <class T>
+class Ring {
+ public:
+  explicit Ring(size_t capacity) : slots_(capacity) {}
+  void push(const T& v) {
+    slots_[(head_ + size_) % slots_.size()] = v;
+    if (size_ < slots_.size()) {
+      ++size_;
+    } else {
+      head_ = (head_ + 1) % slots_.size();
+    }
+  }
+  size_t size() const { return size_; }
+  size_t capacity() const { return slots_.size(); }
+  const T& operator[](size_t i) const { return slots_[(head_ + i) % slots_.size()]; }
+  const T& back() const { return (*this)[size_ - 1]; }
+
+ private:
+  std::vector<T> slots_;
+  size_t head_ = 0;
+  size_t size_ = 0;
+};
+
+constexpr Timestamp kNoLimitBefore = Timestamp::min();
+constexpr Timestamp kNoLimitAfter = Timestamp::max();
+
+bool within(Timestamp t, Timestamp from, Timestamp to) {
+  return t >= from && t <= to;
+}
+
+/// The volume, evidence and accounts of one phase. `bars` counts the traded bars it covers.
+struct Phase {
+  Flow flow;
+  int64_t bars = 0;
+  TopTrades buys, sells;
+  TopAccounts buyers, sellers;
+
+  void take_buys(const ClosedBar& b, Timestamp from, Timestamp to) {
+    if (within(b.marks.largest_buy.ref.ts, from, to)) buys.offer(b.marks.largest_buy);
+    buyers.merge(b.marks.buyers);
+  }
+  void take_sells(const ClosedBar& b, Timestamp from, Timestamp to) {
+    if (within(b.marks.largest_sell.ref.ts, from, to)) sells.offer(b.marks.largest_sell);
+    sellers.merge(b.marks.sellers);
+  }
+};
+
+/// A confirmed pump and what has happened since its peak.
+struct Episode {
+  TradeMark low, peak, trough;
+  Timestamp peak_bar, trough_bar;
+  Timestamp deadline;  // bars starting at or after it are outside the dump window
+  double baseline = 0;
+  int64_t baseline_bars = 0;
+  Phase pump;                    // low trade .. peak trade
+  Phase after_peak;              // after the peak trade, through the last closed bar
+  Phase dump;                    // after the peak trade .. trough trade
+  bool peak_bar_dumped = false;  // trades followed the peak inside the peak bar
+  bool qualified = false;        // the dump meets giveback and sell share
+
+  double rise() const {
+    return (peak.price.to_double() - low.price.to_double()) / low.price.to_double();
+  }
+  double giveback_to(Price trough_price) const {
+    return (peak.price.to_double() - trough_price.to_double()) /
+           (peak.price.to_double() - low.price.to_double());
+  }
+  int64_t dump_bars() const { return dump.bars + (peak_bar_dumped ? 1 : 0); }
+};
+
+/// Turns finished episodes into alerts.
+class AlertWriter {
+ public:
+  AlertWriter(const Universe& universe, AlertSink& sink) : universe_(universe), sink_(sink) {}
+  void write(SymbolId symbol, const PumpParams& p, const Episode& e) const;
+
+ private:
+  void add_accounts(const Episode& e, Alert& alert) const;
+  const Universe& universe_;
+  AlertSink& sink_;
+};
+
+/// One symbol's bars, baseline and open episode.
+class SymbolTracker {
+ public:
+  SymbolTracker(SymbolId symbol, const PumpParams& params, const AlertWriter& writer)
+      : symbol_(symbol),
+        params_(params),
+        writer_(&writer),
+        builder_(params.bar_interval),
+        bars_(static_cast<size_t>(params.max_pump_bars)),
+        volumes_(static_cast<size_t>(params.baseline_bars + params.max_pump_bars)) {
+    baseline_scratch_.reserve(volumes_.capacity());
+    candidates_.reserve(bars_.capacity());
+  }
+
+  void on_trade(const Event& t) {
+    if (builder_.on_trade(t, closed_)) close_bar(closed_);
+    const Bar& current = builder_.current();
+    if (current.trades == 1) {
+      marks_.start(t, current);
+    } else {
+      marks_.update(t, current);
+    }
+  }
+
+  void advance_to(Timestamp watermark) {
+    if (builder_.close_before(watermark, closed_)) close_bar(closed_);
+    // Any bar still open, or yet to come, starts at or after the first bar start >= deadline.
+    if (episode_ && watermark >= first_bar_at_or_after(episode_->deadline)) end_episode();
+  }
+
+  void finish() {
+    if (builder_.close_before(Timestamp::max(), closed_)) close_bar(closed_);
+    if (episode_) end_episode();
+  }
+
+ private:
+  Duration interval() const { return params_.bar_interval; }
+  Timestamp first_bar_at_or_after(Timestamp t) const {
+    return (t - Duration::nanos(1)).floor_to(interval()) + interval();
+  }
+
+  void close_bar(const Bar& bar) {
+    volumes_.push({bar.start, bar.volume});
+    bars_.push({bar, marks_});
+    const ClosedBar& b = bars_.back();
+    if (episode_ && !continue_episode(*episode_, b)) end_episode();
+    if (!episode_) look_for_pump();
+  }
+
+  void end_episode() {
+    const Episode& e = *episode_;
+    if (e.qualified) writer_->write(symbol_, params_, e);
+    fresh_from_ = (e.qualified ? e.trough_bar : e.peak_bar) + interval();
+    episode_.reset();
+  }
+
+  // Feeds a bar to the open episode; false when the bar is not part of it (the episode ends).
+  bool continue_episode(Episode& e, const ClosedBar& b) {
+    if (b.bar.start >= e.deadline) return false;
+    if (b.marks.high.price > e.peak.price) {
+      if (e.qualified) return false;  // the price recovered past the peak: the dump is over
+      extend_peak(e, b);
+      return true;
+    }
+    if (b.marks.low.price < e.trough.price) {
+      Phase candidate = e.after_peak;
+      candidate.take_sells(b, kNoLimitBefore, b.marks.low.ref.ts);
+      candidate.flow += b.marks.low.upto;
+      ++candidate.bars;
+      if (e.qualified && !dump_qualifies(e, b.marks.low.price, candidate)) return false;
+      e.trough = b.marks.low;
+      e.trough_bar = b.bar.start;
+      e.dump = candidate;
+      e.qualified = dump_qualifies(e, e.trough.price, e.dump);
+    } else if (e.qualified) {
+      return false;  // no lower trough: the qualified dump is complete
+    }
+    e.after_peak.take_buys(b, kNoLimitBefore, kNoLimitAfter);
+    e.after_peak.take_sells(b, kNoLimitBefore, kNoLimitAfter);
+    e.after_peak.flow += b.flow();
+    ++e.after_peak.bars;
+    return true;
+  }
+
+  bool dump_qualifies(const Episode& e, Price trough, const Phase& dump) const {
+    return e.giveback_to(trough) >= params_.min_giveback &&
+           dump.flow.sell_share() >= params_.min_sell_share;
+  }
+
+  // A higher high before the dump qualified: the pump absorbs everything since the old peak.
+  void extend_peak(Episode& e, const ClosedBar& b) {
+    e.pump.flow += e.after_peak.flow;
+    e.pump.bars += e.after_peak.bars;
+    e.pump.buys.merge(e.after_peak.buys);
+    e.pump.buyers.merge(e.after_peak.buyers);
+    e.pump.take_buys(b, kNoLimitBefore, b.marks.high.ref.ts);
+    e.pump.flow += b.marks.high.upto;
+    ++e.pump.bars;
+    start_after_peak(e, b);
+  }
+
+  void start_after_peak(Episode& e, const ClosedBar& b) {
+    const BarMarks& m = b.marks;
+    e.peak = m.high;
+    e.peak_bar = b.bar.start;
+    e.deadline = b.bar.start + params_.dump_window;
+    e.after_peak = Phase{};
+    e.after_peak.flow = b.flow() - m.high.upto;
+    e.peak_bar_dumped = e.after_peak.flow.volume.is_positive();
+    e.trough = m.low_after_high;
+    e.trough_bar = b.bar.start;
+    e.dump = Phase{};
+    e.dump.flow = m.low_after_high.upto - m.high.upto;
+    // The peak bar's sellers count for the dump only when trades followed the peak in it.
+    if (e.peak_bar_dumped) {
+      e.after_peak.take_sells(b, m.high.ref.ts, kNoLimitAfter);
+      e.dump.take_sells(b, m.high.ref.ts, m.low_after_high.ref.ts);
+    }
+    e.qualified = dump_qualifies(e, e.trough.price, e.dump);
+  }
+
+  // The newest bar is a possible peak. Candidate lows are the suffix minima of the bars in the
+  // pump window (each lower than every low after it); the lowest, largest rise, is tried first.
+  void look_for_pump() {
+    const size_t newest = bars_.size() - 1;
+    const ClosedBar& top = bars_[newest];
+    Timestamp earliest =
+        std::max(top.bar.start - interval() * (params_.max_pump_bars - 1), fresh_from_);
+    if (top.bar.start < earliest) return;
+    candidates_.clear();
+    candidates_.push_back(newest);
+    Price lowest = top.marks.low_before_high.price;
+    for (size_t k = newest; k-- > 0;) {
+      const ClosedBar& b = bars_[k];
+      if (b.bar.start < earliest) break;
+      if (b.marks.low.price < lowest) {
+        lowest = b.marks.low.price;
+        candidates_.push_back(k);
+      }
+    }
+    for (auto it = candidates_.rbegin(); it != candidates_.rend(); ++it) {
+      const TradeMark& low = *it == newest ? top.marks.low_before_high : bars_[*it].marks.low;
+      if (!low.price.is_positive()) continue;
+      double rise =
+          (top.marks.high.price.to_double() - low.price.to_double()) / low.price.to_double();
+      if (rise < params_.min_rise) return;  // later candidates start higher: smaller rises
+      if (try_pump(*it, low)) return;
+    }
+  }
+
+  bool try_pump(size_t first, const TradeMark& low) {
+    const size_t newest = bars_.size() - 1;
+    const ClosedBar& top = bars_[newest];
+    auto [baseline, baseline_bars] = baseline_before(bars_[first].bar.start);
+    if (baseline_bars < params_.min_baseline_bars || baseline <= 0) return false;
+
+    Phase pump;
+    pump.flow = first == newest ? top.marks.high.upto - low.before()
+                                : bars_[first].flow() - low.before() + top.marks.high.upto;
+    for (size_t k = first + 1; k < newest; ++k) pump.flow += bars_[k].flow();
+    pump.bars = static_cast<int64_t>(newest - first + 1);
+    double ratio = pump.flow.volume.to_double() / static_cast<double>(pump.bars) / baseline;
+    if (ratio < params_.volume_ratio || pump.flow.buy_share() < params_.min_buy_share) return false;
+
+    for (size_t k = first; k <= newest; ++k) {
+      pump.take_buys(bars_[k], low.ref.ts, top.marks.high.ref.ts);
+    }
+    Episode& e = episode_.emplace();
+    e.low = low;
+    e.baseline = baseline;
+    e.baseline_bars = baseline_bars;
+    e.pump = pump;
+    start_after_peak(e, top);
+    return true;
+  }
+
+  struct Baseline {
+    double median;
+    int64_t bars;
+  };
+  // Median volume of the traded bars in the baseline_bars slots before `pump_start`.
+  Baseline baseline_before(Timestamp pump_start) {
+    Timestamp from = pump_start - interval() * params_.baseline_bars;
+    baseline_scratch_.clear();
+    for (size_t k = volumes_.size(); k-- > 0;) {
+      const BarVolume& v = volumes_[k];
+      if (v.start < from) break;
+      if (v.start < pump_start) baseline_scratch_.push_back(v.volume.raw());
+    }
+    size_t n = baseline_scratch_.size();
+    if (n == 0) return {0, 0};
+    auto mid = baseline_scratch_.begin() + static_cast<std::ptrdiff_t>(n / 2);
+    std::nth_element(baseline_scratch_.begin(), mid, baseline_scratch_.end());
+    double upper = static_cast<double>(*mid);
+    double median = upper;
+    if (n % 2 == 0)
+      median = (upper + static_cast<double>(*std::max_element(baseline_scratch_.begin(), mid))) / 2;
+    return {median / static_cast<double>(kFixedScale), static_cast<int64_t>(n)};
+  }
+
+  SymbolId symbol_;
+  PumpParams params_;
+  const AlertWriter* writer_;
+  BarBuilder builder_;
+  Bar closed_;
+  BarMarks marks_;
+  Ring<ClosedBar> bars_;     // the pump window
+  Ring<BarVolume> volumes_;  // the pump window and the baseline before it
+  std::vector<int64_t> baseline_scratch_;
+  std::vector<size_t> candidates_;
+  std::optional<Episode> episode_;
+  Timestamp fresh_from_ = Timestamp::min();  // a new pump's low must be in a bar from here on
+};
+
+// --- Alert text ---------------------------------------------------------------------------
+
+std::string span_text(Duration d) {
+  double s = d.to_seconds();
+  if (s < 1) return "under 1 s";
+  if (s < 120) return fmt::format("{:.0f} s", s);
+  if (s < 7200) return fmt::format("{:.0f} min", s / 60);
+  return fmt::format("{:.1f} h", s / 3600);
+}
+
+Severity severity_of(const PumpParams& p, double rise, double giveback) {
+  if (rise >= 3 * p.min_rise && giveback >= 0.8) return Severity::kCritical;
+  if (rise >= 2 * p.min_rise) return Severity::kHigh;
+  return Severity::kMedium;
+}
+
+double unit(double v) {
+  return std::clamp(v, 0.0, 1.0);
+}
+
+// 50 at the thresholds, rising with each piece of evidence towards 100.
+double score_of(const PumpParams& p, const Episode& e, double pump_ratio) {
+  double rise = unit((e.rise() / p.min_rise - 1) / 3);
+  double giveback =
+      unit((e.giveback_to(e.trough.price) - p.min_giveback) / std::max(1 - p.min_giveback, 0.1));
+  double volume = p.volume_ratio > 0 ? unit((pump_ratio / p.volume_ratio - 1) / 3) : 1.0;
+  double buys =
+      unit((e.pump.flow.buy_share() - p.min_buy_share) / std::max(1 - p.min_buy_share, 0.01));
+  double sells =
+      unit((e.dump.flow.sell_share() - p.min_sell_share) / std::max(1 - p.min_sell_share, 0.01));
+  double strength = 0.3 * rise + 0.25 * giveback + 0.25 * volume + 0.1 * buys + 0.1 * sells;
+  return 50 + 50 * strength;
+}
+
+int64_t slots_between(Timestamp first_bar, Timestamp last_bar, Duration interval) {
+  return (last_bar - first_bar).count() / interval.count() + 1;
+}
+
+void AlertWriter::write(SymbolId symbol, const PumpParams& p, const Episode& e) const {
+  std::string_view name = universe_.symbol_name(symbol);
+  double rise = e.rise();
+  double giveback = e.giveback_to(e.trough.price);
+  double fall = (e.peak.price.to_double() - e.trough.price.to_double()) / e.peak.price.to_double();
+  double pump_ratio =
+      e.pump.flow.volume.to_double() / static_cast<double>(e.pump.bars) / e.baseline;
+  double dump_ratio = e.dump.flow.volume.to_double() /
+                      static_cast<double>(std::max<int64_t>(e.dump_bars(), 1)) / e.baseline;
+
+  Alert alert;
+  alert.rule = std::string(kRuleName);
+  alert.symbol = std::string(name);
+  alert.start = e.low.ref.ts;
+  alert.end = e.trough.ref.ts;
+  alert.id = make_alert_id(kRuleName, name, alert.start, alert.end,
+                           e.low.ref.text() + "/" + e.peak.ref.text() + "/" + e.trough.ref.text());
+  alert.severity = severity_of(p, rise, giveback);
+  alert.score = score_of(p, e, pump_ratio);
+  add_accounts(e, alert);
+
+  Timestamp low_bar = e.low.ref.ts.floor_to(p.bar_interval);
+  JsonObjectWriter json;
+  json.field("pump_start", e.low.ref.ts.to_iso8601())
+      .field("peak_time", e.peak.ref.ts.to_iso8601())
+      .field("trough_time", e.trough.ref.ts.to_iso8601())
+      .raw("start_price", e.low.price.to_string())
+      .raw("peak_price", e.peak.price.to_string())
+      .raw("trough_price", e.trough.price.to_string())
+      .field("rise_pct", rise * 100)
+      .field("fall_pct", fall * 100)
+      .field("giveback", giveback)
+      .field("baseline_volume", e.baseline)
+      .field("baseline_bars", e.baseline_bars)
+      .field("pump_volume_ratio", pump_ratio)
+      .field("dump_volume_ratio", dump_ratio)
+      .raw("pump_volume", e.pump.flow.volume.to_string())
+      .raw("pump_buy_volume", e.pump.flow.buy.to_string())
+      .raw("pump_sell_volume", e.pump.flow.sell.to_string())
+      .field("pump_buy_share", e.pump.flow.buy_share())
+      .raw("dump_volume", e.dump.flow.volume.to_string())
+      .raw("dump_buy_volume", e.dump.flow.buy.to_string())
+      .raw("dump_sell_volume", e.dump.flow.sell.to_string())
+      .field("dump_sell_share", e.dump.flow.sell_share())
+      .field("pump_bars", slots_between(low_bar, e.peak_bar, p.bar_interval))
+      .field("dump_bars", slots_between(e.peak_bar, e.trough_bar, p.bar_interval))
+      .field("bar_interval", p.bar_interval.to_string());
+  alert.metrics_json = std::move(json).finish();
+
+  alert.why = fmt::format(
+      "{} rose {:.1f}% in {} on {:.1f}x normal volume ({:.0f}% buys), then gave back {:.0f}% of "
+      "the rise within {} on {:.0f}% sells",
+      name, rise * 100, span_text(e.peak.ref.ts - e.low.ref.ts), pump_ratio,
+      e.pump.flow.buy_share() * 100, giveback * 100, span_text(e.trough.ref.ts - e.peak.ref.ts),
+      e.dump.flow.sell_share() * 100);
+
+  // The turning points first, then the largest aggressive trades of each phase, once each.
+  std::vector<TradeRef> refs{e.low.ref, e.peak.ref, e.trough.ref};
+  for (const SizedTrade& t : e.pump.buys) refs.push_back(t.ref);
+  for (const SizedTrade& t : e.dump.sells) refs.push_back(t.ref);
+  for (size_t i = 0; i < refs.size(); ++i) {
+    bool seen = std::any_of(refs.begin(), refs.begin() + static_cast<std::ptrdiff_t>(i),
+                            [&](const TradeRef& r) { return r.same(refs[i]); });
+    if (!seen) alert.add_evidence("trade", refs[i].text());
+  }
+  sink_.emit(std::move(alert));
+}
+
+// The top buyers of the pump, then the top sellers of the dump (when trades carry accounts).
+void AlertWriter::add_accounts(const Episode& e, Alert& alert) const {
+  constexpr size_t kPerPhase = 3;
+  for (const TopAccounts* phase : {&e.pump.buyers, &e.dump.sellers}) {
+    size_t count = 0;
+    auto entries = phase->sorted(count);
+    for (size_t i = 0; i < std::min(count, kPerPhase); ++i) {
+      std::string account(universe_.account_name(entries[i].account));
+      if (std::find(alert.accounts.begin(), alert.accounts.end(), account) ==
+          alert.accounts.end()) {
+        alert.accounts.push_back(std::move(account));
+      }
+    }
+  }
+}
+
+// --- The detector -------------------------------------------------------------------------
+
+class PumpAndDumpDetector final : public Detector {
+ public:
+  explicit PumpAndDumpDetector(const DetectorContext& context)
+      : context_(context), writer_(context.universe, context.sink) {}
+
+  void on_event(const Event& event) override {
+    if (!event.is_trade()) return;
+    trackers_.get(event.symbol, [this](SymbolId s) { return make_tracker(s); }).on_trade(event);
+  }
+
+  void advance_to(Timestamp watermark) override {
+    trackers_.for_each([&](SymbolId, SymbolTracker& t) { t.advance_to(watermark); });
+  }
+
+  void finish() override {
+    trackers_.for_each([](SymbolId, SymbolTracker& t) { t.finish(); });
+  }
+
+ private:
+  SymbolTracker make_tracker(SymbolId symbol) const {
+    const ParamValues& values = context_.config.for_symbol(context_.universe.symbol_name(symbol));
+    return SymbolTracker(symbol, PumpParams::from(values), writer_);
+  }
+
+  DetectorContext context_;
+  AlertWriter writer_;
+  PerSymbol<SymbolTracker> trackers_;
+};
+
+std::unique_ptr<Detector> make_pump_and_dump(const DetectorContext& context) {
+  // Reject inconsistent settings now rather than on a symbol's first trade.
+  PumpParams::from(context.config.values);
+  for (const auto& [symbol, values] : context.config.per_symbol) PumpParams::from(values);
+  return std::make_unique<PumpAndDumpDetector>(context);
+}
+
+}  // namespace
+
+RuleInfo pump_and_dump_rule() {
+  return {kRuleName, "price pumped on heavy buying, then dumped on selling (one alert per episode)",
+          "trades with aggressor side (accounts optional)", param_specs(), &make_pump_and_dump};
+}
+
+}  // namespace tw
