@@ -1,4 +1,6 @@
 #include "detect/detector.hpp"
+#include "detect/wash_round_trip.hpp"
+#include "detect/wash_volume_anomaly.hpp"
 
 namespace tw {
 
@@ -6,6 +8,8 @@ namespace tw {
 
 const std::vector<RuleInfo>& rule_registry() {
   static const std::vector<RuleInfo> rules = {
+      wash_round_trip_rule(),
+      wash_volume_anomaly_rule(),
   };
   return rules;
 }

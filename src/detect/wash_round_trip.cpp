@@ -1,0 +1,539 @@
+#include "detect/wash_round_trip.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include "detect/per_symbol.hpp"
+#include "util/format.hpp"
+#include "util/growable_ring.hpp"
+#include "util/hash.hpp"
+
+namespace tw {
+namespace {
+
+constexpr std::string_view kRule = "wash.round_trip";
+constexpr uint64_t kNoFill = UINT64_MAX;
+constexpr uint32_t kNoEpisode = UINT32_MAX;
+
+struct Params {
+  Duration window;
+  double price_tolerance = 0;
+  double quantity_tolerance = 0;
+  uint32_t max_open_fills = 0;
+  double min_notional = 0;
+  double medium_notional = 0;
+  double high_notional = 0;
+  double critical_notional = 0;
+  int64_t high_pairs = 0;
+  int64_t critical_pairs = 0;
+
+  static Params read(const ParamValues& v, std::string_view where) {
+    Params p;
+    p.window = v.duration("window");
+    p.price_tolerance = v.number("price_tolerance");
+    p.quantity_tolerance = v.number("quantity_tolerance");
+    p.max_open_fills = static_cast<uint32_t>(v.integer("max_open_fills"));
+    p.min_notional = v.number("min_notional");
+    p.medium_notional = v.number("medium_notional");
+    p.high_notional = v.number("high_notional");
+    p.critical_notional = v.number("critical_notional");
+    p.high_pairs = v.integer("high_pairs");
+    p.critical_pairs = v.integer("critical_pairs");
+    if (!(p.medium_notional <= p.high_notional && p.high_notional <= p.critical_notional)) {
+      throw ConfigError(std::string(where) +
+                        ": medium_notional <= high_notional <= critical_notional is required");
+    }
+    if (p.high_pairs > p.critical_pairs) {
+      throw ConfigError(std::string(where) + ": high_pairs <= critical_pairs is required");
+    }
+    return p;
+  }
+};
+
+/// One side of one trade as one owner saw it.
+struct Leg {
+  Timestamp ts;
+  Price price;
+  Quantity qty;
+  ExternalId id;
+  uint64_t seq = 0;
+  AccountId account;
+};
+
+/// A leg waiting in the symbol's time-ordered ring for an opposite leg of the same owner.
+struct Fill {
+  Leg leg;
+  uint64_t next = kNoFill;  // the owner's next waiting fill on the same side
+  OwnerId owner;
+  Side side = Side::kUnknown;
+  bool waiting = false;  // false once paired, dropped or expired
+};
+
+/// An owner's waiting fills of one side, oldest first, linked through the fill ring.
+struct FillList {
+  uint64_t head = kNoFill;
+  uint64_t tail = kNoFill;
+  uint32_t count = 0;
+};
+
+struct OwnerSlot {
+  uint32_t owner = 0;  // 0 marks an empty slot
+  uint32_t episode = kNoEpisode;
+  FillList buys;
+  FillList sells;
+
+  bool idle() const { return buys.count == 0 && sells.count == 0 && episode == kNoEpisode; }
+};
+
+/// Open-addressing (linear probing, backward-shift deletion) map from owner to its slot, so
+/// the memory follows the owners active within the window, not every owner ever seen.
+class OwnerTable {
+ public:
+  OwnerTable() : slots_(16) {}
+
+  OwnerSlot* find(OwnerId owner) {
+    for (size_t i = home(owner.value);; i = (i + 1) & mask()) {
+      if (slots_[i].owner == owner.value) return &slots_[i];
+      if (slots_[i].owner == 0) return nullptr;
+    }
+  }
+
+  OwnerSlot& find_or_insert(OwnerId owner) {
+    if ((used_ + 1) * 2 > slots_.size()) grow();
+    size_t i = home(owner.value);
+    while (slots_[i].owner != owner.value && slots_[i].owner != 0) i = (i + 1) & mask();
+    if (slots_[i].owner == 0) {
+      slots_[i] = OwnerSlot{};
+      slots_[i].owner = owner.value;
+      ++used_;
+    }
+    return slots_[i];
+  }
+
+  void erase(OwnerId owner) {
+    size_t hole = home(owner.value);
+    while (slots_[hole].owner != owner.value) {
+      if (slots_[hole].owner == 0) return;
+      hole = (hole + 1) & mask();
+    }
+    slots_[hole].owner = 0;
+    --used_;
+    // Pull later members of the probe run back so lookups never stop early at the hole.
+    for (size_t j = (hole + 1) & mask(); slots_[j].owner != 0; j = (j + 1) & mask()) {
+      size_t want = home(slots_[j].owner);
+      bool stays = hole < j ? (want > hole && want <= j) : (want > hole || want <= j);
+      if (stays) continue;
+      slots_[hole] = slots_[j];
+      slots_[j].owner = 0;
+      hole = j;
+    }
+  }
+
+ private:
+  size_t mask() const { return slots_.size() - 1; }
+  size_t home(uint32_t key) const { return static_cast<size_t>(mix64(key)) & mask(); }
+
+  void grow() {
+    std::vector<OwnerSlot> old(slots_.size() * 2);
+    old.swap(slots_);
+    for (const OwnerSlot& s : old) {
+      if (s.owner == 0) continue;
+      size_t i = home(s.owner);
+      while (slots_[i].owner != 0) i = (i + 1) & mask();
+      slots_[i] = s;
+    }
+  }
+
+  std::vector<OwnerSlot> slots_;
+  size_t used_ = 0;
+};
+
+struct TradeRef {
+  ExternalId id;
+  uint64_t seq = 0;
+};
+
+std::string trade_text(const TradeRef& t) {
+  return t.id.empty() ? "line:" + std::to_string(t.seq) : t.id.to_string();
+}
+
+/// Consecutive round trips of one owner on one symbol, each within `window` of the last.
+struct Episode {
+  OwnerId owner;
+  bool open = false;
+  Timestamp start;
+  Timestamp end;
+  uint32_t pairs = 0;
+  uint32_t self_trades = 0;
+  Quantity buy_qty;
+  Quantity sell_qty;
+  double notional = 0;
+  double max_price_gap_bps = 0;
+  double max_time_gap_s = 0;
+  std::string key;
+  std::vector<AccountId> accounts;
+  std::vector<TradeRef> evidence;  // at most kMaxEvidenceIds kept; evidence_total counts all
+  uint64_t evidence_total = 0;
+
+  void reset(OwnerId who) {
+    owner = who;
+    open = true;
+    pairs = self_trades = 0;
+    buy_qty = sell_qty = Quantity{};
+    notional = max_price_gap_bps = max_time_gap_s = 0;
+    key.clear();
+    accounts.clear();  // clear() keeps capacity: reused episodes do not reallocate
+    evidence.clear();
+    evidence_total = 0;
+  }
+
+  void add_account(AccountId a) {
+    if (std::find(accounts.begin(), accounts.end(), a) == accounts.end()) accounts.push_back(a);
+  }
+
+  void add_trade(const Leg& leg) {
+    ++evidence_total;
+    if (evidence.size() < kMaxEvidenceIds) evidence.push_back({leg.id, leg.seq});
+  }
+};
+
+/// When an episode may close: `deadline` is its last pair + window at the time of pushing.
+struct CloseEntry {
+  Timestamp deadline;
+  uint32_t episode = 0;
+};
+
+struct SymbolState {
+  Params params;
+  std::string symbol;
+  GrowableRing<Fill> fills;
+  OwnerTable owners;
+  GrowableRing<CloseEntry> closing;
+  std::vector<Episode> episodes;
+  std::vector<uint32_t> free_episodes;
+
+  SymbolState(Params p, std::string_view name) : params(p), symbol(name) {}
+};
+
+bool within(int64_t a, int64_t b, double tolerance, int64_t reference) {
+  return static_cast<double>(std::llabs(a - b)) <= tolerance * static_cast<double>(reference);
+}
+
+class WashRoundTrip final : public Detector {
+ public:
+  explicit WashRoundTrip(const DetectorContext& ctx) : ctx_(ctx) {
+    Params::read(ctx.config.values, kRule);
+    for (const auto& [symbol, values] : ctx.config.per_symbol) {
+      Params::read(values, std::string(kRule) + ".symbols." + symbol);
+    }
+  }
+
+  void on_event(const Event& e) override {
+    if (!e.is_trade() || (!e.buyer && !e.seller)) return;
+    SymbolState& st = states_.get(e.symbol, [&](SymbolId id) {
+      std::string_view name = ctx_.universe.symbol_name(id);
+      return SymbolState(Params::read(ctx_.config.for_symbol(name), kRule), name);
+    });
+    advance(st, e.ts);
+    Leg leg{e.ts, e.price, e.qty, e.id, e.seq, {}};
+    OwnerId buy_owner = ctx_.universe.owner_of(e.buyer);
+    OwnerId sell_owner = ctx_.universe.owner_of(e.seller);
+    if (e.buyer && e.seller && buy_owner == sell_owner) {
+      leg.account = e.buyer;
+      Leg sell_leg = leg;
+      sell_leg.account = e.seller;
+      record(st, st.owners.find_or_insert(buy_owner), leg, sell_leg, /*self_trade=*/true);
+      return;
+    }
+    if (e.buyer) {
+      leg.account = e.buyer;
+      add_fill(st, buy_owner, Side::kBuy, leg);
+    }
+    if (e.seller) {
+      leg.account = e.seller;
+      add_fill(st, sell_owner, Side::kSell, leg);
+    }
+  }
+
+  void advance_to(Timestamp watermark) override {
+    states_.for_each([&](SymbolId, SymbolState& st) { advance(st, watermark); });
+  }
+
+  void finish() override {
+    states_.for_each([&](SymbolId, SymbolState& st) { close_before(st, Timestamp::max()); });
+  }
+
+ private:
+  // Event time reached `now`: close episodes that cannot grow, forget fills that cannot pair.
+  void advance(SymbolState& st, Timestamp now) {
+    close_before(st, now);
+    Timestamp oldest_usable = now - st.params.window;
+    while (!st.fills.empty()) {
+      Fill& f = st.fills.front();
+      if (f.waiting && f.leg.ts >= oldest_usable) break;
+      if (f.waiting) expire(st, f);
+      st.fills.pop_front();
+    }
+  }
+
+  void expire(SymbolState& st, Fill& f) {
+    OwnerSlot* slot = st.owners.find(f.owner);
+    FillList& list = f.side == Side::kBuy ? slot->buys : slot->sells;
+    // Fills leave the ring oldest first, so a waiting one is the head of its owner's list.
+    pop_head(st, list);
+    if (slot->idle()) st.owners.erase(f.owner);
+  }
+
+  static void pop_head(SymbolState& st, FillList& list) {
+    Fill& head = st.fills.at(list.head);
+    head.waiting = false;
+    list.head = head.next;
+    if (list.head == kNoFill) list.tail = kNoFill;
+    --list.count;
+  }
+
+  void add_fill(SymbolState& st, OwnerId owner, Side side, const Leg& leg) {
+    OwnerSlot& slot = st.owners.find_or_insert(owner);
+    FillList& opposite = side == Side::kBuy ? slot.sells : slot.buys;
+    if (uint64_t match = take_best_match(st, opposite, leg); match != kNoFill) {
+      const Leg& earlier = st.fills.at(match).leg;
+      if (side == Side::kBuy)
+        record(st, slot, leg, earlier, false);
+      else
+        record(st, slot, earlier, leg, false);
+      return;
+    }
+    uint64_t index = st.fills.push_back(Fill{leg, kNoFill, owner, side, true});
+    FillList& own = side == Side::kBuy ? slot.buys : slot.sells;
+    if (own.tail == kNoFill)
+      own.head = index;
+    else
+      st.fills.at(own.tail).next = index;
+    own.tail = index;
+    ++own.count;
+    // Bounding the list bounds the scan per trade for owners that only ever trade one way.
+    if (own.count > st.params.max_open_fills) pop_head(st, own);
+  }
+
+  // Greedy pairing: the waiting opposite fill closest in quantity, then in price, then the
+  // oldest; it is unlinked from `list` (and so used in at most one pair).
+  static uint64_t take_best_match(SymbolState& st, FillList& list, const Leg& leg) {
+    const Params& p = st.params;
+    uint64_t best = kNoFill, best_prev = kNoFill, prev = kNoFill;
+    int64_t best_qty_gap = 0, best_price_gap = 0;
+    for (uint64_t i = list.head; i != kNoFill; prev = i, i = st.fills.at(i).next) {
+      const Leg& other = st.fills.at(i).leg;
+      int64_t qty_gap = std::llabs(other.qty.raw() - leg.qty.raw());
+      int64_t price_gap = std::llabs(other.price.raw() - leg.price.raw());
+      if (!within(other.price.raw(), leg.price.raw(), p.price_tolerance, other.price.raw()) ||
+          !within(other.qty.raw(), leg.qty.raw(), p.quantity_tolerance,
+                  std::max(other.qty.raw(), leg.qty.raw()))) {
+        continue;
+      }
+      if (best != kNoFill &&
+          (qty_gap > best_qty_gap || (qty_gap == best_qty_gap && price_gap >= best_price_gap))) {
+        continue;
+      }
+      best = i;
+      best_prev = prev;
+      best_qty_gap = qty_gap;
+      best_price_gap = price_gap;
+    }
+    if (best == kNoFill) return kNoFill;
+    Fill& taken = st.fills.at(best);
+    taken.waiting = false;
+    if (best_prev == kNoFill)
+      list.head = taken.next;
+    else
+      st.fills.at(best_prev).next = taken.next;
+    if (list.tail == best) list.tail = best_prev;
+    --list.count;
+    return best;
+  }
+
+  // Adds one buy/sell pair (or one self-trade, where both legs are the same print) to the
+  // owner's open episode, opening one if needed.
+  void record(SymbolState& st, OwnerSlot& slot, const Leg& buy, const Leg& sell, bool self_trade) {
+    const Leg& first = buy.ts <= sell.ts ? buy : sell;
+    const Leg& last = buy.ts <= sell.ts ? sell : buy;
+    if (slot.episode == kNoEpisode) slot.episode = open_episode(st, OwnerId{slot.owner}, buy, sell);
+    Episode& ep = st.episodes[slot.episode];
+    ep.start = std::min(ep.start, first.ts);
+    ep.end = std::max(ep.end, last.ts);
+    ep.buy_qty += buy.qty;
+    ep.sell_qty += sell.qty;
+    ep.add_account(buy.account);
+    ep.add_account(sell.account);
+    ep.add_trade(first);
+    if (self_trade) {
+      ++ep.self_trades;
+      ep.notional += notional(buy.price, buy.qty);
+    } else {
+      ++ep.pairs;
+      ep.add_trade(last);
+      ep.notional += notional(buy.price, buy.qty) + notional(sell.price, sell.qty);
+      double gap =
+          std::abs(buy.price.to_double() - sell.price.to_double()) / first.price.to_double() * 1e4;
+      ep.max_price_gap_bps = std::max(ep.max_price_gap_bps, gap);
+      ep.max_time_gap_s = std::max(ep.max_time_gap_s, (last.ts - first.ts).to_seconds());
+    }
+    st.closing.push_back(CloseEntry{last.ts + st.params.window, slot.episode});
+  }
+
+  uint32_t open_episode(SymbolState& st, OwnerId owner, const Leg& buy, const Leg& sell) {
+    uint32_t index;
+    if (!st.free_episodes.empty()) {
+      index = st.free_episodes.back();
+      st.free_episodes.pop_back();
+    } else {
+      index = static_cast<uint32_t>(st.episodes.size());
+      st.episodes.emplace_back();
+    }
+    Episode& ep = st.episodes[index];
+    ep.reset(owner);
+    ep.start = Timestamp::max();
+    ep.end = Timestamp::min();
+    // The first pair's trades name the episode, so its id survives re-runs and re-cuts.
+    ep.key = std::string(ctx_.universe.owner_name(owner));
+    ep.key += '|';
+    ep.key += trade_text({buy.id, buy.seq});
+    ep.key += '|';
+    ep.key += trade_text({sell.id, sell.seq});
+    return index;
+  }
+
+  // Closes the episodes whose last pair + window is before `now`, in deadline order.
+  void close_before(SymbolState& st, Timestamp now) {
+    while (!st.closing.empty() && st.closing.front().deadline < now) {
+      CloseEntry entry = st.closing.front();
+      st.closing.pop_front();
+      Episode& ep = st.episodes[entry.episode];
+      // Later pairs pushed later entries; only the entry matching the last pair closes it.
+      if (!ep.open || ep.end + st.params.window != entry.deadline) continue;
+      if (ep.notional >= st.params.min_notional) ctx_.sink.emit(make_alert(st, ep));
+      ep.open = false;
+      st.free_episodes.push_back(entry.episode);
+      OwnerSlot* slot = st.owners.find(ep.owner);
+      slot->episode = kNoEpisode;
+      if (slot->idle()) st.owners.erase(ep.owner);
+    }
+  }
+
+  static Severity severity_of(const Params& p, const Episode& ep) {
+    int64_t repeats = ep.pairs + ep.self_trades;
+    int level = ep.notional >= p.critical_notional ? 3
+                : ep.notional >= p.high_notional   ? 2
+                : ep.notional >= p.medium_notional ? 1
+                                                   : 0;
+    level = std::max(level, repeats >= p.critical_pairs ? 3 : repeats >= p.high_pairs ? 2 : 0);
+    if (ep.self_trades > 0) level = std::max(level, 1);
+    return static_cast<Severity>(level);
+  }
+
+  // 20 plus up to 40 for value (log scale, medium -> critical notional) and up to 40 for
+  // repetition (1 -> critical_pairs).
+  static double score_of(const Params& p, const Episode& ep) {
+    auto unit = [](double x) { return std::clamp(x, 0.0, 1.0); };
+    double value_part = 1;
+    if (p.critical_notional > p.medium_notional && p.medium_notional > 0) {
+      value_part = ep.notional <= 0 ? 0
+                                    : unit(std::log10(ep.notional / p.medium_notional) /
+                                           std::log10(p.critical_notional / p.medium_notional));
+    }
+    double repeats = ep.pairs + ep.self_trades;
+    double repeat_part =
+        p.critical_pairs > 1 ? unit((repeats - 1) / static_cast<double>(p.critical_pairs - 1)) : 1;
+    return 20 + 40 * value_part + 40 * repeat_part;
+  }
+
+  Alert make_alert(const SymbolState& st, const Episode& ep) const {
+    const Universe& u = ctx_.universe;
+    Alert a;
+    a.rule = std::string(kRule);
+    a.symbol = st.symbol;
+    a.start = ep.start;
+    a.end = ep.end;
+    a.id = make_alert_id(kRule, st.symbol, ep.start, ep.end, ep.key);
+    a.severity = severity_of(st.params, ep);
+    a.score = score_of(st.params, ep);
+    std::string accounts_json = "[";
+    for (AccountId acc : ep.accounts) {
+      if (accounts_json.size() > 1) accounts_json += ',';
+      a.accounts.emplace_back(u.account_name(acc));
+      append_json_string(accounts_json, a.accounts.back());
+    }
+    accounts_json += ']';
+    JsonObjectWriter metrics;
+    metrics.field("pairs", static_cast<int64_t>(ep.pairs))
+        .field("self_trades", static_cast<int64_t>(ep.self_trades))
+        .field("buy_qty", ep.buy_qty.to_double())
+        .field("sell_qty", ep.sell_qty.to_double())
+        .field("notional", ep.notional)
+        .field("max_price_gap_bps", ep.max_price_gap_bps)
+        .field("max_time_gap_s", ep.max_time_gap_s)
+        .raw("accounts", accounts_json);
+    a.metrics_json = std::move(metrics).finish();
+    a.why = fmt::format(
+        "Owner {} was on both sides of {} {} time(s) between {} and {} ({} buy/sell pair(s), {} "
+        "self-trade(s); bought {}, sold {}, value {}; prices within {} bps and {} s).",
+        u.owner_name(ep.owner), st.symbol, ep.pairs + ep.self_trades, ep.start.to_iso8601(),
+        ep.end.to_iso8601(), ep.pairs, ep.self_trades, ep.buy_qty.to_string(),
+        ep.sell_qty.to_string(), format_number(std::round(ep.notional * 100) / 100),
+        format_number(std::round(ep.max_price_gap_bps * 100) / 100),
+        format_number(ep.max_time_gap_s));
+    for (const TradeRef& t : ep.evidence) a.add_evidence("trade", trade_text(t));
+    a.evidence_total = ep.evidence_total;
+    return a;
+  }
+
+  DetectorContext ctx_;
+  PerSymbol<SymbolState> states_;
+};
+
+}  // namespace
+
+RuleInfo wash_round_trip_rule() {
+  return RuleInfo{
+      kRule,
+      "One beneficial owner buys and sells a symbol to itself: self-trades, and buy/sell round "
+      "trips at nearly the same price and size within a short window",
+      "trades + accounts",
+      {
+          {"window", ParamType::kDuration, "60s",
+           "Most time between a buy and a sell of one owner for them to pair; an episode ends "
+           "when no pair follows its last within this time"},
+          {"price_tolerance", ParamType::kNumber, "0.001",
+           "Most relative price difference of a pair (0.001 = 0.1%)", 0, 1},
+          {"quantity_tolerance", ParamType::kNumber, "0.05",
+           "Most relative quantity difference of a pair, against the larger (0 = exact); 5% "
+           "still pairs a wash split by rounding or a partial fill",
+           0, 1},
+          {"max_open_fills", ParamType::kInteger, "64",
+           "Unpaired fills kept per owner and side within the window; older ones are dropped "
+           "first (bounds the work per trade)",
+           1, 1e6},
+          {"min_notional", ParamType::kNumber, "0",
+           "Episodes trading less value than this (both legs, quote currency) are not reported", 0},
+          {"medium_notional", ParamType::kNumber, "10000",
+           "Episode value (both legs) from which severity is at least MEDIUM", 0},
+          {"high_notional", ParamType::kNumber, "100000",
+           "Episode value from which severity is at least HIGH", 0},
+          {"critical_notional", ParamType::kNumber, "1000000",
+           "Episode value from which severity is CRITICAL", 0},
+          {"high_pairs", ParamType::kInteger, "3",
+           "Pairs plus self-trades in one episode from which severity is at least HIGH", 1},
+          {"critical_pairs", ParamType::kInteger, "10",
+           "Pairs plus self-trades in one episode from which severity is CRITICAL", 1},
+      },
+      [](const DetectorContext& ctx) -> std::unique_ptr<Detector> {
+        return std::make_unique<WashRoundTrip>(ctx);
+      },
+  };
+}
+
+}  // namespace tw
