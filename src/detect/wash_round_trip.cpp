@@ -17,7 +17,7 @@ namespace tw {
 namespace {
 
 constexpr std::string_view kRule = "wash.round_trip";
-constexpr uint64_t kNoFill = UINT64_MAX;
+constexpr uint32_t kNoBlock = UINT32_MAX;
 constexpr uint32_t kNoEpisode = UINT32_MAX;
 
 struct Params {
@@ -65,29 +65,74 @@ struct Leg {
   AccountId account;
 };
 
-/// A leg waiting in the symbol's time-ordered ring for an opposite leg of the same owner.
-struct Fill {
-  Leg leg;
-  uint64_t next = kNoFill;  // the owner's next waiting fill on the same side
-  OwnerId owner;
-  Side side = Side::kUnknown;
-  bool waiting = false;  // false once paired, dropped or expired
+/// Time, price and size of a waiting fill: all that the search for a partner reads.
+/// The slacks are the tolerances applied to this fill (raw units), computed once.
+struct Hot {
+  Timestamp ts;
+  int64_t price = 0;
+  int64_t qty = 0;
+  int64_t price_slack = 0;
+  int64_t qty_slack = 0;
 };
 
-/// An owner's waiting fills of one side, oldest first, linked through the fill ring.
-struct FillList {
-  uint64_t head = kNoFill;
-  uint64_t tail = kNoFill;
-  uint32_t count = 0;
+/// The rest of a waiting fill, read only when it pairs.
+struct Cold {
+  ExternalId id;
+  uint64_t seq = 0;
+  AccountId account;
 };
+
+constexpr int kBuys = 0;
+constexpr int kSells = 1;
 
 struct OwnerSlot {
   uint32_t owner = 0;  // 0 marks an empty slot
   uint32_t episode = kNoEpisode;
-  FillList buys;
-  FillList sells;
+  uint32_t block = kNoBlock;     // the owner's fills in the FillBank, once it has any
+  uint32_t waiting[2] = {0, 0};  // fills waiting for a partner, by side (kBuys, kSells)
+  uint32_t head[2] = {0, 0};     // ring position of the oldest, by side
 
-  bool idle() const { return buys.count == 0 && sells.count == 0 && episode == kNoEpisode; }
+  bool idle() const { return waiting[kBuys] == 0 && waiting[kSells] == 0 && episode == kNoEpisode; }
+};
+
+/// Waiting fills of the active owners: per owner one ring of `per_side` entries for each
+/// side, oldest first, contiguous so that looking for a partner reads a few cache lines.
+/// Blocks of owners that went idle are recycled, so memory follows the active owners.
+class FillBank {
+ public:
+  explicit FillBank(uint32_t per_side) : per_side_(per_side) {
+    while (capacity_ < per_side) capacity_ <<= 1;
+  }
+
+  uint32_t per_side() const { return per_side_; }
+  uint32_t mask() const { return capacity_ - 1; }
+
+  uint32_t acquire() {
+    if (!free_.empty()) {
+      uint32_t block = free_.back();
+      free_.pop_back();
+      return block;
+    }
+    hot_.resize(hot_.size() + 2 * size_t{capacity_});
+    cold_.resize(hot_.size());
+    return blocks_++;
+  }
+  void release(uint32_t block) { free_.push_back(block); }
+
+  Hot* hot(uint32_t block, int side) { return hot_.data() + offset(block, side); }
+  Cold* cold(uint32_t block, int side) { return cold_.data() + offset(block, side); }
+
+ private:
+  size_t offset(uint32_t block, int side) const {
+    return (size_t{block} * 2 + static_cast<size_t>(side)) * capacity_;
+  }
+
+  uint32_t per_side_;
+  uint32_t capacity_ = 1;
+  uint32_t blocks_ = 0;
+  std::vector<Hot> hot_;
+  std::vector<Cold> cold_;
+  std::vector<uint32_t> free_;
 };
 
 /// Open-addressing (linear probing, backward-shift deletion) map from owner to its slot, so
@@ -113,6 +158,13 @@ class OwnerTable {
       ++used_;
     }
     return slots_[i];
+  }
+
+  template <class Fn>
+  void for_each(Fn&& fn) {
+    for (OwnerSlot& s : slots_) {
+      if (s.owner != 0) fn(s);
+    }
   }
 
   void erase(OwnerId owner) {
@@ -211,17 +263,21 @@ struct CloseEntry {
 struct SymbolState {
   Params params;
   std::string symbol;
-  GrowableRing<Fill> fills;
+  FillBank fills;
   OwnerTable owners;
+  Timestamp next_sweep = Timestamp::min();
+  std::vector<uint32_t> idle_owners;  // scratch for the sweep
   GrowableRing<CloseEntry> closing;
   std::vector<Episode> episodes;
   std::vector<uint32_t> free_episodes;
 
-  SymbolState(Params p, std::string_view name) : params(p), symbol(name) {}
+  SymbolState(Params p, std::string_view name) : params(p), symbol(name), fills(p.max_open_fills) {}
 };
 
-bool within(int64_t a, int64_t b, double tolerance, int64_t reference) {
-  return static_cast<double>(std::llabs(a - b)) <= tolerance * static_cast<double>(reference);
+/// The most a raw value may differ from a reference under a relative tolerance: integer gaps
+/// within it are exactly those within tolerance x reference.
+int64_t slack(double tolerance, int64_t reference) {
+  return static_cast<int64_t>(std::floor(tolerance * static_cast<double>(reference)));
 }
 
 class WashRoundTrip final : public Detector {
@@ -269,90 +325,108 @@ class WashRoundTrip final : public Detector {
   }
 
  private:
-  // Event time reached `now`: close episodes that cannot grow, forget fills that cannot pair.
+  // Event time reached `now`: close episodes that cannot grow; now and then (once per
+  // window) forget the fills that can no longer pair and the owners left with nothing.
   void advance(SymbolState& st, Timestamp now) {
     close_before(st, now);
+    if (now < st.next_sweep) return;
+    st.next_sweep = now + st.params.window;
+    st.idle_owners.clear();
+    st.owners.for_each([&](OwnerSlot& slot) {
+      expire(st, slot, now);
+      if (slot.idle()) st.idle_owners.push_back(slot.owner);
+    });
+    for (uint32_t owner : st.idle_owners) erase_owner(st, OwnerId{owner});
+  }
+
+  static void erase_owner(SymbolState& st, OwnerId owner) {
+    OwnerSlot* slot = st.owners.find(owner);
+    if (slot->block != kNoBlock) st.fills.release(slot->block);
+    st.owners.erase(owner);
+  }
+
+  // Drops the fills older than `now` - window (the oldest come first).
+  static void expire(SymbolState& st, OwnerSlot& slot, Timestamp now) {
     Timestamp oldest_usable = now - st.params.window;
-    while (!st.fills.empty()) {
-      Fill& f = st.fills.front();
-      if (f.waiting && f.leg.ts >= oldest_usable) break;
-      if (f.waiting) expire(st, f);
-      st.fills.pop_front();
+    for (int side : {kBuys, kSells}) {
+      while (slot.waiting[side] > 0 && hot_at(st, slot, side, 0).ts < oldest_usable) {
+        drop_oldest(st, slot, side);
+      }
     }
   }
 
-  void expire(SymbolState& st, Fill& f) {
-    OwnerSlot* slot = st.owners.find(f.owner);
-    FillList& list = f.side == Side::kBuy ? slot->buys : slot->sells;
-    // Fills leave the ring oldest first, so a waiting one is the head of its owner's list.
-    pop_head(st, list);
-    if (slot->idle()) st.owners.erase(f.owner);
+  static Hot& hot_at(SymbolState& st, const OwnerSlot& slot, int side, uint32_t i) {
+    return st.fills.hot(slot.block, side)[(slot.head[side] + i) & st.fills.mask()];
+  }
+  static Cold& cold_at(SymbolState& st, const OwnerSlot& slot, int side, uint32_t i) {
+    return st.fills.cold(slot.block, side)[(slot.head[side] + i) & st.fills.mask()];
   }
 
-  static void pop_head(SymbolState& st, FillList& list) {
-    Fill& head = st.fills.at(list.head);
-    head.waiting = false;
-    list.head = head.next;
-    if (list.head == kNoFill) list.tail = kNoFill;
-    --list.count;
+  static void drop_oldest(SymbolState& st, OwnerSlot& slot, int side) {
+    slot.head[side] = (slot.head[side] + 1) & st.fills.mask();
+    --slot.waiting[side];
+  }
+
+  // Removes the i-th oldest fill, keeping the others in time order.
+  static void erase_fill(SymbolState& st, OwnerSlot& slot, int side, uint32_t i) {
+    for (uint32_t k = i + 1; k < slot.waiting[side]; ++k) {
+      hot_at(st, slot, side, k - 1) = hot_at(st, slot, side, k);
+      cold_at(st, slot, side, k - 1) = cold_at(st, slot, side, k);
+    }
+    --slot.waiting[side];
   }
 
   void add_fill(SymbolState& st, OwnerId owner, Side side, const Leg& leg) {
     OwnerSlot& slot = st.owners.find_or_insert(owner);
-    FillList& opposite = side == Side::kBuy ? slot.sells : slot.buys;
-    if (uint64_t match = take_best_match(st, opposite, leg); match != kNoFill) {
-      const Leg& earlier = st.fills.at(match).leg;
-      if (side == Side::kBuy)
-        record(st, slot, leg, earlier, false);
-      else
-        record(st, slot, earlier, leg, false);
+    if (slot.block == kNoBlock) slot.block = st.fills.acquire();
+    expire(st, slot, leg.ts);
+    int own = side == Side::kBuy ? kBuys : kSells;
+    int other = 1 - own;
+    if (int match = best_match(st, slot, other, leg); match >= 0) {
+      auto at = static_cast<uint32_t>(match);
+      const Hot& h = hot_at(st, slot, other, at);
+      const Cold& c = cold_at(st, slot, other, at);
+      Leg earlier{h.ts,     Price::from_raw(h.price), Quantity::from_raw(h.qty), c.id, c.seq,
+                  c.account};
+      erase_fill(st, slot, other, at);  // used in one pair only
+      const Leg& buy = side == Side::kBuy ? leg : earlier;
+      const Leg& sell = side == Side::kBuy ? earlier : leg;
+      record(st, slot, buy, sell, false);
       return;
     }
-    uint64_t index = st.fills.push_back(Fill{leg, kNoFill, owner, side, true});
-    FillList& own = side == Side::kBuy ? slot.buys : slot.sells;
-    if (own.tail == kNoFill)
-      own.head = index;
-    else
-      st.fills.at(own.tail).next = index;
-    own.tail = index;
-    ++own.count;
-    // Bounding the list bounds the scan per trade for owners that only ever trade one way.
-    if (own.count > st.params.max_open_fills) pop_head(st, own);
+    // A full side drops its oldest fill: this bounds the work per trade for one-way traders.
+    if (slot.waiting[own] == st.fills.per_side()) drop_oldest(st, slot, own);
+    uint32_t n = slot.waiting[own]++;
+    const Params& p = st.params;
+    hot_at(st, slot, own, n) =
+        Hot{leg.ts, leg.price.raw(), leg.qty.raw(), slack(p.price_tolerance, leg.price.raw()),
+            slack(p.quantity_tolerance, leg.qty.raw())};
+    cold_at(st, slot, own, n) = Cold{leg.id, leg.seq, leg.account};
   }
 
   // Greedy pairing: the waiting opposite fill closest in quantity, then in price, then the
-  // oldest; it is unlinked from `list` (and so used in at most one pair).
-  static uint64_t take_best_match(SymbolState& st, FillList& list, const Leg& leg) {
-    const Params& p = st.params;
-    uint64_t best = kNoFill, best_prev = kNoFill, prev = kNoFill;
+  // oldest; -1 when none is within the tolerances. Prices are compared against the earlier
+  // fill's price, quantities against the larger quantity.
+  static int best_match(SymbolState& st, const OwnerSlot& slot, int side, const Leg& leg) {
+    int64_t price = leg.price.raw(), qty = leg.qty.raw();
+    int64_t own_qty_slack = slack(st.params.quantity_tolerance, qty);
+    int best = -1;
     int64_t best_qty_gap = 0, best_price_gap = 0;
-    for (uint64_t i = list.head; i != kNoFill; prev = i, i = st.fills.at(i).next) {
-      const Leg& other = st.fills.at(i).leg;
-      int64_t qty_gap = std::llabs(other.qty.raw() - leg.qty.raw());
-      int64_t price_gap = std::llabs(other.price.raw() - leg.price.raw());
-      if (!within(other.price.raw(), leg.price.raw(), p.price_tolerance, other.price.raw()) ||
-          !within(other.qty.raw(), leg.qty.raw(), p.quantity_tolerance,
-                  std::max(other.qty.raw(), leg.qty.raw()))) {
+    for (uint32_t i = 0; i < slot.waiting[side]; ++i) {
+      const Hot& other = hot_at(st, slot, side, i);
+      int64_t qty_gap = std::llabs(other.qty - qty);
+      int64_t price_gap = std::llabs(other.price - price);
+      if (price_gap > other.price_slack || qty_gap > std::max(other.qty_slack, own_qty_slack)) {
         continue;
       }
-      if (best != kNoFill &&
+      if (best >= 0 &&
           (qty_gap > best_qty_gap || (qty_gap == best_qty_gap && price_gap >= best_price_gap))) {
         continue;
       }
-      best = i;
-      best_prev = prev;
+      best = static_cast<int>(i);
       best_qty_gap = qty_gap;
       best_price_gap = price_gap;
     }
-    if (best == kNoFill) return kNoFill;
-    Fill& taken = st.fills.at(best);
-    taken.waiting = false;
-    if (best_prev == kNoFill)
-      list.head = taken.next;
-    else
-      st.fills.at(best_prev).next = taken.next;
-    if (list.tail == best) list.tail = best_prev;
-    --list.count;
     return best;
   }
 
@@ -420,7 +494,7 @@ class WashRoundTrip final : public Detector {
       st.free_episodes.push_back(entry.episode);
       OwnerSlot* slot = st.owners.find(ep.owner);
       slot->episode = kNoEpisode;
-      if (slot->idle()) st.owners.erase(ep.owner);
+      if (slot->idle()) erase_owner(st, ep.owner);
     }
   }
 
@@ -513,10 +587,10 @@ RuleInfo wash_round_trip_rule() {
            "Most relative quantity difference of a pair, against the larger (0 = exact); 5% "
            "still pairs a wash split by rounding or a partial fill",
            0, 1},
-          {"max_open_fills", ParamType::kInteger, "64",
-           "Unpaired fills kept per owner and side within the window; older ones are dropped "
-           "first (bounds the work per trade)",
-           1, 1e6},
+          {"max_open_fills", ParamType::kInteger, "32",
+           "Unpaired fills kept per owner and side within the window; the oldest is dropped "
+           "first (bounds the work and memory per trade and owner)",
+           1, 4096},
           {"min_notional", ParamType::kNumber, "0",
            "Episodes trading less value than this (both legs, quote currency) are not reported", 0},
           {"medium_notional", ParamType::kNumber, "10000",
