@@ -1,12 +1,15 @@
 #include "detect/detector.hpp"
 #include "detect/pump_and_dump.hpp"
+#include "detect/wash_round_trip.hpp"
+#include "detect/wash_volume_anomaly.hpp"
 
 namespace tw {
 
 // One line per rule; each detector file defines its own RuleInfo factory.
-
 const std::vector<RuleInfo>& rule_registry() {
   static const std::vector<RuleInfo> rules = {
+      wash_round_trip_rule(),
+      wash_volume_anomaly_rule(),
       pump_and_dump_rule(),
   };
   return rules;

@@ -1,0 +1,393 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "alert_collector.hpp"
+#include "detect/wash_round_trip.hpp"
+#include "rule_test_util.hpp"
+
+using namespace tw;
+
+namespace {
+
+const Timestamp kT0 = *Timestamp::parse_iso8601("2025-01-06T12:00:00Z");
+
+Timestamp at(double seconds) {
+  return kT0 + Duration::nanos(static_cast<int64_t>(seconds * 1e9 + (seconds >= 0 ? 0.5 : -0.5)));
+}
+
+class WashRoundTrip : public ::testing::Test {
+ protected:
+  Universe universe;
+  RuleInfo info = wash_round_trip_rule();
+  RuleConfig config = default_rule_config(info);
+  AlertCollector sink;
+  SymbolId btc = universe.symbol("BTCUSDT");
+  uint64_t next_id = 1;
+
+  std::unique_ptr<Detector> make(AlertSink& out) { return info.make({universe, config, out}); }
+  std::unique_ptr<Detector> make() { return make(sink); }
+
+  /// One account's side of a trade, as seed1 rows carry it.
+  Event fill(double seconds, const char* price, const char* qty, Side side, const char* account,
+             SymbolId symbol = {}) {
+    Event e;
+    e.ts = at(seconds);
+    e.price = *Price::parse(price);
+    e.qty = *Quantity::parse(qty);
+    e.side = side;
+    e.symbol = symbol ? symbol : btc;
+    (side == Side::kBuy ? e.buyer : e.seller) = universe.account(account);
+    e.seq = next_id;
+    e.id = ExternalId::number(1000 + next_id++);
+    return e;
+  }
+
+  /// A trade with both accounts known.
+  Event trade(double seconds, const char* price, const char* qty, const char* buyer,
+              const char* seller) {
+    Event e = fill(seconds, price, qty, Side::kBuy, buyer);
+    e.seller = universe.account(seller);
+    return e;
+  }
+
+  std::vector<Alert> run(const std::vector<Event>& events) {
+    AlertCollector out;
+    auto d = make(out);
+    for (const Event& e : events) d->on_event(e);
+    d->finish();
+    return std::move(out.alerts);
+  }
+};
+
+std::vector<std::string> sorted_ids(const std::vector<Alert>& alerts) {
+  std::vector<std::string> ids;
+  for (const Alert& a : alerts) ids.push_back(a.id);
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+TEST_F(WashRoundTrip, IsRegistered) {
+  const RuleInfo* r = find_rule("wash.round_trip");
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->needs, "trades + accounts");
+  EXPECT_EQ(r->params.size(), info.params.size());
+}
+
+TEST_F(WashRoundTrip, SelfTradeOfOneAccount) {
+  auto alerts = run({trade(1, "100", "5", "A", "A")});
+  ASSERT_EQ(alerts.size(), 1u);
+  const Alert& a = alerts[0];
+  EXPECT_EQ(a.rule, "wash.round_trip");
+  EXPECT_EQ(a.symbol, "BTCUSDT");
+  EXPECT_EQ(a.accounts, std::vector<std::string>{"A"});
+  EXPECT_EQ(metric(a, "self_trades"), 1);
+  EXPECT_EQ(metric(a, "pairs"), 0);
+  EXPECT_EQ(metric(a, "notional"), 500);
+  EXPECT_EQ(a.severity, Severity::kMedium);  // a self-trade is at least MEDIUM
+  EXPECT_EQ(a.evidence, std::vector<std::string>{"trade:1001"});
+  EXPECT_EQ(a.start, at(1));
+  EXPECT_EQ(a.end, at(1));
+  EXPECT_NE(a.why.find("1 self-trade"), std::string::npos) << a.why;
+}
+
+TEST_F(WashRoundTrip, SelfTradeOfLinkedAccounts) {
+  universe.set_owner("A", "fund");
+  universe.set_owner("B", "fund");
+  auto alerts = run({trade(1, "100", "5", "A", "B")});
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts[0].accounts, (std::vector<std::string>{"A", "B"}));
+  EXPECT_NE(alerts[0].why.find("fund"), std::string::npos);
+}
+
+TEST_F(WashRoundTrip, TradeBetweenUnrelatedAccountsIsNotWash) {
+  EXPECT_TRUE(run({trade(1, "100", "5", "A", "B")}).empty());
+}
+
+TEST_F(WashRoundTrip, RoundTripOfOneAccount) {
+  auto alerts =
+      run({fill(0, "100", "5", Side::kBuy, "A"), fill(10, "100.05", "5", Side::kSell, "A")});
+  ASSERT_EQ(alerts.size(), 1u);
+  const Alert& a = alerts[0];
+  EXPECT_EQ(a.start, at(0));
+  EXPECT_EQ(a.end, at(10));
+  EXPECT_EQ(metric(a, "pairs"), 1);
+  EXPECT_EQ(metric(a, "buy_qty"), 5);
+  EXPECT_EQ(metric(a, "sell_qty"), 5);
+  EXPECT_DOUBLE_EQ(metric(a, "notional"), 1000.25);
+  EXPECT_NEAR(metric(a, "max_price_gap_bps"), 5, 1e-9);
+  EXPECT_EQ(metric(a, "max_time_gap_s"), 10);
+  EXPECT_EQ(a.evidence, (std::vector<std::string>{"trade:1001", "trade:1002"}));  // time order
+  EXPECT_EQ(a.severity, Severity::kLow);  // 1 pair, value below medium_notional
+}
+
+TEST_F(WashRoundTrip, RoundTripAcrossLinkedAccounts) {
+  universe.set_owner("A", "fund");
+  universe.set_owner("B", "fund");
+  auto alerts = run({fill(0, "100", "5", Side::kBuy, "A"), fill(3, "100", "5", Side::kSell, "B")});
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts[0].accounts, (std::vector<std::string>{"A", "B"}));
+}
+
+TEST_F(WashRoundTrip, UnrelatedAccountsDoNotPair) {
+  EXPECT_TRUE(
+      run({fill(0, "100", "5", Side::kBuy, "A"), fill(3, "100", "5", Side::kSell, "B")}).empty());
+}
+
+TEST_F(WashRoundTrip, PriceToleranceBoundary) {
+  // Default 0.1%: 9 bps pairs, 11 bps does not.
+  EXPECT_EQ(
+      run({fill(0, "1000", "5", Side::kBuy, "A"), fill(1, "1000.9", "5", Side::kSell, "A")}).size(),
+      1u);
+  EXPECT_TRUE(run({fill(0, "1000", "5", Side::kBuy, "A"), fill(1, "1001.1", "5", Side::kSell, "A")})
+                  .empty());
+}
+
+TEST_F(WashRoundTrip, QuantityToleranceBoundary) {
+  // Default 5% of the larger quantity: 100 vs 95.5 pairs, 100 vs 94.5 does not.
+  EXPECT_EQ(
+      run({fill(0, "10", "100", Side::kBuy, "A"), fill(1, "10", "95.5", Side::kSell, "A")}).size(),
+      1u);
+  EXPECT_TRUE(run({fill(0, "10", "100", Side::kBuy, "A"), fill(1, "10", "94.5", Side::kSell, "A")})
+                  .empty());
+  set_param(config.values, info, "quantity_tolerance", "0");
+  EXPECT_TRUE(run({fill(0, "10", "100", Side::kBuy, "A"), fill(1, "10", "99.9", Side::kSell, "A")})
+                  .empty());
+}
+
+TEST_F(WashRoundTrip, WindowBoundary) {
+  // The window (60s) is inclusive.
+  EXPECT_EQ(
+      run({fill(0, "10", "1", Side::kSell, "A"), fill(60, "10", "1", Side::kBuy, "A")}).size(), 1u);
+  EXPECT_TRUE(run({fill(0, "10", "1", Side::kSell, "A"), fill(60.001, "10", "1", Side::kBuy, "A")})
+                  .empty());
+}
+
+TEST_F(WashRoundTrip, EachFillPairsOnce) {
+  auto alerts = run({fill(0, "10", "1", Side::kBuy, "A"), fill(1, "10", "1", Side::kSell, "A"),
+                     fill(2, "10", "1", Side::kSell, "A")});
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(metric(alerts[0], "pairs"), 1);
+  EXPECT_EQ(alerts[0].evidence_total, 2u);
+}
+
+TEST_F(WashRoundTrip, PrefersTheClosestQuantity) {
+  // The later sell matches the buy exactly; the earlier one is only within tolerance.
+  auto alerts = run({fill(0, "10", "98", Side::kSell, "A"), fill(1, "10", "100", Side::kSell, "A"),
+                     fill(2, "10", "100", Side::kBuy, "A")});
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts[0].evidence, (std::vector<std::string>{"trade:1002", "trade:1003"}));
+  EXPECT_EQ(alerts[0].start, at(1));
+}
+
+TEST_F(WashRoundTrip, RepeatedRoundTripsMergeIntoOneEpisode) {
+  std::vector<Event> events;
+  for (int i = 0; i < 4; ++i) {  // pairs 40s apart: each within the window of the last
+    events.push_back(fill(40.0 * i, "100", "2", Side::kBuy, "A"));
+    events.push_back(fill(40.0 * i + 1, "100", "2", Side::kSell, "A"));
+  }
+  events.push_back(fill(300, "100", "2", Side::kBuy, "A"));  // 140s later: a new episode
+  events.push_back(fill(301, "100", "2", Side::kSell, "A"));
+  auto alerts = run(events);
+  ASSERT_EQ(alerts.size(), 2u);
+  EXPECT_EQ(metric(alerts[0], "pairs"), 4);
+  EXPECT_EQ(alerts[0].start, at(0));
+  EXPECT_EQ(alerts[0].end, at(121));
+  EXPECT_EQ(alerts[0].evidence_total, 8u);
+  EXPECT_EQ(alerts[0].severity, Severity::kHigh);  // 4 pairs >= high_pairs (3)
+  EXPECT_EQ(metric(alerts[1], "pairs"), 1);
+  EXPECT_EQ(alerts[1].start, at(300));
+}
+
+TEST_F(WashRoundTrip, EpisodeClosesWhenEventTimePassesLastPairPlusWindow) {
+  auto d = make();
+  d->on_event(fill(0, "100", "2", Side::kBuy, "A"));
+  d->on_event(fill(1, "100", "2", Side::kSell, "A"));
+  d->on_event(fill(61, "100", "2", Side::kBuy, "B"));  // exactly last pair + window: still open
+  EXPECT_TRUE(sink.alerts.empty());
+  d->on_event(fill(61.5, "100", "2", Side::kBuy, "B"));
+  EXPECT_EQ(sink.alerts.size(), 1u);
+  d->advance_to(at(500));
+  d->finish();
+  EXPECT_EQ(sink.alerts.size(), 1u);
+}
+
+TEST_F(WashRoundTrip, AdvanceToClosesQuietSymbols) {
+  auto d = make();
+  d->on_event(fill(0, "100", "2", Side::kBuy, "A"));
+  d->on_event(fill(1, "100", "2", Side::kSell, "A"));
+  d->advance_to(at(61));
+  EXPECT_TRUE(sink.alerts.empty());
+  d->advance_to(at(62));
+  EXPECT_EQ(sink.alerts.size(), 1u);
+}
+
+TEST_F(WashRoundTrip, SeverityFollowsValueAndRepetition) {
+  // 2 x 50 x 1000 = 100000 of value: HIGH from value alone.
+  auto high =
+      run({fill(0, "1000", "50", Side::kBuy, "A"), fill(1, "1000", "50", Side::kSell, "A")});
+  ASSERT_EQ(high.size(), 1u);
+  EXPECT_EQ(high[0].severity, Severity::kHigh);
+  auto critical =
+      run({fill(0, "1000", "500", Side::kBuy, "A"), fill(1, "1000", "500", Side::kSell, "A")});
+  ASSERT_EQ(critical.size(), 1u);
+  EXPECT_EQ(critical[0].severity, Severity::kCritical);
+  EXPECT_GT(critical[0].score, high[0].score);
+  EXPECT_LE(critical[0].score, 100);
+  set_param(config.values, info, "min_notional", "1000000");
+  EXPECT_TRUE(run({fill(0, "1000", "50", Side::kBuy, "A"), fill(1, "1000", "50", Side::kSell, "A")})
+                  .empty());
+}
+
+TEST_F(WashRoundTrip, OpenFillsPerOwnerAreCapped) {
+  set_param(config.values, info, "max_open_fills", "2");
+  // Three unpaired buys: the oldest is dropped, so the sell matching only it finds nothing.
+  auto alerts = run({fill(0, "100", "7", Side::kBuy, "A"), fill(1, "100", "1", Side::kBuy, "A"),
+                     fill(2, "100", "2", Side::kBuy, "A"), fill(3, "100", "7", Side::kSell, "A")});
+  EXPECT_TRUE(alerts.empty());
+}
+
+TEST_F(WashRoundTrip, PerSymbolOverride) {
+  SymbolId eth = universe.symbol("ETHUSDT");
+  ParamValues loose = config.values;
+  set_param(loose, info, "price_tolerance", "0.01");
+  config.per_symbol["ETHUSDT"] = loose;
+  auto alerts = run({fill(0, "100", "1", Side::kBuy, "A"), fill(1, "100.5", "1", Side::kSell, "A"),
+                     fill(0, "100", "1", Side::kBuy, "A", eth),
+                     fill(1, "100.5", "1", Side::kSell, "A", eth)});
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts[0].symbol, "ETHUSDT");
+}
+
+TEST_F(WashRoundTrip, RejectsInconsistentSeverityThresholds) {
+  set_param(config.values, info, "high_notional", "1");
+  EXPECT_THROW(make(), ConfigError);
+}
+
+TEST_F(WashRoundTrip, IdsAreStableAcrossRunsAndCuts) {
+  universe.set_owner("B", "fund");
+  universe.set_owner("C", "fund");
+  std::vector<Event> events;
+  for (int i = 0; i < 30; ++i) {
+    double t = 7.0 * i + (i >= 12 ? 200 : 0);  // a gap that splits the episodes
+    events.push_back(fill(t, "100", "3", Side::kBuy, i % 3 == 0 ? "A" : "B"));
+    events.push_back(fill(t + 2, "100.02", "3", Side::kSell, i % 2 == 0 ? "A" : "C"));
+    if (i % 5 == 0) events.push_back(trade(t + 3, "100", "1", "B", "C"));
+  }
+  auto first = run(events);
+  auto second = run(events);
+  ASSERT_GE(first.size(), 2u);
+  EXPECT_EQ(sorted_ids(first), sorted_ids(second));
+
+  // The same events fed one by one with watermarks in between, as a live stream would.
+  AlertCollector streamed;
+  auto d = make(streamed);
+  for (const Event& e : events) {
+    d->advance_to(e.ts);
+    d->on_event(e);
+    d->advance_to(e.ts);
+  }
+  d->finish();
+  ASSERT_EQ(streamed.alerts.size(), first.size());
+  EXPECT_EQ(sorted_ids(streamed.alerts), sorted_ids(first));
+  for (const Alert& a : first) {
+    auto same = std::find_if(streamed.alerts.begin(), streamed.alerts.end(),
+                             [&](const Alert& b) { return b.id == a.id; });
+    ASSERT_NE(same, streamed.alerts.end());
+    EXPECT_EQ(same->metrics_json, a.metrics_json);
+    EXPECT_EQ(same->evidence, a.evidence);
+    EXPECT_EQ(same->why, a.why);
+  }
+}
+
+// seed1: every injected WASH pair (one trader buying and selling at one price and instant)
+// must be inside an alert naming that trader.
+TEST(WashRoundTripSeed1, CoversEveryInjectedWashPair) {
+  std::filesystem::path path =
+      std::filesystem::path(TAPEWATCH_SHARED_DATA) / "seed1" / "trades_sample.csv";
+  if (!std::filesystem::exists(path)) GTEST_SKIP() << "shared data not found at " << path;
+  Universe universe;
+  std::vector<Event> events;
+  std::map<std::string, std::string> kind_of;  // trade id -> event_type
+  struct Row {
+    std::string trader, symbol, side;
+    Timestamp ts;
+  };
+  std::vector<Row> wash_rows;
+  std::ifstream in(path);
+  std::string line;
+  std::getline(in, line);  // header
+  for (uint64_t seq = 2; std::getline(in, line); ++seq) {
+    std::vector<std::string> f;
+    for (size_t pos = 0, comma; pos <= line.size(); pos = comma + 1) {
+      comma = std::min(line.find(',', pos), line.size());
+      f.push_back(line.substr(pos, comma - pos));
+    }
+    ASSERT_EQ(f.size(), 9u) << line;
+    Event e;
+    e.ts = *Timestamp::parse_iso8601(f[1]);
+    e.symbol = universe.symbol(f[2]);
+    e.price = *Price::parse(f[3]);
+    e.qty = *Quantity::parse(f[4]);
+    e.side = f[5] == "BUY" ? Side::kBuy : Side::kSell;
+    (e.side == Side::kBuy ? e.buyer : e.seller) = universe.account(f[6]);
+    e.id = ExternalId::from_text(f[0]);
+    e.seq = seq;
+    events.push_back(e);
+    kind_of[e.id.to_string()] = f[8];
+    if (f[8] == "WASH") wash_rows.push_back({f[6], f[2], f[5], e.ts});
+  }
+  ASSERT_EQ(wash_rows.size(), 112u);
+
+  RuleInfo info = wash_round_trip_rule();
+  RuleConfig config = default_rule_config(info);
+  AlertCollector sink;
+  auto d = info.make({universe, config, sink});
+  for (const Event& e : events) d->on_event(e);
+  d->finish();
+
+  auto covers = [](const Alert& a, const Row& r) {
+    return a.symbol == r.symbol && a.start <= r.ts && r.ts <= a.end &&
+           std::find(a.accounts.begin(), a.accounts.end(), r.trader) != a.accounts.end();
+  };
+  size_t pairs = 0;
+  std::set<size_t> covering;
+  for (const Row& r : wash_rows) {
+    if (r.side != "BUY") continue;  // each pair has one BUY row
+    ++pairs;
+    bool found = false;
+    for (size_t i = 0; i < sink.alerts.size(); ++i) {
+      if (covers(sink.alerts[i], r)) {
+        found = true;
+        covering.insert(i);
+      }
+    }
+    EXPECT_TRUE(found) << "WASH pair of " << r.trader << " on " << r.symbol << " at "
+                       << r.ts.to_iso8601() << " is not covered";
+  }
+  EXPECT_EQ(pairs, 56u);
+  size_t shown = 0;
+  std::map<std::string, int> other_kinds;
+  for (size_t i = 0; i < sink.alerts.size(); ++i) {
+    if (covering.count(i)) continue;
+    const Alert& a = sink.alerts[i];
+    std::string kinds;
+    for (const std::string& ev : a.evidence) kinds += kind_of[ev.substr(6)] + " ";
+    ++other_kinds[kinds];
+    if (shown++ < 4) std::printf("  not an injected WASH: %s [%s]\n", a.why.c_str(), kinds.c_str());
+  }
+  std::printf("seed1: %zu WASH pairs, %zu alerts, %zu cover a WASH pair, %zu cover none\n", pairs,
+              sink.alerts.size(), covering.size(), sink.alerts.size() - covering.size());
+  for (const auto& [kinds, n] : other_kinds)
+    std::printf("  %3d x evidence [%s]\n", n, kinds.c_str());
+}
+
+}  // namespace

@@ -1,0 +1,368 @@
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "alert_collector.hpp"
+#include "detect/wash_volume_anomaly.hpp"
+#include "rule_test_util.hpp"
+
+using namespace tw;
+
+namespace {
+
+const Timestamp kT0 = *Timestamp::parse_iso8601("2026-01-01T00:00:00Z");
+
+class WashVolumeAnomaly : public ::testing::Test {
+ protected:
+  Universe universe;
+  RuleInfo info = wash_volume_anomaly_rule();
+  RuleConfig config = default_rule_config(info);
+  SymbolId btc = universe.symbol("BTCUSDT");
+  std::vector<Event> events;
+
+  void trade(double seconds, double qty, SymbolId symbol = {}, Side side = Side::kBuy) {
+    Event e;
+    e.ts = kT0 + Duration::nanos(static_cast<int64_t>(std::llround(seconds * 1e9)));
+    e.price = Price::from_units(100);
+    e.qty = Quantity::from_double(qty);
+    e.side = side;
+    e.symbol = symbol ? symbol : btc;
+    e.seq = events.size() + 1;
+    e.id = ExternalId::number(e.seq);
+    events.push_back(e);
+  }
+
+  /// One trade of 1 per second from `from` to `to` (exclusive).
+  void steady(int from, int to, SymbolId symbol = {}) {
+    for (int t = from; t < to; ++t) trade(t, 1, symbol);
+  }
+
+  /// `volume` extra, in five sell trades half a second after `second`.
+  void burst(int second, double volume, SymbolId symbol = {}) {
+    for (int i = 0; i < 5; ++i) trade(second + 0.5, volume / 5, symbol, Side::kSell);
+  }
+
+  /// Steady trading for `minutes`, with bursts of `volume` at the given seconds.
+  void scenario(int seconds, std::vector<std::pair<int, double>> bursts) {
+    std::sort(bursts.begin(), bursts.end());
+    size_t next = 0;
+    for (int t = 0; t < seconds; ++t) {
+      trade(t, 1);
+      for (; next < bursts.size() && bursts[next].first == t; ++next) burst(t, bursts[next].second);
+    }
+  }
+
+  std::vector<Alert> run(const std::vector<Event>& input) {
+    AlertCollector out;
+    auto d = info.make({universe, config, out});
+    for (const Event& e : input) d->on_event(e);
+    d->finish();
+    return std::move(out.alerts);
+  }
+  std::vector<Alert> run() { return run(events); }
+};
+
+TEST_F(WashVolumeAnomaly, IsRegistered) {
+  const RuleInfo* r = find_rule("wash.volume_anomaly");
+  ASSERT_NE(r, nullptr);
+  EXPECT_EQ(r->needs, "trades");
+}
+
+TEST_F(WashVolumeAnomaly, QuietMarketGivesNothing) {
+  steady(0, 3 * 3600);
+  EXPECT_TRUE(run().empty());
+}
+
+// Steady windows hold 60; the deviation floor is 10% of that (6), so z = burst / 6.
+TEST_F(WashVolumeAnomaly, BurstAfterQuietBaselineGivesOneAlert) {
+  scenario(2700, {{2400, 20}});
+  auto alerts = run();
+  ASSERT_EQ(alerts.size(), 1u);
+  const Alert& a = alerts[0];
+  EXPECT_EQ(a.rule, "wash.volume_anomaly");
+  EXPECT_EQ(a.symbol, "BTCUSDT");
+  EXPECT_EQ(a.severity, Severity::kMedium);
+  EXPECT_NEAR(metric(a, "peak_z"), 20.0 / 6, 1e-9);
+  EXPECT_EQ(metric(a, "window_volume"), 80);
+  EXPECT_EQ(metric(a, "baseline_median"), 60);
+  EXPECT_NEAR(metric(a, "baseline_deviation"), 6, 1e-9);
+  EXPECT_EQ(metric(a, "trade_count"), 65);
+  EXPECT_NEAR(metric(a, "sell_volume"), 20, 1e-9);
+  EXPECT_EQ(metric(a, "buy_volume"), 60);
+  // Flagged windows end at steps 2400..2459: the first starts at 2341, the last ends at 2460.
+  EXPECT_EQ(a.start, kT0 + Duration::seconds(2341));
+  EXPECT_EQ(a.end, kT0 + Duration::seconds(2460));
+  EXPECT_EQ(metric(a, "duration_s"), 119);
+  EXPECT_EQ(metric(a, "flagged_windows"), 60);
+  EXPECT_EQ(a.evidence.size(), kMaxEvidenceIds);
+  EXPECT_EQ(a.evidence_total, 65u);
+  EXPECT_EQ(a.evidence[0], "trade:2342");  // the first trade of the peak window (second 2341)
+  EXPECT_NE(a.why.find("BTCUSDT traded 80 in the 1m window"), std::string::npos) << a.why;
+}
+
+TEST_F(WashVolumeAnomaly, SeverityFollowsPeakZ) {
+  struct Case {
+    double volume;
+    Severity severity;
+  };
+  for (Case c :
+       {Case{20, Severity::kMedium}, Case{27, Severity::kHigh}, Case{36, Severity::kCritical}}) {
+    events.clear();
+    scenario(2700, {{2400, c.volume}});
+    auto alerts = run();
+    ASSERT_EQ(alerts.size(), 1u) << c.volume;
+    EXPECT_EQ(alerts[0].severity, c.severity) << c.volume;
+  }
+}
+
+TEST_F(WashVolumeAnomaly, ThresholdBoundary) {
+  scenario(2700, {{2400, 17.9}});  // z = 2.98
+  EXPECT_TRUE(run().empty());
+  events.clear();
+  scenario(2700, {{2400, 18.1}});  // z = 3.02
+  EXPECT_EQ(run().size(), 1u);
+}
+
+TEST_F(WashVolumeAnomaly, SeparatedBurstsGiveTwoAlerts) {
+  scenario(3000, {{2400, 30}, {2520, 30}});  // second window starts after the first one ends
+  auto alerts = run();
+  ASSERT_EQ(alerts.size(), 2u);
+  EXPECT_EQ(alerts[0].end, kT0 + Duration::seconds(2460));
+  EXPECT_EQ(alerts[1].start, kT0 + Duration::seconds(2461));
+  EXPECT_NE(alerts[0].id, alerts[1].id);
+}
+
+TEST_F(WashVolumeAnomaly, AdjacentBurstWindowsMerge) {
+  scenario(3000, {{2400, 30}, {2519, 40}});  // flagged windows touch: one episode
+  auto alerts = run();
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts[0].start, kT0 + Duration::seconds(2341));
+  EXPECT_EQ(alerts[0].end, kT0 + Duration::seconds(2579));
+  EXPECT_NEAR(metric(alerts[0], "peak_z"), 40.0 / 6, 1e-9);
+  EXPECT_EQ(alerts[0].severity, Severity::kCritical);
+}
+
+// Baseline samples are complete windows that end before the current window starts: the first
+// (ending at step 59) enters at step 119, so 1800 samples (30m) are there from step 1918.
+TEST_F(WashVolumeAnomaly, NothingBeforeTheBaselineIsLongEnough) {
+  scenario(2700, {{1200, 60}});
+  EXPECT_TRUE(run().empty());
+  events.clear();
+  scenario(2700, {{1858, 60}});  // its last window ends at step 1917
+  EXPECT_TRUE(run().empty());
+  events.clear();
+  scenario(2700, {{1859, 60}});  // still in the window at step 1918
+  auto alerts = run();
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(metric(alerts[0], "baseline_samples"), 1800);
+}
+
+TEST_F(WashVolumeAnomaly, AdvanceToClosesQuietSymbols) {
+  steady(0, 2400);
+  burst(2399, 60);  // then silence: windows stay flagged while (60 + steady left) - 60 >= 18
+  AlertCollector out;
+  auto d = info.make({universe, config, out});
+  for (const Event& e : events) d->on_event(e);
+  d->advance_to(kT0 + Duration::seconds(2460));
+  EXPECT_TRUE(out.alerts.empty());
+  d->advance_to(kT0 + Duration::seconds(2600));
+  ASSERT_EQ(out.alerts.size(), 1u);
+  EXPECT_EQ(out.alerts[0].end, kT0 + Duration::seconds(2442));  // last flagged: 42 steady + 60
+  d->finish();
+  EXPECT_EQ(out.alerts.size(), 1u);
+}
+
+TEST_F(WashVolumeAnomaly, PerSymbolOverride) {
+  SymbolId eth = universe.symbol("ETHUSDT");
+  ParamValues strict = config.values;
+  set_param(strict, info, "z_threshold", "10");
+  set_param(strict, info, "high_z", "10");
+  set_param(strict, info, "critical_z", "10");
+  config.per_symbol["ETHUSDT"] = strict;
+  for (int t = 0; t < 2700; ++t) {
+    trade(t, 1);
+    trade(t, 1, eth);
+    if (t == 2400) {
+      burst(t, 30);
+      burst(t, 30, eth);
+    }
+  }
+  auto alerts = run();
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts[0].symbol, "BTCUSDT");
+}
+
+TEST_F(WashVolumeAnomaly, RejectsWindowNotAMultipleOfStep) {
+  set_param(config.values, info, "step", "7s");
+  AlertCollector out;
+  EXPECT_THROW(info.make({universe, config, out}), ConfigError);
+}
+
+// A small deterministic generator: noisy trading with bursts.
+std::vector<std::pair<double, double>> noisy_tape(int seconds, uint64_t seed) {
+  std::vector<std::pair<double, double>> tape;  // (time, qty)
+  uint64_t x = seed;
+  auto next = [&] {
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<double>(x >> 11) / 9007199254740992.0;
+  };
+  for (int t = 0; t < seconds; ++t) {
+    int n = static_cast<int>(next() * 4);
+    if (next() < 0.01) n += 15;  // a burst second
+    for (int i = 0; i < n; ++i)
+      tape.emplace_back(t + i * 0.01, 0.5 + std::floor(next() * 150) / 100);
+  }
+  return tape;
+}
+
+// Recomputes every window's robust z by brute force (sort per step) and checks the detector's
+// statistics for its peak windows, and that it finds the same episodes.
+TEST_F(WashVolumeAnomaly, MatchesBruteForceStatistics) {
+  set_param(config.values, info, "window", "5s");
+  set_param(config.values, info, "baseline", "60s");
+  set_param(config.values, info, "min_baseline", "40s");
+  const int W = 5, N = 60, M = 40, seconds = 1500;
+  for (auto [t, q] : noisy_tape(seconds, 7)) trade(t, q);
+  auto alerts = run();
+
+  std::vector<double> bucket(seconds, 0);
+  for (const Event& e : events)
+    bucket[static_cast<size_t>((e.ts - kT0).count() / 1'000'000'000)] += e.qty.to_double();
+  std::vector<double> window(seconds, 0);
+  for (int k = 0; k < seconds; ++k) {
+    for (int j = std::max(0, k - W + 1); j <= k; ++j) window[k] += bucket[j];
+  }
+  auto median_of = [](std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    size_t n = v.size();
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+  };
+  struct Stat {
+    double z = 0, median = 0, deviation = 0;
+  };
+  std::vector<Stat> stats(seconds);
+  int episodes = 0, last_flag = -1000;
+  for (int k = 0; k < seconds; ++k) {
+    std::vector<double> samples;
+    for (int j = std::max(W - 1, k - W - N + 1); j <= k - W; ++j) samples.push_back(window[j]);
+    if (static_cast<int>(samples.size()) < M) continue;
+    double med = median_of(samples), mean = 0;
+    for (double s : samples) mean += s / static_cast<double>(samples.size());
+    std::vector<double> dev;
+    for (double s : samples) dev.push_back(std::abs(s - med));
+    double deviation = std::max(1.4826 * median_of(dev), 0.1 * (med > 0 ? med : mean));
+    stats[k] = {(window[k] - med) / deviation, med, deviation};
+    if (stats[k].z >= 3 - 1e-9) {
+      if (k > last_flag + W) ++episodes;
+      last_flag = k;
+    }
+  }
+  ASSERT_GE(episodes, 3);
+  EXPECT_EQ(static_cast<int>(alerts.size()), episodes);
+  for (const Alert& a : alerts) {
+    simdjson::dom::parser parser;
+    auto peak_end = Timestamp::parse_iso8601(
+        parser.parse(a.metrics_json)["peak_window_end"].get_string().value());
+    int k = static_cast<int>((*peak_end - kT0).count() / 1'000'000'000) - 1;
+    EXPECT_NEAR(metric(a, "window_volume"), window[k], 1e-6);
+    EXPECT_NEAR(metric(a, "baseline_median"), stats[k].median, 1e-6);
+    EXPECT_NEAR(metric(a, "baseline_deviation"), stats[k].deviation, 1e-6);
+    EXPECT_NEAR(metric(a, "peak_z"), stats[k].z, 1e-6);
+  }
+}
+
+// Feeding events one at a time with watermarks, or all at once, gives identical alerts.
+void expect_batch_equals_stream(const RuleInfo& info, const Universe& universe,
+                                const RuleConfig& config, const std::vector<Event>& events) {
+  AlertCollector batch, stream;
+  auto whole = info.make({universe, config, batch});
+  for (const Event& e : events) whole->on_event(e);
+  whole->finish();
+  auto piecewise = info.make({universe, config, stream});
+  for (size_t i = 0; i < events.size(); ++i) {
+    piecewise->advance_to(events[i].ts);
+    piecewise->on_event(events[i]);
+    if (i % 7 == 0) piecewise->advance_to(events[i].ts);
+  }
+  piecewise->finish();
+  ASSERT_EQ(batch.alerts.size(), stream.alerts.size());
+  for (size_t i = 0; i < batch.alerts.size(); ++i) {
+    EXPECT_EQ(batch.alerts[i].id, stream.alerts[i].id);
+    EXPECT_EQ(batch.alerts[i].metrics_json, stream.alerts[i].metrics_json);
+    EXPECT_EQ(batch.alerts[i].evidence, stream.alerts[i].evidence);
+    EXPECT_EQ(batch.alerts[i].why, stream.alerts[i].why);
+  }
+}
+
+TEST_F(WashVolumeAnomaly, BatchAndStreamAgree) {
+  set_param(config.values, info, "window", "5s");
+  set_param(config.values, info, "baseline", "60s");
+  set_param(config.values, info, "min_baseline", "40s");
+  for (auto [t, q] : noisy_tape(1500, 11)) trade(t, q);
+  auto first = run();
+  ASSERT_GE(first.size(), 2u);
+  auto again = run();
+  ASSERT_EQ(first.size(), again.size());
+  for (size_t i = 0; i < first.size(); ++i) EXPECT_EQ(first[i].id, again[i].id);
+  expect_batch_equals_stream(info, universe, config, events);
+}
+
+// Real Binance aggTrades: a dozen minutes of BTCUSDT.
+class WashVolumeAnomalyBinance : public WashVolumeAnomaly {
+ protected:
+  void SetUp() override {
+    std::filesystem::path path = std::filesystem::path(TAPEWATCH_SHARED_DATA) / "binance" /
+                                 "BTCUSDT-aggTrades-2026-01-01.first5000.csv";
+    if (!std::filesystem::exists(path)) GTEST_SKIP() << "shared data not found at " << path;
+    std::ifstream in(path);
+    std::string line;
+    for (uint64_t seq = 1; std::getline(in, line); ++seq) {
+      std::vector<std::string> f;
+      for (size_t pos = 0, comma; pos <= line.size(); pos = comma + 1) {
+        comma = std::min(line.find(',', pos), line.size());
+        f.push_back(line.substr(pos, comma - pos));
+      }
+      ASSERT_EQ(f.size(), 8u) << line;
+      Event e;
+      e.id = ExternalId::number(std::stoull(f[0]));
+      e.price = *Price::parse(f[1]);
+      e.qty = *Quantity::parse(f[2]);
+      e.ts = Timestamp::from_nanos(std::stoll(f[5]) * 1000);
+      e.side = f[6] == "True" ? Side::kSell : Side::kBuy;  // buyer is maker: seller aggressed
+      e.symbol = btc;
+      e.seq = seq;
+      events.push_back(e);
+    }
+    ASSERT_EQ(events.size(), 5000u);
+  }
+};
+
+TEST_F(WashVolumeAnomalyBinance, DefaultsNeedMoreHistoryThanTheFileHas) {
+  EXPECT_TRUE(run().empty()) << "12 minutes cannot fill a 30m minimum baseline";
+}
+
+TEST_F(WashVolumeAnomalyBinance, SmallWindowsFindBursts) {
+  set_param(config.values, info, "window", "10s");
+  set_param(config.values, info, "baseline", "3m");
+  set_param(config.values, info, "min_baseline", "2m");
+  auto alerts = run();
+  std::printf("binance first5000 (window 10s, baseline 3m, min 2m): %zu alerts\n", alerts.size());
+  for (const Alert& a : alerts) {
+    std::printf("  %s %s %s..%s %s\n", std::string(to_string(a.severity)).c_str(), a.id.c_str(),
+                a.start.to_iso8601().c_str(), a.end.to_iso8601().c_str(), a.why.c_str());
+    EXPECT_GE(metric(a, "peak_z"), 3);
+    EXPECT_GE(a.start, events.front().ts - Duration::seconds(10));
+    EXPECT_LE(a.end, events.back().ts + Duration::seconds(1));
+  }
+  expect_batch_equals_stream(info, universe, config, events);
+}
+
+}  // namespace
