@@ -1,0 +1,238 @@
+#include "feed/csv_reader.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <charconv>
+#include <initializer_list>
+#include <vector>
+
+namespace tw {
+namespace {
+
+struct ColumnSpec {
+  std::string_view name;
+  std::initializer_list<std::string_view> aliases;
+  bool required;
+};
+
+// Indexed by CsvColumn.
+const ColumnSpec kColumnSpecs[] = {
+    {"timestamp", {"time", "ts", "datetime"}, true},
+    {"symbol", {}, true},
+    {"price", {}, true},
+    {"quantity", {"qty", "size", "volume"}, true},
+    {"side", {}, false},
+    {"trade_id", {}, false},
+    {"order_id", {}, false},
+    {"account", {"trader_id", "trader"}, false},
+    {"buyer", {}, false},
+    {"seller", {}, false},
+    {"event_type", {}, false},
+    {"owner", {}, false},
+};
+static_assert(std::size(kColumnSpecs) == static_cast<size_t>(CsvColumn::kCount));
+
+const ColumnSpec& spec_of(CsvColumn c) {
+  return kColumnSpecs[static_cast<size_t>(c)];
+}
+
+std::string canonical_names() {
+  std::string names;
+  for (const ColumnSpec& spec : kColumnSpecs) {
+    if (!names.empty()) names += ", ";
+    names += spec.name;
+  }
+  return names;
+}
+
+// The header names that stand for `spec`: the column_map entry alone when there is one.
+std::vector<std::string_view> names_for(const ColumnSpec& spec, const FeedOptions& options) {
+  if (auto it = options.column_map.find(std::string(spec.name)); it != options.column_map.end()) {
+    return {it->second};
+  }
+  std::vector<std::string_view> names{spec.name};
+  names.insert(names.end(), spec.aliases.begin(), spec.aliases.end());
+  return names;
+}
+
+// Position of the first header field matching the names in order of preference, or -1.
+int find_column(const CsvSplitter& header, const std::vector<std::string_view>& names) {
+  for (std::string_view name : names) {
+    for (size_t i = 0; i < header.size(); ++i) {
+      if (iequals(trim_blanks(header[i]), trim_blanks(name))) return static_cast<int>(i);
+    }
+  }
+  return -1;
+}
+
+bool is_position(std::string_view mapped) {
+  return !mapped.empty() && mapped.front() == '#';
+}
+
+}  // namespace
+
+void check_csv_column_map(const std::string& path, const FeedOptions& options) {
+  size_t positions = 0;
+  for (const auto& [canonical, mapped] : options.column_map) {
+    bool known = false;
+    for (const ColumnSpec& spec : kColumnSpecs) known = known || spec.name == canonical;
+    if (!known) {
+      throw FeedError(fmt::format("{}: column_map names an unknown column '{}' (known: {})", path,
+                                  canonical, canonical_names()));
+    }
+    positions += is_position(mapped);
+  }
+  if (positions != 0 && positions != options.column_map.size()) {
+    throw FeedError(path + ": column_map mixes positions (#N) and header names; use one kind");
+  }
+}
+
+CsvFeed::CsvFeed(InputBuffer input, const FeedOptions& options, Universe& universe,
+                 RejectSink& rejects)
+    : reporter_(input.source().path(), rejects),
+      lines_(std::move(input), reporter_),
+      universe_(universe),
+      source_index_(options.source_index) {
+  columns_.fill(kAbsent);
+  check_csv_column_map(name(), options);
+  if (!options.symbol.empty()) fixed_symbol_ = universe_.symbol(options.symbol);
+  headerless_ = !options.column_map.empty() && is_position(options.column_map.begin()->second);
+  if (headerless_) {
+    map_positions(options);
+    return;
+  }
+  std::string_view header;
+  while (lines_.next(header)) {
+    if (!trim_blanks(header).empty()) {
+      map_header(header, options);
+      return;
+    }
+  }
+}
+
+void CsvFeed::map_header(std::string_view header, const FeedOptions& options) {
+  if (!splitter_.split(header)) {
+    throw FeedError(fmt::format("{}: line {}: the header's quoting is broken: '{}'", name(),
+                                lines_.line_number(), shown(header)));
+  }
+  field_count_ = splitter_.size();
+  for (size_t c = 0; c < kColumnCount; ++c) {
+    int index = find_column(splitter_, names_for(kColumnSpecs[c], options));
+    if (index >= 0) columns_[c] = static_cast<uint32_t>(index);
+  }
+  require_columns(header, options);
+}
+
+void CsvFeed::map_positions(const FeedOptions& options) {
+  for (size_t c = 0; c < kColumnCount; ++c) {
+    auto it = options.column_map.find(std::string(kColumnSpecs[c].name));
+    if (it == options.column_map.end()) continue;
+    unsigned position = 0;
+    auto [end, ec] =
+        std::from_chars(it->second.data() + 1, it->second.data() + it->second.size(), position);
+    if (ec != std::errc() || end != it->second.data() + it->second.size() || position == 0) {
+      throw FeedError(fmt::format("{}: column_map {}='{}' is not a position #1, #2, ...", name(),
+                                  kColumnSpecs[c].name, it->second));
+    }
+    columns_[c] = position - 1;
+    field_count_ = std::max<size_t>(field_count_, position);
+  }
+  require_columns("(no header: columns mapped by position)", options);
+}
+
+void CsvFeed::require_columns(std::string_view header, const FeedOptions& options) const {
+  for (size_t c = 0; c < kColumnCount; ++c) {
+    const ColumnSpec& spec = kColumnSpecs[c];
+    bool optional =
+        !spec.required || (c == static_cast<size_t>(CsvColumn::kSymbol) && fixed_symbol_);
+    if (optional || columns_[c] != kAbsent) continue;
+    std::string looked_for;
+    for (std::string_view n : names_for(spec, options)) {
+      looked_for += looked_for.empty() ? "" : ", ";
+      looked_for += n;
+    }
+    throw FeedError(fmt::format(
+        "{}: missing required column '{}' (looked for: {}); header seen: '{}'. Map it with "
+        "column_map ({}=<name in the file>){}",
+        name(), spec.name, looked_for, shown(header), spec.name,
+        c == static_cast<size_t>(CsvColumn::kSymbol) ? " or give the symbol" : ""));
+  }
+}
+
+bool CsvFeed::next(Event& out) {
+  std::string_view line;
+  while (lines_.next(line)) {
+    if (trim_blanks(line).empty()) continue;
+    if (parse_row(line, out)) return true;
+    reporter_.report(lines_.line_number(), line, error_);
+  }
+  return false;
+}
+
+bool CsvFeed::parse_row(std::string_view line, Event& out) {
+  if (!splitter_.split(line)) {
+    return error_.set(RejectReason::kMalformedRow,
+                      "broken quoting: an unterminated quote or text after a closing quote");
+  }
+  bool count_ok = headerless_ ? splitter_.size() >= field_count_ : splitter_.size() == field_count_;
+  if (!count_ok) {
+    return error_.set(RejectReason::kMalformedRow, "expected {} fields, found {}", field_count_,
+                      splitter_.size());
+  }
+  out = Event{};
+  out.kind = EventKind::kTrade;
+  out.seq = lines_.line_number();
+  out.source = source_index_;
+  if (!parse_time(field(CsvColumn::kTimestamp), out.ts, error_) || !assign_symbol(out) ||
+      !parse_price(field(CsvColumn::kPrice), out.price, error_) ||
+      !parse_quantity(field(CsvColumn::kQuantity), out.qty, error_) ||
+      !parse_side(field(CsvColumn::kSide), out.side, error_) || !assign_accounts(out)) {
+    return false;
+  }
+  out.id = ExternalId::from_text(field(CsvColumn::kTradeId));
+  out.ref = ExternalId::from_text(field(CsvColumn::kOrderId));
+  return true;
+}
+
+bool CsvFeed::assign_symbol(Event& out) {
+  if (fixed_symbol_) {
+    out.symbol = fixed_symbol_;
+    return true;
+  }
+  std::string_view text = field(CsvColumn::kSymbol);
+  if (!require_field("symbol", text, error_)) return false;
+  out.symbol = symbols_.get(text, [this](std::string_view n) { return universe_.symbol(n); });
+  return true;
+}
+
+bool CsvFeed::assign_accounts(Event& out) {
+  std::string_view account = field(CsvColumn::kAccount);
+  if (!account.empty()) {
+    if (out.side == Side::kUnknown && has(CsvColumn::kSide)) {
+      return error_.set(RejectReason::kMissingField,
+                        "side is empty, so account '{}' is neither buyer nor seller",
+                        shown(account));
+    }
+    out.account = account_id(account);
+    if (out.side == Side::kBuy) out.buyer = out.account;
+    if (out.side == Side::kSell) out.seller = out.account;
+    std::string_view owner = field(CsvColumn::kOwner);
+    if (!owner.empty()) universe_.set_owner(account, owner);
+  }
+  if (std::string_view buyer = field(CsvColumn::kBuyer); !buyer.empty()) {
+    out.buyer = account_id(buyer);
+  }
+  if (std::string_view seller = field(CsvColumn::kSeller); !seller.empty()) {
+    out.seller = account_id(seller);
+  }
+  return true;
+}
+
+bool csv_header_has_time_column(std::string_view header, const FeedOptions& options) {
+  CsvSplitter fields;
+  if (!fields.split(header)) return false;
+  return find_column(fields, names_for(spec_of(CsvColumn::kTimestamp), options)) >= 0;
+}
+
+}  // namespace tw

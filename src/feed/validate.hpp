@@ -1,0 +1,76 @@
+// Field parsing and validation shared by every reader: each failure yields a RejectReason and a
+// detail naming the field and its value ("price '-3' is not > 0").
+#pragma once
+
+#include <fmt/format.h>
+
+#include <cstdint>
+#include <iterator>
+#include <string>
+#include <string_view>
+
+#include "feed/reject.hpp"
+#include "model/event.hpp"
+
+namespace tw {
+
+/// Why a row was refused. Readers keep one and reuse it, so rejects do not allocate per row.
+struct RowError {
+  RejectReason reason = RejectReason::kMalformedRow;
+  std::string detail;
+
+  /// Records the reason and detail; returns false so parsers can `return error.set(...)`.
+  template <class... Args>
+  bool set(RejectReason why, fmt::format_string<Args...> format, Args&&... args) {
+    reason = why;
+    detail.clear();
+    fmt::format_to(std::back_inserter(detail), format, std::forward<Args>(args)...);
+    return false;
+  }
+};
+
+/// A field value as quoted in a detail: cut to a readable length.
+std::string_view shown(std::string_view value);
+
+/// ASCII case-insensitive equality.
+bool iequals(std::string_view a, std::string_view b);
+
+/// Fails with kMissingField ("symbol is empty") when `text` is empty.
+bool require_field(std::string_view field, std::string_view text, RowError& error);
+/// A decimal > 0; kMissingField when empty, kBadPrice otherwise.
+bool parse_price(std::string_view text, Price& out, RowError& error);
+/// A decimal > 0; kMissingField when empty, kBadQuantity otherwise.
+bool parse_quantity(std::string_view text, Quantity& out, RowError& error);
+/// ISO-8601 (no zone = UTC) or a Unix epoch number; see parse_epoch_time.
+bool parse_time(std::string_view text, Timestamp& out, RowError& error);
+/// Unix epoch time whose unit is told by its magnitude: < 1e11 seconds, < 1e14 milliseconds,
+/// < 1e17 microseconds, else nanoseconds (unambiguous for every time in the sane range). A
+/// fraction is allowed ("1672531436.25"). kBadTimestamp or kTimeOutOfRange on failure.
+bool parse_epoch_time(std::string_view text, Timestamp& out, RowError& error);
+/// Fails with kTimeOutOfRange unless kEarliestSaneTime <= t < kLatestSaneTime.
+bool check_time_range(Timestamp t, std::string_view text, RowError& error);
+/// BUY/SELL or B/S in any case; empty gives Side::kUnknown. kUnknownSide otherwise.
+bool parse_side(std::string_view text, Side& out, RowError& error);
+/// true/false (any case) or 1/0; kBadField otherwise.
+bool parse_flag(std::string_view field, std::string_view text, bool& out, RowError& error);
+/// An unsigned decimal integer; kMissingField when empty, kBadField otherwise.
+bool parse_unsigned(std::string_view field, std::string_view text, uint64_t& out, RowError& error);
+
+/// Sends rejects of one source to a sink.
+class RejectReporter {
+ public:
+  RejectReporter(std::string source, RejectSink& sink) : source_(std::move(source)), sink_(sink) {}
+  void report(uint64_t line, std::string_view raw, const RowError& error) {
+    report(line, raw, error.reason, error.detail);
+  }
+  void report(uint64_t line, std::string_view raw, RejectReason reason, std::string_view detail) {
+    sink_.reject(Reject{source_, line, raw, reason, detail});
+  }
+  const std::string& source() const { return source_; }
+
+ private:
+  std::string source_;
+  RejectSink& sink_;
+};
+
+}  // namespace tw
