@@ -1,5 +1,25 @@
 // The synthetic market behind `tapewatch generate`: a seeded, time-ordered trade tape with
 // injected wash trades, self-trades and pump-and-dump episodes, plus their ground-truth labels.
+//
+// Ordinary flow, per symbol: an efficient price that moves every second with GARCH(1,1)
+// variance on 1-minute returns (bounded to 1/3..2.5x its long-run level); Poisson arrivals whose
+// rate follows a daily cycle (peak 15:00 UTC) and rises with volatility; buys at the ask and
+// sells at the bid; sides persistent (60 % repeat) but balanced; log-normal sizes (sigma 1.2)
+// in whole lots; accounts drawn by Zipf weights (a few accounts trade a lot). An account never
+// mirrors its own recent fill (same size, other side, within 30 s) in ordinary flow.
+//
+// Injected episodes (rows carry their event_type; labels carry the facts):
+//  - round trip (WASH): one account buys then sells the same quantity, or the reverse; 35 % at
+//    one instant and one price, the rest 0.2 s..wash_max_delay apart at the same price or one
+//    tick away; a linked_wash_share of them go through two accounts of one owner group.
+//  - self-trade (SELF_TRADE): the trades.csv layout has one trader per row, so a trade with
+//    the same account on both sides is written as two rows at one instant, price and quantity,
+//    one account, BUY then SELL.
+//  - pump and dump (PUMP, DUMP): over 2..5 minutes a ring of 3..6 accounts buys at 3..6x the
+//    normal trade rate while the price level climbs 6..15 %; then over 5..15 minutes the ring
+//    sells (1..2x the normal rate, heaviest right after the peak) while the level gives back
+//    65..100 % of the rise. The ordinary random walk and flow continue underneath; what is not
+//    given back stays in the price.
 #pragma once
 
 #include <array>
@@ -32,7 +52,7 @@ struct GeneratorOptions {
 
   double wash_per_hour = 6;         // round trips (same account or linked accounts)
   double self_trades_per_hour = 4;  // both sides one account, one instant
-  double pump_dumps_per_hour = 3;   // while no episode runs on the symbol
+  double pump_dumps_per_hour = 3;   // idle gap uniform in [0, 2/rate] after the cooldown
   double linked_wash_share = 0.2;   // share of round trips done through two linked accounts
   Duration wash_max_delay = Duration::seconds(5);  // longest gap between the two legs
   Duration pump_warmup = Duration::minutes(10);    // no pump before this much history exists
@@ -55,7 +75,9 @@ struct GeneratorSummary {
 /// Writes the tape (trades.csv layout of the replaced system), the labels (JSONL, one line per
 /// injected episode, in order of completion) and, when `owners_path` is not empty, the owners
 /// file (TOML [owners]) of the linked accounts. Without an owners file no linked round trips are
-/// made, since nothing could tell that the two accounts belong together.
+/// made, since nothing could tell that the two accounts belong together. An empty
+/// `labels_path` skips the labels. When the row cap ends the run inside an episode, the label
+/// says "truncated":true and counts only the rows that were written.
 /// Throws std::invalid_argument for bad options, std::runtime_error for files it cannot write.
 GeneratorSummary generate_market(const GeneratorOptions& options, const std::string& trades_path,
                                  const std::string& labels_path, const std::string& owners_path);
@@ -63,7 +85,8 @@ GeneratorSummary generate_market(const GeneratorOptions& options, const std::str
 /// Throws std::invalid_argument naming the first option that is out of range.
 void validate(const GeneratorOptions& options);
 
-/// The event_type column: TRADE for ordinary flow, else the kind of injected row.
+/// The event_type column: TRADE for ordinary flow, else the kind of injected row (see the top
+/// of this file for how a self-trade is written in the one-trader-per-row layout).
 enum class TradeKind : uint8_t { kTrade, kWash, kSelfTrade, kPump, kDump };
 std::string_view event_type_name(TradeKind kind);
 
@@ -88,7 +111,9 @@ struct EpisodeLabel {
   EpisodeKind kind = EpisodeKind::kRoundTrip;
   uint32_t symbol = 0;
   std::vector<uint32_t> accounts;
-  Timestamp start, end;  // first and last row
+  // Round trips and self-trades: first and last row. Pump and dump: start of the pump to end
+  // of the dump (for a truncated one, its last row).
+  Timestamp start, end;
   uint32_t rows = 0;
   bool truncated = false;  // the row cap ended the tape inside the episode
 
