@@ -122,6 +122,7 @@ std::string ensure_input(const BenchSettings& s, const std::string& work_dir) {
   options.hours = 0;  // until the row cap
   options.seed = 42;
   options.rows = s.rows;
+  options.pump_dumps_per_hour = 0.3;  // a market-like tape: episodes are rare
   auto start = Clock::now();
   std::string tmp = path + ".tmp";
   GeneratorSummary summary = generate_market(options, tmp, tmp + ".labels.jsonl", "");

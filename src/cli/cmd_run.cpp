@@ -1,5 +1,6 @@
 // `tapewatch run`: batch surveillance of files into the alert store.
 #include <CLI/CLI.hpp>
+#include <fmt/format.h>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -18,6 +19,7 @@
 #include "store/store_bar_sink.hpp"
 #include "util/format.hpp"
 #include "util/hash.hpp"
+#include "util/json_array.hpp"
 #include "util/process.hpp"
 
 namespace tw::cli {
@@ -66,15 +68,6 @@ std::string wall_clock_iso() {
       .to_iso8601();
 }
 
-std::string json_array(const std::vector<std::string>& items) {
-  std::string out = "[";
-  for (size_t i = 0; i < items.size(); ++i) {
-    if (i) out.push_back(',');
-    append_json_string(out, items[i]);
-  }
-  return out + "]";
-}
-
 void run(const RunSettings& s) {
   Config config = load_run_config(s);
   Universe universe;
@@ -94,7 +87,7 @@ void run(const RunSettings& s) {
   RunRecord record;
   record.started_at = wall_clock_iso();
   record.run_id = "run-" + record.started_at.substr(0, 19) + "-" +
-                  fmt::format("{:04x}", fnv1a64(record.started_at + json_array(s.inputs)) & 0xffff);
+                  fmt::format("{:04x}", fnv1a64(record.started_at + json_string_array(s.inputs)) & 0xffff);
   record.inputs = s.inputs;
   record.config_hash = config.hash;
   record.config_toml = to_toml(config);

@@ -583,9 +583,10 @@ RuleInfo wash_round_trip_rule() {
            "when no pair follows its last within this time"},
           {"price_tolerance", ParamType::kNumber, "0.001",
            "Most relative price difference of a pair (0.001 = 0.1%)", 0, 1},
-          {"quantity_tolerance", ParamType::kNumber, "0.05",
-           "Most relative quantity difference of a pair, against the larger (0 = exact); 5% "
-           "still pairs a wash split by rounding or a partial fill",
+          {"quantity_tolerance", ParamType::kNumber, "0",
+           "Most relative quantity difference of a pair, against the larger (0 = exact: no net "
+           "change of position); raise it to pair washes split by rounding or partial fills, "
+           "at the cost of pairing active traders by chance",
            0, 1},
           {"max_open_fills", ParamType::kInteger, "32",
            "Unpaired fills kept per owner and side within the window; the oldest is dropped "

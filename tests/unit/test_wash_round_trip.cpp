@@ -152,14 +152,17 @@ TEST_F(WashRoundTrip, PriceToleranceBoundary) {
 }
 
 TEST_F(WashRoundTrip, QuantityToleranceBoundary) {
-  // Default 5% of the larger quantity: 100 vs 95.5 pairs, 100 vs 94.5 does not.
+  // Default: exact quantities only.
+  EXPECT_EQ(run({fill(0, "10", "100", Side::kBuy, "A"), fill(1, "10", "100", Side::kSell, "A")}).size(),
+            1u);
+  EXPECT_TRUE(run({fill(0, "10", "100", Side::kBuy, "A"), fill(1, "10", "99.9", Side::kSell, "A")})
+                  .empty());
+  // 5% of the larger quantity: 100 vs 95.5 pairs, 100 vs 94.5 does not.
+  set_param(config.values, info, "quantity_tolerance", "0.05");
   EXPECT_EQ(
       run({fill(0, "10", "100", Side::kBuy, "A"), fill(1, "10", "95.5", Side::kSell, "A")}).size(),
       1u);
   EXPECT_TRUE(run({fill(0, "10", "100", Side::kBuy, "A"), fill(1, "10", "94.5", Side::kSell, "A")})
-                  .empty());
-  set_param(config.values, info, "quantity_tolerance", "0");
-  EXPECT_TRUE(run({fill(0, "10", "100", Side::kBuy, "A"), fill(1, "10", "99.9", Side::kSell, "A")})
                   .empty());
 }
 
