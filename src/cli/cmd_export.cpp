@@ -34,7 +34,7 @@ AlertQuery query_of(const ExportSettings& s) {
 }
 
 void export_command(const ExportSettings& s) {
-  auto store = open_store(s.db);
+  auto store = open_store(s.db, StoreOpen::kExisting);
   if (!s.seed_layout_dir.empty()) {
     SeedLayoutCounts counts = write_seed_layout(*store, s.seed_layout_dir);
     fmt::print(stderr, "wrote {}: {} wash, {} pump & dump, {} in all\n", s.seed_layout_dir,

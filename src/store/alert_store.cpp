@@ -1,5 +1,6 @@
 #include "store/alert_store.hpp"
 
+#include <filesystem>
 #include <stdexcept>
 
 #include "store/sqlite_store.hpp"
@@ -29,9 +30,12 @@ std::optional<std::string> sqlite_path(std::string_view url) {
 
 }  // namespace
 
-std::unique_ptr<AlertStore> open_store(const std::string& url) {
+std::unique_ptr<AlertStore> open_store(const std::string& url, StoreOpen mode) {
   if (auto path = sqlite_path(url)) {
     if (path->empty()) throw std::runtime_error("store URL '" + url + "' names no file");
+    if (mode == StoreOpen::kExisting && !std::filesystem::exists(*path)) {
+      throw std::runtime_error("no alert store at '" + *path + "' (create one with `tapewatch run`)");
+    }
     return std::make_unique<SqliteStore>(*path);
   }
   throw std::runtime_error("unsupported store '" + url +

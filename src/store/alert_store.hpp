@@ -89,9 +89,14 @@ class AlertStore : public AlertSink {
   virtual std::string describe() const = 0;
 };
 
+/// Whether open_store may create a new, empty store.
+enum class StoreOpen { kCreate, kExisting };
+
 /// Opens (creating and migrating if needed) the store a URL names: "sqlite:PATH",
 /// "sqlite://PATH" or a plain path ending in .db, .sqlite or .sqlite3. Other schemes throw
-/// std::runtime_error listing the schemes this build supports.
-std::unique_ptr<AlertStore> open_store(const std::string& url);
+/// std::runtime_error listing the schemes this build supports. With kExisting, a store that
+/// does not exist yet is an error instead of being created (readers such as export).
+std::unique_ptr<AlertStore> open_store(const std::string& url,
+                                       StoreOpen mode = StoreOpen::kCreate);
 
 }  // namespace tw

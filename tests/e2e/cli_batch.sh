@@ -69,6 +69,9 @@ expect_in "unknown.bin" err.txt
 printf '[rules."wash.round_trip"]\nwindw = "5s"\n' > bad.toml
 if "$TAPEWATCH" run m1/trades.csv --no-db -c bad.toml 2> err.txt; then fail "bad config accepted"; fi
 expect_in "windw" err.txt
+if "$TAPEWATCH" export --db missing.db 2> err.txt; then fail "export of a missing store accepted"; fi
+expect_in "missing.db" err.txt
+[ ! -e missing.db ] || fail "export created a store"
 "$TAPEWATCH" rules > rules.txt
 for r in wash.round_trip wash.volume_anomaly pump_and_dump; do expect_in "$r" rules.txt; done
 
