@@ -1,11 +1,12 @@
 # The README's two commands: `make run` (demo on a generated market) and `make test`.
 BUILD ?= build
 TEST_BUILD ?= build-test
+ASAN_BUILD ?= build-asan
 JOBS ?= $(shell nproc)
 DEMO ?= demo
 TAPEWATCH = $(BUILD)/tapewatch
 
-.PHONY: deps build run test bench format clean
+.PHONY: deps build run test test-sanitize bench format clean
 
 deps:
 	scripts/install-deps.sh
@@ -20,12 +21,20 @@ run: build
 	$(TAPEWATCH) run $(DEMO)/trades.csv --owners $(DEMO)/owners.toml --db tapewatch.db \
 	  --dead-letter $(DEMO)/rejects.jsonl
 
-# Builds everything with warnings as errors and runs the whole suite (unit, real data, end to end).
+# Builds everything with warnings as errors and runs the whole suite (unit, real data, end to
+# end), then the same suite again under AddressSanitizer and UndefinedBehaviorSanitizer.
 test: deps
 	cmake -S . -B $(TEST_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DTAPEWATCH_WERROR=ON \
 	  -DTAPEWATCH_TESTS=ON -DTAPEWATCH_BENCH=ON
 	cmake --build $(TEST_BUILD) -j $(JOBS)
 	cd $(TEST_BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 900
+	$(MAKE) test-sanitize
+
+test-sanitize: deps
+	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS=-O1 \
+	  -DTAPEWATCH_SANITIZE=ON -DTAPEWATCH_WERROR=ON -DTAPEWATCH_TESTS=ON -DTAPEWATCH_BENCH=OFF
+	cmake --build $(ASAN_BUILD) -j $(JOBS)
+	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 900
 
 bench: build
 	$(TAPEWATCH) bench --rows 5000000
@@ -34,4 +43,4 @@ format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
 
 clean:
-	rm -rf $(BUILD) $(TEST_BUILD)
+	rm -rf $(BUILD) $(TEST_BUILD) $(ASAN_BUILD)
