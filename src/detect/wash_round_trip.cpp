@@ -68,35 +68,24 @@ struct Leg {
   AccountId account;
 };
 
-/// Time, price and size of a waiting fill: all that the search for a partner reads. The
-/// tolerances are applied when a fill is a candidate, not stored, to keep fills small.
-struct Fill {
-  Timestamp ts;
-  int64_t price = 0;
-  int64_t qty = 0;
-};
-
-/// The rest of a waiting fill, read only when it pairs.
-struct Cold {
-  ExternalId id;
-  uint64_t seq = 0;
-  AccountId account;
+/// A fill waiting for a partner, alone in its cache line: storing it and pairing it each
+/// touch one line.
+struct alignas(64) WaitingFill {
+  Leg leg;
 };
 
 constexpr int kBuys = 0;
 constexpr int kSells = 1;
 
-// The tag scan reads eight tags as one word, tag i in byte i.
-static_assert(std::endian::native == std::endian::little);
-constexpr uint32_t kTagsPerWord = 8;
-
 /// One byte per waiting fill, derived from its quantity: looking for an exact quantity then
 /// compares eight fills per 64-bit word, and only equal tags are confirmed on the fill itself.
-uint8_t quantity_tag(int64_t raw) {
-  // The top byte of a Fibonacci hash depends on every bit (the low byte alone would not do:
-  // raw quantities of whole units all end in the same eight zero bits).
-  return static_cast<uint8_t>((static_cast<uint64_t>(raw) * 0x9e3779b97f4a7c15ULL) >> 56);
+/// A full mix, because quantities are far from random (multiples of powers of ten, whose
+/// trailing zero bits defeat a single multiply).
+uint8_t quantity_tag(Quantity qty) {
+  return static_cast<uint8_t>(mix64(static_cast<uint64_t>(qty.raw())));
 }
+
+constexpr uint32_t kTagsPerWord = 8;
 
 /// 0x80 in each byte of `word` equal to `tag`, 0 in the others. Exact, unlike the shorter
 /// `(x - 0x01..) & ~x` test, because no carry can cross from one byte into the next.
@@ -109,18 +98,20 @@ uint64_t bytes_equal_to(uint64_t word, uint8_t tag) {
 struct OwnerSlot {
   uint32_t owner = 0;  // 0 marks an empty slot
   uint32_t episode = kNoEpisode;
-  uint32_t block = kNoBlock;               // the owner's fills in the FillBank, once it has any
-  uint16_t waiting[2] = {0, 0};            // fills waiting for a partner, by side (kBuys, kSells)
-  uint16_t head[2] = {0, 0};               // ring position of the oldest, by side
+  uint32_t block = kNoBlock;     // the owner's fills in the FillBank, once it has any
+  uint16_t waiting[2] = {0, 0};  // fills waiting for a partner, by side (kBuys, kSells)
+  uint16_t head[2] = {0, 0};     // ring position of the oldest, by side
+  // Time of the oldest waiting fill, by side (when there is one): expiring reads the slot
+  // alone unless a fill is due.
+  Timestamp oldest[2];
   Timestamp last_fill = Timestamp::min();  // the latest fill time it ever waited with
 
   bool idle() const { return waiting[kBuys] == 0 && waiting[kSells] == 0 && episode == kNoEpisode; }
 };
 
-/// Waiting fills of the active owners: per owner one ring of `capacity` entries for each
-/// side, oldest first, stored as three parallel arrays (quantity tags, fills, cold parts) so
-/// that looking for a partner reads a cache line or two. Blocks of owners that went idle are
-/// recycled, so memory follows the active owners.
+/// Waiting fills of the active owners: per owner one ring of `capacity` fills for each side,
+/// oldest first, and beside it the rings' quantity tags, eight to a word. Blocks of owners
+/// that went idle are recycled, so memory follows the active owners.
 class FillBank {
  public:
   explicit FillBank(uint32_t per_side)
@@ -135,17 +126,16 @@ class FillBank {
       free_.pop_back();
       return block;
     }
-    size_t entries = fills_.size() + 2 * size_t{capacity_};
-    tags_.resize(entries);
-    fills_.resize(entries);
-    cold_.resize(entries);
+    fills_.resize(fills_.size() + 2 * size_t{capacity_});
+    tags_.resize(tags_.size() + 2 * size_t{capacity_} / kTagsPerWord);
     return blocks_++;
   }
   void release(uint32_t block) { free_.push_back(block); }
 
-  uint8_t* tags(uint32_t block, int side) { return tags_.data() + offset(block, side); }
-  Fill* fills(uint32_t block, int side) { return fills_.data() + offset(block, side); }
-  Cold* cold(uint32_t block, int side) { return cold_.data() + offset(block, side); }
+  WaitingFill* fills(uint32_t block, int side) { return fills_.data() + offset(block, side); }
+  uint64_t* tags(uint32_t block, int side) {
+    return tags_.data() + offset(block, side) / kTagsPerWord;
+  }
 
  private:
   size_t offset(uint32_t block, int side) const {
@@ -155,46 +145,48 @@ class FillBank {
   uint32_t per_side_;
   uint32_t capacity_;
   uint32_t blocks_ = 0;
-  std::vector<uint8_t> tags_;
-  std::vector<Fill> fills_;
-  std::vector<Cold> cold_;
+  std::vector<WaitingFill> fills_;
+  std::vector<uint64_t> tags_;
   std::vector<uint32_t> free_;
 };
 
 /// One side of one owner's waiting fills: a ring in the FillBank, oldest at `head`; `age` 0
 /// is the oldest fill.
 struct WaitingSide {
-  uint8_t* tags;
-  Fill* fills;
-  Cold* cold;
+  WaitingFill* fills;
+  uint64_t* tags;
   uint16_t& count;
   uint16_t& head;
+  Timestamp& oldest;
   uint32_t capacity;
 
   WaitingSide(FillBank& bank, OwnerSlot& slot, int side)
-      : tags(bank.tags(slot.block, side)),
-        fills(bank.fills(slot.block, side)),
-        cold(bank.cold(slot.block, side)),
+      : fills(bank.fills(slot.block, side)),
+        tags(bank.tags(slot.block, side)),
         count(slot.waiting[side]),
         head(slot.head[side]),
+        oldest(slot.oldest[side]),
         capacity(bank.capacity()) {}
 
   uint32_t pos(uint32_t age) const { return (head + age) & (capacity - 1); }
   uint32_t age_of(uint32_t pos) const { return (pos - head) & (capacity - 1); }
+  const Leg& at_age(uint32_t age) const { return fills[pos(age)].leg; }
 
   void drop_oldest() {
-    head = static_cast<uint16_t>((head + 1) & (capacity - 1));
-    --count;
+    head = static_cast<uint16_t>(pos(1));
+    if (--count > 0) oldest = fills[head].leg.ts;
   }
 
-  void push(const Leg& leg) {
-    // An empty side starts again at the front of its ring, so an owner with few fills keeps
-    // using the same cache lines instead of walking through the whole block.
-    if (count == 0) head = 0;
+  void push(const Leg& leg, uint8_t tag) {
+    if (count == 0) {
+      // An empty side starts again at the front of its ring, so an owner with few fills
+      // keeps using the same cache lines instead of walking through the whole block.
+      head = 0;
+      oldest = leg.ts;
+    }
     uint32_t at = pos(count++);
-    tags[at] = quantity_tag(leg.qty.raw());
-    fills[at] = Fill{leg.ts, leg.price.raw(), leg.qty.raw()};
-    cold[at] = Cold{leg.id, leg.seq, leg.account};
+    fills[at].leg = leg;
+    set_tag(at, tag);
   }
 
   // Removes the fill of the given age, keeping the others in time order; moves the shorter
@@ -206,7 +198,7 @@ struct WaitingSide {
     } else {
       for (uint32_t k = age + 1; k < count; ++k) move(pos(k), pos(k - 1));
     }
-    --count;
+    if (--count > 0 && age == 0) oldest = fills[head].leg.ts;
   }
 
   // Calls fn(age) for every waiting fill whose tag is `tag`, in no particular order.
@@ -215,21 +207,29 @@ struct WaitingSide {
     if (count == 0) return;
     uint32_t first = head, last = head + count;
     if (last > capacity) first = 0, last = capacity;  // wrapped: scan the whole ring
-    for (uint32_t w = first / kTagsPerWord * kTagsPerWord; w < last; w += kTagsPerWord) {
-      uint64_t word;
-      std::memcpy(&word, tags + w, sizeof word);
-      for (uint64_t hits = bytes_equal_to(word, tag); hits != 0; hits &= hits - 1) {
-        uint32_t age = age_of(w + static_cast<uint32_t>(std::countr_zero(hits)) / 8);
+    for (uint32_t w = first / kTagsPerWord; w * kTagsPerWord < last; ++w) {
+      for (uint64_t hits = bytes_equal_to(tags[w], tag); hits != 0; hits &= hits - 1) {
+        uint32_t pos = w * kTagsPerWord + static_cast<uint32_t>(std::countr_zero(hits)) / 8;
+        uint32_t age = age_of(pos);
         if (age < count) fn(age);  // other bytes of the word may hold stale tags
       }
     }
   }
 
  private:
+  // Tag i of the ring is byte i % 8 of word i / 8, counting from the least significant byte
+  // (the order countr_zero finds them in).
+  uint8_t tag(uint32_t pos) const {
+    return static_cast<uint8_t>(tags[pos / kTagsPerWord] >> (pos % kTagsPerWord * 8));
+  }
+  void set_tag(uint32_t pos, uint8_t value) {
+    uint32_t shift = pos % kTagsPerWord * 8;
+    uint64_t& word = tags[pos / kTagsPerWord];
+    word = (word & ~(uint64_t{0xff} << shift)) | (uint64_t{value} << shift);
+  }
   void move(uint32_t from, uint32_t to) {
-    tags[to] = tags[from];
     fills[to] = fills[from];
-    cold[to] = cold[from];
+    set_tag(to, tag(from));
   }
 };
 
@@ -465,9 +465,9 @@ class WashRoundTrip final : public Detector {
     st.owners.erase(owner);
   }
 
-  // Drops the fills older than `now` - window (the oldest come first).
+  // Drops the fills older than `oldest_usable` (the oldest come first).
   static void expire(WaitingSide& side, Timestamp oldest_usable) {
-    while (side.count > 0 && side.fills[side.head].ts < oldest_usable) side.drop_oldest();
+    while (side.count > 0 && side.oldest < oldest_usable) side.drop_oldest();
   }
 
   void add_fill(SymbolState& st, OwnerId owner, Side side, const Leg& leg) {
@@ -478,12 +478,9 @@ class WashRoundTrip final : public Detector {
     Timestamp oldest_usable = leg.ts - st.params.window;
     expire(own, oldest_usable);
     expire(other, oldest_usable);
-    if (Match match = best_match(st.params, other, leg); match.found) {
-      uint32_t at = other.pos(match.age);
-      const Fill& f = other.fills[at];
-      const Cold& c = other.cold[at];
-      Leg earlier{f.ts,     Price::from_raw(f.price), Quantity::from_raw(f.qty), c.id, c.seq,
-                  c.account};
+    uint8_t tag = quantity_tag(leg.qty);
+    if (Match match = best_match(st.params, other, leg, tag); match.found) {
+      Leg earlier = other.at_age(match.age);
       other.erase(match.age);  // used in one pair only
       const Leg& buy = side == Side::kBuy ? leg : earlier;
       const Leg& sell = side == Side::kBuy ? earlier : leg;
@@ -492,24 +489,26 @@ class WashRoundTrip final : public Detector {
     }
     // A full side drops its oldest fill: this bounds the work per trade for one-way traders.
     if (own.count == st.fills.per_side()) own.drop_oldest();
-    own.push(leg);
+    own.push(leg, tag);
     slot.last_fill = std::max(slot.last_fill, leg.ts);
   }
 
   // Greedy pairing: the waiting opposite fill closest in quantity, then in price, then the
   // oldest; none when none is within the tolerances. Prices are compared against the earlier
   // fill's price, quantities against the larger quantity.
-  static Match best_match(const Params& p, const WaitingSide& side, const Leg& leg) {
+  static Match best_match(const Params& p, const WaitingSide& side, const Leg& leg, uint8_t tag) {
     int64_t price = leg.price.raw(), qty = leg.qty.raw();
     bool exact = p.quantity_tolerance == 0;
     int64_t own_qty_slack = exact ? 0 : slack(p.quantity_tolerance, qty);
     Match best;
     auto consider = [&](uint32_t age) {
-      const Fill& other = side.fills[side.pos(age)];
-      int64_t qty_gap = std::llabs(other.qty - qty);
-      if (qty_gap > own_qty_slack && qty_gap > slack(p.quantity_tolerance, other.qty)) return;
-      int64_t price_gap = std::llabs(other.price - price);
-      if (price_gap > slack(p.price_tolerance, other.price)) return;
+      const Leg& other = side.at_age(age);
+      int64_t qty_gap = std::llabs(other.qty.raw() - qty);
+      if (qty_gap > own_qty_slack && qty_gap > slack(p.quantity_tolerance, other.qty.raw())) {
+        return;
+      }
+      int64_t price_gap = std::llabs(other.price.raw() - price);
+      if (price_gap > slack(p.price_tolerance, other.price.raw())) return;
       if (best.found &&
           std::tie(qty_gap, price_gap, age) >= std::tie(best.qty_gap, best.price_gap, best.age)) {
         return;
@@ -518,7 +517,7 @@ class WashRoundTrip final : public Detector {
     };
     if (exact) {
       // Only equal quantities pair, and equal quantities have equal tags.
-      side.for_each_tagged(quantity_tag(qty), consider);
+      side.for_each_tagged(tag, consider);
     } else {
       for (uint32_t age = 0; age < side.count; ++age) consider(age);
     }
