@@ -246,8 +246,13 @@ class OwnerTable {
     }
   }
 
+  /// Whether one more owner would fill the table beyond half.
+  bool crowded() const { return (used_ + 1) * 2 > slots_.size(); }
+  /// Whether the table is more than a quarter full.
+  bool busy() const { return used_ * 4 > slots_.size(); }
+
   OwnerSlot& find_or_insert(OwnerId owner) {
-    if ((used_ + 1) * 2 > slots_.size()) grow();
+    if (crowded()) grow();
     size_t i = home(owner.value);
     while (slots_[i].owner != owner.value && slots_[i].owner != 0) i = (i + 1) & mask();
     if (slots_[i].owner == 0) {
@@ -284,13 +289,6 @@ class OwnerTable {
     }
   }
 
- private:
-  size_t mask() const { return slots_.size() - 1; }
-  // Fibonacci hashing: owner ids are small dense integers, one multiply spreads them well.
-  size_t home(uint32_t key) const {
-    return static_cast<size_t>((key * 0x9e3779b97f4a7c15ULL) >> shift_);
-  }
-
   void grow() {
     std::vector<OwnerSlot> old(slots_.size() * 2);
     old.swap(slots_);
@@ -301,6 +299,13 @@ class OwnerTable {
       while (slots_[i].owner != 0) i = (i + 1) & mask();
       slots_[i] = s;
     }
+  }
+
+ private:
+  size_t mask() const { return slots_.size() - 1; }
+  // Fibonacci hashing: owner ids are small dense integers, one multiply spreads them well.
+  size_t home(uint32_t key) const {
+    return static_cast<size_t>((key * 0x9e3779b97f4a7c15ULL) >> shift_);
   }
 
   std::vector<OwnerSlot> slots_;
@@ -365,9 +370,8 @@ struct CloseEntry {
 
 struct SymbolState {
   Params params;
-  // Nothing is due before min(next_close, next_sweep): one comparison per trade otherwise.
+  // Nothing is due before next_close: one comparison per trade otherwise.
   Timestamp next_close = Timestamp::max();  // deadline of closing.front(), max when empty
-  Timestamp next_sweep = Timestamp::min();
   FillBank fills;
   OwnerTable owners;
   std::string symbol;
@@ -416,7 +420,7 @@ class WashRoundTrip final : public Detector {
       leg.account = e.buyer;
       Leg sell_leg = leg;
       sell_leg.account = e.seller;
-      record(st, st.owners.find_or_insert(buy_owner), leg, sell_leg, /*self_trade=*/true);
+      record(st, slot_of(st, buy_owner, e.ts), leg, sell_leg, /*self_trade=*/true);
       return;
     }
     if (e.buyer) {
@@ -438,18 +442,25 @@ class WashRoundTrip final : public Detector {
   }
 
  private:
-  // Event time reached `now`: close the episodes that cannot grow any more, and now and then
-  // (once per window) forget the owners left with nothing that can still pair.
+  // Event time reached `now`: close the episodes that cannot grow any more.
   void advance(SymbolState& st, Timestamp now) {
     if (now > st.next_close) close_before(st, now);
-    if (now >= st.next_sweep) sweep(st, now);
   }
 
-  // Owners whose fills are all too old to pair and who have no open episode are erased. Their
-  // fills are not expired one by one here: add_fill expires an owner's fills before it looks
-  // for a partner, so the sweep only needs to bound the memory, reading the slots alone.
-  [[gnu::noinline]] static void sweep(SymbolState& st, Timestamp now) {
-    st.next_sweep = now + st.params.window;
+  // The owner's slot, made if needed. Owners left with nothing that can still pair are
+  // forgotten only when the table would otherwise grow: a sweep then visits every slot, but
+  // it leaves the table at most a quarter full (growing it if not), so at least a quarter of
+  // its size in new owners comes before the next one: O(1) per new owner, and the memory
+  // follows the owners active within about a window.
+  static OwnerSlot& slot_of(SymbolState& st, OwnerId owner, Timestamp now) {
+    if (st.owners.crowded()) make_room(st, now);
+    return st.owners.find_or_insert(owner);
+  }
+
+  // Erases the owners whose fills are all too old to pair and who have no open episode. Their
+  // fills are not expired one by one: add_fill expires an owner's fills before it looks for a
+  // partner, so this reads the slots alone.
+  [[gnu::noinline]] static void make_room(SymbolState& st, Timestamp now) {
     Timestamp oldest_usable = now - st.params.window;
     st.idle_owners.clear();
     st.owners.for_each([&](const OwnerSlot& slot) {
@@ -457,6 +468,7 @@ class WashRoundTrip final : public Detector {
       if (slot.last_fill < oldest_usable || slot.idle()) st.idle_owners.push_back(slot.owner);
     });
     for (uint32_t owner : st.idle_owners) erase_owner(st, OwnerId{owner});
+    if (st.owners.busy()) st.owners.grow();
   }
 
   static void erase_owner(SymbolState& st, OwnerId owner) {
@@ -471,13 +483,19 @@ class WashRoundTrip final : public Detector {
   }
 
   void add_fill(SymbolState& st, OwnerId owner, Side side, const Leg& leg) {
-    OwnerSlot& slot = st.owners.find_or_insert(owner);
+    OwnerSlot& slot = slot_of(st, owner, leg.ts);
     if (slot.block == kNoBlock) slot.block = st.fills.acquire();
     WaitingSide own(st.fills, slot, side == Side::kBuy ? kBuys : kSells);
     WaitingSide other(st.fills, slot, side == Side::kBuy ? kSells : kBuys);
     Timestamp oldest_usable = leg.ts - st.params.window;
-    expire(own, oldest_usable);
-    expire(other, oldest_usable);
+    if (slot.last_fill < oldest_usable) {
+      // All that waits is too old (the common case of an owner back after a while): dropped
+      // without reading the fills.
+      own.count = other.count = 0;
+    } else {
+      expire(own, oldest_usable);
+      expire(other, oldest_usable);
+    }
     uint8_t tag = quantity_tag(leg.qty);
     if (Match match = best_match(st.params, other, leg, tag); match.found) {
       Leg earlier = other.at_age(match.age);
