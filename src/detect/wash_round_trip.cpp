@@ -318,8 +318,14 @@ struct TradeRef {
   uint64_t seq = 0;
 };
 
-std::string trade_text(const TradeRef& t) {
-  return t.id.empty() ? "line:" + std::to_string(t.seq) : t.id.to_string();
+// Appends how alerts name a trade: its id, or its line when it has none.
+void append_trade_text(std::string& out, const TradeRef& t) {
+  if (!t.id.empty()) {
+    t.id.append_to(out);
+  } else {
+    out += "line:";
+    out += std::to_string(t.seq);
+  }
 }
 
 /// Consecutive round trips of one owner on one symbol, each within `window` of the last.
@@ -588,9 +594,9 @@ class WashRoundTrip final : public Detector {
     // The first pair's trades name the episode, so its id survives re-runs and re-cuts.
     ep.key = std::string(ctx_.universe.owner_name(owner));
     ep.key += '|';
-    ep.key += trade_text({buy.id, buy.seq});
+    append_trade_text(ep.key, {buy.id, buy.seq});
     ep.key += '|';
-    ep.key += trade_text({sell.id, sell.seq});
+    append_trade_text(ep.key, {sell.id, sell.seq});
     return index;
   }
 
@@ -679,7 +685,12 @@ class WashRoundTrip final : public Detector {
         ep.sell_qty.to_string(), format_number(std::round(ep.notional * 100) / 100),
         format_number(std::round(ep.max_price_gap_bps * 100) / 100),
         format_number(ep.max_time_gap_s));
-    for (const TradeRef& t : ep.evidence) a.add_evidence("trade", trade_text(t));
+    a.evidence.reserve(ep.evidence.size());
+    for (const TradeRef& t : ep.evidence) {
+      std::string item = "trade:";
+      append_trade_text(item, t);
+      a.evidence.push_back(std::move(item));
+    }
     a.evidence_total = ep.evidence_total;
     return a;
   }
