@@ -3,9 +3,12 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
 #include <cstdlib>
+#include <cstring>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "detect/per_symbol.hpp"
@@ -65,47 +68,57 @@ struct Leg {
   AccountId account;
 };
 
-/// Time, price and size of a waiting fill: all that the search for a partner reads.
-/// The slacks are the tolerances applied to this fill (raw units), computed once.
-struct Hot {
-  Timestamp ts;
-  int64_t price = 0;
-  int64_t qty = 0;
-  int64_t price_slack = 0;
-  int64_t qty_slack = 0;
-};
-
-/// The rest of a waiting fill, read only when it pairs.
-struct Cold {
-  ExternalId id;
-  uint64_t seq = 0;
-  AccountId account;
+/// A fill waiting for a partner, alone in its cache line: storing it and pairing it each
+/// touch one line.
+struct alignas(64) WaitingFill {
+  Leg leg;
 };
 
 constexpr int kBuys = 0;
 constexpr int kSells = 1;
 
+/// One byte per waiting fill, derived from its quantity: looking for an exact quantity then
+/// compares eight fills per 64-bit word, and only equal tags are confirmed on the fill itself.
+/// A full mix, because quantities are far from random (multiples of powers of ten, whose
+/// trailing zero bits defeat a single multiply).
+uint8_t quantity_tag(Quantity qty) {
+  return static_cast<uint8_t>(mix64(static_cast<uint64_t>(qty.raw())));
+}
+
+constexpr uint32_t kTagsPerWord = 8;
+
+/// 0x80 in each byte of `word` equal to `tag`, 0 in the others. Exact, unlike the shorter
+/// `(x - 0x01..) & ~x` test, because no carry can cross from one byte into the next.
+uint64_t bytes_equal_to(uint64_t word, uint8_t tag) {
+  constexpr uint64_t kLow7 = 0x7f7f7f7f7f7f7f7fULL;
+  uint64_t x = word ^ (0x0101010101010101ULL * tag);
+  return ~(((x & kLow7) + kLow7) | x | kLow7);
+}
+
 struct OwnerSlot {
   uint32_t owner = 0;  // 0 marks an empty slot
   uint32_t episode = kNoEpisode;
   uint32_t block = kNoBlock;     // the owner's fills in the FillBank, once it has any
-  uint32_t waiting[2] = {0, 0};  // fills waiting for a partner, by side (kBuys, kSells)
-  uint32_t head[2] = {0, 0};     // ring position of the oldest, by side
+  uint16_t waiting[2] = {0, 0};  // fills waiting for a partner, by side (kBuys, kSells)
+  uint16_t head[2] = {0, 0};     // ring position of the oldest, by side
+  // Time of the oldest waiting fill, by side (when there is one): expiring reads the slot
+  // alone unless a fill is due.
+  Timestamp oldest[2];
+  Timestamp last_fill = Timestamp::min();  // the latest fill time it ever waited with
 
   bool idle() const { return waiting[kBuys] == 0 && waiting[kSells] == 0 && episode == kNoEpisode; }
 };
 
-/// Waiting fills of the active owners: per owner one ring of `per_side` entries for each
-/// side, oldest first, contiguous so that looking for a partner reads a few cache lines.
-/// Blocks of owners that went idle are recycled, so memory follows the active owners.
+/// Waiting fills of the active owners: per owner one ring of `capacity` fills for each side,
+/// oldest first, and beside it the rings' quantity tags, eight to a word. Blocks of owners
+/// that went idle are recycled, so memory follows the active owners.
 class FillBank {
  public:
-  explicit FillBank(uint32_t per_side) : per_side_(per_side) {
-    while (capacity_ < per_side) capacity_ <<= 1;
-  }
+  explicit FillBank(uint32_t per_side)
+      : per_side_(per_side), capacity_(std::bit_ceil(std::max(per_side, kTagsPerWord))) {}
 
   uint32_t per_side() const { return per_side_; }
-  uint32_t mask() const { return capacity_ - 1; }
+  uint32_t capacity() const { return capacity_; }
 
   uint32_t acquire() {
     if (!free_.empty()) {
@@ -113,14 +126,16 @@ class FillBank {
       free_.pop_back();
       return block;
     }
-    hot_.resize(hot_.size() + 2 * size_t{capacity_});
-    cold_.resize(hot_.size());
+    fills_.resize(fills_.size() + 2 * size_t{capacity_});
+    tags_.resize(tags_.size() + 2 * size_t{capacity_} / kTagsPerWord);
     return blocks_++;
   }
   void release(uint32_t block) { free_.push_back(block); }
 
-  Hot* hot(uint32_t block, int side) { return hot_.data() + offset(block, side); }
-  Cold* cold(uint32_t block, int side) { return cold_.data() + offset(block, side); }
+  WaitingFill* fills(uint32_t block, int side) { return fills_.data() + offset(block, side); }
+  uint64_t* tags(uint32_t block, int side) {
+    return tags_.data() + offset(block, side) / kTagsPerWord;
+  }
 
  private:
   size_t offset(uint32_t block, int side) const {
@@ -128,11 +143,94 @@ class FillBank {
   }
 
   uint32_t per_side_;
-  uint32_t capacity_ = 1;
+  uint32_t capacity_;
   uint32_t blocks_ = 0;
-  std::vector<Hot> hot_;
-  std::vector<Cold> cold_;
+  std::vector<WaitingFill> fills_;
+  std::vector<uint64_t> tags_;
   std::vector<uint32_t> free_;
+};
+
+/// One side of one owner's waiting fills: a ring in the FillBank, oldest at `head`; `age` 0
+/// is the oldest fill.
+struct WaitingSide {
+  WaitingFill* fills;
+  uint64_t* tags;
+  uint16_t& count;
+  uint16_t& head;
+  Timestamp& oldest;
+  uint32_t capacity;
+
+  WaitingSide(FillBank& bank, OwnerSlot& slot, int side)
+      : fills(bank.fills(slot.block, side)),
+        tags(bank.tags(slot.block, side)),
+        count(slot.waiting[side]),
+        head(slot.head[side]),
+        oldest(slot.oldest[side]),
+        capacity(bank.capacity()) {}
+
+  uint32_t pos(uint32_t age) const { return (head + age) & (capacity - 1); }
+  uint32_t age_of(uint32_t pos) const { return (pos - head) & (capacity - 1); }
+  const Leg& at_age(uint32_t age) const { return fills[pos(age)].leg; }
+
+  void drop_oldest() {
+    head = static_cast<uint16_t>(pos(1));
+    if (--count > 0) oldest = fills[head].leg.ts;
+  }
+
+  void push(const Leg& leg, uint8_t tag) {
+    if (count == 0) {
+      // An empty side starts again at the front of its ring, so an owner with few fills
+      // keeps using the same cache lines instead of walking through the whole block.
+      head = 0;
+      oldest = leg.ts;
+    }
+    uint32_t at = pos(count++);
+    fills[at].leg = leg;
+    set_tag(at, tag);
+  }
+
+  // Removes the fill of the given age, keeping the others in time order; moves the shorter
+  // of the two runs around it.
+  void erase(uint32_t age) {
+    if (age < count / 2u) {
+      for (uint32_t k = age; k > 0; --k) move(pos(k - 1), pos(k));
+      head = static_cast<uint16_t>(pos(1));
+    } else {
+      for (uint32_t k = age + 1; k < count; ++k) move(pos(k), pos(k - 1));
+    }
+    if (--count > 0 && age == 0) oldest = fills[head].leg.ts;
+  }
+
+  // Calls fn(age) for every waiting fill whose tag is `tag`, in no particular order.
+  template <class Fn>
+  void for_each_tagged(uint8_t tag, Fn&& fn) const {
+    if (count == 0) return;
+    uint32_t first = head, last = head + count;
+    if (last > capacity) first = 0, last = capacity;  // wrapped: scan the whole ring
+    for (uint32_t w = first / kTagsPerWord; w * kTagsPerWord < last; ++w) {
+      for (uint64_t hits = bytes_equal_to(tags[w], tag); hits != 0; hits &= hits - 1) {
+        uint32_t pos = w * kTagsPerWord + static_cast<uint32_t>(std::countr_zero(hits)) / 8;
+        uint32_t age = age_of(pos);
+        if (age < count) fn(age);  // other bytes of the word may hold stale tags
+      }
+    }
+  }
+
+ private:
+  // Tag i of the ring is byte i % 8 of word i / 8, counting from the least significant byte
+  // (the order countr_zero finds them in).
+  uint8_t tag(uint32_t pos) const {
+    return static_cast<uint8_t>(tags[pos / kTagsPerWord] >> (pos % kTagsPerWord * 8));
+  }
+  void set_tag(uint32_t pos, uint8_t value) {
+    uint32_t shift = pos % kTagsPerWord * 8;
+    uint64_t& word = tags[pos / kTagsPerWord];
+    word = (word & ~(uint64_t{0xff} << shift)) | (uint64_t{value} << shift);
+  }
+  void move(uint32_t from, uint32_t to) {
+    fills[to] = fills[from];
+    set_tag(to, tag(from));
+  }
 };
 
 /// Open-addressing (linear probing, backward-shift deletion) map from owner to its slot, so
@@ -148,8 +246,13 @@ class OwnerTable {
     }
   }
 
+  /// Whether one more owner would fill the table beyond half.
+  bool crowded() const { return (used_ + 1) * 2 > slots_.size(); }
+  /// Whether the table is more than a quarter full.
+  bool busy() const { return used_ * 4 > slots_.size(); }
+
   OwnerSlot& find_or_insert(OwnerId owner) {
-    if ((used_ + 1) * 2 > slots_.size()) grow();
+    if (crowded()) grow();
     size_t i = home(owner.value);
     while (slots_[i].owner != owner.value && slots_[i].owner != 0) i = (i + 1) & mask();
     if (slots_[i].owner == 0) {
@@ -186,13 +289,10 @@ class OwnerTable {
     }
   }
 
- private:
-  size_t mask() const { return slots_.size() - 1; }
-  size_t home(uint32_t key) const { return static_cast<size_t>(mix64(key)) & mask(); }
-
   void grow() {
     std::vector<OwnerSlot> old(slots_.size() * 2);
     old.swap(slots_);
+    --shift_;
     for (const OwnerSlot& s : old) {
       if (s.owner == 0) continue;
       size_t i = home(s.owner);
@@ -201,8 +301,16 @@ class OwnerTable {
     }
   }
 
+ private:
+  size_t mask() const { return slots_.size() - 1; }
+  // Fibonacci hashing: owner ids are small dense integers, one multiply spreads them well.
+  size_t home(uint32_t key) const {
+    return static_cast<size_t>((key * 0x9e3779b97f4a7c15ULL) >> shift_);
+  }
+
   std::vector<OwnerSlot> slots_;
   size_t used_ = 0;
+  int shift_ = 64 - 4;  // 64 - log2(slots_.size())
 };
 
 struct TradeRef {
@@ -210,8 +318,14 @@ struct TradeRef {
   uint64_t seq = 0;
 };
 
-std::string trade_text(const TradeRef& t) {
-  return t.id.empty() ? "line:" + std::to_string(t.seq) : t.id.to_string();
+// Appends how alerts name a trade: its id, or its line when it has none.
+void append_trade_text(std::string& out, const TradeRef& t) {
+  if (!t.id.empty()) {
+    t.id.append_to(out);
+  } else {
+    out += "line:";
+    out += std::to_string(t.seq);
+  }
 }
 
 /// Consecutive round trips of one owner on one symbol, each within `window` of the last.
@@ -262,16 +376,17 @@ struct CloseEntry {
 
 struct SymbolState {
   Params params;
-  std::string symbol;
+  // Nothing is due before next_close: one comparison per trade otherwise.
+  Timestamp next_close = Timestamp::max();  // deadline of closing.front(), max when empty
   FillBank fills;
   OwnerTable owners;
-  Timestamp next_sweep = Timestamp::min();
+  std::string symbol;
   std::vector<uint32_t> idle_owners;  // scratch for the sweep
   GrowableRing<CloseEntry> closing;
   std::vector<Episode> episodes;
   std::vector<uint32_t> free_episodes;
 
-  SymbolState(Params p, std::string_view name) : params(p), symbol(name), fills(p.max_open_fills) {}
+  SymbolState(Params p, std::string_view name) : params(p), fills(p.max_open_fills), symbol(name) {}
 };
 
 /// The most a raw value may differ from a reference under a relative tolerance: integer gaps
@@ -279,6 +394,14 @@ struct SymbolState {
 int64_t slack(double tolerance, int64_t reference) {
   return static_cast<int64_t>(std::floor(tolerance * static_cast<double>(reference)));
 }
+
+/// The waiting fill chosen to pair with a new one so far.
+struct Match {
+  int64_t qty_gap = 0;
+  int64_t price_gap = 0;
+  uint32_t age = 0;
+  bool found = false;
+};
 
 class WashRoundTrip final : public Detector {
  public:
@@ -303,7 +426,7 @@ class WashRoundTrip final : public Detector {
       leg.account = e.buyer;
       Leg sell_leg = leg;
       sell_leg.account = e.seller;
-      record(st, st.owners.find_or_insert(buy_owner), leg, sell_leg, /*self_trade=*/true);
+      record(st, slot_of(st, buy_owner, e.ts), leg, sell_leg, /*self_trade=*/true);
       return;
     }
     if (e.buyer) {
@@ -325,18 +448,33 @@ class WashRoundTrip final : public Detector {
   }
 
  private:
-  // Event time reached `now`: close episodes that cannot grow; now and then (once per
-  // window) forget the fills that can no longer pair and the owners left with nothing.
+  // Event time reached `now`: close the episodes that cannot grow any more.
   void advance(SymbolState& st, Timestamp now) {
-    close_before(st, now);
-    if (now < st.next_sweep) return;
-    st.next_sweep = now + st.params.window;
+    if (now > st.next_close) close_before(st, now);
+  }
+
+  // The owner's slot, made if needed. Owners left with nothing that can still pair are
+  // forgotten only when the table would otherwise grow: a sweep then visits every slot, but
+  // it leaves the table at most a quarter full (growing it if not), so at least a quarter of
+  // its size in new owners comes before the next one: O(1) per new owner, and the memory
+  // follows the owners active within about a window.
+  static OwnerSlot& slot_of(SymbolState& st, OwnerId owner, Timestamp now) {
+    if (st.owners.crowded()) make_room(st, now);
+    return st.owners.find_or_insert(owner);
+  }
+
+  // Erases the owners whose fills are all too old to pair and who have no open episode. Their
+  // fills are not expired one by one: add_fill expires an owner's fills before it looks for a
+  // partner, so this reads the slots alone.
+  [[gnu::noinline]] static void make_room(SymbolState& st, Timestamp now) {
+    Timestamp oldest_usable = now - st.params.window;
     st.idle_owners.clear();
-    st.owners.for_each([&](OwnerSlot& slot) {
-      expire(st, slot, now);
-      if (slot.idle()) st.idle_owners.push_back(slot.owner);
+    st.owners.for_each([&](const OwnerSlot& slot) {
+      if (slot.episode != kNoEpisode) return;
+      if (slot.last_fill < oldest_usable || slot.idle()) st.idle_owners.push_back(slot.owner);
     });
     for (uint32_t owner : st.idle_owners) erase_owner(st, OwnerId{owner});
+    if (st.owners.busy()) st.owners.grow();
   }
 
   static void erase_owner(SymbolState& st, OwnerId owner) {
@@ -345,87 +483,67 @@ class WashRoundTrip final : public Detector {
     st.owners.erase(owner);
   }
 
-  // Drops the fills older than `now` - window (the oldest come first).
-  static void expire(SymbolState& st, OwnerSlot& slot, Timestamp now) {
-    Timestamp oldest_usable = now - st.params.window;
-    for (int side : {kBuys, kSells}) {
-      while (slot.waiting[side] > 0 && hot_at(st, slot, side, 0).ts < oldest_usable) {
-        drop_oldest(st, slot, side);
-      }
-    }
-  }
-
-  static Hot& hot_at(SymbolState& st, const OwnerSlot& slot, int side, uint32_t i) {
-    return st.fills.hot(slot.block, side)[(slot.head[side] + i) & st.fills.mask()];
-  }
-  static Cold& cold_at(SymbolState& st, const OwnerSlot& slot, int side, uint32_t i) {
-    return st.fills.cold(slot.block, side)[(slot.head[side] + i) & st.fills.mask()];
-  }
-
-  static void drop_oldest(SymbolState& st, OwnerSlot& slot, int side) {
-    slot.head[side] = (slot.head[side] + 1) & st.fills.mask();
-    --slot.waiting[side];
-  }
-
-  // Removes the i-th oldest fill, keeping the others in time order.
-  static void erase_fill(SymbolState& st, OwnerSlot& slot, int side, uint32_t i) {
-    for (uint32_t k = i + 1; k < slot.waiting[side]; ++k) {
-      hot_at(st, slot, side, k - 1) = hot_at(st, slot, side, k);
-      cold_at(st, slot, side, k - 1) = cold_at(st, slot, side, k);
-    }
-    --slot.waiting[side];
+  // Drops the fills older than `oldest_usable` (the oldest come first).
+  static void expire(WaitingSide& side, Timestamp oldest_usable) {
+    while (side.count > 0 && side.oldest < oldest_usable) side.drop_oldest();
   }
 
   void add_fill(SymbolState& st, OwnerId owner, Side side, const Leg& leg) {
-    OwnerSlot& slot = st.owners.find_or_insert(owner);
+    OwnerSlot& slot = slot_of(st, owner, leg.ts);
     if (slot.block == kNoBlock) slot.block = st.fills.acquire();
-    expire(st, slot, leg.ts);
-    int own = side == Side::kBuy ? kBuys : kSells;
-    int other = 1 - own;
-    if (int match = best_match(st, slot, other, leg); match >= 0) {
-      auto at = static_cast<uint32_t>(match);
-      const Hot& h = hot_at(st, slot, other, at);
-      const Cold& c = cold_at(st, slot, other, at);
-      Leg earlier{h.ts,     Price::from_raw(h.price), Quantity::from_raw(h.qty), c.id, c.seq,
-                  c.account};
-      erase_fill(st, slot, other, at);  // used in one pair only
+    WaitingSide own(st.fills, slot, side == Side::kBuy ? kBuys : kSells);
+    WaitingSide other(st.fills, slot, side == Side::kBuy ? kSells : kBuys);
+    Timestamp oldest_usable = leg.ts - st.params.window;
+    if (slot.last_fill < oldest_usable) {
+      // All that waits is too old (the common case of an owner back after a while): dropped
+      // without reading the fills.
+      own.count = other.count = 0;
+    } else {
+      expire(own, oldest_usable);
+      expire(other, oldest_usable);
+    }
+    uint8_t tag = quantity_tag(leg.qty);
+    if (Match match = best_match(st.params, other, leg, tag); match.found) {
+      Leg earlier = other.at_age(match.age);
+      other.erase(match.age);  // used in one pair only
       const Leg& buy = side == Side::kBuy ? leg : earlier;
       const Leg& sell = side == Side::kBuy ? earlier : leg;
       record(st, slot, buy, sell, false);
       return;
     }
     // A full side drops its oldest fill: this bounds the work per trade for one-way traders.
-    if (slot.waiting[own] == st.fills.per_side()) drop_oldest(st, slot, own);
-    uint32_t n = slot.waiting[own]++;
-    const Params& p = st.params;
-    hot_at(st, slot, own, n) =
-        Hot{leg.ts, leg.price.raw(), leg.qty.raw(), slack(p.price_tolerance, leg.price.raw()),
-            slack(p.quantity_tolerance, leg.qty.raw())};
-    cold_at(st, slot, own, n) = Cold{leg.id, leg.seq, leg.account};
+    if (own.count == st.fills.per_side()) own.drop_oldest();
+    own.push(leg, tag);
+    slot.last_fill = std::max(slot.last_fill, leg.ts);
   }
 
   // Greedy pairing: the waiting opposite fill closest in quantity, then in price, then the
-  // oldest; -1 when none is within the tolerances. Prices are compared against the earlier
+  // oldest; none when none is within the tolerances. Prices are compared against the earlier
   // fill's price, quantities against the larger quantity.
-  static int best_match(SymbolState& st, const OwnerSlot& slot, int side, const Leg& leg) {
+  static Match best_match(const Params& p, const WaitingSide& side, const Leg& leg, uint8_t tag) {
     int64_t price = leg.price.raw(), qty = leg.qty.raw();
-    int64_t own_qty_slack = slack(st.params.quantity_tolerance, qty);
-    int best = -1;
-    int64_t best_qty_gap = 0, best_price_gap = 0;
-    for (uint32_t i = 0; i < slot.waiting[side]; ++i) {
-      const Hot& other = hot_at(st, slot, side, i);
-      int64_t qty_gap = std::llabs(other.qty - qty);
-      int64_t price_gap = std::llabs(other.price - price);
-      if (price_gap > other.price_slack || qty_gap > std::max(other.qty_slack, own_qty_slack)) {
-        continue;
+    bool exact = p.quantity_tolerance == 0;
+    int64_t own_qty_slack = exact ? 0 : slack(p.quantity_tolerance, qty);
+    Match best;
+    auto consider = [&](uint32_t age) {
+      const Leg& other = side.at_age(age);
+      int64_t qty_gap = std::llabs(other.qty.raw() - qty);
+      if (qty_gap > own_qty_slack && qty_gap > slack(p.quantity_tolerance, other.qty.raw())) {
+        return;
       }
-      if (best >= 0 &&
-          (qty_gap > best_qty_gap || (qty_gap == best_qty_gap && price_gap >= best_price_gap))) {
-        continue;
+      int64_t price_gap = std::llabs(other.price.raw() - price);
+      if (price_gap > slack(p.price_tolerance, other.price.raw())) return;
+      if (best.found &&
+          std::tie(qty_gap, price_gap, age) >= std::tie(best.qty_gap, best.price_gap, best.age)) {
+        return;
       }
-      best = static_cast<int>(i);
-      best_qty_gap = qty_gap;
-      best_price_gap = price_gap;
+      best = Match{qty_gap, price_gap, age, true};
+    };
+    if (exact) {
+      // Only equal quantities pair, and equal quantities have equal tags.
+      side.for_each_tagged(tag, consider);
+    } else {
+      for (uint32_t age = 0; age < side.count; ++age) consider(age);
     }
     return best;
   }
@@ -456,6 +574,7 @@ class WashRoundTrip final : public Detector {
       ep.max_price_gap_bps = std::max(ep.max_price_gap_bps, gap);
       ep.max_time_gap_s = std::max(ep.max_time_gap_s, (last.ts - first.ts).to_seconds());
     }
+    if (st.closing.empty()) st.next_close = last.ts + st.params.window;
     st.closing.push_back(CloseEntry{last.ts + st.params.window, slot.episode});
   }
 
@@ -475,27 +594,33 @@ class WashRoundTrip final : public Detector {
     // The first pair's trades name the episode, so its id survives re-runs and re-cuts.
     ep.key = std::string(ctx_.universe.owner_name(owner));
     ep.key += '|';
-    ep.key += trade_text({buy.id, buy.seq});
+    append_trade_text(ep.key, {buy.id, buy.seq});
     ep.key += '|';
-    ep.key += trade_text({sell.id, sell.seq});
+    append_trade_text(ep.key, {sell.id, sell.seq});
     return index;
   }
 
   // Closes the episodes whose last pair + window is before `now`, in deadline order.
-  void close_before(SymbolState& st, Timestamp now) {
+  [[gnu::noinline]] void close_before(SymbolState& st, Timestamp now) {
     while (!st.closing.empty() && st.closing.front().deadline < now) {
       CloseEntry entry = st.closing.front();
       st.closing.pop_front();
       Episode& ep = st.episodes[entry.episode];
       // Later pairs pushed later entries; only the entry matching the last pair closes it.
       if (!ep.open || ep.end + st.params.window != entry.deadline) continue;
-      if (ep.notional >= st.params.min_notional) ctx_.sink.emit(make_alert(st, ep));
+      if (ep.notional >= st.params.min_notional) emit_alert(st, ep);
       ep.open = false;
       st.free_episodes.push_back(entry.episode);
       OwnerSlot* slot = st.owners.find(ep.owner);
       slot->episode = kNoEpisode;
       if (slot->idle()) erase_owner(st, ep.owner);
     }
+    st.next_close = st.closing.empty() ? Timestamp::max() : st.closing.front().deadline;
+  }
+
+  // Kept out of line: alerts are rare next to trades, and building one is long.
+  [[gnu::noinline, gnu::cold]] void emit_alert(const SymbolState& st, const Episode& ep) {
+    ctx_.sink.emit(make_alert(st, ep));
   }
 
   static Severity severity_of(const Params& p, const Episode& ep) {
@@ -560,7 +685,12 @@ class WashRoundTrip final : public Detector {
         ep.sell_qty.to_string(), format_number(std::round(ep.notional * 100) / 100),
         format_number(std::round(ep.max_price_gap_bps * 100) / 100),
         format_number(ep.max_time_gap_s));
-    for (const TradeRef& t : ep.evidence) a.add_evidence("trade", trade_text(t));
+    a.evidence.reserve(ep.evidence.size());
+    for (const TradeRef& t : ep.evidence) {
+      std::string item = "trade:";
+      append_trade_text(item, t);
+      a.evidence.push_back(std::move(item));
+    }
     a.evidence_total = ep.evidence_total;
     return a;
   }

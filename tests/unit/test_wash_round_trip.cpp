@@ -1,6 +1,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -153,8 +154,9 @@ TEST_F(WashRoundTrip, PriceToleranceBoundary) {
 
 TEST_F(WashRoundTrip, QuantityToleranceBoundary) {
   // Default: exact quantities only.
-  EXPECT_EQ(run({fill(0, "10", "100", Side::kBuy, "A"), fill(1, "10", "100", Side::kSell, "A")}).size(),
-            1u);
+  EXPECT_EQ(
+      run({fill(0, "10", "100", Side::kBuy, "A"), fill(1, "10", "100", Side::kSell, "A")}).size(),
+      1u);
   EXPECT_TRUE(run({fill(0, "10", "100", Side::kBuy, "A"), fill(1, "10", "99.9", Side::kSell, "A")})
                   .empty());
   // 5% of the larger quantity: 100 vs 95.5 pairs, 100 vs 94.5 does not.
@@ -308,6 +310,111 @@ TEST_F(WashRoundTrip, IdsAreStableAcrossRunsAndCuts) {
     EXPECT_EQ(same->metrics_json, a.metrics_json);
     EXPECT_EQ(same->evidence, a.evidence);
     EXPECT_EQ(same->why, a.why);
+  }
+}
+
+// The pairing of a straightforward model (lists per owner and side, scanned in full) and of
+// the detector agree on random one-account fills: exact and tolerant quantities, rings that
+// wrap, fills erased from the middle, full sides, expiry and owners coming back.
+TEST_F(WashRoundTrip, PairsLikeAPlainModel) {
+  struct Fill {
+    Timestamp ts;
+    int64_t price, qty;
+    uint64_t id;
+  };
+  auto slack = [](double tolerance, int64_t reference) {
+    return static_cast<int64_t>(std::floor(tolerance * static_cast<double>(reference)));
+  };
+  for (const char* tolerance : {"0", "0.05"}) {
+    for (const char* cap : {"3", "8", "32", "40"}) {
+      set_param(config.values, info, "quantity_tolerance", tolerance);
+      set_param(config.values, info, "max_open_fills", cap);
+      const double qty_tolerance = std::stod(tolerance);
+      const size_t per_side = std::stoul(cap);
+      const Duration window = Duration::seconds(60);
+      std::map<std::pair<int, int>, std::vector<Fill>> waiting;  // (owner, side) -> oldest first
+      std::vector<std::pair<uint64_t, uint64_t>> expected;
+      std::vector<Event> events;
+      uint64_t x = 7;
+      auto next = [&x] {
+        x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+        return x >> 33;
+      };
+      Timestamp ts = kT0;
+      for (uint64_t id = 1; id <= 20000; ++id) {
+        // Bursts of 2000 fills, longer than the window, with pauses that end the episodes. Each
+        // owner mostly buys or mostly sells in a burst, so that one side fills up while the
+        // other finds many candidates, with ties in quantity and price.
+        ts = ts + Duration::nanos(static_cast<int64_t>(1 + next() % 100) * 1'000'000);
+        if (id % 2000 == 0) ts = ts + Duration::seconds(130);
+        int owner = static_cast<int>(next() % 4);
+        int usual_side = static_cast<int>((id / 2000 + static_cast<uint64_t>(owner)) % 2);
+        int side = next() % 10 < 8 ? usual_side : 1 - usual_side;
+        int64_t qty = static_cast<int64_t>(1 + next() % 4) * 100'000'000 +
+                      static_cast<int64_t>(next() % 3) * 3'000'000;
+        int64_t price = 10'000'000'000 + static_cast<int64_t>(next() % 8) * 5'000'000;
+        Event e;
+        e.ts = ts;
+        e.symbol = btc;
+        e.price = Price::from_raw(price);
+        e.qty = Quantity::from_raw(qty);
+        e.side = side == 0 ? Side::kBuy : Side::kSell;
+        const char* names[] = {"M0", "M1", "M2", "M3"};
+        (side == 0 ? e.buyer : e.seller) = universe.account(names[owner]);
+        e.seq = id;
+        e.id = ExternalId::number(id);
+        events.push_back(e);
+
+        for (auto& list : {&waiting[{owner, 0}], &waiting[{owner, 1}]}) {
+          while (!list->empty() && list->front().ts < ts - window) list->erase(list->begin());
+        }
+        std::vector<Fill>& other = waiting[{owner, 1 - side}];
+        int best = -1;
+        int64_t best_qty_gap = 0, best_price_gap = 0;
+        for (size_t i = 0; i < other.size(); ++i) {
+          int64_t qty_gap = std::llabs(other[i].qty - qty);
+          int64_t price_gap = std::llabs(other[i].price - price);
+          if (qty_gap > std::max(slack(qty_tolerance, other[i].qty), slack(qty_tolerance, qty)) ||
+              price_gap > slack(0.001, other[i].price)) {
+            continue;
+          }
+          if (best < 0 || qty_gap < best_qty_gap ||
+              (qty_gap == best_qty_gap && price_gap < best_price_gap)) {
+            best = static_cast<int>(i);
+            best_qty_gap = qty_gap;
+            best_price_gap = price_gap;
+          }
+        }
+        if (best >= 0) {
+          expected.emplace_back(other[static_cast<size_t>(best)].id, id);
+          other.erase(other.begin() + best);
+          continue;
+        }
+        std::vector<Fill>& own = waiting[{owner, side}];
+        if (own.size() == per_side) own.erase(own.begin());
+        own.push_back({ts, price, qty, id});
+      }
+
+      // Long episodes keep their first pairs only as evidence: those must be pairs of the
+      // model, and the pair counts must add up to the model's.
+      std::vector<std::pair<uint64_t, uint64_t>> found;
+      double pairs = 0;
+      for (const Alert& a : run(events)) {
+        pairs += metric(a, "pairs");
+        for (size_t i = 0; i + 1 < a.evidence.size(); i += 2) {
+          found.emplace_back(std::stoull(a.evidence[i].substr(6)),
+                             std::stoull(a.evidence[i + 1].substr(6)));
+        }
+      }
+      std::sort(expected.begin(), expected.end());
+      std::sort(found.begin(), found.end());
+      SCOPED_TRACE(testing::Message()
+                   << "quantity_tolerance " << tolerance << ", max_open_fills " << cap);
+      ASSERT_GT(expected.size(), 100u);
+      EXPECT_EQ(pairs, static_cast<double>(expected.size()));
+      EXPECT_GE(found.size(), 500u);
+      EXPECT_TRUE(std::includes(expected.begin(), expected.end(), found.begin(), found.end()));
+    }
   }
 }
 
