@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cmath>
 #include <limits>
@@ -12,7 +13,6 @@
 
 #include "detect/per_symbol.hpp"
 #include "util/format.hpp"
-#include "util/growable_ring.hpp"
 
 namespace tw {
 namespace {
@@ -73,11 +73,19 @@ struct Bucket {
   int64_t sell = 0;
   int64_t trades = 0;
 
-  void add(const Bucket& o, int sign) {
-    volume += sign * o.volume;
-    buy += sign * o.buy;
-    sell += sign * o.sell;
-    trades += sign * o.trades;
+  Bucket& operator+=(const Bucket& o) {
+    volume += o.volume;
+    buy += o.buy;
+    sell += o.sell;
+    trades += o.trades;
+    return *this;
+  }
+  Bucket& operator-=(const Bucket& o) {
+    volume -= o.volume;
+    buy -= o.buy;
+    sell -= o.sell;
+    trades -= o.trades;
+    return *this;
   }
 };
 
@@ -132,7 +140,7 @@ class MedianHistogram {
   /// A value the median is not below (-infinity when a negative sample may be the median).
   double median_at_least() const {
     size_t upper = upper_median_bucket();
-    return (lower_bound_of(lower_) + lower_bound_of(upper)) / 2;
+    return (kLowerBounds[lower_] + kLowerBounds[upper]) / 2;
   }
 
   /// True when both middle samples are 0, so the median is exactly 0.
@@ -147,13 +155,15 @@ class MedianHistogram {
     return kZero + static_cast<size_t>(kSub + shift * kSub + ((v >> shift) & (kSub - 1)));
   }
 
-  static double lower_bound_of(size_t b) {
+  static constexpr double lower_bound_of(size_t b) {
     if (b == kNegative) return -std::numeric_limits<double>::infinity();
     size_t i = b - kZero;
     if (i < static_cast<size_t>(kSub)) return static_cast<double>(i);
     int shift = static_cast<int>((i - static_cast<size_t>(kSub)) / kSub);
     return static_cast<double>((kSub + static_cast<int64_t>(i % kSub)) << shift);
   }
+  // Looked up every step: a table instead of the arithmetic.
+  static const std::array<double, kBuckets> kLowerBounds;
 
   size_t lower_rank() const { return (size_ - 1) / 2; }
 
@@ -196,6 +206,12 @@ class MedianHistogram {
   size_t lower_ = 0;  // the bucket holding the lower median (rank (size - 1) / 2)
   size_t below_ = 0;  // samples in buckets below `lower_`
 };
+
+constexpr std::array<double, MedianHistogram::kBuckets> MedianHistogram::kLowerBounds = [] {
+  std::array<double, kBuckets> bounds{};
+  for (size_t b = 0; b < kBuckets; ++b) bounds[b] = lower_bound_of(b);
+  return bounds;
+}();
 
 /// The trailing window volumes of the baseline period. Each step adds a sample (replacing the
 /// oldest once full) in O(1): the histogram keeps a bound on the median for every step, and
@@ -382,6 +398,39 @@ struct Episode {
   std::vector<TradeRef> peak_trades;  // first kMaxEvidenceIds trades of the peak window
 };
 
+/// The first trades of each step of the window, oldest first: a FIFO ring whose capacity
+/// doubles when full. Unlike GrowableRing, its push has no call inlined into it, so the
+/// per-trade path that pushes needs no saved registers.
+class EvidenceRing {
+ public:
+  EvidenceRing() : slots_(64), mask_(63) {}
+
+  void push(const Event& e) {
+    if (tail_ - head_ > mask_) grow();
+    slots_[tail_++ & mask_] = TradeRef{e.id, e.seq};
+  }
+  void drop_oldest(int64_t n) { head_ += static_cast<uint64_t>(n); }
+
+  /// The oldest `n` (or all, when fewer).
+  void copy_oldest(size_t n, std::vector<TradeRef>& out) const {
+    out.clear();
+    for (uint64_t i = head_; i != tail_ && out.size() < n; ++i) out.push_back(slots_[i & mask_]);
+  }
+
+ private:
+  [[gnu::noinline]] void grow() {
+    std::vector<TradeRef> bigger(slots_.size() * 2);
+    for (uint64_t i = head_; i != tail_; ++i) bigger[i & (bigger.size() - 1)] = slots_[i & mask_];
+    slots_.swap(bigger);
+    mask_ = slots_.size() - 1;
+  }
+
+  std::vector<TradeRef> slots_;
+  uint64_t mask_;  // capacity - 1, the capacity being a power of two
+  uint64_t head_ = 0;
+  uint64_t tail_ = 0;
+};
+
 /// How many of a step's trades the evidence ring holds (the first ones).
 int64_t evidence_kept(const Bucket& step) {
   return std::min(step.trades, static_cast<int64_t>(kMaxEvidenceIds));
@@ -411,8 +460,7 @@ struct SymbolState {
   Bucket window;                // sum of the window's buckets, the open step included once closed
   int64_t quiet_steps = 0;      // consecutive closed steps without a trade
   Baseline baseline;
-  GrowableRing<TradeRef>
-      trades;  // the window's trades for evidence, at most kMaxEvidenceIds a step
+  EvidenceRing trades;  // the window's trades for evidence, at most kMaxEvidenceIds a step
   Episode episode;
 
   SymbolState(const Params& params, std::string_view name)
@@ -437,17 +485,18 @@ class WashVolumeAnomaly final : public Detector {
 
   void on_event(const Event& e) override {
     if (!e.is_trade()) return;
-    SymbolState& st = state_of(e.symbol);
+    SymbolState* known = e.symbol.value < by_symbol_.size() ? by_symbol_[e.symbol.value] : nullptr;
     // Only a trade past the open step pays for the division; a trade behind a step already
     // closed (only if a watermark was wrong) joins the open step.
-    if (e.ts.nanos() >= st.step_end) enter_step(st, st.step_of(e.ts));
+    SymbolState& st =
+        known != nullptr && e.ts.nanos() < known->step_end ? *known : enter_step(known, e);
     int64_t qty = e.qty.raw();
     st.open.volume += qty;
     st.open.buy += e.side == Side::kBuy ? qty : 0;
     st.open.sell += e.side == Side::kSell ? qty : 0;
     // Evidence lists the first trades of a window: later ones in a step are never shown.
     if (st.open.trades++ < static_cast<int64_t>(kMaxEvidenceIds)) {
-      st.trades.push_back(TradeRef{e.id, e.seq});
+      st.trades.push(e);
     }
   }
 
@@ -466,21 +515,11 @@ class WashVolumeAnomaly final : public Detector {
   }
 
  private:
-  // A direct index on the hot path: creating a state is too big to inline.
-  SymbolState& state_of(SymbolId symbol) {
-    if (symbol.value < by_symbol_.size() && by_symbol_[symbol.value]) {
-      return *by_symbol_[symbol.value];
-    }
-    SymbolState& st = states_.get(symbol, [&](SymbolId id) {
-      std::string_view name = ctx_.universe.symbol_name(id);
-      return SymbolState(Params::read(ctx_.config.for_symbol(name), kRule), name);
-    });
-    if (symbol.value >= by_symbol_.size()) by_symbol_.resize(symbol.value + 1);
-    by_symbol_[symbol.value] = &st;
-    return st;
-  }
-
-  void enter_step(SymbolState& st, int64_t step) {
+  // Out of line, so that the per-trade path keeps to a few registers and no calls: once per
+  // step and symbol, it finds or creates the state and closes the steps the trade ends.
+  [[gnu::noinline]] SymbolState& enter_step(SymbolState* known, const Event& e) {
+    SymbolState& st = known != nullptr ? *known : add_symbol(e.symbol);
+    int64_t step = st.step_of(e.ts);
     if (!st.started) {
       st.started = true;
       st.first_step = st.step = step;
@@ -488,6 +527,17 @@ class WashVolumeAnomaly final : public Detector {
     }
     close_steps_before(st, step);
     st.step_end = (st.step + 1) * st.p.step.count();
+    return st;
+  }
+
+  SymbolState& add_symbol(SymbolId symbol) {
+    SymbolState& st = states_.get(symbol, [&](SymbolId id) {
+      std::string_view name = ctx_.universe.symbol_name(id);
+      return SymbolState(Params::read(ctx_.config.for_symbol(name), kRule), name);
+    });
+    if (symbol.value >= by_symbol_.size()) by_symbol_.resize(symbol.value + 1);
+    by_symbol_[symbol.value] = &st;
+    return st;
   }
 
   void close_steps_before(SymbolState& st, int64_t step) {
@@ -522,7 +572,7 @@ class WashVolumeAnomaly final : public Detector {
     const Params& p = st.p;
     int64_t k = st.step;
     StepSlot& slot_k = st.slots[st.cursor];
-    st.window.add(st.open, 1);
+    st.window += st.open;
     st.quiet_steps = st.open.trades == 0 ? st.quiet_steps + 1 : 0;
     // The slot holds the window ending at k - window_steps, the newest that no longer overlaps
     // this one; windows reaching back before the first trade are incomplete and never become
@@ -539,8 +589,8 @@ class WashVolumeAnomaly final : public Detector {
     st.step_end += p.step.count();
     st.cursor = st.cursor + 1 == st.slots.size() ? 0 : st.cursor + 1;
     const Bucket& leaving = st.slots[st.cursor].bucket;
-    st.window.add(leaving, -1);
-    for (int64_t i = evidence_kept(leaving); i > 0; --i) st.trades.pop_front();
+    st.window -= leaving;
+    st.trades.drop_oldest(evidence_kept(leaving));
   }
 
   void judge(SymbolState& st, int64_t k) {
@@ -593,11 +643,7 @@ class WashVolumeAnomaly final : public Detector {
     ep.peak_median = median;
     ep.peak_deviation = deviation;
     ep.peak_samples = st.baseline.size();
-    ep.peak_trades.clear();
-    for (uint64_t i = st.trades.begin_index();
-         i != st.trades.end_index() && ep.peak_trades.size() < kMaxEvidenceIds; ++i) {
-      ep.peak_trades.push_back(st.trades.at(i));
-    }
+    st.trades.copy_oldest(kMaxEvidenceIds, ep.peak_trades);
   }
 
   Severity severity_of(const Params& p, double z) const {
