@@ -492,8 +492,9 @@ class WashVolumeAnomaly final : public Detector {
         known != nullptr && e.ts.nanos() < known->step_end ? *known : enter_step(known, e);
     int64_t qty = e.qty.raw();
     st.open.volume += qty;
-    st.open.buy += e.side == Side::kBuy ? qty : 0;
-    st.open.sell += e.side == Side::kSell ? qty : 0;
+    // Multiplying by the side test keeps a coin-toss branch out of the per-trade path.
+    st.open.buy += qty * (e.side == Side::kBuy);
+    st.open.sell += qty * (e.side == Side::kSell);
     // Evidence lists the first trades of a window: later ones in a step are never shown.
     if (st.open.trades++ < static_cast<int64_t>(kMaxEvidenceIds)) {
       st.trades.push(e);
