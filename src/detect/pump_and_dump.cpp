@@ -197,7 +197,7 @@ class TopAccounts {
       items_[count_++] = {account, qty};
       return;
     }
-    Entry& smallest = *std::min_element(items_.begin(), items_.end(), by_qty_ascending);
+    Entry& smallest = items_[smallest_index()];
     smallest.account = account;
     smallest.qty += qty;
   }
@@ -219,7 +219,15 @@ class TopAccounts {
   }
 
  private:
-  static bool by_qty_ascending(const Entry& a, const Entry& b) { return a.qty < b.qty; }
+  // The first entry with the least total. A select rather than std::min_element's branch:
+  // which total is smaller is data the branch predictor cannot learn.
+  size_t smallest_index() const {
+    size_t smallest = 0;
+    for (size_t i = 1; i < kCapacity; ++i) {
+      smallest = items_[i].qty < items_[smallest].qty ? i : smallest;
+    }
+    return smallest;
+  }
   static bool ranks_before(const Entry& a, const Entry& b) {
     return a.qty != b.qty ? a.qty > b.qty : a.account < b.account;
   }
