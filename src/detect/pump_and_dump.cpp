@@ -119,6 +119,12 @@ struct TradeRef {
   Timestamp ts;
 
   static TradeRef of(const Event& t) { return {t.id, t.seq, t.ts}; }
+  /// In place, field by field (see TradeMark::mark).
+  void set(const Event& t) {
+    id = t.id;
+    seq = t.seq;
+    ts = t.ts;
+  }
   bool same(const TradeRef& o) const { return id == o.id && seq == o.seq && ts == o.ts; }
   std::string text() const { return id.empty() ? "line:" + std::to_string(seq) : id.to_string(); }
 };
@@ -134,9 +140,7 @@ struct TradeMark {
   /// Marks `t`. Field by field: building a temporary and copying it made the CPU reload
   /// just-written bytes in other widths, stalling the frequent re-marking of a bar's low.
   void mark(const Event& t, const Bar& current) {
-    ref.id = t.id;
-    ref.seq = t.seq;
-    ref.ts = t.ts;
+    ref.set(t);
     price = t.price;
     own.volume = t.qty;
     own.buy = Quantity::from_raw(t.qty.raw() * (t.side == Side::kBuy));
@@ -201,6 +205,8 @@ class TopAccounts {
     smallest.account = account;
     smallest.qty += qty;
   }
+  /// Entries past the count are never read, so forgetting them is enough.
+  void clear() { count_ = 0; }
   void merge(const TopAccounts& o) {
     for (size_t i = 0; i < o.count_; ++i) add(o.items_[i].account, o.items_[i].qty);
   }
@@ -245,8 +251,11 @@ struct BarMarks {
   SizedTrade largest_buy, largest_sell;
   TopAccounts buyers, sellers;
 
+  // Resets only what the next bar reads (clearing the whole ~1 KB costs more than a trade).
   void start(const Event& t, const Bar& current) {
-    *this = BarMarks{};
+    largest_buy = largest_sell = SizedTrade{};
+    buyers.clear();
+    sellers.clear();
     high.mark(t, current);
     low = low_before_high = low_after_high = high;
     note_size_and_accounts(t);
@@ -271,7 +280,10 @@ struct BarMarks {
     SizedTrade* largest = t.side == Side::kBuy    ? &largest_buy
                           : t.side == Side::kSell ? &largest_sell
                                                   : nullptr;
-    if (largest != nullptr && t.qty > largest->qty) *largest = {t.qty, TradeRef::of(t)};
+    if (largest != nullptr && t.qty > largest->qty) {
+      largest->qty = t.qty;
+      largest->ref.set(t);
+    }
     if (t.buyer) buyers.add(t.buyer, t.qty);
     if (t.seller) sellers.add(t.seller, t.qty);
   }
