@@ -89,12 +89,6 @@ struct Flow {
   Quantity volume, buy, sell;
 
   static Flow of_bar(const Bar& b) { return {b.volume, b.buy_volume, b.sell_volume}; }
-  static Flow of_trade(const Event& t) {
-    Flow f{t.qty, {}, {}};
-    if (t.side == Side::kBuy) f.buy = t.qty;
-    if (t.side == Side::kSell) f.sell = t.qty;
-    return f;
-  }
   Flow& operator+=(const Flow& o) {
     volume += o.volume;
     buy += o.buy;
@@ -118,8 +112,7 @@ struct TradeRef {
   uint64_t seq = 0;
   Timestamp ts;
 
-  static TradeRef of(const Event& t) { return {t.id, t.seq, t.ts}; }
-  /// In place, field by field (see TradeMark::mark).
+  /// Refers to `t`, written field by field (see TradeMark::mark).
   void set(const Event& t) {
     id = t.id;
     seq = t.seq;
