@@ -89,12 +89,6 @@ struct Flow {
   Quantity volume, buy, sell;
 
   static Flow of_bar(const Bar& b) { return {b.volume, b.buy_volume, b.sell_volume}; }
-  static Flow of_trade(const Event& t) {
-    Flow f{t.qty, {}, {}};
-    if (t.side == Side::kBuy) f.buy = t.qty;
-    if (t.side == Side::kSell) f.sell = t.qty;
-    return f;
-  }
   Flow& operator+=(const Flow& o) {
     volume += o.volume;
     buy += o.buy;
@@ -118,7 +112,12 @@ struct TradeRef {
   uint64_t seq = 0;
   Timestamp ts;
 
-  static TradeRef of(const Event& t) { return {t.id, t.seq, t.ts}; }
+  /// Refers to `t`, written field by field (see TradeMark::mark).
+  void set(const Event& t) {
+    id = t.id;
+    seq = t.seq;
+    ts = t.ts;
+  }
   bool same(const TradeRef& o) const { return id == o.id && seq == o.seq && ts == o.ts; }
   std::string text() const { return id.empty() ? "line:" + std::to_string(seq) : id.to_string(); }
 };
@@ -131,8 +130,17 @@ struct TradeMark {
   Flow own;
   Flow upto;
 
-  static TradeMark of(const Event& t, const Bar& current) {
-    return {TradeRef::of(t), t.price, Flow::of_trade(t), Flow::of_bar(current)};
+  /// Marks `t`. Field by field: building a temporary and copying it made the CPU reload
+  /// just-written bytes in other widths, stalling the frequent re-marking of a bar's low.
+  void mark(const Event& t, const Bar& current) {
+    ref.set(t);
+    price = t.price;
+    own.volume = t.qty;
+    own.buy = Quantity::from_raw(t.qty.raw() * (t.side == Side::kBuy));
+    own.sell = Quantity::from_raw(t.qty.raw() * (t.side == Side::kSell));
+    upto.volume = current.volume;
+    upto.buy = current.buy_volume;
+    upto.sell = current.sell_volume;
   }
   Flow before() const { return upto - own; }
 };
@@ -186,10 +194,12 @@ class TopAccounts {
       items_[count_++] = {account, qty};
       return;
     }
-    Entry& smallest = *std::min_element(items_.begin(), items_.end(), by_qty_ascending);
+    Entry& smallest = items_[smallest_index()];
     smallest.account = account;
     smallest.qty += qty;
   }
+  /// Entries past the count are never read, so forgetting them is enough.
+  void clear() { count_ = 0; }
   void merge(const TopAccounts& o) {
     for (size_t i = 0; i < o.count_; ++i) add(o.items_[i].account, o.items_[i].qty);
   }
@@ -208,7 +218,15 @@ class TopAccounts {
   }
 
  private:
-  static bool by_qty_ascending(const Entry& a, const Entry& b) { return a.qty < b.qty; }
+  // The first entry with the least total. A select rather than std::min_element's branch:
+  // which total is smaller is data the branch predictor cannot learn.
+  size_t smallest_index() const {
+    size_t smallest = 0;
+    for (size_t i = 1; i < kCapacity; ++i) {
+      smallest = items_[i].qty < items_[smallest].qty ? i : smallest;
+    }
+    return smallest;
+  }
   static bool ranks_before(const Entry& a, const Entry& b) {
     return a.qty != b.qty ? a.qty > b.qty : a.account < b.account;
   }
@@ -226,28 +244,39 @@ struct BarMarks {
   SizedTrade largest_buy, largest_sell;
   TopAccounts buyers, sellers;
 
+  // Resets only what the next bar reads (clearing the whole ~1 KB costs more than a trade).
   void start(const Event& t, const Bar& current) {
-    *this = BarMarks{};
-    high = low = low_before_high = low_after_high = TradeMark::of(t, current);
+    largest_buy = largest_sell = SizedTrade{};
+    buyers.clear();
+    sellers.clear();
+    high.mark(t, current);
+    low = low_before_high = low_after_high = high;
     note_size_and_accounts(t);
   }
 
   void update(const Event& t, const Bar& current) {
     if (t.price > high.price) {
-      high = TradeMark::of(t, current);
+      high.mark(t, current);
       low_before_high = low;
-      low_after_high = high;
+      low_after_high.mark(t, current);
     } else if (t.price < low_after_high.price) {
-      low_after_high = TradeMark::of(t, current);
-      if (t.price < low.price) low = low_after_high;
+      low_after_high.mark(t, current);
+      if (t.price < low.price) low.mark(t, current);
     }
     note_size_and_accounts(t);
   }
 
  private:
   void note_size_and_accounts(const Event& t) {
-    if (t.side == Side::kBuy && t.qty > largest_buy.qty) largest_buy = {t.qty, TradeRef::of(t)};
-    if (t.side == Side::kSell && t.qty > largest_sell.qty) largest_sell = {t.qty, TradeRef::of(t)};
+    // The aggressor side is a coin toss to the branch predictor: pick the record without a
+    // branch, so the only branch left is on a new largest trade, which is rare.
+    SizedTrade* largest = t.side == Side::kBuy    ? &largest_buy
+                          : t.side == Side::kSell ? &largest_sell
+                                                  : nullptr;
+    if (largest != nullptr && t.qty > largest->qty) {
+      largest->qty = t.qty;
+      largest->ref.set(t);
+    }
     if (t.buyer) buyers.add(t.buyer, t.qty);
     if (t.seller) sellers.add(t.seller, t.qty);
   }
@@ -362,13 +391,9 @@ class SymbolTracker {
   }
 
   void on_trade(const Event& t) {
-    if (builder_.on_trade(t, closed_)) close_bar(closed_);
-    const Bar& current = builder_.current();
-    if (current.trades == 1) {
-      marks_.start(t, current);
-    } else {
-      marks_.update(t, current);
-    }
+    if (!builder_.in_open_bar(t.ts)) return on_trade_opening_bar(t);
+    builder_.add_to_open_bar(t);
+    marks_.update(t, builder_.current());
   }
 
   void advance_to(Timestamp watermark) {
@@ -386,6 +411,12 @@ class SymbolTracker {
   Duration interval() const { return params_.bar_interval; }
   Timestamp first_bar_at_or_after(Timestamp t) const {
     return (t - Duration::nanos(1)).floor_to(interval()) + interval();
+  }
+
+  // Out of line, so the per-trade path above calls nothing and saves no registers.
+  [[gnu::noinline]] void on_trade_opening_bar(const Event& t) {
+    if (builder_.on_trade(t, closed_)) close_bar(closed_);
+    marks_.start(t, builder_.current());
   }
 
   void close_bar(const Bar& bar) {
@@ -692,7 +723,10 @@ class PumpAndDumpDetector final : public Detector {
 
   void on_event(const Event& event) override {
     if (!event.is_trade()) return;
-    trackers_.get(event.symbol, [this](SymbolId s) { return make_tracker(s); }).on_trade(event);
+    uint32_t s = event.symbol.value;
+    SymbolTracker* tracker = s < by_symbol_.size() ? by_symbol_[s] : nullptr;
+    if (tracker == nullptr) return on_first_trade(event);
+    tracker->on_trade(event);
   }
 
   void advance_to(Timestamp watermark) override {
@@ -704,6 +738,15 @@ class PumpAndDumpDetector final : public Detector {
   }
 
  private:
+  // Out of the per-trade path, which finds known symbols by a plain index and calls nothing.
+  [[gnu::noinline]] void on_first_trade(const Event& event) {
+    SymbolId symbol = event.symbol;
+    SymbolTracker& t = trackers_.get(symbol, [this](SymbolId s) { return make_tracker(s); });
+    if (symbol.value >= by_symbol_.size()) by_symbol_.resize(symbol.value + 1);
+    by_symbol_[symbol.value] = &t;
+    t.on_trade(event);
+  }
+
   SymbolTracker make_tracker(SymbolId symbol) const {
     const ParamValues& values = context_.config.for_symbol(context_.universe.symbol_name(symbol));
     return SymbolTracker(symbol, PumpParams::from(values), writer_);
@@ -712,6 +755,7 @@ class PumpAndDumpDetector final : public Detector {
   DetectorContext context_;
   AlertWriter writer_;
   PerSymbol<SymbolTracker> trackers_;
+  std::vector<SymbolTracker*> by_symbol_;  // the trackers_ entries, null until a symbol trades
 };
 
 std::unique_ptr<Detector> make_pump_and_dump(const DetectorContext& context) {

@@ -1,6 +1,7 @@
 // OHLCV bars built from trades in one pass: open/high/low/close, volumes by aggressor side.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <string_view>
 
@@ -14,11 +15,28 @@ struct Bar {
   Quantity volume;
   Quantity buy_volume;   // aggressor = buyer
   Quantity sell_volume;  // aggressor = seller
-  double value = 0;      // sum of price x quantity
+  double value = 0;      // sum of price x quantity (for a BarBuilder, set when the bar closes)
   uint64_t trades = 0;
 
   bool empty() const { return trades == 0; }
   double vwap() const { return volume.is_zero() ? close.to_double() : value / volume.to_double(); }
+};
+
+/// Exact sum of price x quantity in raw units (10^-16): an integer multiply-add per trade
+/// instead of two divisions, rounded to a double once.
+class ExactNotional {
+ public:
+  void add(Price p, Quantity q) { sum_ += static_cast<Int128>(p.raw()) * q.raw(); }
+  double to_double() const {
+    constexpr double kRawSquared = static_cast<double>(kFixedScale) * kFixedScale;
+    return static_cast<double>(sum_) / kRawSquared;
+  }
+
+ private:
+  // A product of two raw values needs up to 126 bits (__extension__: GCC/Clang's 128-bit type
+  // is not ISO C++).
+  __extension__ using Int128 = __int128;
+  Int128 sum_ = 0;
 };
 
 /// Folds a symbol's trades into consecutive bars of a fixed interval. Bars with no trades are
@@ -28,46 +46,69 @@ class BarBuilder {
   explicit BarBuilder(Duration interval) : interval_(interval) {}
 
   bool on_trade(const Event& trade, Bar& closed) {
+    // A trade inside the open bar needs no division to find its bar.
+    if (in_open_bar(trade.ts)) {
+      add(trade);
+      return false;
+    }
     Timestamp start = trade.ts.floor_to(interval_);
     bool rolled = false;
     if (!current_.empty() && start != current_.start) {
-      closed = current_;
-      current_ = Bar{};
+      close_into(closed);
       rolled = true;
     }
-    add(start, trade);
+    if (current_.empty()) open(start, trade.price);
+    add(trade);
     return rolled;
   }
 
+  /// True when a trade at `t` joins the open bar; `add_to_open_bar` is then all `on_trade` does.
+  bool in_open_bar(Timestamp t) const {
+    return !current_.empty() && t >= current_.start && t < current_end_;
+  }
+  void add_to_open_bar(const Event& trade) { add(trade); }
+
   /// Closes the open bar if event time has moved past it.
   bool close_before(Timestamp watermark, Bar& closed) {
-    if (current_.empty() || watermark < current_.start + interval_) return false;
-    closed = current_;
-    current_ = Bar{};
+    if (current_.empty() || watermark < current_end_) return false;
+    close_into(closed);
     return true;
   }
 
+  /// The open bar. Its `value` is only filled in when it closes.
   const Bar& current() const { return current_; }
   Duration interval() const { return interval_; }
 
  private:
-  void add(Timestamp start, const Event& t) {
-    if (current_.empty()) {
-      current_.start = start;
-      current_.open = current_.high = current_.low = t.price;
-    }
-    if (t.price > current_.high) current_.high = t.price;
-    if (t.price < current_.low) current_.low = t.price;
+  void open(Timestamp start, Price first) {
+    current_.start = start;
+    current_end_ = start + interval_;
+    current_.open = current_.high = current_.low = first;
+  }
+
+  void add(const Event& t) {
+    current_.high = std::max(current_.high, t.price);
+    current_.low = std::min(current_.low, t.price);
     current_.close = t.price;
     current_.volume += t.qty;
-    if (t.side == Side::kBuy) current_.buy_volume += t.qty;
-    if (t.side == Side::kSell) current_.sell_volume += t.qty;
-    current_.value += notional(t.price, t.qty);
+    // Multiplying by the side test keeps a coin-toss branch out of the per-trade path.
+    current_.buy_volume += Quantity::from_raw(t.qty.raw() * (t.side == Side::kBuy));
+    current_.sell_volume += Quantity::from_raw(t.qty.raw() * (t.side == Side::kSell));
+    value_.add(t.price, t.qty);
     ++current_.trades;
+  }
+
+  void close_into(Bar& closed) {
+    current_.value = value_.to_double();
+    closed = current_;
+    current_ = Bar{};
+    value_ = ExactNotional{};
   }
 
   Duration interval_;
   Bar current_;
+  Timestamp current_end_;  // start + interval of the open bar
+  ExactNotional value_;    // of the open bar
 };
 
 /// Receives each closed bar of each symbol.

@@ -279,6 +279,116 @@ TEST_F(WashVolumeAnomaly, MatchesBruteForceStatistics) {
   }
 }
 
+// Window volumes, robust statistics and flags of every step, recomputed by brute force (a sort
+// per step) for a symbol whose first trade is at second 0, with the rule's default thresholds.
+struct BruteForceSteps {
+  struct Step {
+    bool flagged = false;
+    double window = 0, z = 0, median = 0, deviation = 0;
+    int64_t samples = 0;
+  };
+  std::vector<Step> steps;
+  int episodes = 0;
+
+  BruteForceSteps(const std::vector<Event>& events, int W, int N, int M) {
+    int seconds = static_cast<int>((events.back().ts - kT0).count() / 1'000'000'000) + 1;
+    std::vector<double> bucket(seconds, 0), window(seconds, 0);
+    std::vector<int> trades(seconds, 0), window_trades(seconds, 0);
+    for (const Event& e : events) {
+      size_t k = static_cast<size_t>((e.ts - kT0).count() / 1'000'000'000);
+      bucket[k] += e.qty.to_double();
+      ++trades[k];
+    }
+    for (int k = 0; k < seconds; ++k) {
+      for (int j = std::max(0, k - W + 1); j <= k; ++j) {
+        window[k] += bucket[j];
+        window_trades[k] += trades[j];
+      }
+    }
+    steps.resize(seconds);
+    int last_flag = -1000000;
+    for (int k = 0; k < seconds; ++k) {
+      std::vector<double> samples;
+      for (int j = std::max(W - 1, k - W - N + 1); j <= k - W; ++j) samples.push_back(window[j]);
+      Step& s = steps[k];
+      s.window = window[k];
+      s.samples = static_cast<int64_t>(samples.size());
+      if (static_cast<int>(samples.size()) < M || window_trades[k] < 3) continue;
+      double mean = 0;
+      for (double v : samples) mean += v / static_cast<double>(samples.size());
+      if (mean <= 0) continue;
+      s.median = median_of(samples);
+      std::vector<double> deviations;
+      for (double v : samples) deviations.push_back(std::abs(v - s.median));
+      s.deviation =
+          std::max(1.4826 * median_of(deviations), 0.1 * (s.median > 0 ? s.median : mean));
+      s.z = (s.window - s.median) / s.deviation;
+      s.flagged = s.z >= 3 - 1e-9;
+      if (s.flagged) {
+        if (k > last_flag + W) ++episodes;
+        last_flag = k;
+      }
+    }
+  }
+
+  static double median_of(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    size_t n = v.size();
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+  }
+};
+
+// Busy, silent, sparse (mostly empty windows: a median of 0) and bursty stretches exercise every
+// way the detector keeps its baseline: the median bound, the exact catch-up by single moves, by
+// merge and by re-sorting, a zero median, and skipping silent steps wholesale.
+TEST_F(WashVolumeAnomaly, MatchesBruteForceThroughQuietSparseAndBusyStretches) {
+  set_param(config.values, info, "window", "5s");
+  set_param(config.values, info, "baseline", "120s");
+  set_param(config.values, info, "min_baseline", "60s");
+  const int W = 5, N = 120, M = 60;
+  uint64_t x = 99;
+  auto next = [&] {
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<double>(x >> 11) / 9007199254740992.0;
+  };
+  struct Stretch {
+    int until;
+    double trade_chance;  // per second
+    int most_trades;      // per traded second
+  };
+  const Stretch stretches[] = {{600, 1, 4},  {900, 0, 0},    {1500, 0.15, 2}, {2500, 1, 4},
+                               {2510, 0, 0}, {3000, 0.6, 3}, {3400, 0, 0},    {4000, 1, 4}};
+  int from = 0;
+  for (const Stretch& stretch : stretches) {
+    for (int t = from; t < stretch.until; ++t) {
+      if (t > 0 && next() >= stretch.trade_chance) continue;
+      int n = 1 + static_cast<int>(next() * stretch.most_trades);
+      if (next() < 0.02) n += 15;  // a burst second
+      for (int i = 0; i < n; ++i) trade(t + i * 0.01, 0.5 + std::floor(next() * 150) / 100);
+    }
+    from = stretch.until;
+  }
+  auto alerts = run();
+
+  BruteForceSteps expected(events, W, N, M);
+  ASSERT_GE(expected.episodes, 5);
+  EXPECT_EQ(static_cast<int>(alerts.size()), expected.episodes);
+  for (const Alert& a : alerts) {
+    simdjson::dom::parser parser;
+    auto peak_end = Timestamp::parse_iso8601(
+        parser.parse(a.metrics_json)["peak_window_end"].get_string().value());
+    size_t k = static_cast<size_t>((*peak_end - kT0).count() / 1'000'000'000) - 1;
+    ASSERT_LT(k, expected.steps.size());
+    const BruteForceSteps::Step& s = expected.steps[k];
+    EXPECT_TRUE(s.flagged) << a.why;
+    EXPECT_NEAR(metric(a, "window_volume"), s.window, 1e-6);
+    EXPECT_NEAR(metric(a, "baseline_median"), s.median, 1e-6);
+    EXPECT_NEAR(metric(a, "baseline_deviation"), s.deviation, 1e-6);
+    EXPECT_NEAR(metric(a, "peak_z"), s.z, 1e-6);
+    EXPECT_EQ(metric(a, "baseline_samples"), s.samples);
+  }
+}
+
 // Feeding events one at a time with watermarks, or all at once, gives identical alerts.
 void expect_batch_equals_stream(const RuleInfo& info, const Universe& universe,
                                 const RuleConfig& config, const std::vector<Event>& events) {
