@@ -13,32 +13,13 @@
 
 #include "feed/feed.hpp"
 #include "feed/reject.hpp"
+#include "temp_dir.hpp"
 
 namespace tw::test {
 
-/// A fresh directory under the system temp dir, removed with everything in it.
-class TempDir {
+/// A temporary directory that can also write gzip and zip files.
+class TempDir : public tw::testing::TempDir {
  public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "tw_feed_XXXXXX").string();
-    if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-
-  std::string write(const std::string& name, const std::string& content) const {
-    std::string p = file(name);
-    std::ofstream(p, std::ios::binary) << content;
-    return p;
-  }
-
   std::string write_gz(const std::string& name, const std::string& content) const {
     std::string p = file(name);
     gzFile gz = gzopen(p.c_str(), "wb");
@@ -64,8 +45,6 @@ class TempDir {
     return p;
   }
 
- private:
-  std::filesystem::path path_;
 };
 
 inline std::string read_text(const std::string& path) {

@@ -1,37 +1,13 @@
-// Test helpers for the store and export suites: a temporary directory and hand-built alerts.
+// Test helpers for the store and export suites: hand-built alerts at fixed times.
 #pragma once
 
-#include <unistd.h>
 
-#include <cstdlib>
-#include <filesystem>
 #include <string>
 
 #include "model/alert.hpp"
+#include "temp_dir.hpp"
 
 namespace tw::testing {
-
-/// A fresh directory under the system temp dir, removed with everything in it.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "tw_store_XXXXXX").string();
-    if (!::mkdtemp(pattern.data())) std::abort();
-    path_ = pattern;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    std::filesystem::remove_all(path_, ec);
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  std::string file(const std::string& name) const { return (path_ / name).string(); }
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
 
 /// 2025-01-06T12:00:00Z plus `seconds`.
 inline Timestamp at(int64_t seconds) {

@@ -14,6 +14,7 @@
 #include "feed/feed.hpp"
 #include "sim/trade_generator.hpp"
 #include "store_test_util.hpp"
+#include "temp_dir.hpp"
 
 using namespace tw;
 
