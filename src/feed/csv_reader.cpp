@@ -184,7 +184,7 @@ bool CsvFeed::parse_row(std::string_view line, Event& out) {
   out.kind = EventKind::kTrade;
   out.seq = lines_.line_number();
   out.source = source_index_;
-  if (!parse_time(field(CsvColumn::kTimestamp), out.ts, error_) || !assign_symbol(out) ||
+  if (!times_.parse(field(CsvColumn::kTimestamp), out.ts, error_) || !assign_symbol(out) ||
       !parse_price(field(CsvColumn::kPrice), out.price, error_) ||
       !parse_quantity(field(CsvColumn::kQuantity), out.qty, error_) ||
       !parse_side(field(CsvColumn::kSide), out.side, error_) || !assign_accounts(out)) {

@@ -1,4 +1,5 @@
-// Splits one CSV line into fields: memchr on commas, with an RFC 4180 path for quoted fields.
+// Splits one CSV line into fields: a word-at-a-time scan for commas, with an RFC 4180 path for
+// quoted fields.
 #pragma once
 
 #include <cstddef>
@@ -15,13 +16,16 @@ class CsvSplitter {
   /// closing quote). Quoted fields may hold commas and doubled quotes (""), but not newlines.
   /// The fields are valid until the next call and while `line` is.
   bool split(std::string_view line);
-  size_t size() const { return fields_.size(); }
+  size_t size() const { return count_; }
   std::string_view operator[](size_t i) const { return fields_[i]; }
 
  private:
   bool split_quoted(std::string_view line);
+  void grow();
 
-  std::vector<std::string_view> fields_;
+  // Sized, not just reserved, so the scan stores fields by index; count_ says how many are used.
+  std::vector<std::string_view> fields_ = std::vector<std::string_view>(16);
+  size_t count_ = 0;
   std::string unquoted_;
 };
 
