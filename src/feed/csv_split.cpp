@@ -2,24 +2,18 @@
 
 #include <bit>
 #include <cstdint>
-#include <cstring>
+
+#include "util/swar.hpp"
 
 namespace tw {
 
 namespace {
 
-static_assert(std::endian::native == std::endian::little, "the word scan reads bytes LSB first");
+using swar::kEveryByte;
+using swar::kLowBits;
+using swar::load8;
 
-constexpr uint64_t kLowBits = 0x7f7f7f7f7f7f7f7fULL;
-constexpr uint64_t kEveryByte = 0x0101010101010101ULL;
-
-uint64_t load8(const char* p) {
-  uint64_t word;
-  std::memcpy(&word, p, 8);
-  return word;
-}
-
-// 0x80 in each byte of `word` below ',' (0x2c), 0 elsewhere (exact: no carries between bytes).
+// 0x80 in each byte of `word` up to ',' (0x2c), 0 elsewhere (exact: no carries between bytes).
 // One test finds both the comma and the quote ('"' is 0x22); the rarer other bytes it flags
 // (space, '+', ...) cost a skipped hit, which is cheaper than testing for two bytes everywhere.
 uint64_t bytes_up_to_comma(uint64_t word) {

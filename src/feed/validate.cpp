@@ -1,8 +1,9 @@
 #include "feed/validate.hpp"
 
-#include <bit>
 #include <cstring>
 #include <limits>
+
+#include "util/swar.hpp"
 
 namespace tw {
 namespace {
@@ -36,31 +37,10 @@ int64_t epoch_unit_nanos(uint64_t integer_part) {
   return 1;
 }
 
-static_assert(std::endian::native == std::endian::little, "the digit words read bytes LSB first");
-
-constexpr uint64_t kEveryByte = 0x0101010101010101ULL;
-
-uint64_t load8(const char* p) {
-  uint64_t word;
-  std::memcpy(&word, p, 8);
-  return word;
-}
-
-// True when all eight bytes of `word` are '0'-'9': the high nibble must be 3 and the low one
-// must not carry into it when 6 is added.
-bool all_digits(uint64_t word) {
-  constexpr uint64_t kHighNibbles = kEveryByte * 0xf0;
-  return ((word & kHighNibbles) | (((word + kEveryByte * 0x06) & kHighNibbles) >> 4)) ==
-         kEveryByte * 0x33;
-}
-
-// The number written by eight digit bytes, the first one most significant: pairs, then
-// quadruples, then the whole, each step one multiply.
-uint64_t eight_digits_value(uint64_t word) {
-  word = ((word & kEveryByte * 0x0f) * (1 + (10 << 8))) >> 8;
-  word = ((word & 0x00ff00ff00ff00ffULL) * (1 + (100 << 16))) >> 16;
-  return ((word & 0x0000ffff0000ffffULL) * (1 + (10000ULL << 32))) >> 32;
-}
+using swar::all_digits;
+using swar::eight_digits_value;
+using swar::kEveryByte;
+using swar::load8;
 
 // The ":ss.ffffffZ" that ends a 27-character ISO time, as nanoseconds into its minute; -1 when
 // the tail is anything else. Two overlapping words: ":ss.ffff" and ".ffffffZ".

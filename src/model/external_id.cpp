@@ -1,8 +1,7 @@
 #include "model/external_id.hpp"
 
-#include <bit>
-
 #include "util/hash.hpp"
+#include "util/swar.hpp"
 
 namespace tw {
 namespace {
@@ -10,24 +9,14 @@ namespace {
 constexpr size_t kInlineText = 22;
 constexpr size_t kHashedPrefix = 13;
 
-static_assert(std::endian::native == std::endian::little, "the hex decoder reads bytes LSB first");
+using swar::bytes_between;
+using swar::kEveryByte;
+using swar::kHighBits;
 
 // Two 64-bit words operated on together (a GCC/Clang vector extension: SSE2 on x86-64, plain
 // word pairs elsewhere). The hex decoder below is ordinary word-at-a-time code; running it on
 // both halves of a UUID at once halves its cost, and feeds parse two UUIDs per row.
 using WordPair = uint64_t __attribute__((vector_size(16)));
-
-constexpr uint64_t kEveryByte = 0x0101010101010101ULL;
-constexpr uint64_t kHighBits = 0x8080808080808080ULL;
-
-// 0x80 in each byte that lies in [lo, hi], for bytes below 0x80: adding (0x80 - lo) sets a
-// byte's top bit from lo up, adding (0x7f - hi) from hi + 1 up, and neither carries out of a
-// byte below 0x80.
-WordPair bytes_between(WordPair words, unsigned char lo, unsigned char hi) {
-  WordPair at_least_lo = words + kEveryByte * (0x80u - lo);
-  WordPair above_hi = words + kEveryByte * (0x7fu - hi);
-  return at_least_lo & ~above_hi & kHighBits;
-}
 
 // Decodes 8 hex digits (any case) per word, first character = most significant nibble, into
 // the low 4 bytes of each word of `out`; false when any byte is not a hex digit.

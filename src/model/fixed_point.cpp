@@ -1,18 +1,12 @@
 #include "model/fixed_point.hpp"
 
-#include <algorithm>
-#include <cstddef>
 #include <limits>
 
 namespace tw {
 namespace {
 
-constexpr int64_t kPow10[kFixedDecimals + 1] = {1,      10,      100,      1000,     10000,
-                                                100000, 1000000, 10000000, 100000000};
-
-bool is_digit(char c) {
-  return static_cast<unsigned>(c - '0') <= 9;
-}
+constexpr int64_t kPow10[kFixedDecimals + 1] = {1,       10,       100,       1000,      10000,
+                                                100000,  1000000,  10000000,  100000000};
 
 bool fail(DecimalError* error, DecimalError what) {
   if (error) *error = what;
@@ -30,17 +24,13 @@ bool parse_scaled_decimal(std::string_view text, int64_t& out, DecimalError* err
     negative = *p == '-';
     ++p;
   }
-  // kMaxUnits has 11 digits, so the first 10 integer digits cannot overflow: only the digits
-  // after them pay for the check.
   constexpr int64_t kMaxUnits = std::numeric_limits<int64_t>::max() / kFixedScale;
-  constexpr ptrdiff_t kUncheckedDigits = 10;
   int64_t units = 0;
   const char* int_start = p;
-  const char* unchecked_end = p + std::min(end - p, kUncheckedDigits);
-  for (; p < unchecked_end && is_digit(*p); ++p) units = units * 10 + (*p - '0');
-  for (; p < end && is_digit(*p); ++p) {
+  while (p < end && static_cast<unsigned>(*p - '0') <= 9) {
     units = units * 10 + (*p - '0');
     if (units > kMaxUnits) return fail(error, DecimalError::kOverflow);
+    ++p;
   }
   bool has_int_digits = p != int_start;
   int64_t fraction = 0;
@@ -48,11 +38,14 @@ bool parse_scaled_decimal(std::string_view text, int64_t& out, DecimalError* err
   if (p < end && *p == '.') {
     ++p;
     const char* frac_start = p;
-    const char* kept_end = p + std::min<ptrdiff_t>(end - p, kFixedDecimals);
-    for (; p < kept_end && is_digit(*p); ++p) fraction = fraction * 10 + (*p - '0');
-    frac_digits = static_cast<int>(p - frac_start);
-    for (; p < end && is_digit(*p); ++p) {
-      if (*p != '0') return fail(error, DecimalError::kTooManyDecimals);
+    while (p < end && static_cast<unsigned>(*p - '0') <= 9) {
+      if (frac_digits < kFixedDecimals) {
+        fraction = fraction * 10 + (*p - '0');
+        ++frac_digits;
+      } else if (*p != '0') {
+        return fail(error, DecimalError::kTooManyDecimals);
+      }
+      ++p;
     }
     if (p == frac_start && !has_int_digits) return fail(error, DecimalError::kSyntax);
   } else if (!has_int_digits) {
