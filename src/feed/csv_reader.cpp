@@ -190,8 +190,8 @@ bool CsvFeed::parse_row(std::string_view line, Event& out) {
       !parse_side(field(CsvColumn::kSide), out.side, error_) || !assign_accounts(out)) {
     return false;
   }
-  out.id = ExternalId::from_text(field(CsvColumn::kTradeId));
-  out.ref = ExternalId::from_text(field(CsvColumn::kOrderId));
+  out.id.assign_text(field(CsvColumn::kTradeId));
+  out.ref.assign_text(field(CsvColumn::kOrderId));
   return true;
 }
 

@@ -81,26 +81,34 @@ ExternalId ExternalId::number(uint64_t n) {
 
 ExternalId ExternalId::from_text(std::string_view text) {
   ExternalId id;
-  if (text.empty()) return id;
+  id.assign_text(text);
+  return id;
+}
+
+void ExternalId::assign_text(std::string_view text) {
+  *this = ExternalId();
+  if (text.empty()) return;
   // UUIDs first: they are the common case in CSV exports, and no number has 36 characters.
-  if (parse_uuid(text, id.bytes_ + 8)) {
-    id.bytes_[0] = static_cast<unsigned char>(Kind::kUuid);
-    return id;
+  if (parse_uuid(text, bytes_ + 8)) {
+    bytes_[0] = static_cast<unsigned char>(Kind::kUuid);
+    return;
   }
   uint64_t n = 0;
-  if (parse_canonical_number(text, n)) return number(n);
-  if (text.size() <= kInlineText) {
-    id.bytes_[0] = static_cast<unsigned char>(Kind::kText);
-    id.bytes_[1] = static_cast<unsigned char>(text.size());
-    std::memcpy(id.bytes_ + 2, text.data(), text.size());
-    return id;
+  if (parse_canonical_number(text, n)) {
+    *this = number(n);
+    return;
   }
-  id.bytes_[0] = static_cast<unsigned char>(Kind::kHashedText);
-  id.bytes_[1] = static_cast<unsigned char>(kHashedPrefix);
-  std::memcpy(id.bytes_ + 2, text.data(), kHashedPrefix);
+  if (text.size() <= kInlineText) {
+    bytes_[0] = static_cast<unsigned char>(Kind::kText);
+    bytes_[1] = static_cast<unsigned char>(text.size());
+    std::memcpy(bytes_ + 2, text.data(), text.size());
+    return;
+  }
+  bytes_[0] = static_cast<unsigned char>(Kind::kHashedText);
+  bytes_[1] = static_cast<unsigned char>(kHashedPrefix);
+  std::memcpy(bytes_ + 2, text.data(), kHashedPrefix);
   uint64_t h = fnv1a64(text);
-  std::memcpy(id.bytes_ + 16, &h, 8);
-  return id;
+  std::memcpy(bytes_ + 16, &h, 8);
 }
 
 uint64_t ExternalId::as_number() const {
