@@ -42,28 +42,23 @@ using swar::eight_digits_value;
 using swar::kEveryByte;
 using swar::load8;
 
-// The ":ss.ffffffZ" that ends a 27-character ISO time, as nanoseconds into its minute; -1 when
-// the tail is anything else. Two overlapping words: ":ss.ffff" and ".ffffffZ".
+// The ":ss.ffffff" at text[16, 26) of an ISO time with microseconds, as nanoseconds into its
+// minute; -1 when it is anything else. Two overlapping words, ":ss.ffff" and "s.ffffff", so
+// that nothing past the 26th byte is read.
 int64_t fixed_tail_nanos(const char* tail) {
   // Punctuation is checked through a mask, then replaced by '0' so that all_digits sees digits.
   constexpr uint64_t kHeadPunct = 0x00000000ff0000ffULL;  // ':' and '.'
   constexpr uint64_t kHeadExpect = 0x000000002e00003aULL;
-  constexpr uint64_t kFractionPunct = 0xff000000000000ffULL;  // '.' and 'Z'
-  constexpr uint64_t kFractionExpect = 0x5a0000000000002eULL;
+  constexpr uint64_t kSecondAndPoint = 0xffffULL;  // checked as part of the head already
   constexpr uint64_t kZeros = kEveryByte * '0';
   uint64_t head = load8(tail);
-  uint64_t fraction = load8(tail + 3);
-  if ((head & kHeadPunct) != kHeadExpect || (fraction & kFractionPunct) != kFractionExpect) {
-    return -1;
-  }
+  if ((head & kHeadPunct) != kHeadExpect) return -1;
   head = (head & ~kHeadPunct) | (kZeros & kHeadPunct);
-  fraction = (fraction & ~kFractionPunct) | (kZeros & kFractionPunct);
-  if (!all_digits(head) || !all_digits(fraction)) return -1;
+  uint64_t micros = (load8(tail + 2) & ~kSecondAndPoint) | (kZeros & kSecondAndPoint);
+  if (!all_digits(head) || !all_digits(micros)) return -1;
   int64_t seconds = static_cast<int64_t>(((head >> 8) & 0x0f) * 10 + ((head >> 16) & 0x0f));
   if (seconds > 60) return -1;  // parse_iso8601's bound: a leap second is allowed
-  // "0ffffff0" reads as ten times the microseconds.
-  int64_t nanos = static_cast<int64_t>(eight_digits_value(fraction)) * 100;
-  return seconds * 1'000'000'000 + nanos;
+  return seconds * 1'000'000'000 + static_cast<int64_t>(eight_digits_value(micros)) * 1000;
 }
 
 }  // namespace
@@ -107,15 +102,18 @@ bool parse_time(std::string_view text, Timestamp& out, RowError& error) {
 }
 
 bool TimeParser::parse(std::string_view text, Timestamp& out, RowError& error) {
-  constexpr size_t kFixedLength = 27;  // "YYYY-MM-DDThh:mm:ss.ffffffZ"
-  int64_t tail = text.size() == kFixedLength ? fixed_tail_nanos(text.data() + kMinuteLength) : -1;
+  // "YYYY-MM-DDThh:mm:ss.ffffff" then 'Z' or nothing: UTC either way.
+  constexpr size_t kFixedLength = 26;
+  bool fixed =
+      text.size() == kFixedLength || (text.size() == kFixedLength + 1 && text.back() == 'Z');
+  int64_t tail = fixed ? fixed_tail_nanos(text.data() + kMinuteLength) : -1;
   if (tail < 0) return parse_time(text, out, error);
   if (has_minute_ && std::memcmp(text.data(), minute_text_, kMinuteLength) == 0) {
     out = Timestamp::from_nanos(minute_nanos_ + tail);
     return check_time_range(out, text, error);
   }
   if (!parse_time(text, out, error)) return false;
-  // parse_time accepted the prefix; with this fixed tail (zone Z) the prefix alone gives the
+  // parse_time accepted the prefix; with this fixed tail (UTC) the prefix alone gives the
   // minute's time, so every later row with the same prefix and a valid tail is valid too.
   std::memcpy(minute_text_, text.data(), kMinuteLength);
   minute_nanos_ = out.nanos() - tail;

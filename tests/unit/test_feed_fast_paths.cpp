@@ -65,6 +65,12 @@ TEST(FeedTimeParser, CachedMinuteGivesTheSameTimesAsTheFullParse) {
       "2025-01-06T12:00:30.00000aZ",
       "2025-01-06T12:00:30:000000Z",
       "2025-01-06T12:00:30.000000z",  // lower-case zone: the plain path
+      "2025-01-06T12:00:30.000001",   // no zone (UTC) shares the cached minute with 'Z'
+      "2025-01-06T12:00:30.00000a",
+      "2025-01-06T12:00:3a.000001",
+      "2025-01-06T12:00:30,000001",
+      "2025-01-06T12:00:61.000001",
+      "2025-01-06T12:00:30.000001X",
       "2025-01-06T12:00:30.000000+",
       "2025-01-06 12:00:30.000000Z",  // other separators cache under their own text
       "2025-01-06 12:00:31.000000Z",
@@ -80,6 +86,8 @@ TEST(FeedTimeParser, CachedMinuteGivesTheSameTimesAsTheFullParse) {
       "1736164800",
       "",
       std::string("\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0:00.000000Z", 27),
+      "2025-01-07T00:00:00.000001",
+      "2025-01-07T00:00:00.000002Z",
   });
 }
 
@@ -93,7 +101,7 @@ TEST(FeedTimeParser, ARunOfRowsAcrossMinutesHoursAndDays) {
     std::string fraction =
         dot == std::string::npos ? "" : text.substr(dot + 1, text.size() - dot - 2);
     fraction.resize(6, '0');
-    texts.push_back(text.substr(0, 19) + "." + fraction + "Z");
+    texts.push_back(text.substr(0, 19) + "." + fraction + (i % 3 == 0 ? "" : "Z"));
   }
   expect_same_times(texts);
   TimeParser parser;
