@@ -73,6 +73,7 @@ class CsvFeed final : public Feed {
   Universe& universe_;
   CsvSplitter splitter_;
   RowError error_;
+  TimeParser times_;
   std::array<uint32_t, kColumnCount> columns_;
   size_t field_count_ = 0;
   bool headerless_ = false;

@@ -19,6 +19,9 @@ class ExternalId {
   static ExternalId number(uint64_t n);
   /// Picks the most compact exact form for `text`: number, UUID, text, or hashed text.
   static ExternalId from_text(std::string_view text);
+  /// Makes this id from_text(text), built in place: parsers filling an event call this, as a
+  /// returned id copied into the event right after being written stalls on store forwarding.
+  void assign_text(std::string_view text);
 
   Kind kind() const { return static_cast<Kind>(bytes_[0]); }
   bool empty() const { return kind() == Kind::kNone; }
