@@ -93,6 +93,9 @@ void ExternalId::assign_text(std::string_view text) {
     bytes_[0] = static_cast<unsigned char>(Kind::kUuid);
     return;
   }
+  // A failed UUID parse may have decoded some bytes: clear them so equal text gives equal bytes
+  // whatever the text looked like.
+  *this = ExternalId();
   uint64_t n = 0;
   if (parse_canonical_number(text, n)) {
     *this = number(n);
