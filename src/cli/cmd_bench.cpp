@@ -113,7 +113,6 @@ void bench_end_to_end(const std::string& input, const std::string& work_dir) {
 
 std::string ensure_input(const BenchSettings& s, const std::string& work_dir) {
   if (!s.input.empty()) return s.input;
-  fs::create_directories(work_dir);
   std::string path = (fs::path(work_dir) / fmt::format("bench-{}.csv", s.rows)).string();
   if (fs::exists(path)) return path;
   GeneratorOptions options;
@@ -143,6 +142,7 @@ void run_phase_in_child(const std::string& phase, const std::string& input, cons
 void bench(const BenchSettings& s) {
   std::string work_dir = s.work_dir.empty() ? (fs::temp_directory_path() / "tapewatch-bench").string()
                                             : s.work_dir;
+  std::filesystem::create_directories(work_dir);
   std::string input = ensure_input(s, work_dir);
   if (s.phase == "parse") return bench_parse(input);
   if (s.phase == "rules") return bench_rules(input);

@@ -151,15 +151,3 @@ TEST(BarBuilder, RollsOnIntervalBoundary) {
   EXPECT_TRUE(b.close_before(e.ts + Duration::minutes(1), closed));
   EXPECT_EQ(closed.open.to_string(), "11");
 }
-
-TEST(ExternalId, NearUuidTextIsStoredCleanly) {
-  // 36 characters with dashes in UUID places but a non-hex digit at the end.
-  std::string text = "866e92eb-79d1-41e9-9bf5-bf8ddbee015x";
-  ExternalId id = ExternalId::from_text(text);
-  EXPECT_EQ(id.kind(), ExternalId::Kind::kHashedText);
-  ExternalId again;
-  again.assign_text("0123456789abcdef0123456789abcdef0123");  // leaves other bytes behind
-  again.assign_text(text);
-  EXPECT_EQ(id, again);
-  EXPECT_EQ(id.hash(), again.hash());
-}
