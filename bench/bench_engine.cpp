@@ -80,9 +80,15 @@ void run_engine(benchmark::State& state, bool rules, bool bars) {
   state.counters["peak_rss_MiB"] = static_cast<double>(peak_rss_bytes()) / (1 << 20);
 }
 
-void BM_EngineNoRules(benchmark::State& state) { run_engine(state, false, false); }
-void BM_EngineBarsOnly(benchmark::State& state) { run_engine(state, false, true); }
-void BM_EngineAllRules(benchmark::State& state) { run_engine(state, true, false); }
+void BM_EngineNoRules(benchmark::State& state) {
+  run_engine(state, false, false);
+}
+void BM_EngineBarsOnly(benchmark::State& state) {
+  run_engine(state, false, true);
+}
+void BM_EngineAllRules(benchmark::State& state) {
+  run_engine(state, true, false);
+}
 
 BENCHMARK(BM_EngineNoRules)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_EngineBarsOnly)->Unit(benchmark::kMillisecond);

@@ -1,10 +1,10 @@
 // `tapewatch bench`: end-to-end throughput and peak memory of parsing, rules and storing.
 #include <unistd.h>
 
+#include <fmt/format.h>
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <filesystem>
-#include <fmt/format.h>
 
 #include "cli/commands.hpp"
 #include "cli/run_summary.hpp"
@@ -38,10 +38,11 @@ double seconds_since(Clock::time_point start) {
 void report(std::string_view phase, uint64_t events, double seconds, uint64_t bytes,
             std::string_view note) {
   double rate = seconds > 0 ? static_cast<double>(events) / seconds : 0;
-  fmt::print("{:<6} {:>10} events  {:>8.3f} s  {:>9} events/s  {:>9}/s  peak memory {:>10}  {}\n",
-             phase, events, seconds, human_rate(rate),
-             human_bytes(static_cast<uint64_t>(seconds > 0 ? static_cast<double>(bytes) / seconds : 0)),
-             human_bytes(peak_rss_bytes()), note);
+  fmt::print(
+      "{:<6} {:>10} events  {:>8.3f} s  {:>9} events/s  {:>9}/s  peak memory {:>10}  {}\n", phase,
+      events, seconds, human_rate(rate),
+      human_bytes(static_cast<uint64_t>(seconds > 0 ? static_cast<double>(bytes) / seconds : 0)),
+      human_bytes(peak_rss_bytes()), note);
   std::fflush(stdout);
 }
 
@@ -131,17 +132,19 @@ std::string ensure_input(const BenchSettings& s, const std::string& work_dir) {
 }
 
 // Each phase runs in its own process so that its peak memory is its own.
-void run_phase_in_child(const std::string& phase, const std::string& input, const std::string& work_dir) {
+void run_phase_in_child(const std::string& phase, const std::string& input,
+                        const std::string& work_dir) {
   std::string self = fs::read_symlink("/proc/self/exe").string();
-  std::string command = fmt::format("'{}' bench --phase {} --input '{}' --work-dir '{}'", self, phase,
-                                    input, work_dir);
+  std::string command = fmt::format("'{}' bench --phase {} --input '{}' --work-dir '{}'", self,
+                                    phase, input, work_dir);
   std::fflush(stdout);
-  if (std::system(command.c_str()) != 0) throw std::runtime_error("bench phase " + phase + " failed");
+  if (std::system(command.c_str()) != 0)
+    throw std::runtime_error("bench phase " + phase + " failed");
 }
 
 void bench(const BenchSettings& s) {
-  std::string work_dir = s.work_dir.empty() ? (fs::temp_directory_path() / "tapewatch-bench").string()
-                                            : s.work_dir;
+  std::string work_dir =
+      s.work_dir.empty() ? (fs::temp_directory_path() / "tapewatch-bench").string() : s.work_dir;
   std::filesystem::create_directories(work_dir);
   std::string input = ensure_input(s, work_dir);
   if (s.phase == "parse") return bench_parse(input);
@@ -155,8 +158,10 @@ void bench(const BenchSettings& s) {
 
 void add_bench_command(CLI::App& app) {
   auto settings = std::make_shared<BenchSettings>();
-  CLI::App* cmd = app.add_subcommand("bench", "Measure events/s and peak memory: parse, rules, end to end");
-  cmd->add_option("--rows", settings->rows, "Rows of generated trades.csv input")->capture_default_str();
+  CLI::App* cmd =
+      app.add_subcommand("bench", "Measure events/s and peak memory: parse, rules, end to end");
+  cmd->add_option("--rows", settings->rows, "Rows of generated trades.csv input")
+      ->capture_default_str();
   cmd->add_option("--input", settings->input, "Use this file instead of a generated one")
       ->check(CLI::ExistingFile);
   cmd->add_option("--work-dir", settings->work_dir, "Where the generated input and database go");

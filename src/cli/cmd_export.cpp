@@ -1,6 +1,6 @@
 // `tapewatch export`: alerts from the store as CSV, JSONL, or the replaced system's CSV layout.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "cli/commands.hpp"
 #include "sink/alert_export.hpp"
@@ -58,8 +58,9 @@ void add_export_command(CLI::App& app) {
   cmd->add_option("--rule", settings->rule, "Only this rule");
   cmd->add_option("--symbol", settings->symbol, "Only this symbol");
   cmd->add_option("--min-severity", settings->min_severity, "LOW, MEDIUM, HIGH or CRITICAL");
-  cmd->add_option("--seed-layout", settings->seed_layout_dir,
-                  "Write alerts_wash.csv, alerts_pump_dump.csv and all_alerts.csv into this folder");
+  cmd->add_option(
+      "--seed-layout", settings->seed_layout_dir,
+      "Write alerts_wash.csv, alerts_pump_dump.csv and all_alerts.csv into this folder");
   cmd->callback([settings] { export_command(*settings); });
 }
 

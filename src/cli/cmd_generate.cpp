@@ -1,7 +1,7 @@
 // `tapewatch generate`: a synthetic market with injected manipulation and its ground truth.
+#include <fmt/format.h>
 #include <CLI/CLI.hpp>
 #include <filesystem>
-#include <fmt/format.h>
 
 #include "cli/commands.hpp"
 #include "sim/trade_generator.hpp"
@@ -18,14 +18,15 @@ void generate(const GenerateSettings& s) {
   namespace fs = std::filesystem;
   fs::create_directories(s.out);
   fs::path dir(s.out);
-  GeneratorSummary summary = generate_market(s.options, (dir / "trades.csv").string(),
-                                             (dir / "labels.jsonl").string(),
-                                             (dir / "owners.toml").string());
+  GeneratorSummary summary =
+      generate_market(s.options, (dir / "trades.csv").string(), (dir / "labels.jsonl").string(),
+                      (dir / "owners.toml").string());
   fmt::print("wrote {}/trades.csv: {} trades, {} .. {}\n", s.out, summary.rows,
              summary.first_ts.to_iso8601(), summary.last_ts.to_iso8601());
-  fmt::print("injected: {} wash round trips ({} through linked accounts), {} self-trades, "
-             "{} pump & dump episodes\n",
-             summary.wash_pairs, summary.linked_wash_pairs, summary.self_trades, summary.pump_dumps);
+  fmt::print(
+      "injected: {} wash round trips ({} through linked accounts), {} self-trades, "
+      "{} pump & dump episodes\n",
+      summary.wash_pairs, summary.linked_wash_pairs, summary.self_trades, summary.pump_dumps);
   fmt::print("wrote {}/labels.jsonl (ground truth) and {}/owners.toml ({} linked owners)\n", s.out,
              s.out, summary.owner_groups);
 }
@@ -36,14 +37,16 @@ void add_generate_command(CLI::App& app) {
   auto settings = std::make_shared<GenerateSettings>();
   GeneratorOptions& o = settings->options;
   CLI::App* cmd = app.add_subcommand(
-      "generate", "Write a synthetic trade tape with injected manipulation and ground-truth labels");
+      "generate",
+      "Write a synthetic trade tape with injected manipulation and ground-truth labels");
   cmd->add_option("--symbols", o.symbols, "Number of symbols")->capture_default_str();
   cmd->add_option("--accounts", o.accounts, "Number of trading accounts")->capture_default_str();
   cmd->add_option("--hours", o.hours, "Simulated hours (0: until --rows)")->capture_default_str();
   cmd->add_option("--seed", o.seed, "Random seed: the same seed writes the same bytes")
       ->capture_default_str();
   cmd->add_option("--start", o.start, "Start time, ISO-8601")->capture_default_str();
-  cmd->add_option("--rows", o.rows, "Stop after this many trades (0: no cap)")->capture_default_str();
+  cmd->add_option("--rows", o.rows, "Stop after this many trades (0: no cap)")
+      ->capture_default_str();
   cmd->add_option("--wash-per-hour", o.wash_per_hour, "Injected round trips per symbol-hour")
       ->capture_default_str();
   cmd->add_option("--self-trades-per-hour", o.self_trades_per_hour,

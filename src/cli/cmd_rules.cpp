@@ -1,6 +1,6 @@
 // `tapewatch rules`: the rule catalogue with each parameter, its default and the value in force.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 
 #include "cli/commands.hpp"
 #include "config/config.hpp"
@@ -48,7 +48,8 @@ void add_rules_command(CLI::App& app) {
   cmd->add_option("-c,--config", settings->config_path, "Show the values this configuration sets");
   cmd->add_flag("--toml", settings->toml, "Print the effective configuration as TOML");
   cmd->callback([settings] {
-    Config config = settings->config_path.empty() ? default_config() : load_config(settings->config_path);
+    Config config =
+        settings->config_path.empty() ? default_config() : load_config(settings->config_path);
     if (settings->toml) {
       fmt::print("{}", to_toml(config));
     } else {

@@ -1,6 +1,6 @@
 // `tapewatch run`: batch surveillance of files into the alert store.
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
 #include <ctime>
@@ -55,7 +55,8 @@ FeedOptions feed_options(const RunSettings& s) {
   for (const std::string& pair : s.column_map) {
     auto eq = pair.find('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 == pair.size()) {
-      throw std::runtime_error("--map '" + pair + "': expected COLUMN=HEADER, e.g. account=user_id");
+      throw std::runtime_error("--map '" + pair +
+                               "': expected COLUMN=HEADER, e.g. account=user_id");
     }
     options.column_map[pair.substr(0, eq)] = pair.substr(eq + 1);
   }
@@ -86,8 +87,9 @@ void run(const RunSettings& s) {
   std::unique_ptr<StoreBarSink> bar_sink;
   RunRecord record;
   record.started_at = wall_clock_iso();
-  record.run_id = "run-" + record.started_at.substr(0, 19) + "-" +
-                  fmt::format("{:04x}", fnv1a64(record.started_at + json_string_array(s.inputs)) & 0xffff);
+  record.run_id =
+      "run-" + record.started_at.substr(0, 19) + "-" +
+      fmt::format("{:04x}", fnv1a64(record.started_at + json_string_array(s.inputs)) & 0xffff);
   record.inputs = s.inputs;
   record.config_hash = config.hash;
   record.config_toml = to_toml(config);
@@ -158,8 +160,10 @@ void run(const RunSettings& s) {
 
 void add_run_command(CLI::App& app) {
   auto settings = std::make_shared<RunSettings>();
-  CLI::App* cmd = app.add_subcommand("run", "Run every enabled rule over trade files into the alert store");
-  cmd->add_option("inputs", settings->inputs, "Input files (CSV, Binance CSV/.gz/.zip, Binance JSON)")
+  CLI::App* cmd =
+      app.add_subcommand("run", "Run every enabled rule over trade files into the alert store");
+  cmd->add_option("inputs", settings->inputs,
+                  "Input files (CSV, Binance CSV/.gz/.zip, Binance JSON)")
       ->required()
       ->check(CLI::ExistingFile);
   cmd->add_option("-f,--format", settings->format, "auto, csv, binance-csv or binance-json")
@@ -167,13 +171,17 @@ void add_run_command(CLI::App& app) {
   cmd->add_option("--symbol", settings->symbol, "Symbol for inputs whose rows carry none");
   cmd->add_option("--map", settings->column_map,
                   "CSV column mapping COLUMN=HEADER (e.g. account=user_id); repeatable");
-  cmd->add_option("-c,--config", settings->config_path, "TOML configuration (see `tapewatch rules`)");
-  cmd->add_option("--owners", settings->owners_path, "TOML file with an [owners] table of linked accounts");
-  cmd->add_option("--db", settings->db, "Alert store: SQLite path or sqlite:PATH")->capture_default_str();
+  cmd->add_option("-c,--config", settings->config_path,
+                  "TOML configuration (see `tapewatch rules`)");
+  cmd->add_option("--owners", settings->owners_path,
+                  "TOML file with an [owners] table of linked accounts");
+  cmd->add_option("--db", settings->db, "Alert store: SQLite path or sqlite:PATH")
+      ->capture_default_str();
   cmd->add_flag("--no-db", settings->no_db, "Do not store alerts or bars");
   cmd->add_option("--dead-letter", settings->dead_letter, "Where rejected records go (JSONL)")
       ->capture_default_str();
-  cmd->add_option("--alerts-out", settings->alerts_out, "Also write every alert to this JSONL file");
+  cmd->add_option("--alerts-out", settings->alerts_out,
+                  "Also write every alert to this JSONL file");
   cmd->add_flag("-q,--quiet", settings->quiet, "No progress line and no summary");
   cmd->callback([settings] { run(*settings); });
 }

@@ -39,7 +39,8 @@ void print_progress_line(const BatchProgress& p, bool final_line) {
   if (p.bytes_total != 0 && p.bytes_read != 0 && !final_line) {
     double fraction = static_cast<double>(p.bytes_read) / static_cast<double>(p.bytes_total);
     double eta = fraction > 0 ? p.seconds * (1 - fraction) / fraction : 0;
-    line += fmt::format(", {:.0f}% of {}, ETA {:.0f}s", fraction * 100, human_bytes(p.bytes_total), eta);
+    line += fmt::format(", {:.0f}% of {}, ETA {:.0f}s", fraction * 100, human_bytes(p.bytes_total),
+                        eta);
   }
   line += "\x1b[K";  // clear the rest of the terminal line
   if (final_line) line += "\n";
@@ -75,7 +76,8 @@ void print_alerts(std::FILE* out, const AlertBus& alerts, const std::vector<std:
 }  // namespace
 
 void print_run_report(std::FILE* out, const RunReport& r) {
-  double rate = r.batch.seconds > 0 ? static_cast<double>(r.counters.processed) / r.batch.seconds : 0;
+  double rate =
+      r.batch.seconds > 0 ? static_cast<double>(r.counters.processed) / r.batch.seconds : 0;
   fmt::print(out, "tapewatch run{}\n", r.run_id.empty() ? "" : " " + r.run_id);
   for (const std::string& input : r.inputs) fmt::print(out, "input      {}\n", input);
   fmt::print(out, "events     {} ({} trades, {} order events) from {}\n", r.counters.processed,

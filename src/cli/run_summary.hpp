@@ -19,9 +19,9 @@ struct RunReport {
   const AlertBus* alerts = nullptr;
   std::vector<std::string> rules;
   uint64_t peak_rss = 0;
-  std::string store;       // where alerts went, empty when not stored
+  std::string store;  // where alerts went, empty when not stored
   std::string run_id;
-  std::string dead_letter; // path, empty when none
+  std::string dead_letter;  // path, empty when none
 };
 
 void print_run_report(std::FILE* out, const RunReport& report);

@@ -1,8 +1,8 @@
 #include "config/config.hpp"
 
+#include <toml++/toml.h>
 #include <fstream>
 #include <sstream>
-#include <toml++/toml.h>
 
 #include "detect/detector.hpp"
 #include "util/format.hpp"
@@ -15,7 +15,8 @@ namespace {
   throw ConfigError(std::string(origin) + ": " + message);
 }
 
-std::string node_text(const toml::node& node, const std::string& key_path, std::string_view origin) {
+std::string node_text(const toml::node& node, const std::string& key_path,
+                      std::string_view origin) {
   if (auto s = node.value<std::string>(); s && node.is_string()) return *s;
   if (node.is_boolean()) return *node.value<bool>() ? "true" : "false";
   if (node.is_integer()) return std::to_string(*node.value<int64_t>());
@@ -79,7 +80,8 @@ void apply_rule(const RuleInfo& info, const toml::table& table, const std::strin
 void apply_rules(const toml::table& rules, const std::string& prefix, std::string_view origin,
                  Config& config) {
   for (const auto& [key, node] : rules) {
-    std::string name = prefix.empty() ? std::string(key.str()) : prefix + "." + std::string(key.str());
+    std::string name =
+        prefix.empty() ? std::string(key.str()) : prefix + "." + std::string(key.str());
     const toml::table* table = node.as_table();
     if (!table) fail(origin, "rules." + name + ": expected a table");
     if (const RuleInfo* info = find_rule(name)) {
@@ -102,7 +104,8 @@ void apply_engine(const toml::table& table, std::string_view origin, EngineConfi
     Duration* target = name == "reorder_window" ? &engine.reorder_window
                        : name == "bar_interval" ? &engine.bar_interval
                                                 : nullptr;
-    if (!target) fail(origin, "unknown key '" + key_path + "' (known: reorder_window, bar_interval)");
+    if (!target)
+      fail(origin, "unknown key '" + key_path + "' (known: reorder_window, bar_interval)");
     auto d = Duration::parse(node_text(node, key_path, origin));
     if (!d || (name == "bar_interval" && d->count() <= 0)) {
       fail(origin, key_path + ": expected a duration such as \"5s\"");
@@ -147,8 +150,8 @@ Config default_config() {
     RuleConfig rule;
     rule.rule = std::string(info.name);
     for (const ParamSpec& spec : info.params) {
-      rule.values.set(spec.name,
-                      parse_param(spec, spec.default_text, std::string(info.name) + "." + spec.name));
+      rule.values.set(spec.name, parse_param(spec, spec.default_text,
+                                             std::string(info.name) + "." + spec.name));
     }
     config.rules.emplace(rule.rule, std::move(rule));
   }
@@ -171,10 +174,14 @@ Config parse_config(std::string_view toml_text, std::string_view origin) {
     std::string name(key.str());
     const toml::table* table = node.as_table();
     if (!table) fail(origin, "unknown key '" + name + "' (known sections: engine, owners, rules)");
-    if (name == "engine") apply_engine(*table, origin, config.engine);
-    else if (name == "owners") apply_owners(*table, origin, config);
-    else if (name == "rules") apply_rules(*table, "", origin, config);
-    else fail(origin, "unknown section '[" + name + "]' (known sections: engine, owners, rules)");
+    if (name == "engine")
+      apply_engine(*table, origin, config.engine);
+    else if (name == "owners")
+      apply_owners(*table, origin, config);
+    else if (name == "rules")
+      apply_rules(*table, "", origin, config);
+    else
+      fail(origin, "unknown section '[" + name + "]' (known sections: engine, owners, rules)");
   }
   finalise(config);
   return config;
@@ -198,7 +205,8 @@ std::string to_toml(const Config& config) {
     out += "\n[owners]\n";
     for (const auto& [owner, accounts] : by_owner) {
       out += json_string(owner) + " = [";
-      for (size_t i = 0; i < accounts.size(); ++i) out += (i ? ", " : "") + json_string(accounts[i]);
+      for (size_t i = 0; i < accounts.size(); ++i)
+        out += (i ? ", " : "") + json_string(accounts[i]);
       out += "]\n";
     }
   }

@@ -9,22 +9,28 @@ namespace tw {
 
 std::string_view to_string(ParamType t) {
   switch (t) {
-    case ParamType::kDuration: return "duration";
-    case ParamType::kNumber: return "number";
-    case ParamType::kInteger: return "integer";
-    case ParamType::kBool: return "bool";
+    case ParamType::kDuration:
+      return "duration";
+    case ParamType::kNumber:
+      return "number";
+    case ParamType::kInteger:
+      return "integer";
+    case ParamType::kBool:
+      return "bool";
   }
   return "?";
 }
 
 namespace {
 
-[[noreturn]] void bad_value(std::string_view key_path, std::string_view text, std::string_view what) {
+[[noreturn]] void bad_value(std::string_view key_path, std::string_view text,
+                            std::string_view what) {
   throw ConfigError(std::string(key_path) + ": invalid value '" + std::string(text) + "' (" +
                     std::string(what) + ")");
 }
 
-void check_range(const ParamSpec& spec, double v, std::string_view text, std::string_view key_path) {
+void check_range(const ParamSpec& spec, double v, std::string_view text,
+                 std::string_view key_path) {
   if (v < spec.min || v > spec.max) {
     bad_value(key_path, text,
               "expected " + format_number(spec.min) + " to " + format_number(spec.max));
@@ -38,7 +44,8 @@ ParamValue parse_param(const ParamSpec& spec, std::string_view text, std::string
     case ParamType::kDuration: {
       auto d = Duration::parse(text);
       if (!d || d->count() <= 0) {
-        bad_value(key_path, text, "expected a positive duration such as \"500ms\", \"60s\", \"1m\"");
+        bad_value(key_path, text,
+                  "expected a positive duration such as \"500ms\", \"60s\", \"1m\"");
       }
       return *d;
     }

@@ -55,7 +55,8 @@ uint64_t run_single(Feed& feed, Engine& engine, ProgressClock& clock) {
 }
 
 // k-way merge on each feed's next event; ties go to the earlier input so the order is fixed.
-uint64_t run_merged(std::vector<std::unique_ptr<Feed>>& feeds, Engine& engine, ProgressClock& clock) {
+uint64_t run_merged(std::vector<std::unique_ptr<Feed>>& feeds, Engine& engine,
+                    ProgressClock& clock) {
   std::vector<Event> heads(feeds.size());
   std::vector<bool> live(feeds.size());
   for (size_t i = 0; i < feeds.size(); ++i) live[i] = feeds[i]->next(heads[i]);
@@ -78,8 +79,8 @@ BatchResult run_feeds(std::vector<std::unique_ptr<Feed>>& feeds, Engine& engine,
                       const ProgressFn& progress) {
   ProgressClock clock(feeds, progress);
   BatchResult result;
-  result.events = feeds.size() == 1 ? run_single(*feeds[0], engine, clock)
-                                    : run_merged(feeds, engine, clock);
+  result.events =
+      feeds.size() == 1 ? run_single(*feeds[0], engine, clock) : run_merged(feeds, engine, clock);
   engine.finish();
   BatchProgress last = clock.snapshot(result.events);
   result.bytes_read = last.bytes_read;

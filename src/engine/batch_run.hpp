@@ -21,7 +21,7 @@ using ProgressFn = std::function<void(const BatchProgress&)>;
 struct BatchResult {
   uint64_t events = 0;  // events read from the feeds (after validation)
   uint64_t bytes_read = 0;
-  double seconds = 0;   // wall time, for the summary only
+  double seconds = 0;  // wall time, for the summary only
 };
 
 /// Reads every feed to its end, always taking the earliest next event across feeds, pushes

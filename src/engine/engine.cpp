@@ -57,7 +57,8 @@ void Engine::tick(Timestamp watermark) {
 void Engine::on_trade_bar(const Event& e) {
   uint32_t s = e.symbol.value;
   if (s >= bar_builders_.size()) bar_builders_.resize(s + 1);
-  if (!bar_builders_[s]) bar_builders_[s] = std::make_unique<BarBuilder>(config_.engine.bar_interval);
+  if (!bar_builders_[s])
+    bar_builders_[s] = std::make_unique<BarBuilder>(config_.engine.bar_interval);
   Bar closed;
   if (bar_builders_[s]->on_trade(e, closed)) {
     ++counters_.bars;
@@ -70,9 +71,10 @@ void Engine::refuse_late(const Event& e) {
   std::string detail = "event time " + e.ts.to_iso8601() + " is more than the reorder window (" +
                        reorder_.window().to_string() + ") behind " +
                        reorder_.last_released().to_iso8601();
-  std::string raw = std::string(to_string(e.kind)) + " " + std::string(universe_.symbol_name(e.symbol)) +
-                    " " + e.ts.to_iso8601() + " price=" + e.price.to_string() +
-                    " qty=" + e.qty.to_string() + " id=" + e.id.to_string();
+  std::string raw = std::string(to_string(e.kind)) + " " +
+                    std::string(universe_.symbol_name(e.symbol)) + " " + e.ts.to_iso8601() +
+                    " price=" + e.price.to_string() + " qty=" + e.qty.to_string() +
+                    " id=" + e.id.to_string();
   static const std::string kUnnamed = "(input)";
   const std::string& source = e.source < source_names_.size() ? source_names_[e.source] : kUnnamed;
   rejects_.reject(Reject{source, e.seq, raw, RejectReason::kTimeBackwards, detail});

@@ -15,11 +15,11 @@
 namespace tw {
 
 struct EngineCounters {
-  uint64_t received = 0;       // events pushed
-  uint64_t processed = 0;      // events released to the rules
+  uint64_t received = 0;   // events pushed
+  uint64_t processed = 0;  // events released to the rules
   uint64_t trades = 0;
-  uint64_t order_events = 0;   // add/cancel/delete/replace/execute
-  uint64_t time_backwards = 0; // refused as later than the reorder window allows
+  uint64_t order_events = 0;    // add/cancel/delete/replace/execute
+  uint64_t time_backwards = 0;  // refused as later than the reorder window allows
   uint64_t bars = 0;
   Timestamp first_event = Timestamp::max();
   Timestamp last_event = Timestamp::min();

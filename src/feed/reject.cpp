@@ -10,16 +10,26 @@ namespace tw {
 
 std::string_view to_string(RejectReason r) {
   switch (r) {
-    case RejectReason::kMalformedRow: return "malformed_row";
-    case RejectReason::kMissingField: return "missing_field";
-    case RejectReason::kBadPrice: return "bad_price";
-    case RejectReason::kBadQuantity: return "bad_quantity";
-    case RejectReason::kBadTimestamp: return "bad_timestamp";
-    case RejectReason::kTimeOutOfRange: return "time_out_of_range";
-    case RejectReason::kUnknownSide: return "unknown_side";
-    case RejectReason::kBadField: return "bad_field";
-    case RejectReason::kTimeBackwards: return "time_backwards";
-    case RejectReason::kCount: break;
+    case RejectReason::kMalformedRow:
+      return "malformed_row";
+    case RejectReason::kMissingField:
+      return "missing_field";
+    case RejectReason::kBadPrice:
+      return "bad_price";
+    case RejectReason::kBadQuantity:
+      return "bad_quantity";
+    case RejectReason::kBadTimestamp:
+      return "bad_timestamp";
+    case RejectReason::kTimeOutOfRange:
+      return "time_out_of_range";
+    case RejectReason::kUnknownSide:
+      return "unknown_side";
+    case RejectReason::kBadField:
+      return "bad_field";
+    case RejectReason::kTimeBackwards:
+      return "time_backwards";
+    case RejectReason::kCount:
+      break;
   }
   return "unknown";
 }
@@ -28,8 +38,8 @@ DeadLetter::DeadLetter(const std::string& path) : path_(path) {
   if (path_.empty()) return;
   file_ = std::fopen(path_.c_str(), "wb");
   if (!file_) {
-    throw std::runtime_error(path_ + ": cannot create the dead-letter file: " +
-                             std::strerror(errno));
+    throw std::runtime_error(path_ +
+                             ": cannot create the dead-letter file: " + std::strerror(errno));
   }
 }
 

@@ -10,15 +10,15 @@
 namespace tw {
 
 enum class RejectReason : uint8_t {
-  kMalformedRow,     // wrong number of fields, bad quoting, line too long
-  kMissingField,     // a required field is empty
-  kBadPrice,         // not a decimal, or <= 0
-  kBadQuantity,      // not a decimal, or <= 0
-  kBadTimestamp,     // not parseable
-  kTimeOutOfRange,   // parseable but outside 1990..2100
-  kUnknownSide,      // side not BUY/SELL (or the format's spelling)
-  kBadField,         // any other field that does not parse (ids, flags)
-  kTimeBackwards,    // earlier than the reorder window allows
+  kMalformedRow,    // wrong number of fields, bad quoting, line too long
+  kMissingField,    // a required field is empty
+  kBadPrice,        // not a decimal, or <= 0
+  kBadQuantity,     // not a decimal, or <= 0
+  kBadTimestamp,    // not parseable
+  kTimeOutOfRange,  // parseable but outside 1990..2100
+  kUnknownSide,     // side not BUY/SELL (or the format's spelling)
+  kBadField,        // any other field that does not parse (ids, flags)
+  kTimeBackwards,   // earlier than the reorder window allows
   kCount
 };
 inline constexpr size_t kRejectReasonCount = static_cast<size_t>(RejectReason::kCount);

@@ -19,16 +19,16 @@ std::optional<Severity> parse_severity(std::string_view text);
 inline constexpr size_t kMaxEvidenceIds = 50;
 
 struct Alert {
-  std::string id;        // 16 hex digits: stable hash of rule, symbol, window and key
-  std::string rule;      // "wash.round_trip", ...
+  std::string id;    // 16 hex digits: stable hash of rule, symbol, window and key
+  std::string rule;  // "wash.round_trip", ...
   std::string symbol;
   Severity severity = Severity::kLow;
-  double score = 0;      // 0-100
-  Timestamp start;       // event-time window of the behaviour
+  double score = 0;  // 0-100
+  Timestamp start;   // event-time window of the behaviour
   Timestamp end;
   std::vector<std::string> accounts;
-  std::string metrics_json;  // a JSON object
-  std::string why;           // one sentence
+  std::string metrics_json;           // a JSON object
+  std::string why;                    // one sentence
   std::vector<std::string> evidence;  // "trade:<id>" / "order:<id>", at most kMaxEvidenceIds
   uint64_t evidence_total = 0;
 

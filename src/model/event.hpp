@@ -41,29 +41,29 @@ enum class TradingStatus : uint8_t {
 
 /// Bits of Event::flags.
 namespace event_flags {
-inline constexpr uint8_t kHidden = 1;   // execution of a non-displayed order
-inline constexpr uint8_t kAuction = 2;  // cross / auction print
+inline constexpr uint8_t kHidden = 1;           // execution of a non-displayed order
+inline constexpr uint8_t kAuction = 2;          // cross / auction print
 inline constexpr uint8_t kSelfTradeMarked = 4;  // the source itself marked it a self-trade
 }  // namespace event_flags
 
 struct Event {
   Timestamp ts;
-  Price price;      // trade price, order limit price, or quote bid
-  Quantity qty;     // trade size, order size, cancelled/executed size, or bid size
-  Price price2;     // quote ask
-  Quantity qty2;    // quote ask size
-  ExternalId id;    // trade id (trades) or order id (order events)
-  ExternalId ref;   // trade: the account's order id; replace: new order id; execute: match id
-  uint64_t seq = 0;         // 1-based line or record number in its source
+  Price price;       // trade price, order limit price, or quote bid
+  Quantity qty;      // trade size, order size, cancelled/executed size, or bid size
+  Price price2;      // quote ask
+  Quantity qty2;     // quote ask size
+  ExternalId id;     // trade id (trades) or order id (order events)
+  ExternalId ref;    // trade: the account's order id; replace: new order id; execute: match id
+  uint64_t seq = 0;  // 1-based line or record number in its source
   SymbolId symbol;
-  AccountId account;        // owner of the order (order events)
-  AccountId buyer;          // buying account of a trade, when known
-  AccountId seller;         // selling account of a trade, when known
+  AccountId account;  // owner of the order (order events)
+  AccountId buyer;    // buying account of a trade, when known
+  AccountId seller;   // selling account of a trade, when known
   EventKind kind = EventKind::kTrade;
   Side side = Side::kUnknown;  // trade: aggressor side; order events: the order's side
   uint8_t flags = 0;
   TradingStatus status = TradingStatus::kUnknown;
-  uint16_t source = 0;      // index of the input file or stream within the run
+  uint16_t source = 0;  // index of the input file or stream within the run
 
   bool is_trade() const { return kind == EventKind::kTrade; }
 };

@@ -5,8 +5,8 @@
 namespace tw {
 namespace {
 
-constexpr int64_t kPow10[kFixedDecimals + 1] = {1,       10,       100,       1000,      10000,
-                                                100000,  1000000,  10000000,  100000000};
+constexpr int64_t kPow10[kFixedDecimals + 1] = {1,      10,      100,      1000,     10000,
+                                                100000, 1000000, 10000000, 100000000};
 
 bool fail(DecimalError* error, DecimalError what) {
   if (error) *error = what;

@@ -32,7 +32,8 @@ class Fixed {
   static constexpr Fixed from_raw(int64_t raw) { return Fixed(raw); }
   static constexpr Fixed from_units(int64_t units) { return Fixed(units * kFixedScale); }
   static Fixed from_double(double v) {
-    return Fixed(static_cast<int64_t>(v * static_cast<double>(kFixedScale) + (v >= 0 ? 0.5 : -0.5)));
+    return Fixed(
+        static_cast<int64_t>(v * static_cast<double>(kFixedScale) + (v >= 0 ? 0.5 : -0.5)));
   }
   static std::optional<Fixed> parse(std::string_view text) {
     int64_t raw = 0;
@@ -69,6 +70,8 @@ using Price = Fixed<PriceTag>;
 using Quantity = Fixed<QuantityTag>;
 
 /// Traded value (price x quantity) in quote currency; double is exact enough for metrics.
-inline double notional(Price p, Quantity q) { return p.to_double() * q.to_double(); }
+inline double notional(Price p, Quantity q) {
+  return p.to_double() * q.to_double();
+}
 
 }  // namespace tw

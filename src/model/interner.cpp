@@ -4,7 +4,9 @@
 
 namespace tw {
 
-Interner::Interner() { names_.emplace_back(); }
+Interner::Interner() {
+  names_.emplace_back();
+}
 
 size_t Interner::Hash::operator()(std::string_view s) const {
   return static_cast<size_t>(mix64(fnv1a64(s)));

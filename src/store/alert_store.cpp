@@ -34,7 +34,8 @@ std::unique_ptr<AlertStore> open_store(const std::string& url, StoreOpen mode) {
   if (auto path = sqlite_path(url)) {
     if (path->empty()) throw std::runtime_error("store URL '" + url + "' names no file");
     if (mode == StoreOpen::kExisting && !std::filesystem::exists(*path)) {
-      throw std::runtime_error("no alert store at '" + *path + "' (create one with `tapewatch run`)");
+      throw std::runtime_error("no alert store at '" + *path +
+                               "' (create one with `tapewatch run`)");
     }
     return std::make_unique<SqliteStore>(*path);
   }

@@ -96,7 +96,6 @@ enum class StoreOpen { kCreate, kExisting };
 /// "sqlite://PATH" or a plain path ending in .db, .sqlite or .sqlite3. Other schemes throw
 /// std::runtime_error listing the schemes this build supports. With kExisting, a store that
 /// does not exist yet is an error instead of being created (readers such as export).
-std::unique_ptr<AlertStore> open_store(const std::string& url,
-                                       StoreOpen mode = StoreOpen::kCreate);
+std::unique_ptr<AlertStore> open_store(const std::string& url, StoreOpen mode = StoreOpen::kCreate);
 
 }  // namespace tw

@@ -21,7 +21,9 @@ class JsonObjectWriter {
   JsonObjectWriter& field(std::string_view key, uint64_t v) {
     return field(key, static_cast<int64_t>(v));
   }
-  JsonObjectWriter& field(std::string_view key, int v) { return field(key, static_cast<int64_t>(v)); }
+  JsonObjectWriter& field(std::string_view key, int v) {
+    return field(key, static_cast<int64_t>(v));
+  }
   JsonObjectWriter& field(std::string_view key, bool v);
   JsonObjectWriter& field(std::string_view key, std::string_view v);
   JsonObjectWriter& field(std::string_view key, const char* v) {

@@ -44,7 +44,6 @@ class TempDir : public tw::testing::TempDir {
     }
     return p;
   }
-
 };
 
 inline std::string read_text(const std::string& path) {

@@ -1,7 +1,6 @@
 // Test helpers for the store and export suites: hand-built alerts at fixed times.
 #pragma once
 
-
 #include <string>
 
 #include "model/alert.hpp"

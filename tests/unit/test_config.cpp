@@ -67,23 +67,27 @@ TEST(Config, DisablesRulesAndReadsEngineAndOwners) {
 }
 
 TEST(Config, ErrorsNameTheKey) {
-  EXPECT_NE(error_of("[rules.\"wash.round_trip\"]\nwindw = \"5s\"\n").find("rules.wash.round_trip.windw"),
-            std::string::npos);
-  EXPECT_NE(error_of("[rules.\"wash.round_trip\"]\nwindow = \"soon\"\n").find("rules.wash.round_trip.window"),
+  EXPECT_NE(
+      error_of("[rules.\"wash.round_trip\"]\nwindw = \"5s\"\n").find("rules.wash.round_trip.windw"),
+      std::string::npos);
+  EXPECT_NE(error_of("[rules.\"wash.round_trip\"]\nwindow = \"soon\"\n")
+                .find("rules.wash.round_trip.window"),
             std::string::npos);
   EXPECT_NE(error_of("[rules.nosuch]\nx = 1\n").find("rules.nosuch"), std::string::npos);
   EXPECT_NE(error_of("[engin]\n").find("engin"), std::string::npos);
   EXPECT_NE(error_of("[engine]\nreorder = \"1s\"\n").find("engine.reorder"), std::string::npos);
   EXPECT_NE(error_of("[owners]\nA = \"T1\"\n").find("owners.A"), std::string::npos);
   EXPECT_NE(error_of("[rules.pump_and_dump]\nmin_rise = -1\n").find("min_rise"), std::string::npos);
-  EXPECT_NE(error_of("[rules.pump_and_dump.symbols.X]\nenabled = false\n").find("symbols.X.enabled"),
-            std::string::npos);
+  EXPECT_NE(
+      error_of("[rules.pump_and_dump.symbols.X]\nenabled = false\n").find("symbols.X.enabled"),
+      std::string::npos);
   EXPECT_NE(error_of("not toml [").find("test.toml"), std::string::npos);
 }
 
 TEST(Config, EffectiveTomlReadsBackToTheSameSettings) {
   Config config = parse_config(
-      "[owners]\nBOB = [\"T9\"]\n[rules.pump_and_dump.symbols.SOLUSDT]\nmin_rise = 0.07\n", "r.toml");
+      "[owners]\nBOB = [\"T9\"]\n[rules.pump_and_dump.symbols.SOLUSDT]\nmin_rise = 0.07\n",
+      "r.toml");
   Config again = parse_config(to_toml(config), "again.toml");
   EXPECT_EQ(to_toml(config), to_toml(again));
   EXPECT_EQ(config.hash, again.hash);

@@ -46,7 +46,8 @@ TEST(Timestamp, ParsesIsoForms) {
   auto base = Timestamp::parse_iso8601("2025-01-06T12:00:00");
   ASSERT_TRUE(base);
   EXPECT_EQ(base->nanos(), 1736164800LL * 1'000'000'000);
-  EXPECT_EQ(Timestamp::parse_iso8601("2025-01-06T12:00:00.091")->nanos() - base->nanos(), 91'000'000);
+  EXPECT_EQ(Timestamp::parse_iso8601("2025-01-06T12:00:00.091")->nanos() - base->nanos(),
+            91'000'000);
   EXPECT_EQ(Timestamp::parse_iso8601("2025-01-06 12:00:00.000000001Z")->nanos() - base->nanos(), 1);
   EXPECT_EQ(Timestamp::parse_iso8601("2025-01-06T13:00:00+01:00")->nanos(), base->nanos());
   EXPECT_EQ(Timestamp::parse_iso8601("2025-01-06T07:00:00-0500")->nanos(), base->nanos());

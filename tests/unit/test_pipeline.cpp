@@ -3,8 +3,8 @@
 #include <simdjson.h>
 
 #include <algorithm>
-#include <map>
 #include <fstream>
+#include <map>
 #include <set>
 
 #include "alert_collector.hpp"
@@ -53,7 +53,8 @@ struct GeneratedRun {
 void generate_and_run(uint64_t seed, GeneratedRun& run, tw::testing::TempDir& dir) {
   GeneratorOptions options;
   options.seed = seed;
-  generate_market(options, dir.file("trades.csv"), dir.file("labels.jsonl"), dir.file("owners.toml"));
+  generate_market(options, dir.file("trades.csv"), dir.file("labels.jsonl"),
+                  dir.file("owners.toml"));
   run.labels = read_labels(dir.file("labels.jsonl"));
   Config config = default_config();
   config.owners = load_config(dir.file("owners.toml")).owners;
@@ -95,8 +96,10 @@ std::map<std::string, Score> score(const GeneratedRun& run) {
     ++s.labels;
     bool found = std::any_of(run.alerts.begin(), run.alerts.end(),
                              [&](const Alert& a) { return matches(run.universe, a, l); });
-    if (found) ++s.found;
-    else ADD_FAILURE() << "missed " << l.rule << " " << l.symbol << " " << l.start.to_iso8601();
+    if (found)
+      ++s.found;
+    else
+      ADD_FAILURE() << "missed " << l.rule << " " << l.symbol << " " << l.start.to_iso8601();
   }
   for (const Alert& a : run.alerts) {
     if (!by_rule.count(a.rule)) continue;
@@ -147,7 +150,8 @@ TEST(Pipeline, DisorderWithinTheReorderWindowGivesTheSameAlerts) {
     if (shuffle) {
       // Reverse blocks of 50 events: at this market's rate a block spans well under 5 s.
       for (size_t i = 0; i + 50 <= events.size(); i += 50) {
-        std::reverse(events.begin() + static_cast<long>(i), events.begin() + static_cast<long>(i + 50));
+        std::reverse(events.begin() + static_cast<long>(i),
+                     events.begin() + static_cast<long>(i + 50));
       }
     }
     Config config = default_config();

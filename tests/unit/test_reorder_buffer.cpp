@@ -18,8 +18,10 @@ Event at_ms(int64_t ms, uint64_t seq) {
 std::vector<uint64_t> seqs_of(ReorderBuffer& buffer, bool drain) {
   std::vector<uint64_t> out;
   auto take = [&out](const Event& e) { out.push_back(e.seq); };
-  if (drain) buffer.drain(take);
-  else buffer.release_ready(take);
+  if (drain)
+    buffer.drain(take);
+  else
+    buffer.release_ready(take);
   return out;
 }
 
@@ -50,9 +52,9 @@ TEST(ReorderBuffer, RefusesEventsOlderThanWhatWasReleased) {
   buffer.push(at_ms(0, 1));
   buffer.push(at_ms(500, 2));
   EXPECT_EQ(seqs_of(buffer, false), (std::vector<uint64_t>{1}));
-  EXPECT_FALSE(buffer.push(at_ms(-1, 3)));   // behind the released event
-  EXPECT_TRUE(buffer.push(at_ms(0, 4)));     // equal time is still in order
-  EXPECT_TRUE(buffer.push(at_ms(450, 5)));   // within the window of the newest
+  EXPECT_FALSE(buffer.push(at_ms(-1, 3)));  // behind the released event
+  EXPECT_TRUE(buffer.push(at_ms(0, 4)));    // equal time is still in order
+  EXPECT_TRUE(buffer.push(at_ms(450, 5)));  // within the window of the newest
   EXPECT_EQ(seqs_of(buffer, true), (std::vector<uint64_t>{4, 5, 2}));
 }
 
