@@ -3,6 +3,8 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
+#include <bit>
 #include <cmath>
 #include <limits>
 #include <string>
@@ -68,26 +70,26 @@ struct Params {
   }
 };
 
-/// Volume traded in one step (raw fixed-point quantities) and by aggressor side.
+/// Volume traded in one closed step (raw fixed-point quantities) and by aggressor side.
 struct Bucket {
   int64_t volume = 0;
+  int64_t trades = 0;
   int64_t buy = 0;
   int64_t sell = 0;
+};
+
+/// The step trades still arrive in. Volume is kept by side, indexed by the side itself, so a
+/// trade costs one add and no branch; the total is summed once, when the step closes.
+struct OpenStep {
+  std::array<int64_t, 3> by_side{};  // Side::kUnknown, kBuy, kSell
   int64_t trades = 0;
 
-  Bucket& operator+=(const Bucket& o) {
-    volume += o.volume;
-    buy += o.buy;
-    sell += o.sell;
-    trades += o.trades;
-    return *this;
-  }
-  Bucket& operator-=(const Bucket& o) {
-    volume -= o.volume;
-    buy -= o.buy;
-    sell -= o.sell;
-    trades -= o.trades;
-    return *this;
+  void add(const Event& e) { by_side[static_cast<size_t>(e.side)] += e.qty.raw(); }
+
+  Bucket close() const {
+    int64_t buy = by_side[static_cast<size_t>(Side::kBuy)];
+    int64_t sell = by_side[static_cast<size_t>(Side::kSell)];
+    return Bucket{by_side[static_cast<size_t>(Side::kUnknown)] + buy + sell, trades, buy, sell};
   }
 };
 
@@ -120,22 +122,29 @@ class Baseline {
   }
 
   size_t size() const { return samples_.size(); }
+  /// False when every sample is 0 (volumes are never negative): there is no scale.
+  bool any_volume() const { return !sorted_.empty() && sorted_.back() > 0; }
 
-  void push(int64_t v) {
+  /// Adds a sample, replacing the oldest once full. Returns whether the samples changed.
+  bool push(int64_t v) {
     if (samples_.size() < capacity_) {
       samples_.push_back(v);
       sorted_.insert(std::upper_bound(sorted_.begin(), sorted_.end(), v), v);
-      return;
+      return true;
     }
     int64_t& oldest = samples_[next_];
     next_ = next_ + 1 == capacity_ ? 0 : next_ + 1;
+    if (oldest == v) return false;
     replace_sorted(oldest, v);
     oldest = v;
+    return true;
   }
 
   /// `n` empty windows: past `capacity` more of them change nothing.
-  void push_zeros(int64_t n) {
-    for (int64_t i = 0; i < n && static_cast<size_t>(i) < capacity_; ++i) push(0);
+  bool push_zeros(int64_t n) {
+    bool changed = false;
+    for (int64_t i = 0; i < n && static_cast<size_t>(i) < capacity_; ++i) changed |= push(0);
+    return changed;
   }
 
   double mean() const {
@@ -148,32 +157,18 @@ class Baseline {
     return middle([&](size_t i) { return static_cast<double>(sorted_[i]); });
   }
 
-  /// Median absolute deviation from `center`. The deviations of the samples below the center
-  /// (read downwards) and above it (read upwards) are two ascending runs: merging them up to
-  /// the middle rank gives the median without sorting.
+  /// Median absolute deviation from `center`: the deviations of the samples below the center
+  /// (read downwards) and above it (read upwards) are two ascending runs, whose middle a
+  /// binary search finds without sorting.
   double mad(double center) const {
-    size_t n = sorted_.size();
-    size_t below = static_cast<size_t>(
+    size_t split = static_cast<size_t>(
         std::lower_bound(sorted_.begin(), sorted_.end(), center,
                          [](int64_t x, double c) { return static_cast<double>(x) < c; }) -
         sorted_.begin());
-    size_t above = below;
-    double previous = 0;
-    double current = 0;
-    for (size_t rank = 0; rank <= n / 2; ++rank) {
-      constexpr double kNone = std::numeric_limits<double>::infinity();
-      double down = below > 0 ? center - static_cast<double>(sorted_[below - 1]) : kNone;
-      double up = above < n ? static_cast<double>(sorted_[above]) - center : kNone;
-      previous = current;
-      if (down <= up) {
-        current = down;
-        --below;
-      } else {
-        current = up;
-        ++above;
-      }
-    }
-    return n % 2 == 1 ? current : (previous + current) / 2;
+    auto below = [&](size_t i) { return center - static_cast<double>(sorted_[split - 1 - i]); };
+    auto above = [&](size_t i) { return static_cast<double>(sorted_[split + i]) - center; };
+    size_t n_above = sorted_.size() - split;
+    return middle([&](size_t k) { return kth_smallest(below, split, above, n_above, k); });
   }
 
  private:
@@ -189,6 +184,25 @@ class Baseline {
       std::copy_backward(at_new, at_old, at_old + 1);
       *at_new = new_value;
     }
+  }
+
+  // The k-th (0-based) smallest of the union of two ascending sequences a and b.
+  template <class A, class B>
+  static double kth_smallest(A a, size_t na, B b, size_t nb, size_t k) {
+    size_t need = k + 1;
+    size_t lo = need > nb ? need - nb : 0;
+    size_t hi = std::min(need, na);
+    while (lo < hi) {  // how many of the smallest `need` come from a
+      size_t i = lo + (hi - lo) / 2;
+      if (a(i) < b(need - i - 1))
+        lo = i + 1;
+      else
+        hi = i;
+    }
+    double result = -std::numeric_limits<double>::infinity();
+    if (lo > 0) result = a(lo - 1);
+    if (need - lo > 0) result = std::max(result, b(need - lo - 1));
+    return result;
   }
 
   template <class At>
@@ -219,17 +233,18 @@ struct Episode {
 };
 
 /// The first trades of each step of the window, oldest first: a FIFO ring whose capacity
-/// doubles when full. Unlike GrowableRing, its push has no call inlined into it, so the
-/// per-trade path that pushes needs no saved registers.
+/// doubles when needed. A step adds at most kMaxEvidenceIds trades, so room for them is made
+/// when a step opens and a trade's push needs no check (and the per-trade path no call).
 class EvidenceRing {
  public:
-  EvidenceRing() : slots_(64), mask_(63) {}
+  EvidenceRing() : slots_(std::bit_ceil(kMaxEvidenceIds)), mask_(slots_.size() - 1) {}
 
-  void push(const Event& e) {
-    if (tail_ - head_ > mask_) grow();
-    slots_[tail_++ & mask_] = TradeRef{e.id, e.seq};
-  }
+  /// Only after make_room_for_a_step, for at most kMaxEvidenceIds pushes.
+  void push(const Event& e) { slots_[tail_++ & mask_] = TradeRef{e.id, e.seq}; }
   void drop_oldest(int64_t n) { head_ += static_cast<uint64_t>(n); }
+  void make_room_for_a_step() {
+    if (tail_ - head_ + kMaxEvidenceIds > slots_.size()) grow();
+  }
 
   /// The oldest `n` (or all, when fewer).
   void copy_oldest(size_t n, std::vector<TradeRef>& out) const {
@@ -276,29 +291,31 @@ struct Judgement {
 };
 
 struct SymbolState {
-  Params p;
-  std::string symbol;
-  bool started = false;
-  int64_t first_step = 0;  // the step of the symbol's first trade: history starts there
-  int64_t step = 0;        // the open step: trades still arrive in it
+  // What every trade touches comes first.
   int64_t step_end = std::numeric_limits<int64_t>::min();  // ns: trades before it join `open`
-  Bucket open;                                             // trades of the open step
-  std::vector<Bucket> slots;  // the window's closed steps, oldest at `cursor`
+  OpenStep open;
+  EvidenceRing trades;  // the window's trades for evidence, at most kMaxEvidenceIds a step
+  // What every step touches.
+  int64_t step = 0;           // the open step
   size_t cursor = 0;          // slot of the open step: step mod window_steps
-  Bucket window;              // sum of the window's buckets, the open step included once closed
+  int64_t window_volume = 0;  // of the window's closed steps
+  int64_t window_trades = 0;
+  Judgement judgement;
+  std::vector<Bucket> slots;  // the window's closed steps, oldest at `cursor`
   // Volume of the last complete aligned window, which joins the baseline once the rolling
   // window no longer overlaps it (a window later); negative when there is none.
   int64_t next_sample = -1;
   Baseline baseline;
-  Judgement judgement;
-  EvidenceRing trades;  // the window's trades for evidence, at most kMaxEvidenceIds a step
   Episode episode;
+  int64_t first_step = 0;  // the step of the symbol's first trade: history starts there
+  Params p;
+  std::string symbol;
 
   SymbolState(const Params& params, std::string_view name)
-      : p(params),
-        symbol(name),
-        slots(static_cast<size_t>(p.window_steps)),
-        baseline(p.baseline_samples) {
+      : slots(static_cast<size_t>(params.window_steps)),
+        baseline(params.baseline_samples),
+        p(params),
+        symbol(name) {
     episode.peak_trades.reserve(kMaxEvidenceIds);
   }
 
@@ -317,56 +334,51 @@ class WashVolumeAnomaly final : public Detector {
   void on_event(const Event& e) override {
     if (!e.is_trade()) return;
     SymbolState* known = e.symbol.value < by_symbol_.size() ? by_symbol_[e.symbol.value] : nullptr;
-    // Only a trade past the open step pays for the division; a trade behind a step already
-    // closed (only if a watermark was wrong) joins the open step.
-    SymbolState& st =
-        known != nullptr && e.ts.nanos() < known->step_end ? *known : enter_step(known, e);
-    int64_t qty = e.qty.raw();
-    st.open.volume += qty;
-    // Multiplying by the side test keeps a coin-toss branch out of the per-trade path.
-    st.open.buy += qty * (e.side == Side::kBuy);
-    st.open.sell += qty * (e.side == Side::kSell);
-    // Evidence lists the first trades of a window: later ones in a step are never shown.
-    if (st.open.trades++ < static_cast<int64_t>(kMaxEvidenceIds)) {
-      st.trades.push(e);
-    }
+    // Only a trade past the open step leaves this path; a trade behind a step already closed
+    // (only if a watermark was wrong) joins the open step.
+    if (known == nullptr || e.ts.nanos() >= known->step_end) return add_in_new_step(known, e);
+    add_trade(*known, e);
   }
 
   void advance_to(Timestamp watermark) override {
     states_.for_each([&](SymbolId, SymbolState& st) {
-      if (st.started) close_steps_before(st, st.step_of(watermark));
+      if (watermark.nanos() >= st.step_end) close_steps_before(st, st.step_of(watermark));
     });
   }
 
   void finish() override {
     states_.for_each([&](SymbolId, SymbolState& st) {
-      if (!st.started) return;
       close_steps_before(st, st.step + 1);  // the input ended: the open step is complete
       if (st.episode.open) emit(st);
     });
   }
 
  private:
-  // Out of line, so that the per-trade path keeps to a few registers and no calls: once per
-  // step and symbol, it finds or creates the state and closes the steps the trade ends.
-  [[gnu::noinline]] SymbolState& enter_step(SymbolState* known, const Event& e) {
-    SymbolState& st = known != nullptr ? *known : add_symbol(e.symbol);
-    int64_t step = st.step_of(e.ts);
-    if (!st.started) {
-      st.started = true;
-      st.first_step = st.step = step;
-      st.cursor = slot(step, st.p.window_steps);
-    }
-    close_steps_before(st, step);
-    st.step_end = (st.step + 1) * st.p.step.count();
-    return st;
+  // Evidence lists the first trades of a window: later ones in a step are never shown.
+  static void add_trade(SymbolState& st, const Event& e) {
+    st.open.add(e);
+    if (st.open.trades++ < static_cast<int64_t>(kMaxEvidenceIds)) st.trades.push(e);
   }
 
-  SymbolState& add_symbol(SymbolId symbol) {
+  // Out of line, so that the per-trade path keeps to a few registers and no calls: once per
+  // step and symbol, it finds or creates the state and closes the steps the trade ends.
+  [[gnu::noinline]] void add_in_new_step(SymbolState* known, const Event& e) {
+    if (known == nullptr) return add_trade(add_symbol(e.symbol, e.ts), e);
+    SymbolState& st = *known;
+    // On a busy tape the trade opens the very next step: no division needed.
+    bool next = e.ts.nanos() - st.step_end < st.p.step.count();
+    close_steps_before(st, next ? st.step + 1 : st.step_of(e.ts));
+    add_trade(st, e);
+  }
+
+  SymbolState& add_symbol(SymbolId symbol, Timestamp first_trade) {
     SymbolState& st = states_.get(symbol, [&](SymbolId id) {
       std::string_view name = ctx_.universe.symbol_name(id);
       return SymbolState(Params::read(ctx_.config.for_symbol(name), kRule), name);
     });
+    st.first_step = st.step = st.step_of(first_trade);
+    st.step_end = (st.step + 1) * st.p.step.count();
+    st.cursor = slot(st.step, st.p.window_steps);
     if (symbol.value >= by_symbol_.size()) by_symbol_.resize(symbol.value + 1);
     by_symbol_[symbol.value] = &st;
     return st;
@@ -376,7 +388,7 @@ class WashVolumeAnomaly final : public Detector {
     while (st.step < step) {
       // Nothing in the window, the open step or an episode: every step until the next trade
       // judges an empty window, so only the aligned samples need rolling forward.
-      if (st.open.trades == 0 && st.window.trades == 0 && !st.episode.open) {
+      if (st.open.trades == 0 && st.window_trades == 0 && !st.episode.open) {
         skip_empty_steps(st, step);
         return;
       }
@@ -387,15 +399,15 @@ class WashVolumeAnomaly final : public Detector {
   // The window has no trade, so every slot but the one that just left it is empty: clearing
   // that one lets the ring turn freely. Each aligned window ending in the skipped steps is an
   // empty one, begun after the first trade (which left the window at least a window ago).
-  void skip_empty_steps(SymbolState& st, int64_t step) {
+  static void skip_empty_steps(SymbolState& st, int64_t step) {
     const Params& p = st.p;
     st.slots[st.cursor] = Bucket{};
     int64_t aligned_ends = floor_div(step, p.window_steps) - floor_div(st.step, p.window_steps);
     if (aligned_ends > 0) {
-      if (st.next_sample >= 0) st.baseline.push(st.next_sample);
-      st.baseline.push_zeros(aligned_ends - 1);
+      bool changed = st.next_sample >= 0 && st.baseline.push(st.next_sample);
+      changed |= st.baseline.push_zeros(aligned_ends - 1);
       st.next_sample = 0;
-      rejudge(st);
+      if (changed) rejudge(st);
     }
     st.step = step;
     st.step_end = (st.step + 1) * p.step.count();
@@ -404,32 +416,32 @@ class WashVolumeAnomaly final : public Detector {
 
   // The open step is complete: judge the window ending here, slide on.
   void close_step(SymbolState& st) {
-    const Params& p = st.p;
     int64_t k = st.step;
-    st.window += st.open;
-    st.slots[st.cursor] = st.open;
-    st.open = Bucket{};
+    Bucket closed = st.open.close();
+    st.open = OpenStep{};
+    st.slots[st.cursor] = closed;
+    st.window_volume += closed.volume;
+    st.window_trades += closed.trades;
     if (st.cursor + 1 == st.slots.size()) close_aligned_window(st, k);
     judge(st, k);
 
     ++st.step;
-    st.step_end += p.step.count();
+    st.step_end += st.p.step.count();
     st.cursor = st.cursor + 1 == st.slots.size() ? 0 : st.cursor + 1;
     const Bucket& leaving = st.slots[st.cursor];
-    st.window -= leaving;
+    st.window_volume -= leaving.volume;
+    st.window_trades -= leaving.trades;
     st.trades.drop_oldest(evidence_kept(leaving));
+    st.trades.make_room_for_a_step();
   }
 
   // Step k ends an aligned window, which is the rolling window now; the rolling window starts
   // where the previous aligned window ended, so that one joins the baseline.
-  void close_aligned_window(SymbolState& st, int64_t k) {
-    if (st.next_sample >= 0) {
-      st.baseline.push(st.next_sample);
-      rejudge(st);
-    }
+  static void close_aligned_window(SymbolState& st, int64_t k) {
+    if (st.next_sample >= 0 && st.baseline.push(st.next_sample)) rejudge(st);
     // A window reaching back before the first trade is incomplete and never becomes a sample.
     bool complete = k - st.p.window_steps + 1 >= st.first_step;
-    st.next_sample = complete ? st.window.volume : -1;
+    st.next_sample = complete ? st.window_volume : -1;
   }
 
   static void rejudge(SymbolState& st) {
@@ -437,11 +449,10 @@ class WashVolumeAnomaly final : public Detector {
     Judgement& j = st.judgement;
     j = Judgement{};
     if (static_cast<int64_t>(st.baseline.size()) < p.min_baseline_samples) return;
-    double mean = st.baseline.mean();
-    if (mean <= 0) return;  // no trade in the whole baseline: there is no scale to compare to
+    if (!st.baseline.any_volume()) return;  // no trade in the whole baseline: no scale
     j.median = st.baseline.median();
     // The mean only stands in when most windows are empty (median 0): it is not robust.
-    double floor = p.deviation_floor * (j.median > 0 ? j.median : mean);
+    double floor = p.deviation_floor * (j.median > 0 ? j.median : st.baseline.mean());
     j.deviation = std::max(kMadToSigma * st.baseline.mad(j.median), floor);
     // A relative margin far above rounding keeps every window the exact z flags above it.
     constexpr double kMargin = 1e-9;
@@ -456,10 +467,10 @@ class WashVolumeAnomaly final : public Detector {
     Episode& ep = st.episode;
     // Windows that do not touch the episode's last flagged one start a new episode.
     if (ep.open && k > ep.last_step + p.window_steps) emit(st);
-    if (st.window.volume < st.judgement.candidate_volume) return;
-    if (st.window.trades < p.min_window_trades) return;
+    if (st.window_volume < st.judgement.candidate_volume) return;
+    if (st.window_trades < p.min_window_trades) return;
     const Judgement& j = st.judgement;
-    double z = (static_cast<double>(st.window.volume) - j.median) / j.deviation;
+    double z = (static_cast<double>(st.window_volume) - j.median) / j.deviation;
     if (!(z >= p.z_threshold)) return;
     if (!ep.open) {
       ep.open = true;
@@ -476,7 +487,12 @@ class WashVolumeAnomaly final : public Detector {
     Episode& ep = st.episode;
     ep.peak_z = z;
     ep.peak_step = k;
-    ep.peak = st.window;
+    // Only a peak needs the window's split by side: summed here rather than every step.
+    ep.peak = Bucket{st.window_volume, st.window_trades, 0, 0};
+    for (const Bucket& b : st.slots) {
+      ep.peak.buy += b.buy;
+      ep.peak.sell += b.sell;
+    }
     ep.peak_median = median;
     ep.peak_deviation = deviation;
     ep.peak_samples = st.baseline.size();
