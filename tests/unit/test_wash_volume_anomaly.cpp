@@ -150,19 +150,21 @@ TEST_F(WashVolumeAnomaly, AdjacentBurstWindowsMerge) {
   EXPECT_EQ(alerts[0].severity, Severity::kCritical);
 }
 
-// Baseline samples are complete windows that end before the current window starts: the first
-// (ending at step 59) enters at step 119, so 1800 samples (30m) are there from step 1918.
+// Baseline samples are the volumes of aligned minutes that end before the rolling window
+// starts: minute 0 (steps 0..59) enters at step 119, when the window starts at second 60, so
+// the 30 samples of min_baseline are there from step 1859 (window starting at 1800).
 TEST_F(WashVolumeAnomaly, NothingBeforeTheBaselineIsLongEnough) {
   scenario(2700, {{1200, 60}});
   EXPECT_TRUE(run().empty());
   events.clear();
-  scenario(2700, {{1858, 60}});  // its last window ends at step 1917
+  scenario(2700, {{1799, 60}});  // its last window ends at step 1858
   EXPECT_TRUE(run().empty());
   events.clear();
-  scenario(2700, {{1859, 60}});  // still in the window at step 1918
+  scenario(2700, {{1800, 60}});  // still in the window at step 1859
   auto alerts = run();
   ASSERT_EQ(alerts.size(), 1u);
-  EXPECT_EQ(metric(alerts[0], "baseline_samples"), 1800);
+  EXPECT_EQ(metric(alerts[0], "baseline_samples"), 30);
+  EXPECT_EQ(metric(alerts[0], "flagged_windows"), 1);
 }
 
 TEST_F(WashVolumeAnomaly, AdvanceToClosesQuietSymbols) {
@@ -206,6 +208,15 @@ TEST_F(WashVolumeAnomaly, RejectsWindowNotAMultipleOfStep) {
   EXPECT_THROW(info.make({universe, config, out}), ConfigError);
 }
 
+TEST_F(WashVolumeAnomaly, RejectsBaselineNotAMultipleOfWindow) {
+  set_param(config.values, info, "baseline", "90s");
+  AlertCollector out;
+  EXPECT_THROW(info.make({universe, config, out}), ConfigError);
+  set_param(config.values, info, "baseline", "2m");
+  set_param(config.values, info, "min_baseline", "90s");  // rounds up to two windows
+  EXPECT_NO_THROW(info.make({universe, config, out}));
+}
+
 // A small deterministic generator: noisy trading with bursts.
 std::vector<std::pair<double, double>> noisy_tape(int seconds, uint64_t seed) {
   std::vector<std::pair<double, double>> tape;  // (time, qty)
@@ -221,172 +232,6 @@ std::vector<std::pair<double, double>> noisy_tape(int seconds, uint64_t seed) {
       tape.emplace_back(t + i * 0.01, 0.5 + std::floor(next() * 150) / 100);
   }
   return tape;
-}
-
-// Recomputes every window's robust z by brute force (sort per step) and checks the detector's
-// statistics for its peak windows, and that it finds the same episodes.
-TEST_F(WashVolumeAnomaly, MatchesBruteForceStatistics) {
-  set_param(config.values, info, "window", "5s");
-  set_param(config.values, info, "baseline", "60s");
-  set_param(config.values, info, "min_baseline", "40s");
-  const int W = 5, N = 60, M = 40, seconds = 1500;
-  for (auto [t, q] : noisy_tape(seconds, 7)) trade(t, q);
-  auto alerts = run();
-
-  std::vector<double> bucket(seconds, 0);
-  for (const Event& e : events)
-    bucket[static_cast<size_t>((e.ts - kT0).count() / 1'000'000'000)] += e.qty.to_double();
-  std::vector<double> window(seconds, 0);
-  for (int k = 0; k < seconds; ++k) {
-    for (int j = std::max(0, k - W + 1); j <= k; ++j) window[k] += bucket[j];
-  }
-  auto median_of = [](std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    size_t n = v.size();
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-  };
-  struct Stat {
-    double z = 0, median = 0, deviation = 0;
-  };
-  std::vector<Stat> stats(seconds);
-  int episodes = 0, last_flag = -1000;
-  for (int k = 0; k < seconds; ++k) {
-    std::vector<double> samples;
-    for (int j = std::max(W - 1, k - W - N + 1); j <= k - W; ++j) samples.push_back(window[j]);
-    if (static_cast<int>(samples.size()) < M) continue;
-    double med = median_of(samples), mean = 0;
-    for (double s : samples) mean += s / static_cast<double>(samples.size());
-    std::vector<double> dev;
-    for (double s : samples) dev.push_back(std::abs(s - med));
-    double deviation = std::max(1.4826 * median_of(dev), 0.1 * (med > 0 ? med : mean));
-    stats[k] = {(window[k] - med) / deviation, med, deviation};
-    if (stats[k].z >= 3 - 1e-9) {
-      if (k > last_flag + W) ++episodes;
-      last_flag = k;
-    }
-  }
-  ASSERT_GE(episodes, 3);
-  EXPECT_EQ(static_cast<int>(alerts.size()), episodes);
-  for (const Alert& a : alerts) {
-    simdjson::dom::parser parser;
-    auto peak_end = Timestamp::parse_iso8601(
-        parser.parse(a.metrics_json)["peak_window_end"].get_string().value());
-    int k = static_cast<int>((*peak_end - kT0).count() / 1'000'000'000) - 1;
-    EXPECT_NEAR(metric(a, "window_volume"), window[k], 1e-6);
-    EXPECT_NEAR(metric(a, "baseline_median"), stats[k].median, 1e-6);
-    EXPECT_NEAR(metric(a, "baseline_deviation"), stats[k].deviation, 1e-6);
-    EXPECT_NEAR(metric(a, "peak_z"), stats[k].z, 1e-6);
-  }
-}
-
-// Window volumes, robust statistics and flags of every step, recomputed by brute force (a sort
-// per step) for a symbol whose first trade is at second 0, with the rule's default thresholds.
-struct BruteForceSteps {
-  struct Step {
-    bool flagged = false;
-    double window = 0, z = 0, median = 0, deviation = 0;
-    int64_t samples = 0;
-  };
-  std::vector<Step> steps;
-  int episodes = 0;
-
-  BruteForceSteps(const std::vector<Event>& events, int W, int N, int M) {
-    int seconds = static_cast<int>((events.back().ts - kT0).count() / 1'000'000'000) + 1;
-    std::vector<double> bucket(seconds, 0), window(seconds, 0);
-    std::vector<int> trades(seconds, 0), window_trades(seconds, 0);
-    for (const Event& e : events) {
-      size_t k = static_cast<size_t>((e.ts - kT0).count() / 1'000'000'000);
-      bucket[k] += e.qty.to_double();
-      ++trades[k];
-    }
-    for (int k = 0; k < seconds; ++k) {
-      for (int j = std::max(0, k - W + 1); j <= k; ++j) {
-        window[k] += bucket[j];
-        window_trades[k] += trades[j];
-      }
-    }
-    steps.resize(seconds);
-    int last_flag = -1000000;
-    for (int k = 0; k < seconds; ++k) {
-      std::vector<double> samples;
-      for (int j = std::max(W - 1, k - W - N + 1); j <= k - W; ++j) samples.push_back(window[j]);
-      Step& s = steps[k];
-      s.window = window[k];
-      s.samples = static_cast<int64_t>(samples.size());
-      if (static_cast<int>(samples.size()) < M || window_trades[k] < 3) continue;
-      double mean = 0;
-      for (double v : samples) mean += v / static_cast<double>(samples.size());
-      if (mean <= 0) continue;
-      s.median = median_of(samples);
-      std::vector<double> deviations;
-      for (double v : samples) deviations.push_back(std::abs(v - s.median));
-      s.deviation =
-          std::max(1.4826 * median_of(deviations), 0.1 * (s.median > 0 ? s.median : mean));
-      s.z = (s.window - s.median) / s.deviation;
-      s.flagged = s.z >= 3 - 1e-9;
-      if (s.flagged) {
-        if (k > last_flag + W) ++episodes;
-        last_flag = k;
-      }
-    }
-  }
-
-  static double median_of(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    size_t n = v.size();
-    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
-  }
-};
-
-// Busy, silent, sparse (mostly empty windows: a median of 0) and bursty stretches exercise every
-// way the detector keeps its baseline: the median bound, the exact catch-up by single moves, by
-// merge and by re-sorting, a zero median, and skipping silent steps wholesale.
-TEST_F(WashVolumeAnomaly, MatchesBruteForceThroughQuietSparseAndBusyStretches) {
-  set_param(config.values, info, "window", "5s");
-  set_param(config.values, info, "baseline", "120s");
-  set_param(config.values, info, "min_baseline", "60s");
-  const int W = 5, N = 120, M = 60;
-  uint64_t x = 99;
-  auto next = [&] {
-    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-    return static_cast<double>(x >> 11) / 9007199254740992.0;
-  };
-  struct Stretch {
-    int until;
-    double trade_chance;  // per second
-    int most_trades;      // per traded second
-  };
-  const Stretch stretches[] = {{600, 1, 4},  {900, 0, 0},    {1500, 0.15, 2}, {2500, 1, 4},
-                               {2510, 0, 0}, {3000, 0.6, 3}, {3400, 0, 0},    {4000, 1, 4}};
-  int from = 0;
-  for (const Stretch& stretch : stretches) {
-    for (int t = from; t < stretch.until; ++t) {
-      if (t > 0 && next() >= stretch.trade_chance) continue;
-      int n = 1 + static_cast<int>(next() * stretch.most_trades);
-      if (next() < 0.02) n += 15;  // a burst second
-      for (int i = 0; i < n; ++i) trade(t + i * 0.01, 0.5 + std::floor(next() * 150) / 100);
-    }
-    from = stretch.until;
-  }
-  auto alerts = run();
-
-  BruteForceSteps expected(events, W, N, M);
-  ASSERT_GE(expected.episodes, 5);
-  EXPECT_EQ(static_cast<int>(alerts.size()), expected.episodes);
-  for (const Alert& a : alerts) {
-    simdjson::dom::parser parser;
-    auto peak_end = Timestamp::parse_iso8601(
-        parser.parse(a.metrics_json)["peak_window_end"].get_string().value());
-    size_t k = static_cast<size_t>((*peak_end - kT0).count() / 1'000'000'000) - 1;
-    ASSERT_LT(k, expected.steps.size());
-    const BruteForceSteps::Step& s = expected.steps[k];
-    EXPECT_TRUE(s.flagged) << a.why;
-    EXPECT_NEAR(metric(a, "window_volume"), s.window, 1e-6);
-    EXPECT_NEAR(metric(a, "baseline_median"), s.median, 1e-6);
-    EXPECT_NEAR(metric(a, "baseline_deviation"), s.deviation, 1e-6);
-    EXPECT_NEAR(metric(a, "peak_z"), s.z, 1e-6);
-    EXPECT_EQ(metric(a, "baseline_samples"), s.samples);
-  }
 }
 
 // Feeding events one at a time with watermarks, or all at once, gives identical alerts.
@@ -410,6 +255,157 @@ void expect_batch_equals_stream(const RuleInfo& info, const Universe& universe,
     EXPECT_EQ(batch.alerts[i].evidence, stream.alerts[i].evidence);
     EXPECT_EQ(batch.alerts[i].why, stream.alerts[i].why);
   }
+}
+
+// The rule's definition, recomputed by brute force for every step from the trades alone: the
+// rolling window's volume, and the median and MAD (by sorting) of the last N aligned window
+// volumes that end at or before the rolling window starts and begin at or after the first
+// trade, with the rule's default thresholds. Gives the expected episodes.
+struct BruteForce {
+  struct Step {
+    bool flagged = false;
+    int64_t window = 0;
+    int trades = 0;
+    double z = 0, median = 0, deviation = 0;
+    int64_t samples = 0;
+  };
+  struct Episode {
+    int first = 0, last = 0, flagged = 0;
+    double peak_z = 0;
+  };
+  std::vector<Step> steps;  // by second since kT0
+  std::vector<Episode> episodes;
+
+  BruteForce(const std::vector<Event>& events, int W, int N, int M) {
+    auto second_of = [](const Event& e) { return static_cast<int>((e.ts - kT0).count() / 1e9); };
+    int first = second_of(events.front()), last = second_of(events.back());
+    std::vector<int64_t> volume(last + 1, 0);
+    std::vector<int> trades(last + 1, 0);
+    for (const Event& e : events) {
+      volume[second_of(e)] += e.qty.raw();
+      ++trades[second_of(e)];
+    }
+    auto volume_of = [&](int from, int to) {  // seconds [from, to)
+      int64_t sum = 0;
+      for (int j = std::max(from, 0); j < to; ++j) sum += volume[j];
+      return sum;
+    };
+    steps.resize(last + 1);
+    for (int k = first; k <= last; ++k) {
+      Step& s = steps[k];
+      int start = k - W + 1;
+      s.window = volume_of(start, k + 1);
+      for (int j = std::max(start, 0); j <= k; ++j) s.trades += trades[j];
+      std::vector<double> samples;
+      for (int a = start / W - 1; a * W >= first && static_cast<int>(samples.size()) < N; --a) {
+        EXPECT_LE((a + 1) * W, start);
+        samples.push_back(static_cast<double>(volume_of(a * W, (a + 1) * W)));
+      }
+      s.samples = static_cast<int64_t>(samples.size());
+      if (s.samples < M || s.trades < 3) continue;
+      double mean = 0;
+      for (double v : samples) mean += v / static_cast<double>(samples.size());
+      if (mean <= 0) continue;
+      s.median = median_of(samples);
+      std::vector<double> deviations;
+      for (double v : samples) deviations.push_back(std::abs(v - s.median));
+      s.deviation =
+          std::max(1.4826 * median_of(deviations), 0.1 * (s.median > 0 ? s.median : mean));
+      s.z = (static_cast<double>(s.window) - s.median) / s.deviation;
+      s.flagged = s.z >= 3 - 1e-9;
+      if (!s.flagged) continue;
+      if (episodes.empty() || k > episodes.back().last + W) episodes.push_back({k, k, 0, 0});
+      Episode& ep = episodes.back();
+      ep.last = k;
+      ++ep.flagged;
+      ep.peak_z = std::max(ep.peak_z, s.z);
+    }
+  }
+
+  static double median_of(std::vector<double> v) {
+    std::sort(v.begin(), v.end());
+    size_t n = v.size();
+    return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+  }
+
+  // The detector's alerts are exactly the brute-force episodes, and each peak's statistics are
+  // those of the step it names.
+  void expect_alerts(const std::vector<Alert>& alerts, int W) const {
+    ASSERT_EQ(alerts.size(), episodes.size());
+    for (size_t i = 0; i < alerts.size(); ++i) {
+      const Alert& a = alerts[i];
+      const Episode& ep = episodes[i];
+      EXPECT_EQ(a.start, kT0 + Duration::seconds(ep.first - W + 1)) << i;
+      EXPECT_EQ(a.end, kT0 + Duration::seconds(ep.last + 1)) << i;
+      EXPECT_EQ(metric(a, "flagged_windows"), ep.flagged) << i;
+      EXPECT_NEAR(metric(a, "peak_z"), ep.peak_z, 1e-9 * ep.peak_z) << i;
+      simdjson::dom::parser parser;
+      auto peak_end = Timestamp::parse_iso8601(
+          parser.parse(a.metrics_json)["peak_window_end"].get_string().value());
+      size_t k = static_cast<size_t>((*peak_end - kT0).count() / 1'000'000'000) - 1;
+      ASSERT_LT(k, steps.size());
+      const Step& s = steps[k];
+      EXPECT_TRUE(s.flagged) << a.why;
+      EXPECT_NEAR(metric(a, "window_volume"), Quantity::from_raw(s.window).to_double(), 1e-9);
+      EXPECT_EQ(metric(a, "trade_count"), s.trades);
+      EXPECT_NEAR(metric(a, "baseline_median") * 1e8, s.median, 1e-3);
+      EXPECT_NEAR(metric(a, "baseline_deviation") * 1e8, s.deviation, 1e-3);
+      EXPECT_NEAR(metric(a, "peak_z"), s.z, 1e-9 * s.z);
+      EXPECT_EQ(metric(a, "baseline_samples"), s.samples);
+    }
+  }
+};
+
+// Noisy trading with bursts, starting off a window boundary (the first aligned window is
+// incomplete and never a sample).
+TEST_F(WashVolumeAnomaly, MatchesBruteForceOnNoisyTape) {
+  set_param(config.values, info, "window", "5s");
+  set_param(config.values, info, "baseline", "60s");
+  set_param(config.values, info, "min_baseline", "40s");
+  for (auto [t, q] : noisy_tape(1500, 7)) trade(t + 3, q);
+  auto alerts = run();
+  BruteForce expected(events, 5, 12, 8);
+  ASSERT_GE(expected.episodes.size(), 3u);
+  expected.expect_alerts(alerts, 5);
+  expect_batch_equals_stream(info, universe, config, events);
+}
+
+// Busy, silent (gaps longer and shorter than the baseline), sparse (mostly empty windows: a
+// median of 0) and bursty stretches exercise every way the detector keeps its baseline: one
+// sample per aligned window, empty windows added wholesale while it skips silent steps, a
+// zero median.
+TEST_F(WashVolumeAnomaly, MatchesBruteForceThroughQuietSparseAndBusyStretches) {
+  set_param(config.values, info, "window", "5s");
+  set_param(config.values, info, "baseline", "120s");
+  set_param(config.values, info, "min_baseline", "60s");
+  uint64_t x = 99;
+  auto next = [&] {
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    return static_cast<double>(x >> 11) / 9007199254740992.0;
+  };
+  struct Stretch {
+    int until;
+    double trade_chance;  // per second
+    int most_trades;      // per traded second
+  };
+  const Stretch stretches[] = {{600, 1, 4},  {900, 0, 0},    {1500, 0.15, 2}, {2500, 1, 4},
+                               {2510, 0, 0}, {3000, 0.6, 3}, {3400, 0, 0},    {3460, 1, 4},
+                               {3530, 0, 0}, {4000, 1, 4}};
+  int from = 0;
+  for (const Stretch& stretch : stretches) {
+    for (int t = from; t < stretch.until; ++t) {
+      if (t > 0 && next() >= stretch.trade_chance) continue;
+      int n = 1 + static_cast<int>(next() * stretch.most_trades);
+      if (next() < 0.02) n += 15;  // a burst second
+      for (int i = 0; i < n; ++i) trade(t + i * 0.01, 0.5 + std::floor(next() * 150) / 100);
+    }
+    from = stretch.until;
+  }
+  auto alerts = run();
+  BruteForce expected(events, 5, 24, 12);
+  ASSERT_GE(expected.episodes.size(), 5u);
+  expected.expect_alerts(alerts, 5);
+  expect_batch_equals_stream(info, universe, config, events);
 }
 
 TEST_F(WashVolumeAnomaly, BatchAndStreamAgree) {
