@@ -13,6 +13,7 @@
 #include "alert_collector.hpp"
 #include "detect/pump_and_dump.hpp"
 #include "model/event.hpp"
+#include "real_data.hpp"
 
 using namespace tw;
 
@@ -435,39 +436,16 @@ struct SeedFile {
   std::vector<std::pair<std::string, Timestamp>> pumps;
 };
 
-std::vector<std::string_view> split(std::string_view line) {
-  std::vector<std::string_view> out;
-  for (size_t pos = 0;;) {
-    size_t comma = line.find(',', pos);
-    out.push_back(line.substr(pos, comma - pos));
-    if (comma == std::string_view::npos) return out;
-    pos = comma + 1;
-  }
-}
-
-// trade_id,timestamp,symbol,price,quantity,side,trader_id,order_id,event_type; the trader is the
-// aggressor, so it is the buyer of a BUY and the seller of a SELL.
+// The events through the real CSV reader; the injected bursts from the event_type column.
 SeedFile read_seed(const std::string& path, Universe& universe) {
   SeedFile seed;
-  std::ifstream in(path);
-  std::string line;
-  std::getline(in, line);
-  for (uint64_t seq = 2; std::getline(in, line); ++seq) {
-    auto f = split(line);
-    if (f.size() != 9) throw std::runtime_error("bad seed line " + std::to_string(seq));
-    Event e;
-    e.id = ExternalId::from_text(f[0]);
-    e.ts = *Timestamp::parse_iso8601(f[1]);
-    e.symbol = universe.symbol(f[2]);
-    e.price = *Price::parse(f[3]);
-    e.qty = *Quantity::parse(f[4]);
-    e.side = f[5] == "BUY" ? Side::kBuy : Side::kSell;
-    (e.side == Side::kBuy ? e.buyer : e.seller) = universe.account(f[6]);
-    e.seq = seq;
-    if (f[8] == "PUMP" && (seed.pumps.empty() || seed.pumps.back().second != e.ts)) {
-      seed.pumps.emplace_back(std::string(f[2]), e.ts);
+  seed.events = tw::testing::load_events(path, universe);
+  std::vector<std::string> types = tw::testing::csv_column(path, "event_type");
+  for (size_t i = 0; i < seed.events.size(); ++i) {
+    const Event& e = seed.events[i];
+    if (types.at(i) == "PUMP" && (seed.pumps.empty() || seed.pumps.back().second != e.ts)) {
+      seed.pumps.emplace_back(std::string(universe.symbol_name(e.symbol)), e.ts);
     }
-    seed.events.push_back(e);
   }
   return seed;
 }
@@ -475,8 +453,8 @@ SeedFile read_seed(const std::string& path, Universe& universe) {
 }  // namespace
 
 TEST(PumpAndDump, Seed1SyntheticEpisodes) {
-  std::string path = std::string(TAPEWATCH_SHARED_DATA) + "/seed1/trades_sample.csv";
-  if (!std::filesystem::exists(path)) GTEST_SKIP() << "shared data not found: " << path;
+  std::string path = tw::testing::shared_file("seed1/trades_sample.csv");
+  if (path.empty()) GTEST_SKIP() << "../shared/data/seed1 not found";
   Universe universe;
   SeedFile seed = read_seed(path, universe);
   ASSERT_EQ(seed.events.size(), 5000u);

@@ -12,6 +12,7 @@
 
 #include "alert_collector.hpp"
 #include "detect/wash_volume_anomaly.hpp"
+#include "real_data.hpp"
 #include "rule_test_util.hpp"
 
 using namespace tw;
@@ -425,28 +426,11 @@ TEST_F(WashVolumeAnomaly, BatchAndStreamAgree) {
 class WashVolumeAnomalyBinance : public WashVolumeAnomaly {
  protected:
   void SetUp() override {
-    std::filesystem::path path = std::filesystem::path(TAPEWATCH_SHARED_DATA) / "binance" /
-                                 "BTCUSDT-aggTrades-2026-01-01.first5000.csv";
-    if (!std::filesystem::exists(path)) GTEST_SKIP() << "shared data not found at " << path;
-    std::ifstream in(path);
-    std::string line;
-    for (uint64_t seq = 1; std::getline(in, line); ++seq) {
-      std::vector<std::string> f;
-      for (size_t pos = 0, comma; pos <= line.size(); pos = comma + 1) {
-        comma = std::min(line.find(',', pos), line.size());
-        f.push_back(line.substr(pos, comma - pos));
-      }
-      ASSERT_EQ(f.size(), 8u) << line;
-      Event e;
-      e.id = ExternalId::number(std::stoull(f[0]));
-      e.price = *Price::parse(f[1]);
-      e.qty = *Quantity::parse(f[2]);
-      e.ts = Timestamp::from_nanos(std::stoll(f[5]) * 1000);
-      e.side = f[6] == "True" ? Side::kSell : Side::kBuy;  // buyer is maker: seller aggressed
-      e.symbol = btc;
-      e.seq = seq;
-      events.push_back(e);
-    }
+    std::string path =
+        tw::testing::shared_file("binance/BTCUSDT-aggTrades-2026-01-01.first5000.csv");
+    if (path.empty()) GTEST_SKIP() << "../shared/data/binance not found";
+    events = tw::testing::load_events(path, universe);
+    ASSERT_EQ(events.front().symbol, btc);
     ASSERT_EQ(events.size(), 5000u);
   }
 };
