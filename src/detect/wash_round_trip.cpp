@@ -26,6 +26,7 @@ struct Params {
   Duration window;
   double price_tolerance = 0;
   double quantity_tolerance = 0;
+  bool exact_quantity = true;  // quantity_tolerance == 0
   uint32_t max_open_fills = 0;
   double min_notional = 0;
   double medium_notional = 0;
@@ -39,6 +40,7 @@ struct Params {
     p.window = v.duration("window");
     p.price_tolerance = v.number("price_tolerance");
     p.quantity_tolerance = v.number("quantity_tolerance");
+    p.exact_quantity = p.quantity_tolerance == 0;
     p.max_open_fills = static_cast<uint32_t>(v.integer("max_open_fills"));
     p.min_notional = v.number("min_notional");
     p.medium_notional = v.number("medium_notional");
@@ -78,13 +80,19 @@ constexpr int kSells = 1;
 
 /// One byte per waiting fill, derived from its quantity: looking for an exact quantity then
 /// compares eight fills per 64-bit word, and only equal tags are confirmed on the fill itself.
-/// A full mix, because quantities are far from random (multiples of powers of ten, whose
-/// trailing zero bits defeat a single multiply).
+/// The top byte of one multiply: quantities are far from random (multiples of powers of ten),
+/// but their trailing zero bits only shift the product, and the top byte still depends on all
+/// the significant bits (a full mix costs three times as much for no fewer collisions).
 uint8_t quantity_tag(Quantity qty) {
-  return static_cast<uint8_t>(mix64(static_cast<uint64_t>(qty.raw())));
+  return static_cast<uint8_t>((static_cast<uint64_t>(qty.raw()) * 0x9e3779b97f4a7c15ULL) >> 56);
 }
 
 constexpr uint32_t kTagsPerWord = 8;
+
+/// The bit of a tag in OwnerSlot::tag_bits.
+uint64_t tag_bit(uint8_t tag) {
+  return uint64_t{1} << (tag % 64);
+}
 
 /// 0x80 in each byte of `word` equal to `tag`, 0 in the others. Exact, unlike the shorter
 /// `(x - 0x01..) & ~x` test, because no carry can cross from one byte into the next.
@@ -104,6 +112,10 @@ struct OwnerSlot {
   // alone unless a fill is due.
   Timestamp oldest[2];
   Timestamp last_fill = Timestamp::min();  // the latest fill time it ever waited with
+  // By side, tag_bit() of every fill pushed since the side was last empty or its bits were
+  // rebuilt: a superset of the waiting fills' tags, so a missing bit rules out an exact
+  // partner without reading the ring. Fills the slot's 64-byte line.
+  uint64_t tag_bits[2] = {0, 0};
 
   bool idle() const { return waiting[kBuys] == 0 && waiting[kSells] == 0 && episode == kNoEpisode; }
 };
@@ -158,6 +170,7 @@ struct WaitingSide {
   uint16_t& count;
   uint16_t& head;
   Timestamp& oldest;
+  uint64_t& tag_bits;
   uint32_t capacity;
 
   WaitingSide(FillBank& bank, OwnerSlot& slot, int side)
@@ -166,6 +179,7 @@ struct WaitingSide {
         count(slot.waiting[side]),
         head(slot.head[side]),
         oldest(slot.oldest[side]),
+        tag_bits(slot.tag_bits[side]),
         capacity(bank.capacity()) {}
 
   uint32_t pos(uint32_t age) const { return (head + age) & (capacity - 1); }
@@ -184,6 +198,7 @@ struct WaitingSide {
       // keeps using the same cache lines instead of walking through the whole block.
       head = 0;
       oldest = e.ts;
+      tag_bits = 0;
     }
     uint32_t at = pos(count++);
     // Field by field: a whole-Leg assignment goes through a temporary on the stack.
@@ -195,6 +210,16 @@ struct WaitingSide {
     leg.seq = e.seq;
     leg.account = account;
     set_tag(at, tag);
+    tag_bits |= tag_bit(tag);
+  }
+
+  // Makes tag_bits exact again (bits of fills gone since the side was last empty add up).
+  void rebuild_tag_bits() {
+    uint64_t bits = 0;
+    for (uint32_t age = 0, at = head; age < count; ++age, at = (at + 1) & (capacity - 1)) {
+      bits |= tag_bit(tag(at));
+    }
+    tag_bits = bits;
   }
 
   // Removes the fill of the given age, keeping the others in time order; moves the shorter
@@ -494,8 +519,11 @@ class WashRoundTrip final : public Detector {
   }
 
   // Drops the fills older than `oldest_usable` (the oldest come first).
-  static void expire(WaitingSide& side, Timestamp oldest_usable) {
-    while (side.count > 0 && side.oldest < oldest_usable) side.drop_oldest();
+  static void expire(FillBank& bank, OwnerSlot& slot, int side, Timestamp oldest_usable) {
+    // The slot alone tells whether anything is due; the ring is set up only then.
+    if (slot.waiting[side] == 0 || slot.oldest[side] >= oldest_usable) return;
+    WaitingSide ring(bank, slot, side);
+    while (ring.count > 0 && ring.oldest < oldest_usable) ring.drop_oldest();
   }
 
   // One side (kBuys or kSells) of the trade `e`, for `account`. The common path (no partner)
@@ -504,24 +532,27 @@ class WashRoundTrip final : public Detector {
   void add_fill(SymbolState& st, OwnerId owner, int side, const Event& e, AccountId account) {
     OwnerSlot& slot = slot_of(st, owner, e.ts);
     if (slot.block == kNoBlock) slot.block = st.fills.acquire();
-    WaitingSide own(st.fills, slot, side);
-    WaitingSide other(st.fills, slot, side ^ 1);
     Timestamp oldest_usable = e.ts - st.params.window;
     if (slot.last_fill < oldest_usable) {
       // All that waits is too old (the common case of an owner back after a while): dropped
       // without reading the fills.
-      own.count = other.count = 0;
+      slot.waiting[kBuys] = slot.waiting[kSells] = 0;
     } else {
-      expire(own, oldest_usable);
-      expire(other, oldest_usable);
+      expire(st.fills, slot, kBuys, oldest_usable);
+      expire(st.fills, slot, kSells, oldest_usable);
     }
     uint8_t tag = quantity_tag(e.qty);
-    if (other.count > 0) {
-      if (Match match = best_match(st.params, other, e.price, e.qty, tag); match.found) {
+    int other = side ^ 1;
+    bool exact = st.params.exact_quantity;
+    // Exact pairing needs an equal tag: the slot's tag bits settle most trades without
+    // reading the ring.
+    if (slot.waiting[other] > 0 && (!exact || (slot.tag_bits[other] & tag_bit(tag)) != 0)) {
+      if (Match match = best_match(st, slot, other, e, tag); match.found) {
         pair_up(st, slot, side, e, account, match.age);
         return;
       }
     }
+    WaitingSide own(st.fills, slot, side);
     // A full side drops its oldest fill: this bounds the work per trade for one-way traders.
     if (own.count == st.fills.per_side()) own.drop_oldest();
     own.push(e, account, tag);
@@ -544,12 +575,18 @@ class WashRoundTrip final : public Detector {
   // Greedy pairing: the waiting opposite fill closest in quantity, then in price, then the
   // oldest; none when none is within the tolerances. Prices are compared against the earlier
   // fill's price, quantities against the larger quantity.
-  static Match best_match(const Params& p, const WaitingSide& side, Price price, Quantity qty,
-                          uint8_t tag) {
-    if (p.quantity_tolerance != 0) return best_match_tolerant(p, side, price, qty);
+  // Out of line: most trades find no candidate, and are settled before this.
+  [[gnu::noinline]] static Match best_match(SymbolState& st, OwnerSlot& slot, int other_side,
+                                            const Event& e, uint8_t tag) {
+    const Params& p = st.params;
+    WaitingSide side(st.fills, slot, other_side);
+    if (!p.exact_quantity) return best_match_tolerant(p, side, e.price, e.qty);
     // Only equal quantities pair, and equal quantities have equal tags.
     Match best;
-    side.for_each_tagged(tag, [&](uint32_t age) { consider(p, side, price, qty, 0, age, best); });
+    side.for_each_tagged(tag,
+                         [&](uint32_t age) { consider(p, side, e.price, e.qty, 0, age, best); });
+    // A miss means bits of departed fills misled the check before the call: drop them.
+    if (!best.found) side.rebuild_tag_bits();
     return best;
   }
 
@@ -565,9 +602,11 @@ class WashRoundTrip final : public Detector {
   }
 
   // Makes the waiting fill of the given age the best match if it is within the tolerances
-  // and better than the best so far.
-  static void consider(const Params& p, const WaitingSide& side, Price new_price, Quantity new_qty,
-                       int64_t own_qty_slack, uint32_t age, Match& best) {
+  // and better than the best so far. Out of line: the exact scan calls it only on equal tags,
+  // and the scan loop keeps its registers.
+  [[gnu::noinline]] static void consider(const Params& p, const WaitingSide& side, Price new_price,
+                                         Quantity new_qty, int64_t own_qty_slack, uint32_t age,
+                                         Match& best) {
     int64_t price = new_price.raw(), qty = new_qty.raw();
     const Leg& other = side.at_age(age);
     int64_t qty_gap = std::llabs(other.qty.raw() - qty);
