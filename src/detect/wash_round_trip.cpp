@@ -80,14 +80,17 @@ constexpr int kSells = 1;
 
 /// One byte per waiting fill, derived from its quantity: looking for an exact quantity then
 /// compares eight fills per 64-bit word, and only equal tags are confirmed on the fill itself.
-/// The top byte of one multiply: quantities are far from random (multiples of powers of ten),
-/// but their trailing zero bits only shift the product, and the top byte still depends on all
-/// the significant bits (a full mix costs three times as much for no fewer collisions).
+/// A full mix, because quantities are far from random (multiples of powers of ten, whose
+/// trailing zero bits defeat a single multiply).
 uint8_t quantity_tag(Quantity qty) {
-  return static_cast<uint8_t>((static_cast<uint64_t>(qty.raw()) * 0x9e3779b97f4a7c15ULL) >> 56);
+  return static_cast<uint8_t>(mix64(static_cast<uint64_t>(qty.raw())));
 }
 
 constexpr uint32_t kTagsPerWord = 8;
+
+/// Sides with more waiting fills than this set too many of the 64 tag bits for rebuilding
+/// them to pay.
+constexpr uint32_t kRebuildTagBitsUpTo = 16;
 
 /// The bit of a tag in OwnerSlot::tag_bits.
 uint64_t tag_bit(uint8_t tag) {
@@ -585,8 +588,9 @@ class WashRoundTrip final : public Detector {
     Match best;
     side.for_each_tagged(tag,
                          [&](uint32_t age) { consider(p, side, e.price, e.qty, 0, age, best); });
-    // A miss means bits of departed fills misled the check before the call: drop them.
-    if (!best.found) side.rebuild_tag_bits();
+    // A miss means bits of departed fills misled the check before the call: drop them, if
+    // the side is short enough for its bits to be selective (a long side sets most of them).
+    if (!best.found && side.count <= kRebuildTagBitsUpTo) side.rebuild_tag_bits();
     return best;
   }
 
@@ -602,11 +606,9 @@ class WashRoundTrip final : public Detector {
   }
 
   // Makes the waiting fill of the given age the best match if it is within the tolerances
-  // and better than the best so far. Out of line: the exact scan calls it only on equal tags,
-  // and the scan loop keeps its registers.
-  [[gnu::noinline]] static void consider(const Params& p, const WaitingSide& side, Price new_price,
-                                         Quantity new_qty, int64_t own_qty_slack, uint32_t age,
-                                         Match& best) {
+  // and better than the best so far.
+  static void consider(const Params& p, const WaitingSide& side, Price new_price, Quantity new_qty,
+                       int64_t own_qty_slack, uint32_t age, Match& best) {
     int64_t price = new_price.raw(), qty = new_qty.raw();
     const Leg& other = side.at_age(age);
     int64_t qty_gap = std::llabs(other.qty.raw() - qty);
