@@ -15,10 +15,8 @@ class PerSymbol {
  public:
   template <class Make>
   State& get(SymbolId symbol, Make&& make) {
-    if (symbol.value >= states_.size()) states_.resize(symbol.value + 1);
-    auto& slot = states_[symbol.value];
-    if (!slot) slot = std::make_unique<State>(make(symbol));
-    return *slot;
+    if (symbol.value < states_.size() && states_[symbol.value]) return *states_[symbol.value];
+    return create(symbol, make);
   }
 
   template <class Fn>
@@ -29,6 +27,15 @@ class PerSymbol {
   }
 
  private:
+  // Out of line, so the per-event lookup above stays a bounds check and an index.
+  template <class Make>
+  [[gnu::noinline]] State& create(SymbolId symbol, Make& make) {
+    if (symbol.value >= states_.size()) states_.resize(symbol.value + 1);
+    auto& slot = states_[symbol.value];
+    slot = std::make_unique<State>(make(symbol));
+    return *slot;
+  }
+
   std::vector<std::unique_ptr<State>> states_;
 };
 

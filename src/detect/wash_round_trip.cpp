@@ -1,9 +1,8 @@
 #include "detect/wash_round_trip.hpp"
 
-#include <fmt/format.h>
-
 #include <algorithm>
 #include <bit>
+#include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -27,6 +26,7 @@ struct Params {
   Duration window;
   double price_tolerance = 0;
   double quantity_tolerance = 0;
+  bool exact_quantity = true;  // quantity_tolerance == 0
   uint32_t max_open_fills = 0;
   double min_notional = 0;
   double medium_notional = 0;
@@ -40,6 +40,7 @@ struct Params {
     p.window = v.duration("window");
     p.price_tolerance = v.number("price_tolerance");
     p.quantity_tolerance = v.number("quantity_tolerance");
+    p.exact_quantity = p.quantity_tolerance == 0;
     p.max_open_fills = static_cast<uint32_t>(v.integer("max_open_fills"));
     p.min_notional = v.number("min_notional");
     p.medium_notional = v.number("medium_notional");
@@ -87,6 +88,15 @@ uint8_t quantity_tag(Quantity qty) {
 
 constexpr uint32_t kTagsPerWord = 8;
 
+/// Sides with more waiting fills than this set too many of the 64 tag bits for rebuilding
+/// them to pay.
+constexpr uint32_t kRebuildTagBitsUpTo = 16;
+
+/// The bit of a tag in OwnerSlot::tag_bits.
+uint64_t tag_bit(uint8_t tag) {
+  return uint64_t{1} << (tag % 64);
+}
+
 /// 0x80 in each byte of `word` equal to `tag`, 0 in the others. Exact, unlike the shorter
 /// `(x - 0x01..) & ~x` test, because no carry can cross from one byte into the next.
 uint64_t bytes_equal_to(uint64_t word, uint8_t tag) {
@@ -105,6 +115,10 @@ struct OwnerSlot {
   // alone unless a fill is due.
   Timestamp oldest[2];
   Timestamp last_fill = Timestamp::min();  // the latest fill time it ever waited with
+  // By side, tag_bit() of every fill pushed since the side was last empty or its bits were
+  // rebuilt: a superset of the waiting fills' tags, so a missing bit rules out an exact
+  // partner without reading the ring. Fills the slot's 64-byte line.
+  uint64_t tag_bits[2] = {0, 0};
 
   bool idle() const { return waiting[kBuys] == 0 && waiting[kSells] == 0 && episode == kNoEpisode; }
 };
@@ -120,7 +134,8 @@ class FillBank {
   uint32_t per_side() const { return per_side_; }
   uint32_t capacity() const { return capacity_; }
 
-  uint32_t acquire() {
+  // Out of line: an owner needs a block only when it becomes active.
+  [[gnu::noinline]] uint32_t acquire() {
     if (!free_.empty()) {
       uint32_t block = free_.back();
       free_.pop_back();
@@ -158,6 +173,7 @@ struct WaitingSide {
   uint16_t& count;
   uint16_t& head;
   Timestamp& oldest;
+  uint64_t& tag_bits;
   uint32_t capacity;
 
   WaitingSide(FillBank& bank, OwnerSlot& slot, int side)
@@ -166,6 +182,7 @@ struct WaitingSide {
         count(slot.waiting[side]),
         head(slot.head[side]),
         oldest(slot.oldest[side]),
+        tag_bits(slot.tag_bits[side]),
         capacity(bank.capacity()) {}
 
   uint32_t pos(uint32_t age) const { return (head + age) & (capacity - 1); }
@@ -177,16 +194,35 @@ struct WaitingSide {
     if (--count > 0) oldest = fills[head].leg.ts;
   }
 
-  void push(const Leg& leg, uint8_t tag) {
+  // Stores the trade as this account's fill, written in place from the event.
+  void push(const Event& e, AccountId account, uint8_t tag) {
     if (count == 0) {
       // An empty side starts again at the front of its ring, so an owner with few fills
       // keeps using the same cache lines instead of walking through the whole block.
       head = 0;
-      oldest = leg.ts;
+      oldest = e.ts;
+      tag_bits = 0;
     }
     uint32_t at = pos(count++);
-    fills[at].leg = leg;
+    // Field by field: a whole-Leg assignment goes through a temporary on the stack.
+    Leg& leg = fills[at].leg;
+    leg.ts = e.ts;
+    leg.price = e.price;
+    leg.qty = e.qty;
+    leg.id = e.id;
+    leg.seq = e.seq;
+    leg.account = account;
     set_tag(at, tag);
+    tag_bits |= tag_bit(tag);
+  }
+
+  // Makes tag_bits exact again (bits of fills gone since the side was last empty add up).
+  void rebuild_tag_bits() {
+    uint64_t bits = 0;
+    for (uint32_t age = 0, at = head; age < count; ++age, at = (at + 1) & (capacity - 1)) {
+      bits |= tag_bit(tag(at));
+    }
+    tag_bits = bits;
   }
 
   // Removes the fill of the given age, keeping the others in time order; moves the shorter
@@ -247,9 +283,9 @@ class OwnerTable {
   }
 
   /// Whether one more owner would fill the table beyond half.
-  bool crowded() const { return (used_ + 1) * 2 > slots_.size(); }
+  bool crowded() const { return (used_ + 1) * 2 > capacity_; }
   /// Whether the table is more than a quarter full.
-  bool busy() const { return used_ * 4 > slots_.size(); }
+  bool busy() const { return used_ * 4 > capacity_; }
 
   OwnerSlot& find_or_insert(OwnerId owner) {
     if (crowded()) grow();
@@ -292,6 +328,7 @@ class OwnerTable {
   void grow() {
     std::vector<OwnerSlot> old(slots_.size() * 2);
     old.swap(slots_);
+    capacity_ = slots_.size();
     --shift_;
     for (const OwnerSlot& s : old) {
       if (s.owner == 0) continue;
@@ -302,13 +339,14 @@ class OwnerTable {
   }
 
  private:
-  size_t mask() const { return slots_.size() - 1; }
+  size_t mask() const { return capacity_ - 1; }
   // Fibonacci hashing: owner ids are small dense integers, one multiply spreads them well.
   size_t home(uint32_t key) const {
     return static_cast<size_t>((key * 0x9e3779b97f4a7c15ULL) >> shift_);
   }
 
   std::vector<OwnerSlot> slots_;
+  size_t capacity_ = 16;  // slots_.size(), kept apart: the vector's size is a division by 48
   size_t used_ = 0;
   int shift_ = 64 - 4;  // 64 - log2(slots_.size())
 };
@@ -392,7 +430,10 @@ struct SymbolState {
 /// The most a raw value may differ from a reference under a relative tolerance: integer gaps
 /// within it are exactly those within tolerance x reference.
 int64_t slack(double tolerance, int64_t reference) {
-  return static_cast<int64_t>(std::floor(tolerance * static_cast<double>(reference)));
+  // floor() spelled as truncation plus a correction: the same value, without a libm call.
+  double limit = tolerance * static_cast<double>(reference);
+  auto truncated = static_cast<int64_t>(limit);
+  return static_cast<double>(truncated) > limit ? truncated - 1 : truncated;
 }
 
 /// The waiting fill chosen to pair with a new one so far.
@@ -419,24 +460,14 @@ class WashRoundTrip final : public Detector {
       return SymbolState(Params::read(ctx_.config.for_symbol(name), kRule), name);
     });
     advance(st, e.ts);
-    Leg leg{e.ts, e.price, e.qty, e.id, e.seq, {}};
     OwnerId buy_owner = ctx_.universe.owner_of(e.buyer);
     OwnerId sell_owner = ctx_.universe.owner_of(e.seller);
     if (e.buyer && e.seller && buy_owner == sell_owner) {
-      leg.account = e.buyer;
-      Leg sell_leg = leg;
-      sell_leg.account = e.seller;
-      record(st, slot_of(st, buy_owner, e.ts), leg, sell_leg, /*self_trade=*/true);
+      self_trade(st, buy_owner, e);
       return;
     }
-    if (e.buyer) {
-      leg.account = e.buyer;
-      add_fill(st, buy_owner, Side::kBuy, leg);
-    }
-    if (e.seller) {
-      leg.account = e.seller;
-      add_fill(st, sell_owner, Side::kSell, leg);
-    }
+    if (e.buyer) add_fill(st, buy_owner, kBuys, e, e.buyer);
+    if (e.seller) add_fill(st, sell_owner, kSells, e, e.seller);
   }
 
   void advance_to(Timestamp watermark) override {
@@ -477,6 +508,13 @@ class WashRoundTrip final : public Detector {
     if (st.owners.busy()) st.owners.grow();
   }
 
+  [[gnu::noinline]] void self_trade(SymbolState& st, OwnerId owner, const Event& e) {
+    Leg buy{e.ts, e.price, e.qty, e.id, e.seq, e.buyer};
+    Leg sell = buy;
+    sell.account = e.seller;
+    record(st, slot_of(st, owner, e.ts), buy, sell, /*self_trade=*/true);
+  }
+
   static void erase_owner(SymbolState& st, OwnerId owner) {
     OwnerSlot* slot = st.owners.find(owner);
     if (slot->block != kNoBlock) st.fills.release(slot->block);
@@ -484,68 +522,106 @@ class WashRoundTrip final : public Detector {
   }
 
   // Drops the fills older than `oldest_usable` (the oldest come first).
-  static void expire(WaitingSide& side, Timestamp oldest_usable) {
-    while (side.count > 0 && side.oldest < oldest_usable) side.drop_oldest();
+  static void expire(FillBank& bank, OwnerSlot& slot, int side, Timestamp oldest_usable) {
+    // The slot alone tells whether anything is due; the ring is set up only then.
+    if (slot.waiting[side] == 0 || slot.oldest[side] >= oldest_usable) return;
+    WaitingSide ring(bank, slot, side);
+    while (ring.count > 0 && ring.oldest < oldest_usable) ring.drop_oldest();
   }
 
-  void add_fill(SymbolState& st, OwnerId owner, Side side, const Leg& leg) {
-    OwnerSlot& slot = slot_of(st, owner, leg.ts);
+  // One side (kBuys or kSells) of the trade `e`, for `account`. The common path (no partner)
+  // stays in this function; pairing and the tolerant scan are out of line, so this one keeps
+  // its state in registers.
+  void add_fill(SymbolState& st, OwnerId owner, int side, const Event& e, AccountId account) {
+    OwnerSlot& slot = slot_of(st, owner, e.ts);
     if (slot.block == kNoBlock) slot.block = st.fills.acquire();
-    WaitingSide own(st.fills, slot, side == Side::kBuy ? kBuys : kSells);
-    WaitingSide other(st.fills, slot, side == Side::kBuy ? kSells : kBuys);
-    Timestamp oldest_usable = leg.ts - st.params.window;
+    Timestamp oldest_usable = e.ts - st.params.window;
     if (slot.last_fill < oldest_usable) {
       // All that waits is too old (the common case of an owner back after a while): dropped
       // without reading the fills.
-      own.count = other.count = 0;
+      slot.waiting[kBuys] = slot.waiting[kSells] = 0;
     } else {
-      expire(own, oldest_usable);
-      expire(other, oldest_usable);
+      expire(st.fills, slot, kBuys, oldest_usable);
+      expire(st.fills, slot, kSells, oldest_usable);
     }
-    uint8_t tag = quantity_tag(leg.qty);
-    if (Match match = best_match(st.params, other, leg, tag); match.found) {
-      Leg earlier = other.at_age(match.age);
-      other.erase(match.age);  // used in one pair only
-      const Leg& buy = side == Side::kBuy ? leg : earlier;
-      const Leg& sell = side == Side::kBuy ? earlier : leg;
-      record(st, slot, buy, sell, false);
-      return;
+    uint8_t tag = quantity_tag(e.qty);
+    int other = side ^ 1;
+    bool exact = st.params.exact_quantity;
+    // Exact pairing needs an equal tag: the slot's tag bits settle most trades without
+    // reading the ring.
+    if (slot.waiting[other] > 0 && (!exact || (slot.tag_bits[other] & tag_bit(tag)) != 0)) {
+      if (Match match = best_match(st, slot, other, e, tag); match.found) {
+        pair_up(st, slot, side, e, account, match.age);
+        return;
+      }
     }
+    WaitingSide own(st.fills, slot, side);
     // A full side drops its oldest fill: this bounds the work per trade for one-way traders.
     if (own.count == st.fills.per_side()) own.drop_oldest();
-    own.push(leg, tag);
-    slot.last_fill = std::max(slot.last_fill, leg.ts);
+    own.push(e, account, tag);
+    slot.last_fill = std::max(slot.last_fill, e.ts);
+  }
+
+  // Pairs the trade with the opposite fill of the given age, which leaves its ring (used in
+  // one pair only).
+  [[gnu::noinline]] void pair_up(SymbolState& st, OwnerSlot& slot, int side, const Event& e,
+                                 AccountId account, uint32_t age) {
+    WaitingSide other(st.fills, slot, side ^ 1);
+    Leg leg{e.ts, e.price, e.qty, e.id, e.seq, account};
+    Leg earlier = other.at_age(age);
+    other.erase(age);
+    const Leg& buy = side == kBuys ? leg : earlier;
+    const Leg& sell = side == kBuys ? earlier : leg;
+    record(st, slot, buy, sell, false);
   }
 
   // Greedy pairing: the waiting opposite fill closest in quantity, then in price, then the
   // oldest; none when none is within the tolerances. Prices are compared against the earlier
   // fill's price, quantities against the larger quantity.
-  static Match best_match(const Params& p, const WaitingSide& side, const Leg& leg, uint8_t tag) {
-    int64_t price = leg.price.raw(), qty = leg.qty.raw();
-    bool exact = p.quantity_tolerance == 0;
-    int64_t own_qty_slack = exact ? 0 : slack(p.quantity_tolerance, qty);
+  // Out of line: most trades find no candidate, and are settled before this.
+  [[gnu::noinline]] static Match best_match(SymbolState& st, OwnerSlot& slot, int other_side,
+                                            const Event& e, uint8_t tag) {
+    const Params& p = st.params;
+    WaitingSide side(st.fills, slot, other_side);
+    if (!p.exact_quantity) return best_match_tolerant(p, side, e.price, e.qty);
+    // Only equal quantities pair, and equal quantities have equal tags.
     Match best;
-    auto consider = [&](uint32_t age) {
-      const Leg& other = side.at_age(age);
-      int64_t qty_gap = std::llabs(other.qty.raw() - qty);
-      if (qty_gap > own_qty_slack && qty_gap > slack(p.quantity_tolerance, other.qty.raw())) {
-        return;
-      }
-      int64_t price_gap = std::llabs(other.price.raw() - price);
-      if (price_gap > slack(p.price_tolerance, other.price.raw())) return;
-      if (best.found &&
-          std::tie(qty_gap, price_gap, age) >= std::tie(best.qty_gap, best.price_gap, best.age)) {
-        return;
-      }
-      best = Match{qty_gap, price_gap, age, true};
-    };
-    if (exact) {
-      // Only equal quantities pair, and equal quantities have equal tags.
-      side.for_each_tagged(tag, consider);
-    } else {
-      for (uint32_t age = 0; age < side.count; ++age) consider(age);
+    side.for_each_tagged(tag,
+                         [&](uint32_t age) { consider(p, side, e.price, e.qty, 0, age, best); });
+    // A miss means bits of departed fills misled the check before the call: drop them, if
+    // the side is short enough for its bits to be selective (a long side sets most of them).
+    if (!best.found && side.count <= kRebuildTagBitsUpTo) side.rebuild_tag_bits();
+    return best;
+  }
+
+  // Out of line: every waiting fill is a candidate, and the slack is computed per fill.
+  [[gnu::noinline]] static Match best_match_tolerant(const Params& p, const WaitingSide& side,
+                                                     Price price, Quantity qty) {
+    int64_t own_qty_slack = slack(p.quantity_tolerance, qty.raw());
+    Match best;
+    for (uint32_t age = 0; age < side.count; ++age) {
+      consider(p, side, price, qty, own_qty_slack, age, best);
     }
     return best;
+  }
+
+  // Makes the waiting fill of the given age the best match if it is within the tolerances
+  // and better than the best so far.
+  static void consider(const Params& p, const WaitingSide& side, Price new_price, Quantity new_qty,
+                       int64_t own_qty_slack, uint32_t age, Match& best) {
+    int64_t price = new_price.raw(), qty = new_qty.raw();
+    const Leg& other = side.at_age(age);
+    int64_t qty_gap = std::llabs(other.qty.raw() - qty);
+    if (qty_gap > own_qty_slack && qty_gap > slack(p.quantity_tolerance, other.qty.raw())) {
+      return;
+    }
+    int64_t price_gap = std::llabs(other.price.raw() - price);
+    if (price_gap > slack(p.price_tolerance, other.price.raw())) return;
+    if (best.found &&
+        std::tie(qty_gap, price_gap, age) >= std::tie(best.qty_gap, best.price_gap, best.age)) {
+      return;
+    }
+    best = Match{qty_gap, price_gap, age, true};
   }
 
   // Adds one buy/sell pair (or one self-trade, where both legs are the same print) to the
@@ -650,10 +726,48 @@ class WashRoundTrip final : public Detector {
     return 20 + 40 * value_part + 40 * repeat_part;
   }
 
+  // The alert's sentence, appended piece by piece into one reserved string (no format parsing).
+  static std::string why_text(std::string_view owner, std::string_view symbol, const Episode& ep) {
+    std::string out;
+    out.reserve(256 + owner.size() + symbol.size());
+    out += "Owner ";
+    out += owner;
+    out += " was on both sides of ";
+    out += symbol;
+    out += ' ';
+    append_decimal(out, ep.pairs + ep.self_trades);
+    out += " time(s) between ";
+    out += ep.start.to_iso8601();
+    out += " and ";
+    out += ep.end.to_iso8601();
+    out += " (";
+    append_decimal(out, ep.pairs);
+    out += " buy/sell pair(s), ";
+    append_decimal(out, ep.self_trades);
+    out += " self-trade(s); bought ";
+    out += ep.buy_qty.to_string();
+    out += ", sold ";
+    out += ep.sell_qty.to_string();
+    out += ", value ";
+    out += format_number(std::round(ep.notional * 100) / 100);
+    out += "; prices within ";
+    out += format_number(std::round(ep.max_price_gap_bps * 100) / 100);
+    out += " bps and ";
+    out += format_number(ep.max_time_gap_s);
+    out += " s).";
+    return out;
+  }
+
+  static void append_decimal(std::string& out, uint32_t n) {
+    char digits[10];
+    auto [end, ec] = std::to_chars(digits, digits + sizeof digits, n);
+    out.append(digits, end);
+  }
+
   Alert make_alert(const SymbolState& st, const Episode& ep) const {
     const Universe& u = ctx_.universe;
     Alert a;
-    a.rule = std::string(kRule);
+    a.rule = kRule;
     a.symbol = st.symbol;
     a.start = ep.start;
     a.end = ep.end;
@@ -661,6 +775,8 @@ class WashRoundTrip final : public Detector {
     a.severity = severity_of(st.params, ep);
     a.score = score_of(st.params, ep);
     std::string accounts_json = "[";
+    accounts_json.reserve(16 * ep.accounts.size() + 2);
+    a.accounts.reserve(ep.accounts.size());
     for (AccountId acc : ep.accounts) {
       if (accounts_json.size() > 1) accounts_json += ',';
       a.accounts.emplace_back(u.account_name(acc));
@@ -677,14 +793,7 @@ class WashRoundTrip final : public Detector {
         .field("max_time_gap_s", ep.max_time_gap_s)
         .raw("accounts", accounts_json);
     a.metrics_json = std::move(metrics).finish();
-    a.why = fmt::format(
-        "Owner {} was on both sides of {} {} time(s) between {} and {} ({} buy/sell pair(s), {} "
-        "self-trade(s); bought {}, sold {}, value {}; prices within {} bps and {} s).",
-        u.owner_name(ep.owner), st.symbol, ep.pairs + ep.self_trades, ep.start.to_iso8601(),
-        ep.end.to_iso8601(), ep.pairs, ep.self_trades, ep.buy_qty.to_string(),
-        ep.sell_qty.to_string(), format_number(std::round(ep.notional * 100) / 100),
-        format_number(std::round(ep.max_price_gap_bps * 100) / 100),
-        format_number(ep.max_time_gap_s));
+    a.why = why_text(u.owner_name(ep.owner), st.symbol, ep);
     a.evidence.reserve(ep.evidence.size());
     for (const TradeRef& t : ep.evidence) {
       std::string item = "trade:";
