@@ -13,6 +13,7 @@
 
 #include "alert_collector.hpp"
 #include "detect/wash_round_trip.hpp"
+#include "real_data.hpp"
 #include "rule_test_util.hpp"
 
 using namespace tw;
@@ -408,7 +409,7 @@ TEST_F(WashRoundTrip, PairsLikeAPlainModel) {
       }
       std::sort(expected.begin(), expected.end());
       std::sort(found.begin(), found.end());
-      SCOPED_TRACE(testing::Message()
+      SCOPED_TRACE(::testing::Message()
                    << "quantity_tolerance " << tolerance << ", max_open_fills " << cap);
       ASSERT_GT(expected.size(), 100u);
       EXPECT_EQ(pairs, static_cast<double>(expected.size()));
@@ -421,39 +422,26 @@ TEST_F(WashRoundTrip, PairsLikeAPlainModel) {
 // seed1: every injected WASH pair (one trader buying and selling at one price and instant)
 // must be inside an alert naming that trader.
 TEST(WashRoundTripSeed1, CoversEveryInjectedWashPair) {
-  std::filesystem::path path =
-      std::filesystem::path(TAPEWATCH_SHARED_DATA) / "seed1" / "trades_sample.csv";
-  if (!std::filesystem::exists(path)) GTEST_SKIP() << "shared data not found at " << path;
+  std::string path = tw::testing::shared_file("seed1/trades_sample.csv");
+  if (path.empty()) GTEST_SKIP() << "../shared/data/seed1 not found";
   Universe universe;
-  std::vector<Event> events;
+  std::vector<Event> events = tw::testing::load_events(path, universe);
+  std::vector<std::string> types = tw::testing::csv_column(path, "event_type");
+  ASSERT_EQ(types.size(), events.size());
   std::map<std::string, std::string> kind_of;  // trade id -> event_type
   struct Row {
     std::string trader, symbol, side;
     Timestamp ts;
   };
   std::vector<Row> wash_rows;
-  std::ifstream in(path);
-  std::string line;
-  std::getline(in, line);  // header
-  for (uint64_t seq = 2; std::getline(in, line); ++seq) {
-    std::vector<std::string> f;
-    for (size_t pos = 0, comma; pos <= line.size(); pos = comma + 1) {
-      comma = std::min(line.find(',', pos), line.size());
-      f.push_back(line.substr(pos, comma - pos));
-    }
-    ASSERT_EQ(f.size(), 9u) << line;
-    Event e;
-    e.ts = *Timestamp::parse_iso8601(f[1]);
-    e.symbol = universe.symbol(f[2]);
-    e.price = *Price::parse(f[3]);
-    e.qty = *Quantity::parse(f[4]);
-    e.side = f[5] == "BUY" ? Side::kBuy : Side::kSell;
-    (e.side == Side::kBuy ? e.buyer : e.seller) = universe.account(f[6]);
-    e.id = ExternalId::from_text(f[0]);
-    e.seq = seq;
-    events.push_back(e);
-    kind_of[e.id.to_string()] = f[8];
-    if (f[8] == "WASH") wash_rows.push_back({f[6], f[2], f[5], e.ts});
+  for (size_t i = 0; i < events.size(); ++i) {
+    const Event& e = events[i];
+    kind_of[e.id.to_string()] = types[i];
+    if (types[i] != "WASH") continue;
+    AccountId trader = e.side == Side::kBuy ? e.buyer : e.seller;
+    wash_rows.push_back({std::string(universe.account_name(trader)),
+                         std::string(universe.symbol_name(e.symbol)),
+                         std::string(to_string(e.side)), e.ts});
   }
   ASSERT_EQ(wash_rows.size(), 112u);
 
