@@ -6,7 +6,7 @@ JOBS ?= $(shell nproc)
 DEMO ?= demo
 TAPEWATCH = $(BUILD)/tapewatch
 
-.PHONY: deps build run test test-sanitize bench format clean
+.PHONY: deps build run test test-sanitize bench format format-check clean
 
 deps:
 	scripts/install-deps.sh
@@ -29,6 +29,7 @@ test: deps
 	cmake --build $(TEST_BUILD) -j $(JOBS)
 	cd $(TEST_BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 900
 	$(MAKE) test-sanitize
+	$(MAKE) format-check
 
 test-sanitize: deps
 	cmake -S . -B $(ASAN_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS=-O1 \
@@ -41,6 +42,10 @@ bench: build
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
+
+# Fails when a tracked source file differs from what clang-format (with .clang-format) writes.
+format-check:
+	clang-format --dry-run --Werror $$(git ls-files '*.cpp' '*.hpp')
 
 clean:
 	rm -rf $(BUILD) $(TEST_BUILD) $(ASAN_BUILD)

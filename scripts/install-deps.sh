@@ -3,7 +3,7 @@
 set -euo pipefail
 
 packages=(
-  build-essential cmake ninja-build pkg-config git
+  build-essential cmake ninja-build pkg-config git clang-format
   libfmt-dev libspdlog-dev libcli11-dev libtomlplusplus-dev libsimdjson-dev libfast-float-dev
   zlib1g-dev libzip-dev libsqlite3-dev sqlite3
   libgtest-dev libgmock-dev libbenchmark-dev
