@@ -164,6 +164,10 @@ int migrate(sqlite::Database& db) {
   // Alert ids are hashes, so upserts land on random index pages: a 32 MiB page cache (default
   // 2 MiB) keeps them in memory instead of re-reading them from the OS for every batch.
   db.exec("PRAGMA cache_size = -32768", "cannot set the cache size");
+  // A checkpoint copies the WAL into the database file and syncs both; at the default of 1000
+  // pages (4 MiB) checkpoints cost more than the inserts of a batch of alerts. 10000 pages
+  // bound the WAL at about 40 MiB; each commit stays as durable as before (synchronous=NORMAL).
+  db.exec("PRAGMA wal_autocheckpoint = 10000", "cannot set the WAL checkpoint interval");
   db.exec(
       "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
       "applied_at TEXT NOT NULL)",
