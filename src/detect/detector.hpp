@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -39,6 +40,16 @@ struct RuleInfo {
   std::vector<ParamSpec> params;
   std::unique_ptr<Detector> (*make)(const DetectorContext& context);
 };
+
+/// Reads a rule's parameters at the rule level and for every per-symbol override, so that a
+/// bad combination fails at start-up; `read(values, where)` gets "rule" or "rule.symbols.S".
+template <class Read>
+void check_every_param_set(const RuleConfig& config, std::string_view rule, Read&& read) {
+  read(config.values, std::string(rule));
+  for (const auto& [symbol, values] : config.per_symbol) {
+    read(values, std::string(rule) + ".symbols." + symbol);
+  }
+}
 
 /// Every rule tapewatch knows, in a fixed order.
 const std::vector<RuleInfo>& rule_registry();

@@ -325,10 +325,7 @@ struct SymbolState {
 class WashVolumeAnomaly final : public Detector {
  public:
   explicit WashVolumeAnomaly(const DetectorContext& ctx) : ctx_(ctx) {
-    Params::read(ctx.config.values, kRule);
-    for (const auto& [symbol, values] : ctx.config.per_symbol) {
-      Params::read(values, std::string(kRule) + ".symbols." + symbol);
-    }
+    check_every_param_set(ctx.config, kRule, Params::read);
   }
 
   void on_event(const Event& e) override {

@@ -1,6 +1,7 @@
 // Test helpers for the feed readers: temp files (plain, gzip, zip) and a recording reject sink.
 #pragma once
 
+#include <gtest/gtest.h>
 #include <zip.h>
 #include <zlib.h>
 
@@ -74,6 +75,20 @@ inline std::vector<Event> read_all(Feed& feed) {
   Event e;
   while (feed.next(e)) events.push_back(e);
   return events;
+}
+
+/// The FeedError message of reading `path` to its end; a test failure when there is none.
+inline std::string feed_error(const std::string& path, FeedOptions options = {}) {
+  Universe universe;
+  RecordingSink sink;
+  try {
+    auto feed = open_feed(path, options, universe, sink);
+    read_all(*feed);
+  } catch (const FeedError& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "no FeedError for " << path;
+  return {};
 }
 
 inline std::string shared_data(const std::string& relative) {

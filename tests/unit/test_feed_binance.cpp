@@ -25,19 +25,6 @@ void read_file(Result& result, const std::string& path, FeedOptions options = {}
   EXPECT_EQ(feed->bytes_read(), feed->bytes_total()) << path;
 }
 
-std::string feed_error(const std::string& path, FeedOptions options = {}) {
-  Universe universe;
-  RecordingSink sink;
-  try {
-    auto feed = open_feed(path, options, universe, sink);
-    read_all(*feed);
-  } catch (const FeedError& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "no FeedError for " << path;
-  return {};
-}
-
 void expect_real_agg_trades(const Result& result) {
   ASSERT_TRUE(result.sink.records.empty()) << result.sink.records[0].detail;
   ASSERT_EQ(result.events.size(), 5000u);

@@ -29,19 +29,6 @@ void read_file(FeedRun& run, const std::string& path, FeedOptions options = {}) 
   run.events = read_all(*feed);
 }
 
-std::string feed_error(const std::string& path, FeedOptions options = {}) {
-  Universe universe;
-  RecordingSink sink;
-  try {
-    auto feed = open_feed(path, options, universe, sink);
-    read_all(*feed);
-  } catch (const FeedError& e) {
-    return e.what();
-  }
-  ADD_FAILURE() << "no FeedError for " << path;
-  return {};
-}
-
 }  // namespace
 
 TEST(FeedCsv, ReadsTheReplacedSystemsLayout) {
