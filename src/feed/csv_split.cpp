@@ -36,7 +36,8 @@ constexpr int kBitsPerByteLog2 = 0;
 BlockHits block_hits(const char* p) {
   __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
   auto bits_of = [bytes](char c) {
-    return uint64_t{static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_set1_epi8(c))))};
+    return uint64_t{
+        static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_set1_epi8(c))))};
   };
   return {bits_of(','), bits_of('"')};
 }
