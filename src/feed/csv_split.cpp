@@ -15,8 +15,6 @@ namespace tw {
 namespace {
 
 #if !defined(__SSE2__)
-using swar::kEveryByte;
-using swar::kLowBits;
 using swar::load8;
 #endif
 
@@ -45,15 +43,9 @@ BlockHits block_hits(const char* p) {
 constexpr size_t kBlockBytes = 8;
 constexpr int kBitsPerByteLog2 = 3;
 
-// 0x80 in each byte of `word` equal to c, 0 elsewhere (exact: no carries between bytes).
-uint64_t bytes_equal(uint64_t word, char c) {
-  uint64_t x = word ^ (kEveryByte * static_cast<unsigned char>(c));
-  return ~(((x & kLowBits) + kLowBits) | x | kLowBits);
-}
-
 BlockHits block_hits(const char* p) {
   uint64_t word = load8(p);
-  return {bytes_equal(word, ','), bytes_equal(word, '"')};
+  return {swar::bytes_equal(word, ','), swar::bytes_equal(word, '"')};
 }
 #endif
 
