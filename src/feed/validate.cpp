@@ -67,6 +67,10 @@ int64_t fixed_tail_nanos(const char* tail) {
   return seconds * 1'000'000'000 + static_cast<int64_t>(eight_digits_value(micros)) * 1000;
 }
 
+bool is_sane_time(Timestamp t) {
+  return t >= kEarliestSaneTime && t < kLatestSaneTime;
+}
+
 // Case folding for the side words: OR-ing 0x20 into a byte maps 'A'-'Z' onto 'a'-'z', and
 // against a letter it matches exactly that letter in either case (as iequals does).
 constexpr uint32_t kFoldCase = 0x20202020;
@@ -136,7 +140,8 @@ bool TimeParser::parse(std::string_view text, Timestamp& out, RowError& error) {
   if (tail < 0) return parse_time(text, out, error);
   if (has_minute_ && std::memcmp(text.data(), minute_text_, kMinuteLength) == 0) {
     out = Timestamp::from_nanos(minute_nanos_ + tail);
-    return check_time_range(out, text, error);
+    // Tested here first so that the common row makes no call.
+    return is_sane_time(out) || check_time_range(out, text, error);
   }
   if (!parse_time(text, out, error)) return false;
   // parse_time accepted the prefix; with this fixed tail (UTC) the prefix alone gives the
@@ -184,7 +189,7 @@ bool parse_epoch_time(std::string_view text, Timestamp& out, RowError& error) {
 }
 
 bool check_time_range(Timestamp t, std::string_view text, RowError& error) {
-  if (t >= kEarliestSaneTime && t < kLatestSaneTime) return true;
+  if (is_sane_time(t)) return true;
   return error.set(RejectReason::kTimeOutOfRange,
                    "timestamp '{}' is outside 1990-01-01..2100-01-01", shown(text));
 }
