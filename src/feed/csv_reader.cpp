@@ -206,7 +206,7 @@ bool CsvFeed::assign_symbol(Event& out) {
     return true;
   }
   std::string_view text = field(CsvColumn::kSymbol);
-  if (!require_field("symbol", text, error_)) return false;
+  if (text.empty()) return require_field("symbol", text, error_);  // the call only to report
   out.symbol = symbols_.get(text, [this](std::string_view n) { return universe_.symbol(n); });
   return true;
 }

@@ -1,25 +1,53 @@
 #include "feed/csv_split.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <cstdint>
 
 #include "util/swar.hpp"
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace tw {
 
 namespace {
 
-using swar::kEveryByte;
-using swar::kLowBits;
+#if !defined(__SSE2__)
 using swar::load8;
+#endif
 
-// 0x80 in each byte of `word` up to ',' (0x2c), 0 elsewhere (exact: no carries between bytes).
-// One test finds both the comma and the quote ('"' is 0x22); the rarer other bytes it flags
-// (space, '+', ...) cost a skipped hit, which is cheaper than testing for two bytes everywhere.
-uint64_t bytes_up_to_comma(uint64_t word) {
-  uint64_t above_comma = (word & kLowBits) + kEveryByte * (0x7f - ',');
-  return ~(above_comma | word) & ~kLowBits;
+// Bits marking the commas and the quotes of one block of bytes, bit (i << kBitsPerByteLog2)
+// standing for byte i.
+struct BlockHits {
+  uint64_t commas;
+  uint64_t quotes;
+};
+
+#if defined(__SSE2__)
+// Every x86-64 CPU has SSE2: 16 bytes are tested per step and the hits come out as one bit per
+// byte. This cost half the instructions of the 8-byte word scan.
+constexpr size_t kBlockBytes = 16;
+constexpr int kBitsPerByteLog2 = 0;
+
+BlockHits block_hits(const char* p) {
+  __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  auto bits_of = [bytes](char c) {
+    return uint64_t{
+        static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_set1_epi8(c))))};
+  };
+  return {bits_of(','), bits_of('"')};
 }
+#else
+constexpr size_t kBlockBytes = 8;
+constexpr int kBitsPerByteLog2 = 3;
+
+BlockHits block_hits(const char* p) {
+  uint64_t word = load8(p);
+  return {swar::bytes_equal(word, ','), swar::bytes_equal(word, '"')};
+}
+#endif
 
 }  // namespace
 
@@ -32,50 +60,49 @@ bool CsvSplitter::split(std::string_view line) {
   std::string_view* fields = fields_.data();
   size_t count = 0;
   size_t capacity = fields_.size();
-  auto add_field = [&](const char* field_end) {
-    if (count == capacity) {
-      count_ = count;
-      grow();
+  // Room for a whole block's commas is made before the block, not tested at each comma.
+  auto take_commas = [&](const char* block, uint64_t commas) {
+    if (capacity < count + kBlockBytes + 1) {
+      grow(count + kBlockBytes + 1);
       fields = fields_.data();
       capacity = fields_.size();
     }
-    fields[count++] = std::string_view(start, static_cast<size_t>(field_end - start));
-    start = field_end + 1;
-  };
-  // False at a quote: the caller restarts on the quoted path.
-  auto take_hits = [&](const char* word_start, uint64_t hits) {
-    for (; hits; hits &= hits - 1) {
-      const char* hit = word_start + (std::countr_zero(hits) >> 3);
-      if (*hit == ',') {
-        add_field(hit);
-      } else if (*hit == '"') {
-        return false;
-      }
+    for (; commas; commas &= commas - 1) {
+      const char* comma = block + (std::countr_zero(commas) >> kBitsPerByteLog2);
+      fields[count++] = std::string_view(start, static_cast<size_t>(comma - start));
+      start = comma + 1;
     }
-    return true;
   };
   const char* p = line.data();
-  if (line.size() >= 8) {
-    for (; end - p > 8; p += 8) {
-      if (!take_hits(p, bytes_up_to_comma(load8(p)))) return split_quoted(line);
+  if (line.size() >= kBlockBytes) {
+    for (; static_cast<size_t>(end - p) > kBlockBytes; p += kBlockBytes) {
+      BlockHits hits = block_hits(p);
+      if (hits.quotes) return split_quoted(line);
+      take_commas(p, hits.commas);
     }
-    // The last 1..8 bytes: one load ending at the line's end, with the bytes seen already masked.
-    size_t seen = static_cast<size_t>(8 - (end - p));
-    uint64_t hits = bytes_up_to_comma(load8(end - 8)) & (~uint64_t{0} << (8 * seen));
-    if (!take_hits(end - 8, hits)) return split_quoted(line);
+    // The last bytes: one block ending at the line's end, with the bytes seen already masked.
+    size_t seen = kBlockBytes - static_cast<size_t>(end - p);
+    uint64_t unseen = ~uint64_t{0} << (seen << kBitsPerByteLog2);
+    const char* last = end - kBlockBytes;
+    BlockHits hits = block_hits(last);
+    if (hits.quotes & unseen) return split_quoted(line);
+    take_commas(last, hits.commas & unseen);
   } else {
     for (; p < end; ++p) {
       if (*p == '"') return split_quoted(line);
-      if (*p == ',') add_field(p);
+    }
+    for (p = line.data(); p < end; ++p) {
+      if (*p == ',') take_commas(p, 1);
     }
   }
-  add_field(end);
+  if (count == fields_.size()) grow(count + 1);
+  fields_[count++] = std::string_view(start, static_cast<size_t>(end - start));
   count_ = count;
   return true;
 }
 
-void CsvSplitter::grow() {
-  fields_.resize(fields_.size() * 2);
+void CsvSplitter::grow(size_t at_least) {
+  fields_.resize(std::max(at_least, 2 * fields_.size()));
 }
 
 bool CsvSplitter::split_quoted(std::string_view line) {
@@ -104,7 +131,7 @@ bool CsvSplitter::split_quoted(std::string_view line) {
     } else {
       for (; i < n && line[i] != ','; ++i) unquoted_.push_back(line[i]);
     }
-    if (count_ == fields_.size()) grow();
+    if (count_ == fields_.size()) grow(count_ + 1);
     fields_[count_++] = std::string_view(unquoted_.data() + start, unquoted_.size() - start);
     if (i == n) return true;
     ++i;  // the comma

@@ -21,7 +21,7 @@ class CsvSplitter {
 
  private:
   bool split_quoted(std::string_view line);
-  void grow();
+  void grow(size_t at_least);
 
   // Sized, not just reserved, so the scan stores fields by index; count_ says how many are used.
   std::vector<std::string_view> fields_ = std::vector<std::string_view>(16);

@@ -31,6 +31,13 @@ Word bytes_between(Word word, unsigned char lo, unsigned char hi) {
   return at_least_lo & ~above_hi & kHighBits;
 }
 
+/// 0x80 in each byte of `word` equal to `c`, 0 elsewhere (exact: the additions cannot carry
+/// from one byte into the next).
+inline uint64_t bytes_equal(uint64_t word, char c) {
+  uint64_t x = word ^ (kEveryByte * static_cast<unsigned char>(c));
+  return ~(((x & kLowBits) + kLowBits) | x | kLowBits);
+}
+
 /// True when all eight bytes of `word` are '0'-'9': the high nibble must be 3 and the low one
 /// must not carry into it when 6 is added.
 inline bool all_digits(uint64_t word) {

@@ -1,16 +1,20 @@
 // The parsers' fast paths (cached ISO minutes, word-at-a-time UUIDs, packed name cache, side by
-// length) give exactly what the plain paths give, on the inputs where they take a shortcut and
-// on those where they must not.
+// length, word-at-a-time short decimals, block-at-a-time comma scan) give exactly what the plain
+// paths give, on the inputs where they take a shortcut and on those where they must not.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cctype>
+#include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "feed/csv_split.hpp"
 #include "feed/name_cache.hpp"
 #include "feed/validate.hpp"
 #include "model/external_id.hpp"
+#include "model/fixed_point.hpp"
 
 using namespace tw;
 
@@ -241,4 +245,129 @@ TEST(FeedCsvSplitter, ManyFieldsAndBlankTrimming) {
   EXPECT_EQ(trim_blanks("\tx"), "x");
   EXPECT_EQ(trim_blanks(" \t "), "");
   EXPECT_EQ(trim_blanks("\x01x\x01"), "\x01x\x01");  // only spaces and tabs are blanks
+}
+
+// What parse_side must accept, spelled out without any word tricks.
+bool reference_side(std::string_view text, Side& side) {
+  for (auto [spelling, meaning] : {std::pair{"buy", Side::kBuy}, std::pair{"b", Side::kBuy},
+                                   std::pair{"sell", Side::kSell}, std::pair{"s", Side::kSell}}) {
+    if (iequals(text, spelling)) {
+      side = meaning;
+      return true;
+    }
+  }
+  side = Side::kUnknown;
+  return text.empty();
+}
+
+TEST(FeedParseSide, EveryByteAndEveryNearMissAgreeWithTheSpelledOutRule) {
+  std::vector<std::string> texts;
+  for (int byte = 0; byte < 256; ++byte) texts.push_back(std::string(1, static_cast<char>(byte)));
+  // Each letter, its other case, and the bytes one bit away (0x20 and 0x80 among them).
+  const std::string near = "bBuUyYsSeElL\x42\xe2\x02\"@`";
+  for (char a : near) {
+    for (char b : near) {
+      for (char c : near) {
+        texts.push_back(std::string{a, b, c});
+        for (char d : std::string("lL\x0c\xccL")) texts.push_back(std::string{a, b, c, d});
+      }
+    }
+  }
+  for (const std::string& text : texts) {
+    Side expected = Side::kUnknown;
+    bool ok = reference_side(text, expected);
+    Side side = Side::kUnknown;
+    RowError error;
+    ASSERT_EQ(parse_side(text, side, error), ok) << text;
+    if (ok) {
+      EXPECT_EQ(side, expected) << text;
+    }
+  }
+}
+
+// What parse_scaled_decimal must give, spelled out digit by digit for short texts (no overflow
+// is possible under 11 digits).
+bool reference_decimal(std::string_view text, int64_t& out) {
+  size_t i = 0;
+  bool negative = false;
+  if (i < text.size() && (text[i] == '-' || text[i] == '+')) negative = text[i++] == '-';
+  int64_t units = 0;
+  int64_t fraction = 0;
+  int int_digits = 0;
+  int frac_digits = 0;
+  for (; i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])); ++i, ++int_digits) {
+    units = units * 10 + (text[i] - '0');
+  }
+  if (i < text.size() && text[i] == '.') {
+    for (++i; i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])); ++i) {
+      if (++frac_digits > 8 && text[i] != '0') return false;
+      if (frac_digits <= 8) fraction = fraction * 10 + (text[i] - '0');
+    }
+  }
+  if (i != text.size() || int_digits + frac_digits == 0) return false;
+  for (int d = std::min(frac_digits, 8); d < 8; ++d) fraction *= 10;
+  out = (negative ? -1 : 1) * (units * 100'000'000 + fraction);
+  return true;
+}
+
+TEST(FixedPointParse, EveryShortTextOfDigitsDotsAndOtherBytesAgreesWithTheDigitLoop) {
+  const std::string alphabet = "0179.-+x/:";
+  std::vector<std::string> texts{""};
+  for (size_t begin = 0, length = 1; length <= 6; ++length) {
+    size_t end = texts.size();
+    for (size_t i = begin; i < end; ++i) {
+      for (char c : alphabet) texts.push_back(texts[i] + c);
+    }
+    begin = end;
+  }
+  for (const char* longer : {"12345678", "1234.567", "0.0000001", "99999999", ".1234567",
+                             "1234567.", "123456789", "0.000000010", "0.000000011", "00000000",
+                             "4.2.", "41999.99", "0.0627", "1.2345678", "12.34567890"}) {
+    texts.push_back(longer);
+  }
+  for (const std::string& text : texts) {
+    int64_t expected = -7;
+    bool ok = reference_decimal(text, expected);
+    int64_t raw = -7;
+    ASSERT_EQ(parse_scaled_decimal(text, raw), ok) << text;
+    if (ok) {
+      EXPECT_EQ(raw, expected) << text;
+    }
+  }
+}
+
+TEST(FeedCsvSplitter, EveryLengthAndCommaPositionAgreesWithAPlainSplit) {
+  CsvSplitter splitter;
+  for (size_t length = 0; length <= 40; ++length) {
+    for (size_t seed = 0; seed < 64; ++seed) {
+      std::string line;
+      for (size_t i = 0; i < length; ++i) {
+        bool comma = (i * 7 + seed * 13) % 5 == 0 || (seed & (1u << (i % 6))) != 0;
+        line += comma ? ',' : static_cast<char>('a' + i % 26);
+      }
+      std::vector<std::string_view> plain;
+      size_t start = 0;
+      for (size_t i = 0; i <= line.size(); ++i) {
+        if (i == line.size() || line[i] == ',') {
+          plain.push_back(std::string_view(line).substr(start, i - start));
+          start = i + 1;
+        }
+      }
+      ASSERT_TRUE(splitter.split(line)) << line;
+      ASSERT_EQ(splitter.size(), plain.size()) << line;
+      for (size_t f = 0; f < plain.size(); ++f) EXPECT_EQ(splitter[f], plain[f]) << line;
+      // A quote inside a field (not opening it) sends the line to the quoted path, which keeps
+      // it as a plain byte: the fields must come out the same.
+      size_t middle = length / 2;
+      if (length > 0 && line[middle] != ',' && middle > 0 && line[middle - 1] != ',') {
+        std::string with_quote = line;
+        with_quote[middle] = '"';
+        ASSERT_TRUE(splitter.split(with_quote)) << with_quote;
+        ASSERT_EQ(splitter.size(), plain.size()) << with_quote;
+        for (size_t f = 0; f < plain.size(); ++f) {
+          EXPECT_EQ(splitter[f].size(), plain[f].size()) << with_quote;
+        }
+      }
+    }
+  }
 }
