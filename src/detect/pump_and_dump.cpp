@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <optional>
 #include <string>
 #include <vector>
@@ -184,28 +185,26 @@ class TopAccounts {
   };
 
   void add(AccountId account, Quantity qty) {
-    for (size_t i = 0; i < count_; ++i) {
-      if (items_[i].account == account) {
-        items_[i].qty += qty;
+    size_t slot = slot_of(account);
+    if (slot == kNoSlot) {
+      if (count_ < kCapacity) {
+        totals_[count_++] = qty;  // the id is already there: the search's sentinel
         return;
       }
+      slot = smallest_index();
+      accounts_[slot] = account.value;
     }
-    if (count_ < kCapacity) {
-      items_[count_++] = {account, qty};
-      return;
-    }
-    Entry& smallest = items_[smallest_index()];
-    smallest.account = account;
-    smallest.qty += qty;
+    totals_[slot] += qty;
   }
-  /// Entries past the count are never read, so forgetting them is enough.
+  /// Slots past the count are never matched or read, so forgetting them is enough.
   void clear() { count_ = 0; }
   void merge(const TopAccounts& o) {
-    for (size_t i = 0; i < o.count_; ++i) add(o.items_[i].account, o.items_[i].qty);
+    for (size_t i = 0; i < o.count_; ++i) add(AccountId{o.accounts_[i]}, o.totals_[i]);
   }
   /// The entries, largest total first (ties by account id, for stable output).
   std::array<Entry, kCapacity> sorted(size_t& count) const {
-    std::array<Entry, kCapacity> out = items_;
+    std::array<Entry, kCapacity> out{};
+    for (size_t i = 0; i < count_; ++i) out[i] = {AccountId{accounts_[i]}, totals_[i]};
     // Insertion sort: at most kCapacity entries.
     for (size_t i = 1; i < count_; ++i) {
       Entry e = out[i];
@@ -218,19 +217,35 @@ class TopAccounts {
   }
 
  private:
-  // The first entry with the least total. A select rather than std::min_element's branch:
+  static constexpr size_t kNoSlot = kCapacity;
+
+  // The slot holding `account`, or kNoSlot. The account is first written past the used slots
+  // as a sentinel, so the search needs no bound check: most adds hit one of the first slots.
+  size_t slot_of(AccountId account) {
+    accounts_[count_] = account.value;
+    size_t i = 0;
+    while (accounts_[i] != account.value) ++i;
+    return i < count_ ? i : kNoSlot;
+  }
+  // The first slot with the least total. A select rather than std::min_element's branch:
   // which total is smaller is data the branch predictor cannot learn.
   size_t smallest_index() const {
     size_t smallest = 0;
+    Quantity least = totals_[0];
     for (size_t i = 1; i < kCapacity; ++i) {
-      smallest = items_[i].qty < items_[smallest].qty ? i : smallest;
+      bool less = totals_[i] < least;
+      smallest = less ? i : smallest;
+      least = less ? totals_[i] : least;
     }
     return smallest;
   }
   static bool ranks_before(const Entry& a, const Entry& b) {
     return a.qty != b.qty ? a.qty > b.qty : a.account < b.account;
   }
-  std::array<Entry, kCapacity> items_{};
+  // Ids and totals in separate arrays, so the search steps through packed ids; one more id
+  // slot than totals for the search's sentinel.
+  std::array<uint32_t, kCapacity + 1> accounts_{};
+  std::array<Quantity, kCapacity> totals_{};
   size_t count_ = 0;
 };
 
