@@ -7,6 +7,7 @@
 #include <bit>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "detect/per_symbol.hpp"
@@ -249,6 +250,55 @@ class TopAccounts {
   size_t count_ = 0;
 };
 
+/// Who traded in a bar, as the buyers' and sellers' TopAccounts, folded only when read. Only
+/// bars around a pump are ever read, so a trade just logs its accounts; the log is folded in
+/// trade order, when read or when it reaches kMaxLogged (which bounds memory), so the totals
+/// are exactly those of adding each trade at once.
+class BarAccounts {
+ public:
+  static constexpr size_t kMaxLogged = 1024;
+
+  /// Keeps the log's capacity: the same few logs serve every bar.
+  void clear() {
+    buyers_.clear();
+    sellers_.clear();
+    log_.clear();
+  }
+  void note(const Event& t) {
+    if (!t.buyer && !t.seller) return;
+    if (log_.size() == log_.capacity()) return note_making_room(t);
+    log_.push_back({t.buyer, t.seller, t.qty});
+  }
+  TopAccounts buyers() const { return folded(buyers_, &Logged::buyer); }
+  TopAccounts sellers() const { return folded(sellers_, &Logged::seller); }
+
+ private:
+  struct Logged {
+    AccountId buyer, seller;
+    Quantity qty;
+  };
+
+  // Out of line, so the per-trade path calls nothing and saves no registers.
+  [[gnu::noinline]] void note_making_room(const Event& t) {
+    if (log_.size() == kMaxLogged) {
+      buyers_ = buyers();
+      sellers_ = sellers();
+      log_.clear();
+    }
+    log_.push_back({t.buyer, t.seller, t.qty});
+  }
+  TopAccounts folded(const TopAccounts& base, AccountId Logged::*side) const {
+    TopAccounts out = base;
+    for (const Logged& l : log_) {
+      if (l.*side) out.add(l.*side, l.qty);
+    }
+    return out;
+  }
+
+  TopAccounts buyers_, sellers_;  // the trades before the log
+  std::vector<Logged> log_;
+};
+
 /// What the rule needs from inside a bar beyond OHLCV: where the extremes happened, in which
 /// order, the largest aggressive trades and who traded.
 struct BarMarks {
@@ -257,13 +307,12 @@ struct BarMarks {
   TradeMark low_before_high;  // lowest trade up to the high trade: where an in-bar rise starts
   TradeMark low_after_high;   // lowest trade after the high trade: where an in-bar fall ends
   SizedTrade largest_buy, largest_sell;
-  TopAccounts buyers, sellers;
+  BarAccounts accounts;
 
   // Resets only what the next bar reads (clearing the whole ~1 KB costs more than a trade).
   void start(const Event& t, const Bar& current) {
     largest_buy = largest_sell = SizedTrade{};
-    buyers.clear();
-    sellers.clear();
+    accounts.clear();
     high.mark(t, current);
     low = low_before_high = low_after_high = high;
     note_size_and_accounts(t);
@@ -292,8 +341,7 @@ struct BarMarks {
       largest->qty = t.qty;
       largest->ref.set(t);
     }
-    if (t.buyer) buyers.add(t.buyer, t.qty);
-    if (t.seller) sellers.add(t.seller, t.qty);
+    accounts.note(t);
   }
 };
 
@@ -313,13 +361,17 @@ template <class T>
 class Ring {
  public:
   explicit Ring(size_t capacity) : slots_(capacity) {}
-  void push(const T& v) {
-    slots_[(head_ + size_) % slots_.size()] = v;
+  void push(const T& v) { push_slot() = v; }
+  /// Makes room for a newest item and returns its slot, still holding an old item: assigning
+  /// to it in place reuses any buffers the old item held.
+  T& push_slot() {
+    T& slot = slots_[(head_ + size_) % slots_.size()];
     if (size_ < slots_.size()) {
       ++size_;
     } else {
       head_ = (head_ + 1) % slots_.size();
     }
+    return slot;
   }
   size_t size() const { return size_; }
   size_t capacity() const { return slots_.size(); }
@@ -348,11 +400,11 @@ struct Phase {
 
   void take_buys(const ClosedBar& b, Timestamp from, Timestamp to) {
     if (within(b.marks.largest_buy.ref.ts, from, to)) buys.offer(b.marks.largest_buy);
-    buyers.merge(b.marks.buyers);
+    buyers.merge(b.marks.accounts.buyers());
   }
   void take_sells(const ClosedBar& b, Timestamp from, Timestamp to) {
     if (within(b.marks.largest_sell.ref.ts, from, to)) sells.offer(b.marks.largest_sell);
-    sellers.merge(b.marks.sellers);
+    sellers.merge(b.marks.accounts.sellers());
   }
 };
 
@@ -436,7 +488,11 @@ class SymbolTracker {
 
   void close_bar(const Bar& bar) {
     volumes_.push({bar.start, bar.volume});
-    bars_.push({bar, marks_});
+    ClosedBar& slot = bars_.push_slot();
+    slot.bar = bar;
+    // A swap hands the bar's account log over without copying it; marks_ gets the slot's
+    // stale marks and log buffer, which the next bar's start resets.
+    std::swap(slot.marks, marks_);
     const ClosedBar& b = bars_.back();
     if (episode_ && !continue_episode(*episode_, b)) end_episode();
     if (!episode_) look_for_pump();
