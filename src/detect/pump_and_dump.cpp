@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -129,7 +130,8 @@ struct TradeRef {
 struct TradeMark {
   TradeRef ref;
   Price price;
-  Flow own;
+  Quantity qty;  // the trade's own flow, kept as quantity and side: fewer writes per mark
+  Side side = Side::kUnknown;
   Flow upto;
 
   /// Marks `t`. Field by field: building a temporary and copying it made the CPU reload
@@ -137,14 +139,16 @@ struct TradeMark {
   void mark(const Event& t, const Bar& current) {
     ref.set(t);
     price = t.price;
-    own.volume = t.qty;
-    own.buy = Quantity::from_raw(t.qty.raw() * (t.side == Side::kBuy));
-    own.sell = Quantity::from_raw(t.qty.raw() * (t.side == Side::kSell));
+    qty = t.qty;
+    side = t.side;
     upto.volume = current.volume;
     upto.buy = current.buy_volume;
     upto.sell = current.sell_volume;
   }
-  Flow before() const { return upto - own; }
+  Flow before() const { return upto - own(); }
+  Flow own() const {
+    return {qty, side == Side::kBuy ? qty : Quantity{}, side == Side::kSell ? qty : Quantity{}};
+  }
 };
 
 struct SizedTrade {
@@ -256,18 +260,18 @@ class TopAccounts {
 /// are exactly those of adding each trade at once.
 class BarAccounts {
  public:
-  static constexpr size_t kMaxLogged = 1024;
+  static constexpr uint32_t kMaxLogged = 1024;
 
-  /// Keeps the log's capacity: the same few logs serve every bar.
+  /// Keeps the log's buffer: the same few buffers serve every bar.
   void clear() {
     buyers_.clear();
     sellers_.clear();
-    log_.clear();
+    logged_ = 0;
   }
   void note(const Event& t) {
     if (!t.buyer && !t.seller) return;
-    if (log_.size() == log_.capacity()) return note_making_room(t);
-    log_.push_back({t.buyer, t.seller, t.qty});
+    if (logged_ == room_) return note_making_room(t);
+    log_[logged_++] = {t.buyer, t.seller, t.qty};
   }
   TopAccounts buyers() const { return folded(buyers_, &Logged::buyer); }
   TopAccounts sellers() const { return folded(sellers_, &Logged::seller); }
@@ -278,25 +282,36 @@ class BarAccounts {
     Quantity qty;
   };
 
-  // Out of line, so the per-trade path calls nothing and saves no registers.
+  // Out of line, so the per-trade path calls nothing and saves no registers. A full log is
+  // folded; a log short of kMaxLogged grows instead (a plain buffer rather than a vector keeps
+  // the capacity test to one compare on the per-trade path).
   [[gnu::noinline]] void note_making_room(const Event& t) {
-    if (log_.size() == kMaxLogged) {
+    if (room_ == kMaxLogged) {
       buyers_ = buyers();
       sellers_ = sellers();
-      log_.clear();
+      logged_ = 0;
+    } else {
+      uint32_t room = room_ == 0 ? 64 : room_ * 2;
+      auto log = std::make_unique<Logged[]>(room);
+      std::copy(log_.get(), log_.get() + logged_, log.get());
+      log_ = std::move(log);
+      room_ = room;
     }
-    log_.push_back({t.buyer, t.seller, t.qty});
+    log_[logged_++] = {t.buyer, t.seller, t.qty};
   }
   TopAccounts folded(const TopAccounts& base, AccountId Logged::*side) const {
     TopAccounts out = base;
-    for (const Logged& l : log_) {
+    for (uint32_t i = 0; i < logged_; ++i) {
+      const Logged& l = log_[i];
       if (l.*side) out.add(l.*side, l.qty);
     }
     return out;
   }
 
   TopAccounts buyers_, sellers_;  // the trades before the log
-  std::vector<Logged> log_;
+  std::unique_ptr<Logged[]> log_;
+  uint32_t logged_ = 0;
+  uint32_t room_ = 0;  // kMaxLogged is a power of two, so doubling from 64 reaches it
 };
 
 /// What the rule needs from inside a bar beyond OHLCV: where the extremes happened, in which
@@ -306,12 +321,15 @@ struct BarMarks {
   TradeMark low;              // first trade at the bar's low
   TradeMark low_before_high;  // lowest trade up to the high trade: where an in-bar rise starts
   TradeMark low_after_high;   // lowest trade after the high trade: where an in-bar fall ends
-  SizedTrade largest_buy, largest_sell;
+  // The largest trade by aggressor side, indexed by Side: the kUnknown entry is never read.
+  std::array<SizedTrade, 3> largest{};
+  const SizedTrade& largest_buy() const { return largest[static_cast<size_t>(Side::kBuy)]; }
+  const SizedTrade& largest_sell() const { return largest[static_cast<size_t>(Side::kSell)]; }
   BarAccounts accounts;
 
   // Resets only what the next bar reads (clearing the whole ~1 KB costs more than a trade).
   void start(const Event& t, const Bar& current) {
-    largest_buy = largest_sell = SizedTrade{};
+    largest = {};
     accounts.clear();
     high.mark(t, current);
     low = low_before_high = low_after_high = high;
@@ -332,14 +350,12 @@ struct BarMarks {
 
  private:
   void note_size_and_accounts(const Event& t) {
-    // The aggressor side is a coin toss to the branch predictor: pick the record without a
-    // branch, so the only branch left is on a new largest trade, which is rare.
-    SizedTrade* largest = t.side == Side::kBuy    ? &largest_buy
-                          : t.side == Side::kSell ? &largest_sell
-                                                  : nullptr;
-    if (largest != nullptr && t.qty > largest->qty) {
-      largest->qty = t.qty;
-      largest->ref.set(t);
+    // Indexed by side: the side is a coin toss to the branch predictor, so the only branch
+    // left is on a new largest trade, which is rare.
+    SizedTrade& l = largest[static_cast<size_t>(t.side)];
+    if (t.qty > l.qty) {
+      l.qty = t.qty;
+      l.ref.set(t);
     }
     accounts.note(t);
   }
@@ -399,11 +415,11 @@ struct Phase {
   TopAccounts buyers, sellers;
 
   void take_buys(const ClosedBar& b, Timestamp from, Timestamp to) {
-    if (within(b.marks.largest_buy.ref.ts, from, to)) buys.offer(b.marks.largest_buy);
+    if (within(b.marks.largest_buy().ref.ts, from, to)) buys.offer(b.marks.largest_buy());
     buyers.merge(b.marks.accounts.buyers());
   }
   void take_sells(const ClosedBar& b, Timestamp from, Timestamp to) {
-    if (within(b.marks.largest_sell.ref.ts, from, to)) sells.offer(b.marks.largest_sell);
+    if (within(b.marks.largest_sell().ref.ts, from, to)) sells.offer(b.marks.largest_sell());
     sellers.merge(b.marks.accounts.sellers());
   }
 };
