@@ -260,18 +260,33 @@ class TopAccounts {
 /// are exactly those of adding each trade at once.
 class BarAccounts {
  public:
-  static constexpr uint32_t kMaxLogged = 1024;
+  static constexpr size_t kMaxLogged = 1024;
+
+  BarAccounts() = default;
+  // Moves swap, so a moved-from log never points into the buffer it gave away.
+  BarAccounts(BarAccounts&& o) noexcept { swap(o); }
+  BarAccounts& operator=(BarAccounts&& o) noexcept {
+    swap(o);
+    return *this;
+  }
+  void swap(BarAccounts& o) noexcept {
+    std::swap(buyers_, o.buyers_);
+    std::swap(sellers_, o.sellers_);
+    std::swap(log_, o.log_);
+    std::swap(next_, o.next_);
+    std::swap(end_, o.end_);
+  }
 
   /// Keeps the log's buffer: the same few buffers serve every bar.
   void clear() {
     buyers_.clear();
     sellers_.clear();
-    logged_ = 0;
+    next_ = log_.get();
   }
   void note(const Event& t) {
-    if (!t.buyer && !t.seller) return;
-    if (logged_ == room_) return note_making_room(t);
-    log_[logged_++] = {t.buyer, t.seller, t.qty};
+    if ((t.buyer.value | t.seller.value) == 0) return;  // one test for both: no accounts
+    if (next_ == end_) return note_making_room(t);
+    *next_++ = {t.buyer, t.seller, t.qty};
   }
   TopAccounts buyers() const { return folded(buyers_, &Logged::buyer); }
   TopAccounts sellers() const { return folded(sellers_, &Logged::seller); }
@@ -283,35 +298,37 @@ class BarAccounts {
   };
 
   // Out of line, so the per-trade path calls nothing and saves no registers. A full log is
-  // folded; a log short of kMaxLogged grows instead (a plain buffer rather than a vector keeps
-  // the capacity test to one compare on the per-trade path).
+  // folded; a shorter one grows.
   [[gnu::noinline]] void note_making_room(const Event& t) {
-    if (room_ == kMaxLogged) {
+    size_t room = static_cast<size_t>(end_ - log_.get());
+    if (room == kMaxLogged) {
       buyers_ = buyers();
       sellers_ = sellers();
-      logged_ = 0;
+      next_ = log_.get();
     } else {
-      uint32_t room = room_ == 0 ? 64 : room_ * 2;
-      auto log = std::make_unique<Logged[]>(room);
-      std::copy(log_.get(), log_.get() + logged_, log.get());
+      size_t bigger = room == 0 ? 64 : room * 2;
+      auto log = std::make_unique<Logged[]>(bigger);
+      next_ = std::copy(log_.get(), next_, log.get());
+      end_ = log.get() + bigger;
       log_ = std::move(log);
-      room_ = room;
     }
-    log_[logged_++] = {t.buyer, t.seller, t.qty};
+    *next_++ = {t.buyer, t.seller, t.qty};
   }
   TopAccounts folded(const TopAccounts& base, AccountId Logged::*side) const {
     TopAccounts out = base;
-    for (uint32_t i = 0; i < logged_; ++i) {
-      const Logged& l = log_[i];
-      if (l.*side) out.add(l.*side, l.qty);
+    for (const Logged* l = log_.get(); l != next_; ++l) {
+      if ((*l).*side) out.add((*l).*side, l->qty);
     }
     return out;
   }
 
   TopAccounts buyers_, sellers_;  // the trades before the log
+  // The log, in a plain buffer rather than a vector: one compare per trade finds room. Moving
+  // the buffer keeps these pointers valid; kMaxLogged is a power of two, so doubling from 64
+  // reaches it.
   std::unique_ptr<Logged[]> log_;
-  uint32_t logged_ = 0;
-  uint32_t room_ = 0;  // kMaxLogged is a power of two, so doubling from 64 reaches it
+  Logged* next_ = nullptr;
+  Logged* end_ = nullptr;
 };
 
 /// What the rule needs from inside a bar beyond OHLCV: where the extremes happened, in which
@@ -811,7 +828,7 @@ class PumpAndDumpDetector final : public Detector {
   void on_event(const Event& event) override {
     if (!event.is_trade()) return;
     uint32_t s = event.symbol.value;
-    SymbolTracker* tracker = s < by_symbol_.size() ? by_symbol_[s] : nullptr;
+    SymbolTracker* tracker = s < known_symbols_ ? by_symbol_[s] : nullptr;
     if (tracker == nullptr) return on_first_trade(event);
     tracker->on_trade(event);
   }
@@ -830,6 +847,7 @@ class PumpAndDumpDetector final : public Detector {
     SymbolId symbol = event.symbol;
     SymbolTracker& t = trackers_.get(symbol, [this](SymbolId s) { return make_tracker(s); });
     if (symbol.value >= by_symbol_.size()) by_symbol_.resize(symbol.value + 1);
+    known_symbols_ = static_cast<uint32_t>(by_symbol_.size());
     by_symbol_[symbol.value] = &t;
     t.on_trade(event);
   }
@@ -843,6 +861,7 @@ class PumpAndDumpDetector final : public Detector {
   AlertWriter writer_;
   PerSymbol<SymbolTracker> trackers_;
   std::vector<SymbolTracker*> by_symbol_;  // the trackers_ entries, null until a symbol trades
+  uint32_t known_symbols_ = 0;             // by_symbol_.size(), kept apart: one compare per trade
 };
 
 std::unique_ptr<Detector> make_pump_and_dump(const DetectorContext& context) {

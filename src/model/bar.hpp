@@ -42,6 +42,10 @@ class ExactNotional {
 /// Folds a symbol's trades into consecutive bars of a fixed interval. Bars with no trades are
 /// not produced; `on_trade` returns true when the trade closed the previous bar into `closed`.
 class BarBuilder {
+  // add() takes the aggressor side's bits as 0/1 factors.
+  static_assert(static_cast<int>(Side::kUnknown) == 0 && static_cast<int>(Side::kBuy) == 1 &&
+                static_cast<int>(Side::kSell) == 2);
+
  public:
   explicit BarBuilder(Duration interval) : interval_(interval) {}
 
@@ -96,9 +100,10 @@ class BarBuilder {
     if (price < current_.low) current_.low = price;
     current_.close = price;
     current_.volume += qty;
-    // Multiplying by the side test keeps a coin-toss branch out of the per-trade path.
-    current_.buy_volume += Quantity::from_raw(qty.raw() * (side == Side::kBuy));
-    current_.sell_volume += Quantity::from_raw(qty.raw() * (side == Side::kSell));
+    // Multiplying by a bit of the side keeps a coin-toss branch out of the per-trade path.
+    const auto bits = static_cast<int64_t>(side);
+    current_.buy_volume += Quantity::from_raw(qty.raw() * (bits & 1));
+    current_.sell_volume += Quantity::from_raw(qty.raw() * (bits >> 1));
     value_.add(price, qty);
     ++current_.trades;
   }
