@@ -523,9 +523,9 @@ class SymbolTracker {
     volumes_.push({bar.start, bar.volume});
     ClosedBar& slot = bars_.push_slot();
     slot.bar = bar;
-    // A swap hands the bar's account log over without copying it; marks_ gets the slot's
-    // stale marks and log buffer, which the next bar's start resets.
-    std::swap(slot.marks, marks_);
+    // A move copies the marks but swaps the account logs (see BarAccounts): marks_ gets the
+    // slot's stale log buffer, which the next bar's start resets.
+    slot.marks = std::move(marks_);
     const ClosedBar& b = bars_.back();
     if (episode_ && !continue_episode(*episode_, b)) end_episode();
     if (!episode_) look_for_pump();
