@@ -4,8 +4,11 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
+#include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "detect/per_symbol.hpp"
@@ -127,7 +130,8 @@ struct TradeRef {
 struct TradeMark {
   TradeRef ref;
   Price price;
-  Flow own;
+  Quantity qty;  // the trade's own flow, kept as quantity and side: fewer writes per mark
+  Side side = Side::kUnknown;
   Flow upto;
 
   /// Marks `t`. Field by field: building a temporary and copying it made the CPU reload
@@ -135,14 +139,16 @@ struct TradeMark {
   void mark(const Event& t, const Bar& current) {
     ref.set(t);
     price = t.price;
-    own.volume = t.qty;
-    own.buy = Quantity::from_raw(t.qty.raw() * (t.side == Side::kBuy));
-    own.sell = Quantity::from_raw(t.qty.raw() * (t.side == Side::kSell));
+    qty = t.qty;
+    side = t.side;
     upto.volume = current.volume;
     upto.buy = current.buy_volume;
     upto.sell = current.sell_volume;
   }
-  Flow before() const { return upto - own; }
+  Flow before() const { return upto - own(); }
+  Flow own() const {
+    return {qty, side == Side::kBuy ? qty : Quantity{}, side == Side::kSell ? qty : Quantity{}};
+  }
 };
 
 struct SizedTrade {
@@ -184,28 +190,26 @@ class TopAccounts {
   };
 
   void add(AccountId account, Quantity qty) {
-    for (size_t i = 0; i < count_; ++i) {
-      if (items_[i].account == account) {
-        items_[i].qty += qty;
+    size_t slot = slot_of(account);
+    if (slot == kNoSlot) {
+      if (count_ < kCapacity) {
+        totals_[count_++] = qty;  // the id is already there: the search's sentinel
         return;
       }
+      slot = smallest_index();
+      accounts_[slot] = account.value;
     }
-    if (count_ < kCapacity) {
-      items_[count_++] = {account, qty};
-      return;
-    }
-    Entry& smallest = items_[smallest_index()];
-    smallest.account = account;
-    smallest.qty += qty;
+    totals_[slot] += qty;
   }
-  /// Entries past the count are never read, so forgetting them is enough.
+  /// Slots past the count are never matched or read, so forgetting them is enough.
   void clear() { count_ = 0; }
   void merge(const TopAccounts& o) {
-    for (size_t i = 0; i < o.count_; ++i) add(o.items_[i].account, o.items_[i].qty);
+    for (size_t i = 0; i < o.count_; ++i) add(AccountId{o.accounts_[i]}, o.totals_[i]);
   }
   /// The entries, largest total first (ties by account id, for stable output).
   std::array<Entry, kCapacity> sorted(size_t& count) const {
-    std::array<Entry, kCapacity> out = items_;
+    std::array<Entry, kCapacity> out{};
+    for (size_t i = 0; i < count_; ++i) out[i] = {AccountId{accounts_[i]}, totals_[i]};
     // Insertion sort: at most kCapacity entries.
     for (size_t i = 1; i < count_; ++i) {
       Entry e = out[i];
@@ -218,20 +222,113 @@ class TopAccounts {
   }
 
  private:
-  // The first entry with the least total. A select rather than std::min_element's branch:
+  static constexpr size_t kNoSlot = kCapacity;
+
+  // The slot holding `account`, or kNoSlot. The account is first written past the used slots
+  // as a sentinel, so the search needs no bound check: most adds hit one of the first slots.
+  size_t slot_of(AccountId account) {
+    accounts_[count_] = account.value;
+    size_t i = 0;
+    while (accounts_[i] != account.value) ++i;
+    return i < count_ ? i : kNoSlot;
+  }
+  // The first slot with the least total. A select rather than std::min_element's branch:
   // which total is smaller is data the branch predictor cannot learn.
   size_t smallest_index() const {
     size_t smallest = 0;
+    Quantity least = totals_[0];
     for (size_t i = 1; i < kCapacity; ++i) {
-      smallest = items_[i].qty < items_[smallest].qty ? i : smallest;
+      bool less = totals_[i] < least;
+      smallest = less ? i : smallest;
+      least = less ? totals_[i] : least;
     }
     return smallest;
   }
   static bool ranks_before(const Entry& a, const Entry& b) {
     return a.qty != b.qty ? a.qty > b.qty : a.account < b.account;
   }
-  std::array<Entry, kCapacity> items_{};
+  // Ids and totals in separate arrays, so the search steps through packed ids; one more id
+  // slot than totals for the search's sentinel.
+  std::array<uint32_t, kCapacity + 1> accounts_{};
+  std::array<Quantity, kCapacity> totals_{};
   size_t count_ = 0;
+};
+
+/// Who traded in a bar, as the buyers' and sellers' TopAccounts, folded only when read. Only
+/// bars around a pump are ever read, so a trade just logs its accounts; the log is folded in
+/// trade order, when read or when it reaches kMaxLogged (which bounds memory), so the totals
+/// are exactly those of adding each trade at once.
+class BarAccounts {
+ public:
+  static constexpr size_t kMaxLogged = 1024;
+
+  BarAccounts() = default;
+  // Moves swap, so a moved-from log never points into the buffer it gave away.
+  BarAccounts(BarAccounts&& o) noexcept { swap(o); }
+  BarAccounts& operator=(BarAccounts&& o) noexcept {
+    swap(o);
+    return *this;
+  }
+  void swap(BarAccounts& o) noexcept {
+    std::swap(buyers_, o.buyers_);
+    std::swap(sellers_, o.sellers_);
+    std::swap(log_, o.log_);
+    std::swap(next_, o.next_);
+    std::swap(end_, o.end_);
+  }
+
+  /// Keeps the log's buffer: the same few buffers serve every bar.
+  void clear() {
+    buyers_.clear();
+    sellers_.clear();
+    next_ = log_.get();
+  }
+  void note(const Event& t) {
+    if ((t.buyer.value | t.seller.value) == 0) return;  // one test for both: no accounts
+    if (next_ == end_) return note_making_room(t);
+    *next_++ = {t.buyer, t.seller, t.qty};
+  }
+  TopAccounts buyers() const { return folded(buyers_, &Logged::buyer); }
+  TopAccounts sellers() const { return folded(sellers_, &Logged::seller); }
+
+ private:
+  struct Logged {
+    AccountId buyer, seller;
+    Quantity qty;
+  };
+
+  // Out of line, so the per-trade path calls nothing and saves no registers. A full log is
+  // folded; a shorter one grows.
+  [[gnu::noinline]] void note_making_room(const Event& t) {
+    size_t room = static_cast<size_t>(end_ - log_.get());
+    if (room == kMaxLogged) {
+      buyers_ = buyers();
+      sellers_ = sellers();
+      next_ = log_.get();
+    } else {
+      size_t bigger = room == 0 ? 64 : room * 2;
+      auto log = std::make_unique<Logged[]>(bigger);
+      next_ = std::copy(log_.get(), next_, log.get());
+      end_ = log.get() + bigger;
+      log_ = std::move(log);
+    }
+    *next_++ = {t.buyer, t.seller, t.qty};
+  }
+  TopAccounts folded(const TopAccounts& base, AccountId Logged::*side) const {
+    TopAccounts out = base;
+    for (const Logged* l = log_.get(); l != next_; ++l) {
+      if ((*l).*side) out.add((*l).*side, l->qty);
+    }
+    return out;
+  }
+
+  TopAccounts buyers_, sellers_;  // the trades before the log
+  // The log, in a plain buffer rather than a vector: one compare per trade finds room. Moving
+  // the buffer keeps these pointers valid; kMaxLogged is a power of two, so doubling from 64
+  // reaches it.
+  std::unique_ptr<Logged[]> log_;
+  Logged* next_ = nullptr;
+  Logged* end_ = nullptr;
 };
 
 /// What the rule needs from inside a bar beyond OHLCV: where the extremes happened, in which
@@ -241,14 +338,16 @@ struct BarMarks {
   TradeMark low;              // first trade at the bar's low
   TradeMark low_before_high;  // lowest trade up to the high trade: where an in-bar rise starts
   TradeMark low_after_high;   // lowest trade after the high trade: where an in-bar fall ends
-  SizedTrade largest_buy, largest_sell;
-  TopAccounts buyers, sellers;
+  // The largest trade by aggressor side, indexed by Side: the kUnknown entry is never read.
+  std::array<SizedTrade, 3> largest{};
+  const SizedTrade& largest_buy() const { return largest[static_cast<size_t>(Side::kBuy)]; }
+  const SizedTrade& largest_sell() const { return largest[static_cast<size_t>(Side::kSell)]; }
+  BarAccounts accounts;
 
   // Resets only what the next bar reads (clearing the whole ~1 KB costs more than a trade).
   void start(const Event& t, const Bar& current) {
-    largest_buy = largest_sell = SizedTrade{};
-    buyers.clear();
-    sellers.clear();
+    largest = {};
+    accounts.clear();
     high.mark(t, current);
     low = low_before_high = low_after_high = high;
     note_size_and_accounts(t);
@@ -268,17 +367,14 @@ struct BarMarks {
 
  private:
   void note_size_and_accounts(const Event& t) {
-    // The aggressor side is a coin toss to the branch predictor: pick the record without a
-    // branch, so the only branch left is on a new largest trade, which is rare.
-    SizedTrade* largest = t.side == Side::kBuy    ? &largest_buy
-                          : t.side == Side::kSell ? &largest_sell
-                                                  : nullptr;
-    if (largest != nullptr && t.qty > largest->qty) {
-      largest->qty = t.qty;
-      largest->ref.set(t);
+    // Indexed by side: the side is a coin toss to the branch predictor, so the only branch
+    // left is on a new largest trade, which is rare.
+    SizedTrade& l = largest[static_cast<size_t>(t.side)];
+    if (t.qty > l.qty) {
+      l.qty = t.qty;
+      l.ref.set(t);
     }
-    if (t.buyer) buyers.add(t.buyer, t.qty);
-    if (t.seller) sellers.add(t.seller, t.qty);
+    accounts.note(t);
   }
 };
 
@@ -298,13 +394,17 @@ template <class T>
 class Ring {
  public:
   explicit Ring(size_t capacity) : slots_(capacity) {}
-  void push(const T& v) {
-    slots_[(head_ + size_) % slots_.size()] = v;
+  void push(const T& v) { push_slot() = v; }
+  /// Makes room for a newest item and returns its slot, still holding an old item: assigning
+  /// to it in place reuses any buffers the old item held.
+  T& push_slot() {
+    T& slot = slots_[(head_ + size_) % slots_.size()];
     if (size_ < slots_.size()) {
       ++size_;
     } else {
       head_ = (head_ + 1) % slots_.size();
     }
+    return slot;
   }
   size_t size() const { return size_; }
   size_t capacity() const { return slots_.size(); }
@@ -332,12 +432,12 @@ struct Phase {
   TopAccounts buyers, sellers;
 
   void take_buys(const ClosedBar& b, Timestamp from, Timestamp to) {
-    if (within(b.marks.largest_buy.ref.ts, from, to)) buys.offer(b.marks.largest_buy);
-    buyers.merge(b.marks.buyers);
+    if (within(b.marks.largest_buy().ref.ts, from, to)) buys.offer(b.marks.largest_buy());
+    buyers.merge(b.marks.accounts.buyers());
   }
   void take_sells(const ClosedBar& b, Timestamp from, Timestamp to) {
-    if (within(b.marks.largest_sell.ref.ts, from, to)) sells.offer(b.marks.largest_sell);
-    sellers.merge(b.marks.sellers);
+    if (within(b.marks.largest_sell().ref.ts, from, to)) sells.offer(b.marks.largest_sell());
+    sellers.merge(b.marks.accounts.sellers());
   }
 };
 
@@ -421,7 +521,11 @@ class SymbolTracker {
 
   void close_bar(const Bar& bar) {
     volumes_.push({bar.start, bar.volume});
-    bars_.push({bar, marks_});
+    ClosedBar& slot = bars_.push_slot();
+    slot.bar = bar;
+    // A move copies the marks but swaps the account logs (see BarAccounts): marks_ gets the
+    // slot's stale log buffer, which the next bar's start resets.
+    slot.marks = std::move(marks_);
     const ClosedBar& b = bars_.back();
     if (episode_ && !continue_episode(*episode_, b)) end_episode();
     if (!episode_) look_for_pump();
@@ -724,7 +828,7 @@ class PumpAndDumpDetector final : public Detector {
   void on_event(const Event& event) override {
     if (!event.is_trade()) return;
     uint32_t s = event.symbol.value;
-    SymbolTracker* tracker = s < by_symbol_.size() ? by_symbol_[s] : nullptr;
+    SymbolTracker* tracker = s < known_symbols_ ? by_symbol_[s] : nullptr;
     if (tracker == nullptr) return on_first_trade(event);
     tracker->on_trade(event);
   }
@@ -743,6 +847,7 @@ class PumpAndDumpDetector final : public Detector {
     SymbolId symbol = event.symbol;
     SymbolTracker& t = trackers_.get(symbol, [this](SymbolId s) { return make_tracker(s); });
     if (symbol.value >= by_symbol_.size()) by_symbol_.resize(symbol.value + 1);
+    known_symbols_ = static_cast<uint32_t>(by_symbol_.size());
     by_symbol_[symbol.value] = &t;
     t.on_trade(event);
   }
@@ -756,6 +861,7 @@ class PumpAndDumpDetector final : public Detector {
   AlertWriter writer_;
   PerSymbol<SymbolTracker> trackers_;
   std::vector<SymbolTracker*> by_symbol_;  // the trackers_ entries, null until a symbol trades
+  uint32_t known_symbols_ = 0;             // by_symbol_.size(), kept apart: one compare per trade
 };
 
 std::unique_ptr<Detector> make_pump_and_dump(const DetectorContext& context) {

@@ -42,6 +42,10 @@ class ExactNotional {
 /// Folds a symbol's trades into consecutive bars of a fixed interval. Bars with no trades are
 /// not produced; `on_trade` returns true when the trade closed the previous bar into `closed`.
 class BarBuilder {
+  // add() takes the aggressor side's bits as 0/1 factors.
+  static_assert(static_cast<int>(Side::kUnknown) == 0 && static_cast<int>(Side::kBuy) == 1 &&
+                static_cast<int>(Side::kSell) == 2);
+
  public:
   explicit BarBuilder(Duration interval) : interval_(interval) {}
 
@@ -63,9 +67,7 @@ class BarBuilder {
   }
 
   /// True when a trade at `t` joins the open bar; `add_to_open_bar` is then all `on_trade` does.
-  bool in_open_bar(Timestamp t) const {
-    return !current_.empty() && t >= current_.start && t < current_end_;
-  }
+  bool in_open_bar(Timestamp t) const { return t >= current_.start && t < current_end_; }
   void add_to_open_bar(const Event& trade) { add(trade); }
 
   /// Closes the open bar if event time has moved past it.
@@ -87,14 +89,22 @@ class BarBuilder {
   }
 
   void add(const Event& t) {
-    current_.high = std::max(current_.high, t.price);
-    current_.low = std::min(current_.low, t.price);
-    current_.close = t.price;
-    current_.volume += t.qty;
-    // Multiplying by the side test keeps a coin-toss branch out of the per-trade path.
-    current_.buy_volume += Quantity::from_raw(t.qty.raw() * (t.side == Side::kBuy));
-    current_.sell_volume += Quantity::from_raw(t.qty.raw() * (t.side == Side::kSell));
-    value_.add(t.price, t.qty);
+    // Copies: the bar's stores could alias `t` for all the compiler knows, so it would
+    // reload every field after each store.
+    const Price price = t.price;
+    const Quantity qty = t.qty;
+    const Side side = t.side;
+    // Branches, not max/min: a new extreme is rare once a bar has a few trades, so the
+    // usual path is a compare each.
+    if (price > current_.high) current_.high = price;
+    if (price < current_.low) current_.low = price;
+    current_.close = price;
+    current_.volume += qty;
+    // Multiplying by a bit of the side keeps a coin-toss branch out of the per-trade path.
+    const auto bits = static_cast<int64_t>(side);
+    current_.buy_volume += Quantity::from_raw(qty.raw() * (bits & 1));
+    current_.sell_volume += Quantity::from_raw(qty.raw() * (bits >> 1));
+    value_.add(price, qty);
     ++current_.trades;
   }
 
@@ -102,13 +112,17 @@ class BarBuilder {
     current_.value = value_.to_double();
     closed = current_;
     current_ = Bar{};
+    current_end_ = kNoOpenBar;
     value_ = ExactNotional{};
   }
 
+  // No time is before it, so in_open_bar needs no separate test for an open bar.
+  static constexpr Timestamp kNoOpenBar = Timestamp::min();
+
   Duration interval_;
   Bar current_;
-  Timestamp current_end_;  // start + interval of the open bar
-  ExactNotional value_;    // of the open bar
+  Timestamp current_end_ = kNoOpenBar;  // start + interval of the open bar
+  ExactNotional value_;                 // of the open bar
 };
 
 /// Receives each closed bar of each symbol.
