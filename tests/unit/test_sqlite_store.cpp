@@ -337,19 +337,25 @@ TEST(SqliteStore, RecordsRunBeginAndFinish) {
   EXPECT_FALSE(store.find_run("missing"));
 }
 
+/// The error of opening a store at `path`; a test failure when it opens.
+static std::string open_error(const std::string& path) {
+  try {
+    SqliteStore store(path);
+  } catch (const std::runtime_error& e) {
+    return e.what();
+  }
+  ADD_FAILURE() << "opened " << path;
+  return {};
+}
+
 TEST(SqliteStore, UnwritablePathErrorNamesThePath) {
   TempDir dir;
   std::string not_a_dir = dir.file("plain_file");
   std::ofstream(not_a_dir) << "x";
   std::string path = not_a_dir + "/alerts.db";  // refused even to root
-  try {
-    SqliteStore store(path);
-    FAIL() << "opened " << path;
-  } catch (const std::runtime_error& e) {
-    std::string message = e.what();
-    EXPECT_NE(message.find(path), std::string::npos) << message;
-    EXPECT_NE(message.find("unable to open"), std::string::npos) << message;
-  }
+  std::string message = open_error(path);
+  EXPECT_NE(message.find(path), std::string::npos) << message;
+  EXPECT_NE(message.find("unable to open"), std::string::npos) << message;
 }
 
 TEST(SqliteStore, FileThatIsNotADatabaseIsRefused) {
@@ -357,14 +363,9 @@ TEST(SqliteStore, FileThatIsNotADatabaseIsRefused) {
   std::string path = dir.file("notes.db");
   std::ofstream(path) << "these are not the pages you are looking for, not even close to 100 bytes "
                          "of a SQLite header but long enough to be read as one";
-  try {
-    SqliteStore store(path);
-    FAIL() << "opened " << path;
-  } catch (const std::runtime_error& e) {
-    std::string message = e.what();
-    EXPECT_NE(message.find(path), std::string::npos) << message;
-    EXPECT_NE(message.find("not a database"), std::string::npos) << message;
-  }
+  std::string message = open_error(path);
+  EXPECT_NE(message.find(path), std::string::npos) << message;
+  EXPECT_NE(message.find("not a database"), std::string::npos) << message;
 }
 
 TEST(SqliteStore, LockedDatabaseFailsCleanlyAndRetries) {
