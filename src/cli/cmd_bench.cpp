@@ -6,6 +6,7 @@
 #include <chrono>
 #include <filesystem>
 
+#include "cli/batch_job.hpp"
 #include "cli/commands.hpp"
 #include "cli/run_summary.hpp"
 #include "config/config.hpp"
@@ -14,8 +15,6 @@
 #include "engine/engine.hpp"
 #include "feed/feed.hpp"
 #include "sim/trade_generator.hpp"
-#include "store/alert_store.hpp"
-#include "store/store_bar_sink.hpp"
 #include "util/process.hpp"
 
 namespace tw::cli {
@@ -84,32 +83,16 @@ void bench_rules(const std::string& input) {
 }
 
 void bench_end_to_end(const std::string& input, const std::string& work_dir) {
-  std::string db = (fs::path(work_dir) / "bench.db").string();
-  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(db + suffix);
-  Universe universe;
-  DeadLetter rejects;
-  std::vector<std::unique_ptr<Feed>> feeds;
-  feeds.push_back(open_feed(input, FeedOptions{}, universe, rejects));
-  Config config = default_config();
-  auto store = open_store(db);
-  RunRecord record;
-  record.run_id = "bench";
-  record.inputs = {input};
-  record.status = "running";
-  store->begin_run(record);
-  AlertBus bus;
-  bus.subscribe(*store);
-  StoreBarSink bars(*store, config.engine.bar_interval);
-  Engine engine(config, universe, bus, rejects, &bars);
+  BatchJob job;
+  job.inputs = {input};
+  job.config = default_config();
+  job.db = (fs::path(work_dir) / "bench.db").string();
+  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(job.db + suffix);
   auto start = Clock::now();
-  BatchResult result = run_feeds(feeds, engine);
-  record.status = "ok";
-  record.events = result.events;
-  store->finish_run(record);
-  store.reset();
-  report("e2e", result.events, seconds_since(start), result.bytes_read,
-         fmt::format("CSV -> rules -> SQLite, {} alerts, {} bars", bus.total(),
-                     engine.counters().bars));
+  BatchJobResult result = run_batch_job(job);
+  report("e2e", result.batch.events, seconds_since(start), result.batch.bytes_read,
+         fmt::format("CSV -> rules -> SQLite, {} alerts, {} bars", result.alerts->total(),
+                     result.counters.bars));
 }
 
 std::string ensure_input(const BenchSettings& s, const std::string& work_dir) {

@@ -1,25 +1,12 @@
 // `tapewatch run`: batch surveillance of files into the alert store.
-#include <fmt/format.h>
 #include <CLI/CLI.hpp>
-#include <chrono>
-#include <cstdio>
-#include <ctime>
-#include <map>
 #include <memory>
+#include <stdexcept>
 
+#include "cli/batch_job.hpp"
 #include "cli/commands.hpp"
 #include "cli/run_summary.hpp"
 #include "config/config.hpp"
-#include "engine/alert_bus.hpp"
-#include "engine/batch_run.hpp"
-#include "engine/engine.hpp"
-#include "feed/feed.hpp"
-#include "sink/jsonl_alert_sink.hpp"
-#include "store/alert_store.hpp"
-#include "store/store_bar_sink.hpp"
-#include "util/format.hpp"
-#include "util/hash.hpp"
-#include "util/json_array.hpp"
 #include "util/process.hpp"
 
 namespace tw::cli {
@@ -63,97 +50,35 @@ FeedOptions feed_options(const RunSettings& s) {
   return options;
 }
 
-std::string wall_clock_iso() {
-  auto now = std::chrono::system_clock::now().time_since_epoch();
-  return Timestamp::from_nanos(std::chrono::duration_cast<std::chrono::nanoseconds>(now).count())
-      .to_iso8601();
-}
-
 void run(const RunSettings& s) {
-  Config config = load_run_config(s);
-  Universe universe;
-  for (const auto& [account, owner] : config.owners) universe.set_owner(account, owner);
-
-  DeadLetter rejects(s.dead_letter);
-  std::vector<std::unique_ptr<Feed>> feeds;
-  FeedOptions options = feed_options(s);
-  for (size_t i = 0; i < s.inputs.size(); ++i) {
-    options.source_index = static_cast<uint16_t>(i);
-    feeds.push_back(open_feed(s.inputs[i], options, universe, rejects));
-  }
-
-  AlertBus bus;
-  std::unique_ptr<AlertStore> store;
-  std::unique_ptr<StoreBarSink> bar_sink;
-  RunRecord record;
-  record.started_at = wall_clock_iso();
-  record.run_id =
-      "run-" + record.started_at.substr(0, 19) + "-" +
-      fmt::format("{:04x}", fnv1a64(record.started_at + json_string_array(s.inputs)) & 0xffff);
-  record.inputs = s.inputs;
-  record.config_hash = config.hash;
-  record.config_toml = to_toml(config);
-  record.status = "running";
-  if (!s.no_db) {
-    store = open_store(s.db);
-    store->begin_run(record);
-    bus.subscribe(*store);
-    bar_sink = std::make_unique<StoreBarSink>(*store, config.engine.bar_interval);
-  }
-  std::unique_ptr<JsonlAlertSink> jsonl;
-  if (!s.alerts_out.empty()) {
-    jsonl = std::make_unique<JsonlAlertSink>(s.alerts_out);
-    bus.subscribe(*jsonl);
-  }
-
-  Engine engine(config, universe, bus, rejects, bar_sink.get());
-  engine.set_source_names(s.inputs);
+  BatchJob job;
+  job.inputs = s.inputs;
+  job.feed = feed_options(s);
+  job.config = load_run_config(s);
+  job.db = s.no_db ? "" : s.db;
+  job.dead_letter = s.dead_letter;
+  job.alerts_out = s.alerts_out;
   bool show_progress = !s.quiet && stderr_is_terminal();
-  ProgressFn progress;
-  if (show_progress) progress = [](const BatchProgress& p) { print_progress_line(p, false); };
+  if (show_progress) job.progress = [](const BatchProgress& p) { print_progress_line(p, false); };
 
-  BatchResult batch;
-  try {
-    batch = run_feeds(feeds, engine, progress);
-  } catch (const std::exception& e) {
-    if (store) {
-      record.status = "failed";
-      record.error = e.what();
-      store->finish_run(record);
-    }
-    throw;
-  }
+  BatchJobResult result = run_batch_job(job);
+  const BatchResult& batch = result.batch;
   if (show_progress) {
     print_progress_line(BatchProgress{batch.bytes_read, 0, batch.events, batch.seconds}, true);
   }
-  rejects.flush();
-  if (jsonl) jsonl->flush();
-
-  const EngineCounters& counters = engine.counters();
-  record.status = "ok";
-  record.events = counters.processed;
-  record.rejects = rejects.total();
-  record.alerts = bus.total();
-  record.rejects_json = rejects_json(rejects);
-  record.alerts_json = bus.counts_json();
-  record.elapsed_seconds = batch.seconds;
-  record.events_per_second =
-      batch.seconds > 0 ? static_cast<double>(counters.processed) / batch.seconds : 0;
-  record.peak_rss_bytes = peak_rss_bytes();
-  if (store) store->finish_run(record);
-
+  if (s.quiet) return;
   RunReport report;
   report.inputs = s.inputs;
   report.batch = batch;
-  report.counters = counters;
-  report.rejects = &rejects;
-  report.alerts = &bus;
-  report.rules = engine.active_rules();
-  report.peak_rss = record.peak_rss_bytes;
-  report.store = s.no_db ? "" : s.db;
-  report.run_id = s.no_db ? "" : record.run_id;
+  report.counters = result.counters;
+  report.rejects = result.rejects.get();
+  report.alerts = result.alerts.get();
+  report.rules = result.rules;
+  report.peak_rss = result.record.peak_rss_bytes;
+  report.store = job.db;
+  report.run_id = s.no_db ? "" : result.record.run_id;
   report.dead_letter = s.dead_letter;
-  if (!s.quiet) print_run_report(stdout, report);
+  print_run_report(stdout, report);
 }
 
 }  // namespace
