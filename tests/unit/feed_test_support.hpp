@@ -77,6 +77,23 @@ inline std::vector<Event> read_all(Feed& feed) {
   return events;
 }
 
+/// Everything one read of a file produced.
+struct FeedRun {
+  Universe universe;
+  RecordingSink sink;
+  std::vector<Event> events;
+  uint64_t bytes_read = 0;
+  uint64_t bytes_total = 0;
+};
+
+/// Reads a whole file through open_feed with the given options.
+inline void read_file(FeedRun& run, const std::string& path, FeedOptions options = {}) {
+  auto feed = open_feed(path, options, run.universe, run.sink);
+  run.events = read_all(*feed);
+  run.bytes_read = feed->bytes_read();
+  run.bytes_total = feed->bytes_total();
+}
+
 /// The FeedError message of reading `path` to its end; a test failure when there is none.
 inline std::string feed_error(const std::string& path, FeedOptions options = {}) {
   Universe universe;

@@ -13,19 +13,13 @@ namespace {
 
 const char* kAggFile = "binance/BTCUSDT-aggTrades-2026-01-01.first5000.csv";
 
-struct Result {
-  Universe universe;
-  RecordingSink sink;
-  std::vector<Event> events;
-};
-
-void read_file(Result& result, const std::string& path, FeedOptions options = {}) {
-  auto feed = open_feed(path, options, result.universe, result.sink);
-  result.events = read_all(*feed);
-  EXPECT_EQ(feed->bytes_read(), feed->bytes_total()) << path;
+// Binance readers must also consume their whole file, compressed or not.
+void read_binance(FeedRun& result, const std::string& path, FeedOptions options = {}) {
+  read_file(result, path, options);
+  EXPECT_EQ(result.bytes_read, result.bytes_total) << path;
 }
 
-void expect_real_agg_trades(const Result& result) {
+void expect_real_agg_trades(const FeedRun& result) {
   ASSERT_TRUE(result.sink.records.empty()) << result.sink.records[0].detail;
   ASSERT_EQ(result.events.size(), 5000u);
   const Event& first = result.events.front();
@@ -51,8 +45,8 @@ TEST(FeedBinanceCsv, ReadsTheRealAggTradesFilePlainGzipAndZip) {
   if (!shared_data_present(kAggFile)) {
     GTEST_SKIP() << "shared data folder absent: " << shared_data(kAggFile);
   }
-  Result plain;
-  read_file(plain, shared_data(kAggFile));
+  FeedRun plain;
+  read_binance(plain, shared_data(kAggFile));
   expect_real_agg_trades(plain);
 
   TempDir dir;
@@ -60,29 +54,30 @@ TEST(FeedBinanceCsv, ReadsTheRealAggTradesFilePlainGzipAndZip) {
   for (const std::string& path : {dir.write_gz("BTCUSDT-aggTrades-2026-01-01.csv.gz", content),
                                   dir.write_zip("BTCUSDT-aggTrades-2026-01-01.zip",
                                                 "BTCUSDT-aggTrades-2026-01-01.csv", content)}) {
-    Result packed;
-    read_file(packed, path);
+    FeedRun packed;
+    read_binance(packed, path);
     expect_real_agg_trades(packed);
   }
 }
 
 TEST(FeedBinanceCsv, HeaderMillisecondsAndTradesLayout) {
   TempDir dir;
-  Result agg;
-  read_file(agg, dir.write("ETHUSDT-aggTrades-2023-05-01.csv",
-                           "agg_trade_id,price,quantity,first_trade_id,last_trade_id,transact_time,"
-                           "is_buyer_maker,is_best_match\n"
-                           "10,1900.5,0.1,1,1,1682899200123,false,true\n"));
+  FeedRun agg;
+  read_binance(agg,
+               dir.write("ETHUSDT-aggTrades-2023-05-01.csv",
+                         "agg_trade_id,price,quantity,first_trade_id,last_trade_id,transact_time,"
+                         "is_buyer_maker,is_best_match\n"
+                         "10,1900.5,0.1,1,1,1682899200123,false,true\n"));
   ASSERT_EQ(agg.events.size(), 1u);
   EXPECT_EQ(agg.events[0].ts.to_iso8601(), "2023-05-01T00:00:00.123Z");
   EXPECT_EQ(agg.events[0].side, Side::kBuy);
   EXPECT_EQ(agg.universe.symbol_name(agg.events[0].symbol), "ETHUSDT");
   EXPECT_EQ(agg.events[0].seq, 2u);
 
-  Result trades;
-  read_file(trades, dir.write("BNBUSDT-trades-2025-02-01.csv",
-                              "77,600.1,2,1200.2,1738368000000001999,TRUE,True\n"
-                              "78,600.2,3,1800.6,1738368000000002,False,True\n"));
+  FeedRun trades;
+  read_binance(trades, dir.write("BNBUSDT-trades-2025-02-01.csv",
+                                 "77,600.1,2,1200.2,1738368000000001999,TRUE,True\n"
+                                 "78,600.2,3,1800.6,1738368000000002,False,True\n"));
   ASSERT_EQ(trades.events.size(), 2u);
   EXPECT_EQ(trades.events[0].ts.to_iso8601(), "2025-02-01T00:00:00.000001999Z");  // ns
   EXPECT_EQ(trades.events[0].side, Side::kSell);
@@ -93,20 +88,20 @@ TEST(FeedBinanceCsv, HeaderMillisecondsAndTradesLayout) {
 TEST(FeedBinanceCsv, BadRowsAreRejectedAndTheRunGoesOn) {
   TempDir dir;
   std::string good = "1,100.5,0.5,1,1,1767225600039409,True,True\n";
-  Result result;
+  FeedRun result;
   FeedOptions options;
   options.symbol = "BTCUSDT";
-  read_file(result,
-            dir.write("x.csv", good +
-                                   "2,-1,0.5,1,1,1767225600039409,True,True\n"
-                                   "3,100,0,1,1,1767225600039409,True,True\n"
-                                   "4,100,1,1,1,99,True,True\n"
-                                   "5,100,1,1,1,17672256000394x9,True,True\n"
-                                   "6,100,1,1,1,1767225600039409,maybe,True\n"
-                                   "7,100,1,1,1767225600039409,True,True\n"
-                                   "x8,100,1,1,1,1767225600039409,True,True\n" +
-                                   good),
-            options);
+  read_binance(result,
+               dir.write("x.csv", good +
+                                      "2,-1,0.5,1,1,1767225600039409,True,True\n"
+                                      "3,100,0,1,1,1767225600039409,True,True\n"
+                                      "4,100,1,1,1,99,True,True\n"
+                                      "5,100,1,1,1,17672256000394x9,True,True\n"
+                                      "6,100,1,1,1,1767225600039409,maybe,True\n"
+                                      "7,100,1,1,1767225600039409,True,True\n"
+                                      "x8,100,1,1,1,1767225600039409,True,True\n" +
+                                      good),
+               options);
   EXPECT_EQ(result.events.size(), 2u);
   EXPECT_EQ(result.events[1].seq, 9u);
   const std::vector<std::pair<RejectReason, uint64_t>> expected = {
@@ -157,8 +152,8 @@ TEST(FeedBinanceJson, ReadsAnArrayAndJsonLines) {
   options.symbol = "LTCBTC";
   for (const std::string& content :
        {"[" + a + ",\n  " + b + "]\n", a + "\r\n" + b + "\n", "[" + a + "]\n[" + b + "]"}) {
-    Result result;
-    read_file(result, dir.write("page.json", content), options);
+    FeedRun result;
+    read_binance(result, dir.write("page.json", content), options);
     ASSERT_TRUE(result.sink.records.empty()) << result.sink.records[0].detail;
     ASSERT_EQ(result.events.size(), 2u) << content;
     EXPECT_EQ(result.events[0].id.as_number(), 26129u);
@@ -194,8 +189,8 @@ TEST(FeedBinanceJson, BadObjectsAreRejectedWithTheirPosition) {
     array += "," + text;
   }
   lines += good + "\n";
-  Result by_line;
-  read_file(by_line, dir.write("x.jsonl", lines), options);
+  FeedRun by_line;
+  read_binance(by_line, dir.write("x.jsonl", lines), options);
   EXPECT_EQ(by_line.events.size(), 2u);
   ASSERT_EQ(by_line.sink.records.size(), bad.size());
   for (size_t i = 0; i < bad.size(); ++i) {
@@ -205,8 +200,8 @@ TEST(FeedBinanceJson, BadObjectsAreRejectedWithTheirPosition) {
   }
   // In an array the unclosed object runs on to the closing bracket (one reject with "42"), and
   // rejects carry element numbers.
-  Result by_element;
-  read_file(by_element, dir.write("x.json", array + "]"), options);
+  FeedRun by_element;
+  read_binance(by_element, dir.write("x.json", array + "]"), options);
   EXPECT_EQ(by_element.events.size(), 1u);
   ASSERT_EQ(by_element.sink.records.size(), 7u);
   for (size_t i = 0; i < 7; ++i) EXPECT_EQ(by_element.sink.records[i].line, i + 2);
@@ -217,15 +212,17 @@ TEST(FeedDetect, PicksTheReaderFromContentAndName) {
   TempDir dir;
   FeedOptions options;
   options.symbol = "X";
-  Result json;
-  read_file(json, dir.write("noext", R"([{"a":1,"p":"10","q":"1","T":1700000000000,"m":false}])"),
-            options);
+  FeedRun json;
+  read_binance(json,
+               dir.write("noext", R"([{"a":1,"p":"10","q":"1","T":1700000000000,"m":false}])"),
+               options);
   EXPECT_EQ(json.events.size(), 1u);
-  Result csv;
-  read_file(csv, dir.write("g.txt", "time,symbol,price,size\n1700000000,A,1,1\n"));
+  FeedRun csv;
+  read_binance(csv, dir.write("g.txt", "time,symbol,price,size\n1700000000,A,1,1\n"));
   EXPECT_EQ(csv.events.size(), 1u);
-  Result binance;
-  read_file(binance, dir.write("b.txt", "1,100.5,0.5,1,1,1767225600039409,True,True\n"), options);
+  FeedRun binance;
+  read_binance(binance, dir.write("b.txt", "1,100.5,0.5,1,1,1767225600039409,True,True\n"),
+               options);
   EXPECT_EQ(binance.events.size(), 1u);
   EXPECT_EQ(binance.events[0].side, Side::kSell);
 }

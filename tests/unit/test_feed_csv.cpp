@@ -17,18 +17,6 @@ const std::string kGoodRow =
     "b7016bec-99de-40a2-a34c-7181ed8c8b7a,PUMP\n";
 const std::string kGoodSell = "7,2025-01-06T12:00:01,ETHUSDT,2500,1.5,sell,T0001,42,TRADE\n";
 
-struct FeedRun {
-  Universe universe;
-  RecordingSink sink;
-  std::vector<Event> events;
-};
-
-// Reads a whole file through open_feed with the given options.
-void read_file(FeedRun& run, const std::string& path, FeedOptions options = {}) {
-  auto feed = open_feed(path, options, run.universe, run.sink);
-  run.events = read_all(*feed);
-}
-
 }  // namespace
 
 TEST(FeedCsv, ReadsTheReplacedSystemsLayout) {
