@@ -128,7 +128,6 @@ void apply_owners(const toml::table& table, std::string_view origin, Config& con
 }
 
 void finalise(Config& config) {
-  config.hash = "";
   std::string text = to_toml(config);
   char buf[17];
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(fnv1a64(text)));
