@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -26,6 +27,12 @@ class Detector {
  public:
   virtual ~Detector() = default;
   virtual void on_event(const Event& event) = 0;
+  /// A run of consecutive events with no watermark advance inside it: the same as on_event
+  /// on each in turn. Rules override it to loop without a virtual call per event, and to
+  /// look ahead (prefetching the state of the events to come).
+  virtual void on_events(std::span<const Event> events) {
+    for (const Event& e : events) on_event(e);
+  }
   /// Event time has reached `watermark` on every symbol: close what ends before it.
   virtual void advance_to(Timestamp /*watermark*/) {}
   /// The input has ended: report every episode still open.

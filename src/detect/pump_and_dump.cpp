@@ -825,6 +825,11 @@ class PumpAndDumpDetector final : public Detector {
   explicit PumpAndDumpDetector(const DetectorContext& context)
       : context_(context), writer_(context.universe, context.sink) {}
 
+  // The class is final: on_event below is called directly, and inlined.
+  void on_events(std::span<const Event> events) override {
+    for (const Event& e : events) on_event(e);
+  }
+
   void on_event(const Event& event) override {
     if (!event.is_trade()) return;
     uint32_t s = event.symbol.value;

@@ -450,6 +450,11 @@ class WashRoundTrip final : public Detector {
     check_every_param_set(ctx.config, kRule, Params::read);
   }
 
+  // The class is final: on_event below is called directly, and inlined.
+  void on_events(std::span<const Event> events) override {
+    for (const Event& e : events) on_event(e);
+  }
+
   void on_event(const Event& e) override {
     if (!e.is_trade() || (!e.buyer && !e.seller)) return;
     SymbolState& st = states_.get(e.symbol, [&](SymbolId id) {

@@ -328,6 +328,11 @@ class WashVolumeAnomaly final : public Detector {
     check_every_param_set(ctx.config, kRule, Params::read);
   }
 
+  // The class is final: on_event below is called directly, and inlined.
+  void on_events(std::span<const Event> events) override {
+    for (const Event& e : events) on_event(e);
+  }
+
   void on_event(const Event& e) override {
     if (!e.is_trade()) return;
     SymbolState* known = e.symbol.value < by_symbol_.size() ? by_symbol_[e.symbol.value] : nullptr;

@@ -26,8 +26,28 @@ Engine::Engine(const Config& config, Universe& universe, AlertSink& alerts, Reje
 
 Engine::~Engine() = default;
 
-void Engine::dispatch(const Event& e) {
-  if (e.ts >= next_tick_) tick(e.ts);
+// Cuts the run where event time crosses a tick: each rule gets the events before it, then the
+// tick, as it would event by event.
+void Engine::dispatch(std::span<const Event> run) {
+  size_t begin = 0;
+  for (size_t i = 0; i < run.size(); ++i) {
+    const Event& e = run[i];
+    if (e.ts >= next_tick_) {
+      deliver(run.subspan(begin, i - begin));
+      begin = i;
+      tick(e.ts);
+    }
+    count(e);
+  }
+  deliver(run.subspan(begin));
+}
+
+void Engine::deliver(std::span<const Event> run) {
+  if (run.empty()) return;
+  for (auto& d : detectors_) d->on_events(run);
+}
+
+void Engine::count(const Event& e) {
   ++counters_.processed;
   if (e.ts < counters_.first_event) counters_.first_event = e.ts;
   counters_.last_event = e.ts;
@@ -37,7 +57,6 @@ void Engine::dispatch(const Event& e) {
   } else if (e.kind != EventKind::kQuote && e.kind != EventKind::kStatus) {
     ++counters_.order_events;
   }
-  for (auto& d : detectors_) d->on_event(e);
 }
 
 void Engine::tick(Timestamp watermark) {
@@ -81,7 +100,7 @@ void Engine::refuse_late(const Event& e) {
 }
 
 void Engine::finish() {
-  reorder_.drain([this](const Event& e) { dispatch(e); });
+  reorder_.drain([this](std::span<const Event> run) { dispatch(run); });
   if (bar_sink_) {
     for (size_t i = 0; i < bar_builders_.size(); ++i) {
       Bar closed;

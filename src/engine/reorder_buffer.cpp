@@ -18,19 +18,27 @@ void ReorderBuffer::grow() {
 }
 
 bool ReorderBuffer::push(const Event& e) {
-  if (e.ts < last_released_) return false;
-  if (size_ == ring_.size()) grow();
+  if (e.ts < last_due_) return false;
+  if (size_ == mask_ + 1) grow();
   // Insertion from the back: O(1) for in-order input, O(displacement) otherwise. Equal times
-  // keep arrival order, so the output is deterministic.
+  // keep arrival order, so the output is deterministic. It never enters the due events: they
+  // are all at or before last_due_ <= e.ts.
   size_t pos = size_;
-  while (pos > 0 && at(pos - 1).ts > e.ts) {
+  while (pos > due_ && at(pos - 1).ts > e.ts) {
     at(pos) = at(pos - 1);
     --pos;
   }
   at(pos) = e;
   ++size_;
   if (e.ts > newest_) newest_ = e.ts;
+  // Also when newest_ stays: an event inserted behind the horizon is due at once.
+  mark_due();
   return true;
+}
+
+void ReorderBuffer::mark_due() {
+  const Timestamp horizon = newest_ - window_;
+  while (due_ < size_ && at(due_).ts <= horizon) last_due_ = at(due_++).ts;
 }
 
 }  // namespace tw

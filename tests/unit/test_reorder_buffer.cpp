@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include <span>
 #include <vector>
 
 #include "engine/reorder_buffer.hpp"
@@ -17,11 +18,13 @@ Event at_ms(int64_t ms, uint64_t seq) {
 
 std::vector<uint64_t> seqs_of(ReorderBuffer& buffer, bool drain) {
   std::vector<uint64_t> out;
-  auto take = [&out](const Event& e) { out.push_back(e.seq); };
+  auto take = [&out](std::span<const Event> run) {
+    for (const Event& e : run) out.push_back(e.seq);
+  };
   if (drain)
     buffer.drain(take);
   else
-    buffer.release_ready(take);
+    buffer.release_due(take);
   return out;
 }
 
@@ -71,4 +74,46 @@ TEST(ReorderBuffer, GrowsPastInitialCapacity) {
   auto out = seqs_of(buffer, true);
   ASSERT_EQ(out.size(), 100u);
   for (size_t i = 0; i < out.size(); ++i) EXPECT_EQ(out[i], i + 1);
+}
+
+TEST(ReorderBuffer, AnEventInsertedBehindTheHorizonIsDueAtOnce) {
+  ReorderBuffer buffer(Duration::millis(100));
+  buffer.push(at_ms(0, 1));
+  buffer.push(at_ms(500, 2));
+  EXPECT_EQ(buffer.due(), 1u);
+  EXPECT_TRUE(buffer.push(at_ms(300, 3)));  // after the due event, behind the horizon (400)
+  EXPECT_EQ(buffer.due(), 2u);
+  EXPECT_EQ(seqs_of(buffer, false), (std::vector<uint64_t>{1, 3}));
+  EXPECT_EQ(buffer.due(), 0u);
+}
+
+TEST(ReorderBuffer, DueEventsHeldBackStillBoundWhatIsRefused) {
+  ReorderBuffer buffer(Duration::millis(100));
+  buffer.push(at_ms(0, 1));
+  buffer.push(at_ms(200, 2));
+  buffer.push(at_ms(400, 3));  // 0 and 200 are due, not yet released
+  EXPECT_EQ(buffer.due(), 2u);
+  EXPECT_FALSE(buffer.push(at_ms(150, 4)));  // behind a due event: refused as if released
+  EXPECT_TRUE(buffer.push(at_ms(250, 5)));
+  EXPECT_EQ(seqs_of(buffer, true), (std::vector<uint64_t>{1, 2, 5, 3}));
+}
+
+TEST(ReorderBuffer, ReleasesRunsAcrossTheEndOfTheRing) {
+  ReorderBuffer buffer(Duration::millis(1), 4);
+  std::vector<size_t> run_lengths;
+  std::vector<uint64_t> seqs;
+  auto take = [&](std::span<const Event> run) {
+    run_lengths.push_back(run.size());
+    for (const Event& e : run) seqs.push_back(e.seq);
+  };
+  for (uint64_t i = 1; i <= 3; ++i) buffer.push(at_ms(static_cast<int64_t>(i), i));
+  buffer.release_due(take);  // 1 and 2; 3 waits in ring slot 2
+  EXPECT_EQ(seqs, (std::vector<uint64_t>{1, 2}));
+  run_lengths.clear();
+  seqs.clear();
+  for (uint64_t i = 4; i <= 6; ++i) buffer.push(at_ms(static_cast<int64_t>(i), i));
+  buffer.release_due(take);  // 3, 4 in slots 2-3, then 5 in slot 0
+  EXPECT_EQ(seqs, (std::vector<uint64_t>{3, 4, 5}));
+  EXPECT_EQ(run_lengths, (std::vector<size_t>{2, 1}));
+  EXPECT_EQ(buffer.size(), 1u);
 }
