@@ -45,10 +45,10 @@ class ProgressClock {
 };
 
 uint64_t run_single(Feed& feed, Engine& engine, ProgressClock& clock) {
-  Event e;
   uint64_t n = 0;
-  while (feed.next(e)) {
-    engine.push(e);
+  // The feed writes each event straight into the engine's buffer: one copy fewer per event.
+  while (feed.next(engine.next_slot())) {
+    engine.push_slot();
     clock.maybe_report(++n);
   }
   return n;

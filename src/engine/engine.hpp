@@ -50,9 +50,17 @@ class Engine {
 
   /// Takes the next event in arrival order.
   void push(const Event& event) {
+    next_slot() = event;
+    push_slot();
+  }
+
+  /// Where a reader may write the next event in place instead of handing it to push(): valid
+  /// until push_slot(), which takes it.
+  Event& next_slot() { return reorder_.back_slot(); }
+  void push_slot() {
     ++counters_.received;
-    if (!reorder_.push(event)) {
-      refuse_late(event);
+    if (!reorder_.commit_back()) {
+      refuse_late(reorder_.back_slot());
       return;
     }
     if (reorder_.due() >= min_run_) flush();

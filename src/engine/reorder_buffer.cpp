@@ -17,20 +17,23 @@ void ReorderBuffer::grow() {
   head_ = 0;
 }
 
-bool ReorderBuffer::push(const Event& e) {
-  if (e.ts < last_due_) return false;
-  if (size_ == mask_ + 1) grow();
+bool ReorderBuffer::commit_back() {
+  const Timestamp ts = at(size_).ts;
+  if (ts < last_due_) return false;
   // Insertion from the back: O(1) for in-order input, O(displacement) otherwise. Equal times
   // keep arrival order, so the output is deterministic. It never enters the due events: they
-  // are all at or before last_due_ <= e.ts.
+  // are all at or before last_due_ <= ts.
   size_t pos = size_;
-  while (pos > due_ && at(pos - 1).ts > e.ts) {
-    at(pos) = at(pos - 1);
-    --pos;
+  if (pos > due_ && at(pos - 1).ts > ts) {
+    Event late = at(size_);
+    do {
+      at(pos) = at(pos - 1);
+      --pos;
+    } while (pos > due_ && at(pos - 1).ts > ts);
+    at(pos) = late;
   }
-  at(pos) = e;
   ++size_;
-  if (e.ts > newest_) newest_ = e.ts;
+  if (ts > newest_) newest_ = ts;
   // Also when newest_ stays: an event inserted behind the horizon is due at once.
   mark_due();
   return true;

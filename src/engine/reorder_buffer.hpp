@@ -19,7 +19,20 @@ class ReorderBuffer {
   explicit ReorderBuffer(Duration window, size_t initial_capacity = 1024);
 
   /// Adds `e`; false when it is too late (older than the last event due for release).
-  bool push(const Event& e);
+  bool push(const Event& e) {
+    back_slot() = e;
+    return commit_back();
+  }
+
+  /// Where the next event may be written in place (saving a copy of it): the free slot at
+  /// the back of the ring, valid until commit_back() or the next push.
+  Event& back_slot() {
+    if (size_ == mask_ + 1) grow();
+    return at(size_);
+  }
+  /// Adds the event written into back_slot(); false when it is too late, and it then stays
+  /// in the slot, out of the buffer, until the next write.
+  bool commit_back();
 
   /// Events due for release: at least `window` older than the newest one seen.
   size_t due() const { return due_; }

@@ -27,6 +27,7 @@ class Feed {
  public:
   virtual ~Feed() = default;
   /// The next valid event, or false at the end of input. Throws FeedError on unreadable input.
+  /// Every field of `out` is written (callers hand in reused storage).
   virtual bool next(Event& out) = 0;
   virtual const std::string& name() const = 0;
   /// Bytes of the underlying file consumed so far, for progress and ETA.
