@@ -1,7 +1,9 @@
 // Bounded re-sorting of slightly out-of-order events by event time (stable for equal times).
 #pragma once
 
+#include <algorithm>
 #include <cstddef>
+#include <cstdint>
 #include <span>
 #include <vector>
 
@@ -27,58 +29,72 @@ class ReorderBuffer {
   /// Where the next event may be written in place (saving a copy of it): the free slot at
   /// the back of the ring, valid until commit_back() or the next push.
   Event& back_slot() {
-    if (size_ == mask_ + 1) grow();
-    return at(size_);
+    if (tail_ - head_ == capacity_) grow();
+    return slot(tail_);
   }
+
   /// Adds the event written into back_slot(); false when it is too late, and it then stays
   /// in the slot, out of the buffer, until the next write.
-  bool commit_back();
+  bool commit_back() {
+    const Timestamp ts = slot(tail_).ts;
+    if (ts < last_due_) return false;
+    // Equal times keep arrival order, so the output is deterministic.
+    if (tail_ != due_end_ && slot(tail_ - 1).ts > ts) insert_late();
+    ++tail_;
+    if (ts > newest_) newest_ = ts;
+    mark_due();  // also when newest_ stays: an event inserted behind the horizon is due
+    return true;
+  }
 
   /// Events due for release: at least `window` older than the newest one seen.
-  size_t due() const { return due_; }
+  size_t due() const { return static_cast<size_t>(due_end_ - head_); }
 
   /// Releases the due events, in order, as one or two contiguous runs: fn(std::span<const
   /// Event>). The runs are valid during the call only.
   template <class Fn>
   void release_due(Fn&& fn) {
-    release_front(due_, fn);
+    release_until(due_end_, fn);
   }
 
   /// Releases everything (end of input).
   template <class Fn>
   void drain(Fn&& fn) {
-    release_front(size_, fn);
+    due_end_ = tail_;
+    release_until(tail_, fn);
   }
 
-  size_t size() const { return size_; }
+  size_t size() const { return static_cast<size_t>(tail_ - head_); }
   /// Time of the last event due for release (events before it are refused).
   Timestamp last_released() const { return last_due_; }
   Duration window() const { return window_; }
 
  private:
-  Event& at(size_t i) { return ring_[(head_ + i) & mask_]; }
+  // Positions count events since the start and never wrap; a position's slot is its low bits.
+  Event& slot(uint64_t position) { return ring_[position & (capacity_ - 1)]; }
   void grow();
-  void mark_due();
+  void insert_late();
+
+  void mark_due() {
+    const Timestamp horizon = newest_ - window_;
+    while (due_end_ != tail_ && slot(due_end_).ts <= horizon) last_due_ = slot(due_end_++).ts;
+  }
 
   template <class Fn>
-  void release_front(size_t count, Fn& fn) {
-    while (count > 0) {
-      size_t run = std::min(count, ring_.size() - head_);  // up to the end of the ring
-      fn(std::span<const Event>(ring_.data() + head_, run));
-      head_ = (head_ + run) & mask_;
-      size_ -= run;
-      count -= run;
-      due_ = due_ > run ? due_ - run : 0;
+  void release_until(uint64_t end, Fn& fn) {
+    while (head_ != end) {
+      uint64_t first = head_ & (capacity_ - 1);
+      uint64_t run = std::min(end - head_, capacity_ - first);  // up to the end of the ring
+      fn(std::span<const Event>(ring_.data() + first, run));
+      head_ += run;
     }
-    if (size_ == 0) head_ = 0;  // keeps the next runs long
   }
 
   Duration window_;
   std::vector<Event> ring_;
-  size_t mask_ = 0;
-  size_t head_ = 0;
-  size_t size_ = 0;
-  size_t due_ = 0;  // the first due_ events of the ring are due for release
+  uint64_t capacity_;     // ring_.size(), a power of two
+  uint64_t head_ = 0;     // the oldest event held
+  uint64_t due_end_ = 0;  // events in [head_, due_end_) are due for release
+  uint64_t tail_ = 0;     // one past the newest event held
   Timestamp newest_ = Timestamp::min();
   Timestamp last_due_ = Timestamp::min();
 };
