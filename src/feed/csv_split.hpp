@@ -1,8 +1,9 @@
-// Splits one CSV line into fields: a word-at-a-time scan for commas, with an RFC 4180 path for
+// Splits one CSV line into fields: a block-at-a-time scan for commas, with an RFC 4180 path for
 // quoted fields.
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -13,18 +14,24 @@ namespace tw {
 class CsvSplitter {
  public:
   /// Splits `line`; false when its quoting is broken (an unterminated quote, or text after a
-  /// closing quote). Quoted fields may hold commas and doubled quotes (""), but not newlines.
-  /// The fields are valid until the next call and while `line` is.
+  /// closing quote) or when the line is 4 GiB or longer. Quoted fields may hold commas and
+  /// doubled quotes (""), but not newlines. The fields are valid until the next call and while
+  /// `line` is.
   bool split(std::string_view line);
   size_t size() const { return count_; }
-  std::string_view operator[](size_t i) const { return fields_[i]; }
+  std::string_view operator[](size_t i) const {
+    return {text_ + starts_[i], starts_[i + 1] - starts_[i] - 1};
+  }
 
  private:
   bool split_quoted(std::string_view line);
-  void grow(size_t at_least);
 
-  // Sized, not just reserved, so the scan stores fields by index; count_ says how many are used.
-  std::vector<std::string_view> fields_ = std::vector<std::string_view>(16);
+  // Fields are kept as offsets of their first byte in text_ (the line, or unquoted_ after the
+  // quoted path), each field followed by one separator byte, and one more offset after the last
+  // field as if it too ended in a comma: field i is [starts_[i], starts_[i + 1] - 1). A comma
+  // then costs one 4-byte store instead of a 16-byte view built from the previous field's start.
+  const char* text_ = nullptr;
+  std::vector<uint32_t> starts_ = std::vector<uint32_t>(64);
   size_t count_ = 0;
   std::string unquoted_;
 };
