@@ -140,4 +140,10 @@ bool CsvSplitter::split_quoted(std::string_view line) {
   return true;
 }
 
+std::string_view trim_blank_ends(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
+}
+
 }  // namespace tw
