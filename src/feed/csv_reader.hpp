@@ -56,7 +56,8 @@ class CsvFeed final : public Feed {
   void map_header(std::string_view header, const FeedOptions& options);
   void map_positions(const FeedOptions& options);
   void require_columns(std::string_view header, const FeedOptions& options) const;
-  bool parse_row(std::string_view line, Event& out);
+  bool next_split_line(std::string_view& line, bool& split_ok);
+  bool parse_row(bool split_ok, Event& out);
   bool assign_symbol(Event& out);
   bool assign_accounts(Event& out);
   AccountId account_id(std::string_view name) {

@@ -1,5 +1,6 @@
 #include "feed/csv_split.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <cstdint>
 
@@ -37,6 +38,12 @@ uint64_t scan_block(const char* p, QuoteMarks& marks) {
   marks = _mm_or_si128(marks, _mm_cmpeq_epi8(bytes, _mm_set1_epi8('"')));
   return static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_set1_epi8(','))));
 }
+
+// Bit i set for each byte p[i] equal to c.
+uint64_t bytes_equal(const char* p, char c) {
+  __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  return static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_set1_epi8(c))));
+}
 #else
 constexpr size_t kBlockBytes = 8;
 constexpr int kBitsPerByteLog2 = 3;
@@ -57,7 +64,19 @@ uint64_t scan_block(const char* p, QuoteMarks& marks) {
   marks |= swar::bytes_equal(word, '"');
   return swar::bytes_equal(word, ',');
 }
+
+// Bit (i << 3) set for each byte p[i] equal to c.
+uint64_t bytes_equal(const char* p, char c) {
+  return swar::bytes_equal(swar::load8(p), c);
+}
 #endif
+
+// Each comma starts a field one byte after it: its offset goes to `next`.
+void take_commas(uint32_t*& next, size_t block, uint64_t commas) {
+  for (; commas; commas &= commas - 1) {
+    *next++ = static_cast<uint32_t>(block + (std::countr_zero(commas) >> kBitsPerByteLog2) + 1);
+  }
+}
 
 }  // namespace
 
@@ -66,27 +85,20 @@ uint64_t scan_block(const char* p, QuoteMarks& marks) {
 bool CsvSplitter::split(std::string_view line) {
   const size_t n = line.size();
   if (n >= UINT32_MAX) return false;  // offsets are 32-bit; readers cap lines far below this
-  // A line of n bytes has at most n + 1 fields: room for them all (and the closing offset) is
-  // made once per line, not tested at each comma. Memory follows the longest line, which the
-  // readers bound (kMaxRecordBytes).
-  if (starts_.size() < n + 2) starts_.resize(n + 2);
+  reserve_fields(n);
   const char* text = line.data();
   uint32_t* next = starts_.data();
   *next++ = 0;
-  // Each comma starts a field one byte after it.
-  auto take_commas = [&next](size_t block, uint64_t commas) {
-    for (; commas; commas &= commas - 1) {
-      *next++ = static_cast<uint32_t>(block + (std::countr_zero(commas) >> kBitsPerByteLog2) + 1);
-    }
-  };
   QuoteMarks quotes = no_quotes();
   if (n >= kBlockBytes) {
     size_t at = 0;
-    for (; n - at > kBlockBytes; at += kBlockBytes) take_commas(at, scan_block(text + at, quotes));
+    for (; n - at > kBlockBytes; at += kBlockBytes) {
+      take_commas(next, at, scan_block(text + at, quotes));
+    }
     // The last bytes: one block ending at the line's end, with the bytes seen already masked.
     size_t last = n - kBlockBytes;
     uint64_t unseen = ~uint64_t{0} << ((at - last) << kBitsPerByteLog2);
-    take_commas(last, scan_block(text + last, quotes) & unseen);
+    take_commas(next, last, scan_block(text + last, quotes) & unseen);
   } else {
     bool quoted = false;
     for (size_t i = 0; i < n; ++i) {
@@ -100,6 +112,46 @@ bool CsvSplitter::split(std::string_view line) {
   count_ = static_cast<size_t>(next - starts_.data());
   text_ = text;
   return true;
+}
+
+size_t CsvSplitter::split_buffered_line(std::string_view data, std::string_view& line, bool& ok) {
+  const size_t reach = std::min(data.size(), kLineScanLimit);
+  reserve_fields(kLineScanLimit);
+  const char* text = data.data();
+  uint32_t* next = starts_.data();
+  *next++ = 0;
+  QuoteMarks quotes = no_quotes();
+  // Whole blocks only, all within data: a line ending in the last few bytes takes the usual way.
+  for (size_t at = 0; at + kBlockBytes <= reach; at += kBlockBytes) {
+    uint64_t newlines = bytes_equal(text + at, '\n');
+    if (newlines == 0) {
+      take_commas(next, at, scan_block(text + at, quotes));
+      continue;
+    }
+    // This block holds the line's end: only what lies before its first '\n' counts.
+    uint64_t before = (newlines & (~newlines + 1)) - 1;
+    size_t end = at + (static_cast<size_t>(std::countr_zero(newlines)) >> kBitsPerByteLog2);
+    size_t length = end > 0 && text[end - 1] == '\r' ? end - 1 : end;
+    line = std::string_view(text, length);
+    if (any_quote(quotes) || (bytes_equal(text + at, '"') & before) != 0) {
+      ok = split_quoted(line);
+      return end + 1;
+    }
+    take_commas(next, at, bytes_equal(text + at, ',') & before);
+    *next = static_cast<uint32_t>(length + 1);  // a comma before the '\r' leaves an empty field
+    count_ = static_cast<size_t>(next - starts_.data());
+    text_ = text;
+    ok = true;
+    return end + 1;
+  }
+  return 0;
+}
+
+void CsvSplitter::reserve_fields(size_t line_bytes) {
+  // A line of n bytes has at most n + 1 fields: room for them all (and the closing offset) is
+  // made once per line, not tested at each comma. Memory follows the longest line, which the
+  // readers bound (kMaxRecordBytes).
+  if (starts_.size() < line_bytes + 2) starts_.resize(line_bytes + 2);
 }
 
 bool CsvSplitter::split_quoted(std::string_view line) {

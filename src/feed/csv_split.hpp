@@ -13,11 +13,20 @@ namespace tw {
 /// Reused across lines: after the first few lines splitting allocates nothing.
 class CsvSplitter {
  public:
+  /// Lines longer than this take the usual way in split_buffered_line.
+  static constexpr size_t kLineScanLimit = 4096;
+
   /// Splits `line`; false when its quoting is broken (an unterminated quote, or text after a
   /// closing quote) or when the line is 4 GiB or longer. Quoted fields may hold commas and
   /// doubled quotes (""), but not newlines. The fields are valid until the next call and while
   /// `line` is.
   bool split(std::string_view line);
+  /// The fast path of a line reader: splits the line at the start of `data` (buffered input)
+  /// in the same pass that finds its end, when its '\n' lies within data and within the first
+  /// kLineScanLimit bytes. Returns the bytes the line takes with its '\n', and sets `line` to
+  /// it without the '\n' (and a '\r' before it) and `ok` to what split(line) would return.
+  /// Returns 0 when it cannot: the caller then reads and splits the line its usual way.
+  size_t split_buffered_line(std::string_view data, std::string_view& line, bool& ok);
   size_t size() const { return count_; }
   std::string_view operator[](size_t i) const {
     return {text_ + starts_[i], starts_[i + 1] - starts_[i] - 1};
@@ -25,6 +34,7 @@ class CsvSplitter {
 
  private:
   bool split_quoted(std::string_view line);
+  void reserve_fields(size_t line_bytes);
 
   // Fields are kept as offsets of their first byte in text_ (the line, or unquoted_ after the
   // quoted path), each field followed by one separator byte, and one more offset after the last
