@@ -14,106 +14,157 @@ namespace tw {
 
 namespace {
 
-#if !defined(__SSE2__)
-using swar::load8;
-#endif
-
-// Bits marking the commas and the quotes of one block of bytes, bit (i << kBitsPerByteLog2)
-// standing for byte i.
-struct BlockHits {
-  uint64_t commas;
-  uint64_t quotes;
-};
-
 #if defined(__SSE2__)
-// Every x86-64 CPU has SSE2: 16 bytes are tested per step and the hits come out as one bit per
-// byte. This cost half the instructions of the 8-byte word scan.
+// Every x86-64 CPU has SSE2: 16 bytes are tested per step and the commas come out as one bit
+// per byte. This cost half the instructions of the 8-byte word scan.
 constexpr size_t kBlockBytes = 16;
 constexpr int kBitsPerByteLog2 = 0;
 
-BlockHits block_hits(const char* p) {
+// Quotes are rare, so they are only gathered while scanning and tested once per line: a test
+// per block cost as much as finding the commas.
+using QuoteMarks = __m128i;
+
+QuoteMarks no_quotes() {
+  return _mm_setzero_si128();
+}
+
+bool any_quote(QuoteMarks marks) {
+  return _mm_movemask_epi8(marks) != 0;
+}
+
+// Bit i set for each comma at p[i] of the block at `p`; quotes found are added to `marks`.
+uint64_t scan_block(const char* p, QuoteMarks& marks) {
   __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
-  auto bits_of = [bytes](char c) {
-    return uint64_t{
-        static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_set1_epi8(c))))};
-  };
-  return {bits_of(','), bits_of('"')};
+  marks = _mm_or_si128(marks, _mm_cmpeq_epi8(bytes, _mm_set1_epi8('"')));
+  return static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_set1_epi8(','))));
+}
+
+// Bit i set for each byte p[i] equal to c.
+uint64_t bytes_equal(const char* p, char c) {
+  __m128i bytes = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  return static_cast<uint32_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(bytes, _mm_set1_epi8(c))));
 }
 #else
 constexpr size_t kBlockBytes = 8;
 constexpr int kBitsPerByteLog2 = 3;
 
-BlockHits block_hits(const char* p) {
-  uint64_t word = load8(p);
-  return {swar::bytes_equal(word, ','), swar::bytes_equal(word, '"')};
+using QuoteMarks = uint64_t;
+
+QuoteMarks no_quotes() {
+  return 0;
+}
+
+bool any_quote(QuoteMarks marks) {
+  return marks != 0;
+}
+
+// Bit (i << 3) set for each comma at p[i] of the block at `p`.
+uint64_t scan_block(const char* p, QuoteMarks& marks) {
+  uint64_t word = swar::load8(p);
+  marks |= swar::bytes_equal(word, '"');
+  return swar::bytes_equal(word, ',');
+}
+
+// Bit (i << 3) set for each byte p[i] equal to c.
+uint64_t bytes_equal(const char* p, char c) {
+  return swar::bytes_equal(swar::load8(p), c);
 }
 #endif
+
+// Each comma starts a field one byte after it: its offset goes to `next`.
+void take_commas(uint32_t*& next, size_t block, uint64_t commas) {
+  for (; commas; commas &= commas - 1) {
+    *next++ = static_cast<uint32_t>(block + (std::countr_zero(commas) >> kBitsPerByteLog2) + 1);
+  }
+}
 
 }  // namespace
 
 // Fields are short, so one memchr call per field would cost more in call overhead than the
 // scan itself.
 bool CsvSplitter::split(std::string_view line) {
-  const char* start = line.data();
-  const char* end = start + line.size();
-  // Locals, not members: stores into fields_ could alias a member count and force reloads.
-  std::string_view* fields = fields_.data();
-  size_t count = 0;
-  size_t capacity = fields_.size();
-  // Room for a whole block's commas is made before the block, not tested at each comma.
-  auto take_commas = [&](const char* block, uint64_t commas) {
-    if (capacity < count + kBlockBytes + 1) {
-      grow(count + kBlockBytes + 1);
-      fields = fields_.data();
-      capacity = fields_.size();
-    }
-    for (; commas; commas &= commas - 1) {
-      const char* comma = block + (std::countr_zero(commas) >> kBitsPerByteLog2);
-      fields[count++] = std::string_view(start, static_cast<size_t>(comma - start));
-      start = comma + 1;
-    }
-  };
-  const char* p = line.data();
-  if (line.size() >= kBlockBytes) {
-    for (; static_cast<size_t>(end - p) > kBlockBytes; p += kBlockBytes) {
-      BlockHits hits = block_hits(p);
-      if (hits.quotes) return split_quoted(line);
-      take_commas(p, hits.commas);
+  const size_t n = line.size();
+  if (n >= UINT32_MAX) return false;  // offsets are 32-bit; readers cap lines far below this
+  reserve_fields(n);
+  const char* text = line.data();
+  uint32_t* next = starts_.data();
+  *next++ = 0;
+  QuoteMarks quotes = no_quotes();
+  if (n >= kBlockBytes) {
+    size_t at = 0;
+    for (; n - at > kBlockBytes; at += kBlockBytes) {
+      take_commas(next, at, scan_block(text + at, quotes));
     }
     // The last bytes: one block ending at the line's end, with the bytes seen already masked.
-    size_t seen = kBlockBytes - static_cast<size_t>(end - p);
-    uint64_t unseen = ~uint64_t{0} << (seen << kBitsPerByteLog2);
-    const char* last = end - kBlockBytes;
-    BlockHits hits = block_hits(last);
-    if (hits.quotes & unseen) return split_quoted(line);
-    take_commas(last, hits.commas & unseen);
+    size_t last = n - kBlockBytes;
+    uint64_t unseen = ~uint64_t{0} << ((at - last) << kBitsPerByteLog2);
+    take_commas(next, last, scan_block(text + last, quotes) & unseen);
   } else {
-    for (; p < end; ++p) {
-      if (*p == '"') return split_quoted(line);
+    bool quoted = false;
+    for (size_t i = 0; i < n; ++i) {
+      if (text[i] == ',') *next++ = static_cast<uint32_t>(i + 1);
+      quoted = quoted || text[i] == '"';
     }
-    for (p = line.data(); p < end; ++p) {
-      if (*p == ',') take_commas(p, 1);
-    }
+    if (quoted) return split_quoted(line);
   }
-  if (count == fields_.size()) grow(count + 1);
-  fields_[count++] = std::string_view(start, static_cast<size_t>(end - start));
-  count_ = count;
+  if (any_quote(quotes)) return split_quoted(line);
+  *next = static_cast<uint32_t>(n + 1);
+  count_ = static_cast<size_t>(next - starts_.data());
+  text_ = text;
   return true;
 }
 
-void CsvSplitter::grow(size_t at_least) {
-  fields_.resize(std::max(at_least, 2 * fields_.size()));
+size_t CsvSplitter::split_buffered_line(std::string_view data, std::string_view& line, bool& ok) {
+  const size_t reach = std::min(data.size(), kLineScanLimit);
+  reserve_fields(kLineScanLimit);
+  const char* text = data.data();
+  uint32_t* next = starts_.data();
+  *next++ = 0;
+  QuoteMarks quotes = no_quotes();
+  // Whole blocks only, all within data: a line ending in the last few bytes takes the usual way.
+  for (size_t at = 0; at + kBlockBytes <= reach; at += kBlockBytes) {
+    uint64_t newlines = bytes_equal(text + at, '\n');
+    if (newlines == 0) {
+      take_commas(next, at, scan_block(text + at, quotes));
+      continue;
+    }
+    // This block holds the line's end: only what lies before its first '\n' counts.
+    uint64_t before = (newlines & (~newlines + 1)) - 1;
+    size_t end = at + (static_cast<size_t>(std::countr_zero(newlines)) >> kBitsPerByteLog2);
+    size_t length = end > 0 && text[end - 1] == '\r' ? end - 1 : end;
+    line = std::string_view(text, length);
+    if (any_quote(quotes) || (bytes_equal(text + at, '"') & before) != 0) {
+      ok = split_quoted(line);
+      return end + 1;
+    }
+    take_commas(next, at, bytes_equal(text + at, ',') & before);
+    *next = static_cast<uint32_t>(length + 1);  // a comma before the '\r' leaves an empty field
+    count_ = static_cast<size_t>(next - starts_.data());
+    text_ = text;
+    ok = true;
+    return end + 1;
+  }
+  return 0;
+}
+
+void CsvSplitter::reserve_fields(size_t line_bytes) {
+  // A line of n bytes has at most n + 1 fields: room for them all (and the closing offset) is
+  // made once per line, not tested at each comma. Memory follows the longest line, which the
+  // readers bound (kMaxRecordBytes).
+  if (starts_.size() < line_bytes + 2) starts_.resize(line_bytes + 2);
 }
 
 bool CsvSplitter::split_quoted(std::string_view line) {
-  count_ = 0;  // the fast path may have stored fields before it met the quote
-  // Unquoting never makes text longer, so this reserve keeps the views below stable.
+  count_ = 0;  // no fields when the quoting turns out broken
+  // Each field is followed by a ',' here too (see starts_). Fields never outnumber the bytes of
+  // the line plus one, for which split() made room.
   unquoted_.clear();
-  unquoted_.reserve(line.size());
+  unquoted_.reserve(line.size() + 1);
+  uint32_t* next = starts_.data();
   size_t i = 0;
   const size_t n = line.size();
   for (;;) {
-    size_t start = unquoted_.size();
+    *next++ = static_cast<uint32_t>(unquoted_.size());
     if (i < n && line[i] == '"') {
       for (++i;; ++i) {
         if (i == n) return false;  // unterminated quote
@@ -131,11 +182,20 @@ bool CsvSplitter::split_quoted(std::string_view line) {
     } else {
       for (; i < n && line[i] != ','; ++i) unquoted_.push_back(line[i]);
     }
-    if (count_ == fields_.size()) grow(count_ + 1);
-    fields_[count_++] = std::string_view(unquoted_.data() + start, unquoted_.size() - start);
-    if (i == n) return true;
+    unquoted_.push_back(',');
+    if (i == n) break;
     ++i;  // the comma
   }
+  *next = static_cast<uint32_t>(unquoted_.size());
+  count_ = static_cast<size_t>(next - starts_.data());
+  text_ = unquoted_.data();
+  return true;
+}
+
+std::string_view trim_blank_ends(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+  return text;
 }
 
 }  // namespace tw

@@ -18,23 +18,6 @@ bool is_digit(char c) {
   return static_cast<unsigned>(c - '0') <= 9;
 }
 
-template <class Fixed>
-bool parse_positive(std::string_view field, std::string_view text, RejectReason bad, Fixed& out,
-                    RowError& error) {
-  // A well-formed positive value is tested first: it is every row of a clean file, and the
-  // reasons for a refusal are worked out only when there is one.
-  int64_t raw = 0;
-  if (parse_scaled_decimal(text, raw) && raw > 0) {
-    out = Fixed::from_raw(raw);
-    return true;
-  }
-  if (!require_field(field, text, error)) return false;
-  if (!parse_scaled_decimal(text, raw)) {
-    return error.set(bad, "{} '{}' is not a decimal number", field, shown(text));
-  }
-  return error.set(bad, "{} '{}' is not > 0", field, shown(text));
-}
-
 // Nanoseconds per unit for an epoch integer part of this magnitude.
 int64_t epoch_unit_nanos(uint64_t integer_part) {
   if (integer_part < 100'000'000'000ULL) return 1'000'000'000;
@@ -110,12 +93,16 @@ bool require_field(std::string_view field, std::string_view text, RowError& erro
   return true;
 }
 
-bool parse_price(std::string_view text, Price& out, RowError& error) {
-  return parse_positive("price", text, RejectReason::kBadPrice, out, error);
-}
-
-bool parse_quantity(std::string_view text, Quantity& out, RowError& error) {
-  return parse_positive("quantity", text, RejectReason::kBadQuantity, out, error);
+bool parse_positive_decimal(std::string_view field, std::string_view text, RejectReason bad,
+                            int64_t& raw, RowError& error) {
+  // A well-formed positive value is tested first: the reasons for a refusal are worked out
+  // only when there is one.
+  if (parse_scaled_decimal(text, raw) && raw > 0) return true;
+  if (!require_field(field, text, error)) return false;
+  if (!parse_scaled_decimal(text, raw)) {
+    return error.set(bad, "{} '{}' is not a decimal number", field, shown(text));
+  }
+  return error.set(bad, "{} '{}' is not > 0", field, shown(text));
 }
 
 bool parse_time(std::string_view text, Timestamp& out, RowError& error) {

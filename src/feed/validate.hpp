@@ -11,6 +11,7 @@
 
 #include "feed/reject.hpp"
 #include "model/event.hpp"
+#include "model/short_decimal.hpp"
 
 namespace tw {
 
@@ -37,10 +38,32 @@ bool iequals(std::string_view a, std::string_view b);
 
 /// Fails with kMissingField ("symbol is empty") when `text` is empty.
 bool require_field(std::string_view field, std::string_view text, RowError& error);
+/// The value of a decimal > 0 as a raw fixed-point number: the whole of parse_price and
+/// parse_quantity but their short-text fast path. Fails with kMissingField when `text` is
+/// empty, with `bad` otherwise; `field` names the value in the detail.
+bool parse_positive_decimal(std::string_view field, std::string_view text, RejectReason bad,
+                            int64_t& raw, RowError& error);
 /// A decimal > 0; kMissingField when empty, kBadPrice otherwise.
-bool parse_price(std::string_view text, Price& out, RowError& error);
+inline bool parse_price(std::string_view text, Price& out, RowError& error) {
+  // The short well-formed positive value of nearly every row is read inline, without a call.
+  int64_t raw = 0;
+  if (!(parse_short_decimal(text, raw) && raw > 0) &&
+      !parse_positive_decimal("price", text, RejectReason::kBadPrice, raw, error)) {
+    return false;
+  }
+  out = Price::from_raw(raw);
+  return true;
+}
 /// A decimal > 0; kMissingField when empty, kBadQuantity otherwise.
-bool parse_quantity(std::string_view text, Quantity& out, RowError& error);
+inline bool parse_quantity(std::string_view text, Quantity& out, RowError& error) {
+  int64_t raw = 0;
+  if (!(parse_short_decimal(text, raw) && raw > 0) &&
+      !parse_positive_decimal("quantity", text, RejectReason::kBadQuantity, raw, error)) {
+    return false;
+  }
+  out = Quantity::from_raw(raw);
+  return true;
+}
 /// ISO-8601 (no zone = UTC) or a Unix epoch number; see parse_epoch_time.
 bool parse_time(std::string_view text, Timestamp& out, RowError& error);
 /// parse_time, faster on the layout most CSV exports write, "YYYY-MM-DDThh:mm:ss.ffffff[Z]":
