@@ -6,6 +6,9 @@ namespace {
 // Detectors are told that event time has advanced once per second of event time: often
 // enough to close windows promptly in live mode, rarely enough to cost nothing per event.
 constexpr Duration kTickInterval = Duration::seconds(1);
+// The reorder ring starts small and grows to what the window holds: a ring no bigger than it
+// must be stays in the fastest cache.
+constexpr size_t kInitialRing = 128;
 
 }  // namespace
 
@@ -15,7 +18,7 @@ Engine::Engine(const Config& config, Universe& universe, AlertSink& alerts, Reje
       universe_(universe),
       rejects_(rejects),
       bar_sink_(bars),
-      reorder_(config.engine.reorder_window) {
+      reorder_(config.engine.reorder_window, kInitialRing) {
   for (const RuleInfo& info : rule_registry()) {
     const RuleConfig& rule = config.rule(info.name);
     if (!rule.enabled) continue;
