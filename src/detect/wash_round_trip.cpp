@@ -6,8 +6,11 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
+#include <new>
 #include <string>
 #include <tuple>
+#include <type_traits>
 #include <vector>
 
 #include "detect/per_symbol.hpp"
@@ -19,7 +22,6 @@ namespace tw {
 namespace {
 
 constexpr std::string_view kRule = "wash.round_trip";
-constexpr uint32_t kNoBlock = UINT32_MAX;
 constexpr uint32_t kNoEpisode = UINT32_MAX;
 
 struct Params {
@@ -108,7 +110,7 @@ uint64_t bytes_equal_to(uint64_t word, uint8_t tag) {
 struct OwnerSlot {
   uint32_t owner = 0;  // 0 marks an empty slot
   uint32_t episode = kNoEpisode;
-  uint32_t block = kNoBlock;     // the owner's fills in the FillBank, once it has any
+  std::byte* block = nullptr;    // the owner's fills in the FillBank, once it has any
   uint16_t waiting[2] = {0, 0};  // fills waiting for a partner, by side (kBuys, kSells)
   uint16_t head[2] = {0, 0};     // ring position of the oldest, by side
   // Time of the oldest waiting fill, by side (when there is one): expiring reads the slot
@@ -123,9 +125,16 @@ struct OwnerSlot {
   bool idle() const { return waiting[kBuys] == 0 && waiting[kSells] == 0 && episode == kNoEpisode; }
 };
 
-/// Waiting fills of the active owners: per owner one ring of `capacity` fills for each side,
-/// oldest first, and beside it the rings' quantity tags, eight to a word. Blocks of owners
-/// that went idle are recycled, so memory follows the active owners.
+// Blocks are raw memory seen as WaitingFill arrays: C++20 creates such objects implicitly in
+// allocated storage, which lets a fresh block go without being zeroed (fills are written
+// before they are read).
+static_assert(std::is_trivially_copyable_v<WaitingFill> &&
+              std::is_trivially_destructible_v<WaitingFill>);
+
+/// Waiting fills of the active owners: per owner one block holding, for each side, a ring of
+/// `capacity` fills (oldest first), then the rings' quantity tags, eight to a word. Blocks of
+/// owners that went idle are recycled, so memory follows the active owners; blocks never
+/// move, so slots point straight at theirs.
 class FillBank {
  public:
   explicit FillBank(uint32_t per_side)
@@ -135,34 +144,43 @@ class FillBank {
   uint32_t capacity() const { return capacity_; }
 
   // Out of line: an owner needs a block only when it becomes active.
-  [[gnu::noinline]] uint32_t acquire() {
+  [[gnu::noinline]] std::byte* acquire() {
     if (!free_.empty()) {
-      uint32_t block = free_.back();
+      std::byte* block = free_.back();
       free_.pop_back();
       return block;
     }
-    fills_.resize(fills_.size() + 2 * size_t{capacity_});
-    tags_.resize(tags_.size() + 2 * size_t{capacity_} / kTagsPerWord);
-    return blocks_++;
+    auto* raw = static_cast<std::byte*>(::operator new(block_bytes(), kAlign));
+    blocks_.push_back(std::unique_ptr<std::byte, FreeBlock>(raw));
+    // Scans read whole tag words, stale bytes included: they start as zeros, never as
+    // indeterminate values.
+    std::memset(raw + tags_offset(), 0, tags_bytes());
+    return raw;
   }
-  void release(uint32_t block) { free_.push_back(block); }
+  void release(std::byte* block) { free_.push_back(block); }
 
-  WaitingFill* fills(uint32_t block, int side) { return fills_.data() + offset(block, side); }
-  uint64_t* tags(uint32_t block, int side) {
-    return tags_.data() + offset(block, side) / kTagsPerWord;
+  WaitingFill* fills(std::byte* block, int side) const {
+    return reinterpret_cast<WaitingFill*>(block) + static_cast<size_t>(side) * capacity_;
+  }
+  uint64_t* tags(std::byte* block, int side) const {
+    return reinterpret_cast<uint64_t*>(block + tags_offset()) +
+           static_cast<size_t>(side) * capacity_ / kTagsPerWord;
   }
 
  private:
-  size_t offset(uint32_t block, int side) const {
-    return (size_t{block} * 2 + static_cast<size_t>(side)) * capacity_;
-  }
+  static constexpr std::align_val_t kAlign{alignof(WaitingFill)};
+  struct FreeBlock {
+    void operator()(std::byte* block) const { ::operator delete(block, kAlign); }
+  };
+
+  size_t tags_offset() const { return 2 * size_t{capacity_} * sizeof(WaitingFill); }
+  size_t tags_bytes() const { return 2 * size_t{capacity_}; }
+  size_t block_bytes() const { return tags_offset() + tags_bytes(); }
 
   uint32_t per_side_;
   uint32_t capacity_;
-  uint32_t blocks_ = 0;
-  std::vector<WaitingFill> fills_;
-  std::vector<uint64_t> tags_;
-  std::vector<uint32_t> free_;
+  std::vector<std::unique_ptr<std::byte, FreeBlock>> blocks_;
+  std::vector<std::byte*> free_;
 };
 
 /// One side of one owner's waiting fills: a ring in the FillBank, oldest at `head`; `age` 0
@@ -519,7 +537,7 @@ class WashRoundTrip final : public Detector {
 
   static void erase_owner(SymbolState& st, OwnerId owner) {
     OwnerSlot* slot = st.owners.find(owner);
-    if (slot->block != kNoBlock) st.fills.release(slot->block);
+    if (slot->block != nullptr) st.fills.release(slot->block);
     st.owners.erase(owner);
   }
 
@@ -536,7 +554,7 @@ class WashRoundTrip final : public Detector {
   // its state in registers.
   void add_fill(SymbolState& st, OwnerId owner, int side, const Event& e, AccountId account) {
     OwnerSlot& slot = slot_of(st, owner, e.ts);
-    if (slot.block == kNoBlock) slot.block = st.fills.acquire();
+    if (slot.block == nullptr) slot.block = st.fills.acquire();
     Timestamp oldest_usable = e.ts - st.params.window;
     if (slot.last_fill < oldest_usable) {
       // All that waits is too old (the common case of an owner back after a while): dropped
