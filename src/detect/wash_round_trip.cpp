@@ -480,14 +480,13 @@ class WashRoundTrip final : public Detector {
       return SymbolState(Params::read(ctx_.config.for_symbol(name), kRule), name);
     });
     advance(st, e.ts);
-    OwnerId buy_owner = ctx_.universe.owner_of(e.buyer);
-    OwnerId sell_owner = ctx_.universe.owner_of(e.seller);
-    if (e.buyer && e.seller && buy_owner == sell_owner) {
-      self_trade(st, buy_owner, e);
+    if (e.buyer && e.seller) {
+      both_sides(st, e);
       return;
     }
-    if (e.buyer) add_fill(st, buy_owner, kBuys, e, e.buyer);
-    if (e.seller) add_fill(st, sell_owner, kSells, e, e.seller);
+    // One account known (as seed1 rows carry them): one owner to look up, one fill.
+    AccountId account = e.buyer ? e.buyer : e.seller;
+    add_fill(st, ctx_.universe.owner_of(account), e.buyer ? kBuys : kSells, e, account);
   }
 
   void advance_to(Timestamp watermark) override {
@@ -528,7 +527,20 @@ class WashRoundTrip final : public Detector {
     if (st.owners.busy()) st.owners.grow();
   }
 
-  [[gnu::noinline]] void self_trade(SymbolState& st, OwnerId owner, const Event& e) {
+  // A trade with both accounts known: a self-trade when they share an owner, else a fill on
+  // each side. Out of line: most feeds name one account per trade.
+  [[gnu::noinline]] void both_sides(SymbolState& st, const Event& e) {
+    OwnerId buy_owner = ctx_.universe.owner_of(e.buyer);
+    OwnerId sell_owner = ctx_.universe.owner_of(e.seller);
+    if (buy_owner == sell_owner) {
+      self_trade(st, buy_owner, e);
+      return;
+    }
+    add_fill(st, buy_owner, kBuys, e, e.buyer);
+    add_fill(st, sell_owner, kSells, e, e.seller);
+  }
+
+  void self_trade(SymbolState& st, OwnerId owner, const Event& e) {
     Leg buy{e.ts, e.price, e.qty, e.id, e.seq, e.buyer};
     Leg sell = buy;
     sell.account = e.seller;
@@ -552,7 +564,8 @@ class WashRoundTrip final : public Detector {
   // One side (kBuys or kSells) of the trade `e`, for `account`. The common path (no partner)
   // stays in this function; pairing and the tolerant scan are out of line, so this one keeps
   // its state in registers.
-  void add_fill(SymbolState& st, OwnerId owner, int side, const Event& e, AccountId account) {
+  [[gnu::always_inline]] void add_fill(SymbolState& st, OwnerId owner, int side, const Event& e,
+                                       AccountId account) {
     OwnerSlot& slot = slot_of(st, owner, e.ts);
     if (slot.block == nullptr) slot.block = st.fills.acquire();
     Timestamp oldest_usable = e.ts - st.params.window;
