@@ -132,13 +132,15 @@ static_assert(std::is_trivially_copyable_v<WaitingFill> &&
               std::is_trivially_destructible_v<WaitingFill>);
 
 /// Waiting fills of the active owners: per owner one block holding, for each side, a ring of
-/// `capacity` fills (oldest first), then the rings' quantity tags, eight to a word. Blocks of
-/// owners that went idle are recycled, so memory follows the active owners; blocks never
-/// move, so slots point straight at theirs.
+/// `capacity` fills (oldest first) followed by the ring's quantity tags, one byte per fill.
+/// Blocks of owners that went idle are recycled, so memory follows the active owners; blocks
+/// never move, so slots point straight at theirs.
 class FillBank {
  public:
   explicit FillBank(uint32_t per_side)
-      : per_side_(per_side), capacity_(std::bit_ceil(std::max(per_side, kTagsPerWord))) {}
+      : per_side_(per_side),
+        capacity_(std::bit_ceil(std::max(per_side, kTagsPerWord))),
+        side_bytes_(round_up(capacity_ * (sizeof(WaitingFill) + 1), sizeof(WaitingFill))) {}
 
   uint32_t per_side() const { return per_side_; }
   uint32_t capacity() const { return capacity_; }
@@ -150,21 +152,20 @@ class FillBank {
       free_.pop_back();
       return block;
     }
-    auto* raw = static_cast<std::byte*>(::operator new(block_bytes(), kAlign));
+    auto* raw = static_cast<std::byte*>(::operator new(2 * side_bytes_, kAlign));
     blocks_.push_back(std::unique_ptr<std::byte, FreeBlock>(raw));
     // Scans read whole tag words, stale bytes included: they start as zeros, never as
     // indeterminate values.
-    std::memset(raw + tags_offset(), 0, tags_bytes());
+    for (int side : {kBuys, kSells}) std::memset(tags(raw, side), 0, capacity_);
     return raw;
   }
   void release(std::byte* block) { free_.push_back(block); }
 
   WaitingFill* fills(std::byte* block, int side) const {
-    return reinterpret_cast<WaitingFill*>(block) + static_cast<size_t>(side) * capacity_;
+    return reinterpret_cast<WaitingFill*>(block + static_cast<size_t>(side) * side_bytes_);
   }
-  uint64_t* tags(std::byte* block, int side) const {
-    return reinterpret_cast<uint64_t*>(block + tags_offset()) +
-           static_cast<size_t>(side) * capacity_ / kTagsPerWord;
+  uint8_t* tags(std::byte* block, int side) const {
+    return reinterpret_cast<uint8_t*>(fills(block, side) + capacity_);
   }
 
  private:
@@ -173,12 +174,11 @@ class FillBank {
     void operator()(std::byte* block) const { ::operator delete(block, kAlign); }
   };
 
-  size_t tags_offset() const { return 2 * size_t{capacity_} * sizeof(WaitingFill); }
-  size_t tags_bytes() const { return 2 * size_t{capacity_}; }
-  size_t block_bytes() const { return tags_offset() + tags_bytes(); }
+  static size_t round_up(size_t n, size_t unit) { return (n + unit - 1) / unit * unit; }
 
   uint32_t per_side_;
   uint32_t capacity_;
+  size_t side_bytes_;  // one side's fills and tags, whole cache lines
   std::vector<std::unique_ptr<std::byte, FreeBlock>> blocks_;
   std::vector<std::byte*> free_;
 };
@@ -187,7 +187,7 @@ class FillBank {
 /// is the oldest fill.
 struct WaitingSide {
   WaitingFill* fills;
-  uint64_t* tags;
+  uint8_t* tags;
   uint16_t& count;
   uint16_t& head;
   Timestamp& oldest;
@@ -262,7 +262,7 @@ struct WaitingSide {
     uint32_t first = head, last = head + count;
     if (last > capacity) first = 0, last = capacity;  // wrapped: scan the whole ring
     for (uint32_t w = first / kTagsPerWord; w * kTagsPerWord < last; ++w) {
-      for (uint64_t hits = bytes_equal_to(tags[w], tag); hits != 0; hits &= hits - 1) {
+      for (uint64_t hits = bytes_equal_to(tag_word(w), tag); hits != 0; hits &= hits - 1) {
         uint32_t pos = w * kTagsPerWord + static_cast<uint32_t>(std::countr_zero(hits)) / 8;
         uint32_t age = age_of(pos);
         if (age < count) fn(age);  // other bytes of the word may hold stale tags
@@ -271,16 +271,16 @@ struct WaitingSide {
   }
 
  private:
-  // Tag i of the ring is byte i % 8 of word i / 8, counting from the least significant byte
-  // (the order countr_zero finds them in).
-  uint8_t tag(uint32_t pos) const {
-    return static_cast<uint8_t>(tags[pos / kTagsPerWord] >> (pos % kTagsPerWord * 8));
+  // Word w holds tags 8w to 8w + 7, the first in its least significant byte (the order
+  // countr_zero finds them in).
+  uint64_t tag_word(uint32_t w) const {
+    static_assert(std::endian::native == std::endian::little);
+    uint64_t word;
+    std::memcpy(&word, tags + w * kTagsPerWord, sizeof word);
+    return word;
   }
-  void set_tag(uint32_t pos, uint8_t value) {
-    uint32_t shift = pos % kTagsPerWord * 8;
-    uint64_t& word = tags[pos / kTagsPerWord];
-    word = (word & ~(uint64_t{0xff} << shift)) | (uint64_t{value} << shift);
-  }
+  uint8_t tag(uint32_t pos) const { return tags[pos]; }
+  void set_tag(uint32_t pos, uint8_t value) { tags[pos] = value; }
   void move(uint32_t from, uint32_t to) {
     fills[to] = fills[from];
     set_tag(to, tag(from));
