@@ -183,8 +183,54 @@ class FillBank {
   std::vector<std::byte*> free_;
 };
 
-/// One side of one owner's waiting fills: a ring in the FillBank, oldest at `head`; `age` 0
-/// is the oldest fill.
+// Word w of a ring's tags holds tags 8w to 8w + 7, the first in its least significant byte
+// (the order countr_zero finds them in).
+uint64_t tag_word(const uint8_t* tags, uint32_t w) {
+  static_assert(std::endian::native == std::endian::little);
+  uint64_t word;
+  std::memcpy(&word, tags + w * kTagsPerWord, sizeof word);
+  return word;
+}
+
+/// A snapshot of one side's ring for searching it: plain values, which the compiler keeps in
+/// registers (a WaitingSide's references are reloaded after every store through a fill).
+struct RingView {
+  const WaitingFill* fills;
+  const uint8_t* tags;
+  uint32_t head;
+  uint32_t count;
+  uint32_t capacity;
+
+  uint32_t pos(uint32_t age) const { return (head + age) & (capacity - 1); }
+  uint32_t age_of(uint32_t pos) const { return (pos - head) & (capacity - 1); }
+  const Leg& at_age(uint32_t age) const { return fills[pos(age)].leg; }
+
+  // Calls fn(age) for every waiting fill whose tag is `tag`, in no particular order.
+  template <class Fn>
+  void for_each_tagged(uint8_t tag, Fn&& fn) const {
+    uint32_t first = head, last = head + count;
+    if (last > capacity) first = 0, last = capacity;  // wrapped: scan the whole ring
+    for (uint32_t w = first / kTagsPerWord; w * kTagsPerWord < last; ++w) {
+      for (uint64_t hits = bytes_equal_to(tag_word(tags, w), tag); hits != 0; hits &= hits - 1) {
+        uint32_t at = w * kTagsPerWord + static_cast<uint32_t>(std::countr_zero(hits)) / 8;
+        uint32_t age = age_of(at);
+        if (age < count) fn(age);  // other bytes of the word may hold stale tags
+      }
+    }
+  }
+
+  // The exact tag bits of the waiting fills.
+  uint64_t tag_bits() const {
+    uint64_t bits = 0;
+    for (uint32_t age = 0, at = head; age < count; ++age, at = (at + 1) & (capacity - 1)) {
+      bits |= tag_bit(tags[at]);
+    }
+    return bits;
+  }
+};
+
+/// One side of one owner's waiting fills, to change them: a ring in the FillBank, oldest at
+/// `head`; `age` 0 is the oldest fill.
 struct WaitingSide {
   WaitingFill* fills;
   uint8_t* tags;
@@ -203,9 +249,8 @@ struct WaitingSide {
         tag_bits(slot.tag_bits[side]),
         capacity(bank.capacity()) {}
 
-  uint32_t pos(uint32_t age) const { return (head + age) & (capacity - 1); }
-  uint32_t age_of(uint32_t pos) const { return (pos - head) & (capacity - 1); }
-  const Leg& at_age(uint32_t age) const { return fills[pos(age)].leg; }
+  RingView view() const { return {fills, tags, head, count, capacity}; }
+  uint32_t pos(uint32_t age) const { return view().pos(age); }
 
   void drop_oldest() {
     head = static_cast<uint16_t>(pos(1));
@@ -230,17 +275,8 @@ struct WaitingSide {
     leg.id = e.id;
     leg.seq = e.seq;
     leg.account = account;
-    set_tag(at, tag);
+    tags[at] = tag;
     tag_bits |= tag_bit(tag);
-  }
-
-  // Makes tag_bits exact again (bits of fills gone since the side was last empty add up).
-  void rebuild_tag_bits() {
-    uint64_t bits = 0;
-    for (uint32_t age = 0, at = head; age < count; ++age, at = (at + 1) & (capacity - 1)) {
-      bits |= tag_bit(tag(at));
-    }
-    tag_bits = bits;
   }
 
   // Removes the fill of the given age, keeping the others in time order; moves the shorter
@@ -255,35 +291,10 @@ struct WaitingSide {
     if (--count > 0 && age == 0) oldest = fills[head].leg.ts;
   }
 
-  // Calls fn(age) for every waiting fill whose tag is `tag`, in no particular order.
-  template <class Fn>
-  void for_each_tagged(uint8_t tag, Fn&& fn) const {
-    if (count == 0) return;
-    uint32_t first = head, last = head + count;
-    if (last > capacity) first = 0, last = capacity;  // wrapped: scan the whole ring
-    for (uint32_t w = first / kTagsPerWord; w * kTagsPerWord < last; ++w) {
-      for (uint64_t hits = bytes_equal_to(tag_word(w), tag); hits != 0; hits &= hits - 1) {
-        uint32_t pos = w * kTagsPerWord + static_cast<uint32_t>(std::countr_zero(hits)) / 8;
-        uint32_t age = age_of(pos);
-        if (age < count) fn(age);  // other bytes of the word may hold stale tags
-      }
-    }
-  }
-
  private:
-  // Word w holds tags 8w to 8w + 7, the first in its least significant byte (the order
-  // countr_zero finds them in).
-  uint64_t tag_word(uint32_t w) const {
-    static_assert(std::endian::native == std::endian::little);
-    uint64_t word;
-    std::memcpy(&word, tags + w * kTagsPerWord, sizeof word);
-    return word;
-  }
-  uint8_t tag(uint32_t pos) const { return tags[pos]; }
-  void set_tag(uint32_t pos, uint8_t value) { tags[pos] = value; }
   void move(uint32_t from, uint32_t to) {
     fills[to] = fills[from];
-    set_tag(to, tag(from));
+    tags[to] = tags[from];
   }
 };
 
@@ -601,7 +612,7 @@ class WashRoundTrip final : public Detector {
                                  AccountId account, uint32_t age) {
     WaitingSide other(st.fills, slot, side ^ 1);
     Leg leg{e.ts, e.price, e.qty, e.id, e.seq, account};
-    Leg earlier = other.at_age(age);
+    Leg earlier = other.view().at_age(age);
     other.erase(age);
     const Leg& buy = side == kBuys ? leg : earlier;
     const Leg& sell = side == kBuys ? earlier : leg;
@@ -615,37 +626,41 @@ class WashRoundTrip final : public Detector {
   [[gnu::noinline]] static Match best_match(SymbolState& st, OwnerSlot& slot, int other_side,
                                             const Event& e, uint8_t tag) {
     const Params& p = st.params;
-    WaitingSide side(st.fills, slot, other_side);
-    if (!p.exact_quantity) return best_match_tolerant(p, side, e.price, e.qty);
+    RingView ring = WaitingSide(st.fills, slot, other_side).view();
+    if (!p.exact_quantity) return best_match_tolerant(p, ring, e.price, e.qty);
     // Only equal quantities pair, and equal quantities have equal tags.
     Match best;
-    side.for_each_tagged(tag,
-                         [&](uint32_t age) { consider(p, side, e.price, e.qty, 0, age, best); });
+    ring.for_each_tagged(tag,
+                         [&](uint32_t age) { consider(p, ring, e.price, e.qty, 0, age, best); });
     // A miss means bits of departed fills misled the check before the call: drop them, if
     // the side is short enough for its bits to be selective (a long side sets most of them).
-    if (!best.found && side.count <= kRebuildTagBitsUpTo) side.rebuild_tag_bits();
+    if (!best.found && ring.count <= kRebuildTagBitsUpTo) {
+      slot.tag_bits[other_side] = ring.tag_bits();
+    }
     return best;
   }
 
   // Out of line: every waiting fill is a candidate, and the slack is computed per fill.
-  [[gnu::noinline]] static Match best_match_tolerant(const Params& p, const WaitingSide& side,
+  [[gnu::noinline]] static Match best_match_tolerant(const Params& p, const RingView& ring,
                                                      Price price, Quantity qty) {
     int64_t own_qty_slack = slack(p.quantity_tolerance, qty.raw());
     Match best;
-    for (uint32_t age = 0; age < side.count; ++age) {
-      consider(p, side, price, qty, own_qty_slack, age, best);
+    for (uint32_t age = 0; age < ring.count; ++age) {
+      consider(p, ring, price, qty, own_qty_slack, age, best);
     }
     return best;
   }
 
   // Makes the waiting fill of the given age the best match if it is within the tolerances
   // and better than the best so far.
-  static void consider(const Params& p, const WaitingSide& side, Price new_price, Quantity new_qty,
+  static void consider(const Params& p, const RingView& ring, Price new_price, Quantity new_qty,
                        int64_t own_qty_slack, uint32_t age, Match& best) {
     int64_t price = new_price.raw(), qty = new_qty.raw();
-    const Leg& other = side.at_age(age);
+    const Leg& other = ring.at_age(age);
     int64_t qty_gap = std::llabs(other.qty.raw() - qty);
-    if (qty_gap > own_qty_slack && qty_gap > slack(p.quantity_tolerance, other.qty.raw())) {
+    // Exact pairing has no slack (equal tags, unequal quantities end here, without doubles).
+    if (qty_gap > own_qty_slack &&
+        (p.exact_quantity || qty_gap > slack(p.quantity_tolerance, other.qty.raw()))) {
       return;
     }
     int64_t price_gap = std::llabs(other.price.raw() - price);
