@@ -82,10 +82,10 @@ constexpr int kSells = 1;
 
 /// One byte per waiting fill, derived from its quantity: looking for an exact quantity then
 /// compares eight fills per 64-bit word, and only equal tags are confirmed on the fill itself.
-/// A full mix, because quantities are far from random (multiples of powers of ten, whose
-/// trailing zero bits defeat a single multiply).
+/// The top byte of a Fibonacci product: quantities are far from random (multiples of powers
+/// of ten), but every bit of one reaches the top bits of its product.
 uint8_t quantity_tag(Quantity qty) {
-  return static_cast<uint8_t>(mix64(static_cast<uint64_t>(qty.raw())));
+  return static_cast<uint8_t>((static_cast<uint64_t>(qty.raw()) * 0x9e3779b97f4a7c15ULL) >> 56);
 }
 
 constexpr uint32_t kTagsPerWord = 8;
