@@ -229,6 +229,13 @@ struct RingView {
   }
 };
 
+// RingView::tag_bits() out of line, called once per turn of a ring; plain arguments, so the
+// caller's WaitingSide need not live in memory.
+[[gnu::noinline]] uint64_t exact_tag_bits(const uint8_t* tags, uint32_t head, uint32_t count,
+                                          uint32_t capacity) {
+  return RingView{nullptr, tags, head, count, capacity}.tag_bits();
+}
+
 /// One side of one owner's waiting fills, to change them: a ring in the FillBank, oldest at
 /// `head`; `age` 0 is the oldest fill.
 struct WaitingSide {
@@ -601,7 +608,12 @@ class WashRoundTrip final : public Detector {
     }
     WaitingSide own(st.fills, slot, side);
     // A full side drops its oldest fill: this bounds the work per trade for one-way traders.
-    if (own.count == st.fills.per_side()) own.drop_oldest();
+    if (own.count == st.fills.per_side()) {
+      own.drop_oldest();
+      // Once per turn of a full ring, the bits of the fills gone in that turn are dropped: a
+      // long side (whose misses do not rebuild them) would otherwise end with all 64 set.
+      if (own.head == 0) own.tag_bits = exact_tag_bits(own.tags, 0, own.count, own.capacity);
+    }
     own.push(e, account, tag);
     slot.last_fill = std::max(slot.last_fill, e.ts);
   }
