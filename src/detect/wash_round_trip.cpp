@@ -113,9 +113,9 @@ struct OwnerSlot {
   std::byte* block = nullptr;    // the owner's fills in the FillBank, once it has any
   uint16_t waiting[2] = {0, 0};  // fills waiting for a partner, by side (kBuys, kSells)
   uint16_t head[2] = {0, 0};     // ring position of the oldest, by side
-  // Time of the oldest waiting fill, by side (when there is one): expiring reads the slot
-  // alone unless a fill is due.
-  Timestamp oldest[2];
+  // Time of the oldest waiting fill by side, Timestamp::max() when there is none: one
+  // comparison per side tells whether anything is due, reading the slot alone.
+  Timestamp oldest[2] = {Timestamp::max(), Timestamp::max()};
   Timestamp last_fill = Timestamp::min();  // the latest fill time it ever waited with
   // By side, tag_bit() of every fill pushed since the side was last empty or its bits were
   // rebuilt: a superset of the waiting fills' tags, so a missing bit rules out an exact
@@ -261,7 +261,7 @@ struct WaitingSide {
 
   void drop_oldest() {
     head = static_cast<uint16_t>(pos(1));
-    if (--count > 0) oldest = fills[head].leg.ts;
+    oldest = --count > 0 ? fills[head].leg.ts : Timestamp::max();
   }
 
   // Stores the trade as this account's fill, written in place from the event.
@@ -295,7 +295,11 @@ struct WaitingSide {
     } else {
       for (uint32_t k = age + 1; k < count; ++k) move(pos(k), pos(k - 1));
     }
-    if (--count > 0 && age == 0) oldest = fills[head].leg.ts;
+    if (--count == 0) {
+      oldest = Timestamp::max();
+    } else if (age == 0) {
+      oldest = fills[head].leg.ts;
+    }
   }
 
  private:
@@ -571,12 +575,23 @@ class WashRoundTrip final : public Detector {
     st.owners.erase(owner);
   }
 
-  // Drops the fills older than `oldest_usable` (the oldest come first).
-  static void expire(FillBank& bank, OwnerSlot& slot, int side, Timestamp oldest_usable) {
-    // The slot alone tells whether anything is due; the ring is set up only then.
-    if (slot.waiting[side] == 0 || slot.oldest[side] >= oldest_usable) return;
+  // Drops the owner's fills older than `oldest_usable`, some of which are due.
+  static void expire(FillBank& bank, OwnerSlot& slot, Timestamp oldest_usable) {
+    if (slot.last_fill < oldest_usable) {
+      // All that waits is too old (the common case of an owner back after a while): dropped
+      // without reading the fills.
+      slot.waiting[kBuys] = slot.waiting[kSells] = 0;
+      slot.oldest[kBuys] = slot.oldest[kSells] = Timestamp::max();
+      return;
+    }
+    expire_side(bank, slot, kBuys, oldest_usable);
+    expire_side(bank, slot, kSells, oldest_usable);
+  }
+
+  static void expire_side(FillBank& bank, OwnerSlot& slot, int side, Timestamp oldest_usable) {
+    if (slot.oldest[side] >= oldest_usable) return;  // the ring is set up only when due
     WaitingSide ring(bank, slot, side);
-    while (ring.count > 0 && ring.oldest < oldest_usable) ring.drop_oldest();
+    while (ring.oldest < oldest_usable) ring.drop_oldest();  // the oldest come first
   }
 
   // One side (kBuys or kSells) of the trade `e`, for `account`. The common path (no partner)
@@ -587,13 +602,8 @@ class WashRoundTrip final : public Detector {
     OwnerSlot& slot = slot_of(st, owner, e.ts);
     if (slot.block == nullptr) slot.block = st.fills.acquire();
     Timestamp oldest_usable = e.ts - st.params.window;
-    if (slot.last_fill < oldest_usable) {
-      // All that waits is too old (the common case of an owner back after a while): dropped
-      // without reading the fills.
-      slot.waiting[kBuys] = slot.waiting[kSells] = 0;
-    } else {
-      expire(st.fills, slot, kBuys, oldest_usable);
-      expire(st.fills, slot, kSells, oldest_usable);
+    if (slot.oldest[kBuys] < oldest_usable || slot.oldest[kSells] < oldest_usable) {
+      expire(st.fills, slot, oldest_usable);
     }
     uint8_t tag = quantity_tag(e.qty);
     int other = side ^ 1;
