@@ -495,20 +495,23 @@ class WashRoundTrip final : public Detector {
     for (const Event& e : events) on_event(e);
   }
 
-  void on_event(const Event& e) override {
-    if (!e.is_trade() || (!e.buyer && !e.seller)) return;
+  [[gnu::always_inline]] void on_event(const Event& e) override {
+    if (!e.is_trade()) return;
+    // Read once: the compiler would reload them after any call that might write the event.
+    AccountId buyer = e.buyer, seller = e.seller;
+    if (!buyer && !seller) return;
     SymbolState& st = states_.get(e.symbol, [&](SymbolId id) {
       std::string_view name = ctx_.universe.symbol_name(id);
       return SymbolState(Params::read(ctx_.config.for_symbol(name), kRule), name);
     });
     advance(st, e.ts);
-    if (e.buyer && e.seller) {
+    if (buyer && seller) {
       both_sides(st, e);
       return;
     }
     // One account known (as seed1 rows carry them): one owner to look up, one fill.
-    AccountId account = e.buyer ? e.buyer : e.seller;
-    add_fill(st, ctx_.universe.owner_of(account), e.buyer ? kBuys : kSells, e, account);
+    AccountId account = buyer ? buyer : seller;
+    add_fill(st, ctx_.universe.owner_of(account), buyer ? kBuys : kSells, e, account);
   }
 
   void advance_to(Timestamp watermark) override {
