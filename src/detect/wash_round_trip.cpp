@@ -327,16 +327,22 @@ class OwnerTable {
   /// Whether the table is more than a quarter full.
   bool busy() const { return used_ * 4 > capacity_; }
 
-  OwnerSlot& find_or_insert(OwnerId owner) {
-    if (crowded()) grow();
+  /// The owner's slot, or else the empty slot (owner 0) where it would go.
+  OwnerSlot& find_or_spot(OwnerId owner) {
     size_t i = home(owner.value);
     while (slots_[i].owner != owner.value && slots_[i].owner != 0) i = (i + 1) & mask();
-    if (slots_[i].owner == 0) {
-      slots_[i] = OwnerSlot{};
-      slots_[i].owner = owner.value;
+    return slots_[i];
+  }
+
+  OwnerSlot& find_or_insert(OwnerId owner) {
+    if (crowded()) grow();
+    OwnerSlot& slot = find_or_spot(owner);
+    if (slot.owner == 0) {
+      slot = OwnerSlot{};
+      slot.owner = owner.value;
       ++used_;
     }
-    return slots_[i];
+    return slot;
   }
 
   template <class Fn>
@@ -534,8 +540,17 @@ class WashRoundTrip final : public Detector {
   // its size in new owners comes before the next one: O(1) per new owner, and the memory
   // follows the owners active within about a window.
   static OwnerSlot& slot_of(SymbolState& st, OwnerId owner, Timestamp now) {
+    OwnerSlot& slot = st.owners.find_or_spot(owner);
+    return slot.owner != 0 ? slot : new_slot(st, owner, now);
+  }
+
+  // Out of line: most trades are of owners already in the table. A new slot gets its block
+  // at once, so the fill path needs no check for one.
+  [[gnu::noinline]] static OwnerSlot& new_slot(SymbolState& st, OwnerId owner, Timestamp now) {
     if (st.owners.crowded()) make_room(st, now);
-    return st.owners.find_or_insert(owner);
+    OwnerSlot& slot = st.owners.find_or_insert(owner);
+    slot.block = st.fills.acquire();
+    return slot;
   }
 
   // Erases the owners whose fills are all too old to pair and who have no open episode. Their
@@ -603,7 +618,6 @@ class WashRoundTrip final : public Detector {
   [[gnu::always_inline]] void add_fill(SymbolState& st, OwnerId owner, int side, const Event& e,
                                        AccountId account) {
     OwnerSlot& slot = slot_of(st, owner, e.ts);
-    if (slot.block == nullptr) slot.block = st.fills.acquire();
     Timestamp oldest_usable = e.ts - st.params.window;
     if (slot.oldest[kBuys] < oldest_usable || slot.oldest[kSells] < oldest_usable) {
       expire(st.fills, slot, oldest_usable);
