@@ -140,7 +140,8 @@ class FillBank {
   explicit FillBank(uint32_t per_side)
       : per_side_(per_side),
         capacity_(std::bit_ceil(std::max(per_side, kTagsPerWord))),
-        side_bytes_(round_up(capacity_ * (sizeof(WaitingFill) + 1), sizeof(WaitingFill))) {}
+        tags_offset_(size_t{capacity_} * sizeof(WaitingFill)),
+        side_bytes_(round_up(tags_offset_ + capacity_, sizeof(WaitingFill))) {}
 
   uint32_t per_side() const { return per_side_; }
   uint32_t capacity() const { return capacity_; }
@@ -165,7 +166,8 @@ class FillBank {
     return reinterpret_cast<WaitingFill*>(block + static_cast<size_t>(side) * side_bytes_);
   }
   uint8_t* tags(std::byte* block, int side) const {
-    return reinterpret_cast<uint8_t*>(fills(block, side) + capacity_);
+    return reinterpret_cast<uint8_t*>(block + static_cast<size_t>(side) * side_bytes_ +
+                                      tags_offset_);
   }
 
  private:
@@ -178,7 +180,8 @@ class FillBank {
 
   uint32_t per_side_;
   uint32_t capacity_;
-  size_t side_bytes_;  // one side's fills and tags, whole cache lines
+  size_t tags_offset_;  // of a side's tags from its fills
+  size_t side_bytes_;   // one side's fills and tags, whole cache lines
   std::vector<std::unique_ptr<std::byte, FreeBlock>> blocks_;
   std::vector<std::byte*> free_;
 };
