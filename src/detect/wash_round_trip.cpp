@@ -213,7 +213,13 @@ struct RingView {
   void for_each_tagged(uint8_t tag, Fn&& fn) const {
     uint32_t first = head, last = head + count;
     if (last > capacity) first = 0, last = capacity;  // wrapped: scan the whole ring
-    for (uint32_t w = first / kTagsPerWord; w * kTagsPerWord < last; ++w) {
+    uint32_t begin = first / kTagsPerWord, end = (last + kTagsPerWord - 1) / kTagsPerWord;
+    // A first pass only tells whether any word holds the tag (most calls find none): with
+    // few values live, its loop stays in registers.
+    uint64_t any = 0;
+    for (uint32_t w = begin; w < end; ++w) any |= bytes_equal_to(tag_word(tags, w), tag);
+    if (any == 0) return;
+    for (uint32_t w = begin; w < end; ++w) {
       for (uint64_t hits = bytes_equal_to(tag_word(tags, w), tag); hits != 0; hits &= hits - 1) {
         uint32_t at = w * kTagsPerWord + static_cast<uint32_t>(std::countr_zero(hits)) / 8;
         uint32_t age = age_of(at);
