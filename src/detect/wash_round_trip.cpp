@@ -151,17 +151,10 @@ class FillBank {
 
   // Out of line: an owner needs a block only when it becomes active.
   [[gnu::noinline]] std::byte* acquire() {
-    if (!free_.empty()) {
-      std::byte* block = free_.back();
-      free_.pop_back();
-      return block;
-    }
-    auto* raw = static_cast<std::byte*>(::operator new(2 * side_bytes_, kAlign));
-    blocks_.push_back(std::unique_ptr<std::byte, FreeBlock>(raw));
-    // Scans read whole tag words, stale bytes included: they start as zeros, never as
-    // indeterminate values.
-    for (int side : {kBuys, kSells}) std::memset(tags(raw, side), 0, capacity_);
-    return raw;
+    if (free_.empty()) add_chunk();
+    std::byte* block = free_.back();
+    free_.pop_back();
+    return block;
   }
   void release(std::byte* block) { free_.push_back(block); }
 
@@ -175,17 +168,33 @@ class FillBank {
 
  private:
   static constexpr std::align_val_t kAlign{alignof(WaitingFill)};
+  static constexpr size_t kBlocksPerChunk = 16;
   struct FreeBlock {
-    void operator()(std::byte* block) const { ::operator delete(block, kAlign); }
+    void operator()(std::byte* chunk) const { ::operator delete(chunk, kAlign); }
   };
 
   static size_t round_up(size_t n, size_t unit) { return (n + unit - 1) / unit * unit; }
+
+  // Blocks come kBlocksPerChunk to an allocation: aligned allocations are slow to make.
+  void add_chunk() {
+    size_t block_bytes = 2 * side_bytes_;
+    auto* raw = static_cast<std::byte*>(::operator new(kBlocksPerChunk* block_bytes, kAlign));
+    chunks_.push_back(std::unique_ptr<std::byte, FreeBlock>(raw));
+    free_.reserve(free_.size() + kBlocksPerChunk);
+    for (size_t i = kBlocksPerChunk; i-- > 0;) {
+      std::byte* block = raw + i * block_bytes;
+      // Scans read whole tag words, stale bytes included: they start as zeros, never as
+      // indeterminate values.
+      for (int side : {kBuys, kSells}) std::memset(tags(block, side), 0, capacity_);
+      free_.push_back(block);
+    }
+  }
 
   uint32_t per_side_;
   uint32_t capacity_;
   size_t tags_offset_;  // of a side's tags from its fills
   size_t side_bytes_;   // one side's fills and tags, whole cache lines
-  std::vector<std::unique_ptr<std::byte, FreeBlock>> blocks_;
+  std::vector<std::unique_ptr<std::byte, FreeBlock>> chunks_;
   std::vector<std::byte*> free_;
 };
 
