@@ -358,12 +358,15 @@ class OwnerTable {
   OwnerSlot& find_or_insert(OwnerId owner) {
     if (crowded()) grow();
     OwnerSlot& slot = find_or_spot(owner);
-    if (slot.owner == 0) {
-      slot = OwnerSlot{};
-      slot.owner = owner.value;
-      ++used_;
-    }
+    if (slot.owner == 0) claim(slot, owner);
     return slot;
+  }
+
+  /// Makes `spot`, the empty slot find_or_spot(owner) returned, the owner's (unless crowded()).
+  void claim(OwnerSlot& spot, OwnerId owner) {
+    spot = OwnerSlot{};
+    spot.owner = owner.value;
+    ++used_;
   }
 
   template <class Fn>
@@ -562,16 +565,23 @@ class WashRoundTrip final : public Detector {
   // follows the owners active within about a window.
   static OwnerSlot& slot_of(SymbolState& st, OwnerId owner, Timestamp now) {
     OwnerSlot& slot = st.owners.find_or_spot(owner);
-    return slot.owner != 0 ? slot : new_slot(st, owner, now);
+    return slot.owner != 0 ? slot : new_slot(st, slot, owner, now);
   }
 
   // Out of line: most trades are of owners already in the table. A new slot gets its block
   // at once, so the fill path needs no check for one.
-  [[gnu::noinline]] static OwnerSlot& new_slot(SymbolState& st, OwnerId owner, Timestamp now) {
-    if (st.owners.crowded()) make_room(st, now);
-    OwnerSlot& slot = st.owners.find_or_insert(owner);
-    slot.block = st.fills.acquire();
-    return slot;
+  // `spot` is where the owner would go as the table stands.
+  [[gnu::noinline]] static OwnerSlot& new_slot(SymbolState& st, OwnerSlot& spot, OwnerId owner,
+                                                Timestamp now) {
+    OwnerSlot* slot = &spot;
+    if (st.owners.crowded()) {
+      make_room(st, now);
+      slot = &st.owners.find_or_insert(owner);  // the sweep moved slots
+    } else {
+      st.owners.claim(spot, owner);
+    }
+    slot->block = st.fills.acquire();
+    return *slot;
   }
 
   // Erases the owners whose fills are all too old to pair and who have no open episode. Their
