@@ -572,7 +572,7 @@ class WashRoundTrip final : public Detector {
   // at once, so the fill path needs no check for one.
   // `spot` is where the owner would go as the table stands.
   [[gnu::noinline]] static OwnerSlot& new_slot(SymbolState& st, OwnerSlot& spot, OwnerId owner,
-                                                Timestamp now) {
+                                               Timestamp now) {
     OwnerSlot* slot = &spot;
     if (st.owners.crowded()) {
       make_room(st, now);
