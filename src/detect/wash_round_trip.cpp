@@ -113,7 +113,7 @@ uint64_t bytes_equal_to(uint64_t word, uint8_t tag) {
 struct OwnerSlot {
   uint32_t owner = 0;  // 0 marks an empty slot
   uint32_t episode = kNoEpisode;
-  std::byte* block = nullptr;    // the owner's fills in the FillBank, once it has any
+  std::byte* block = nullptr;    // the owner's fills in the FillBank, given with the slot
   uint16_t waiting[2] = {0, 0};  // fills waiting for a partner, by side (kBuys, kSells)
   uint16_t head[2] = {0, 0};     // ring position of the oldest, by side
   // Time of the oldest waiting fill by side, Timestamp::max() when there is none: one
@@ -127,6 +127,7 @@ struct OwnerSlot {
 
   bool idle() const { return waiting[kBuys] == 0 && waiting[kSells] == 0 && episode == kNoEpisode; }
 };
+static_assert(sizeof(OwnerSlot) == 64);
 
 // Blocks are raw memory seen as WaitingFill arrays: C++20 creates such objects implicitly in
 // allocated storage, which lets a fresh block go without being zeroed (fills are written
@@ -178,7 +179,7 @@ class FillBank {
   // Blocks come kBlocksPerChunk to an allocation: aligned allocations are slow to make.
   void add_chunk() {
     size_t block_bytes = 2 * side_bytes_;
-    auto* raw = static_cast<std::byte*>(::operator new(kBlocksPerChunk* block_bytes, kAlign));
+    auto* raw = static_cast<std::byte*>(::operator new(block_bytes* kBlocksPerChunk, kAlign));
     chunks_.push_back(std::unique_ptr<std::byte, FreeBlock>(raw));
     free_.reserve(free_.size() + kBlocksPerChunk);
     for (size_t i = kBlocksPerChunk; i-- > 0;) {
