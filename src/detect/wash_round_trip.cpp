@@ -179,7 +179,8 @@ class FillBank {
   // Blocks come kBlocksPerChunk to an allocation: aligned allocations are slow to make.
   void add_chunk() {
     size_t block_bytes = 2 * side_bytes_;
-    auto* raw = static_cast<std::byte*>(::operator new(block_bytes* kBlocksPerChunk, kAlign));
+    size_t chunk_bytes = block_bytes * kBlocksPerChunk;
+    auto* raw = static_cast<std::byte*>(::operator new(chunk_bytes, kAlign));
     chunks_.push_back(std::unique_ptr<std::byte, FreeBlock>(raw));
     free_.reserve(free_.size() + kBlocksPerChunk);
     for (size_t i = kBlocksPerChunk; i-- > 0;) {
