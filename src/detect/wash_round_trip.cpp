@@ -6,8 +6,11 @@
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
+#include <new>
 #include <string>
 #include <tuple>
+#include <type_traits>
 #include <vector>
 
 #include "detect/per_symbol.hpp"
@@ -19,7 +22,6 @@ namespace tw {
 namespace {
 
 constexpr std::string_view kRule = "wash.round_trip";
-constexpr uint32_t kNoBlock = UINT32_MAX;
 constexpr uint32_t kNoEpisode = UINT32_MAX;
 
 struct Params {
@@ -80,10 +82,13 @@ constexpr int kSells = 1;
 
 /// One byte per waiting fill, derived from its quantity: looking for an exact quantity then
 /// compares eight fills per 64-bit word, and only equal tags are confirmed on the fill itself.
-/// A full mix, because quantities are far from random (multiples of powers of ten, whose
-/// trailing zero bits defeat a single multiply).
+/// Two Fibonacci multiplies with a fold between: quantities are far from random (runs of
+/// round lots, multiples of powers of ten), and one multiply alone maps a run of lots to a
+/// run of tags with a constant step (as few as eight tags for 32 lots).
 uint8_t quantity_tag(Quantity qty) {
-  return static_cast<uint8_t>(mix64(static_cast<uint64_t>(qty.raw())));
+  constexpr uint64_t kGolden = 0x9e3779b97f4a7c15ULL;
+  uint64_t h = static_cast<uint64_t>(qty.raw()) * kGolden;
+  return static_cast<uint8_t>(((h ^ (h >> 32)) * kGolden) >> 56);
 }
 
 constexpr uint32_t kTagsPerWord = 8;
@@ -108,12 +113,12 @@ uint64_t bytes_equal_to(uint64_t word, uint8_t tag) {
 struct OwnerSlot {
   uint32_t owner = 0;  // 0 marks an empty slot
   uint32_t episode = kNoEpisode;
-  uint32_t block = kNoBlock;     // the owner's fills in the FillBank, once it has any
+  std::byte* block = nullptr;    // the owner's fills in the FillBank, given with the slot
   uint16_t waiting[2] = {0, 0};  // fills waiting for a partner, by side (kBuys, kSells)
   uint16_t head[2] = {0, 0};     // ring position of the oldest, by side
-  // Time of the oldest waiting fill, by side (when there is one): expiring reads the slot
-  // alone unless a fill is due.
-  Timestamp oldest[2];
+  // Time of the oldest waiting fill by side, Timestamp::max() when there is none: one
+  // comparison per side tells whether anything is due, reading the slot alone.
+  Timestamp oldest[2] = {Timestamp::max(), Timestamp::max()};
   Timestamp last_fill = Timestamp::min();  // the latest fill time it ever waited with
   // By side, tag_bit() of every fill pushed since the side was last empty or its bits were
   // rebuilt: a superset of the waiting fills' tags, so a missing bit rules out an exact
@@ -122,54 +127,143 @@ struct OwnerSlot {
 
   bool idle() const { return waiting[kBuys] == 0 && waiting[kSells] == 0 && episode == kNoEpisode; }
 };
+static_assert(sizeof(OwnerSlot) == 64);
 
-/// Waiting fills of the active owners: per owner one ring of `capacity` fills for each side,
-/// oldest first, and beside it the rings' quantity tags, eight to a word. Blocks of owners
-/// that went idle are recycled, so memory follows the active owners.
+// Blocks are raw memory seen as WaitingFill arrays: C++20 creates such objects implicitly in
+// allocated storage, which lets a fresh block go without being zeroed (fills are written
+// before they are read).
+static_assert(std::is_trivially_copyable_v<WaitingFill> &&
+              std::is_trivially_destructible_v<WaitingFill>);
+
+/// Waiting fills of the active owners: per owner one block holding, for each side, a ring of
+/// `capacity` fills (oldest first) followed by the ring's quantity tags, one byte per fill.
+/// Blocks of owners that went idle are recycled, so memory follows the active owners; blocks
+/// never move, so slots point straight at theirs.
 class FillBank {
  public:
   explicit FillBank(uint32_t per_side)
-      : per_side_(per_side), capacity_(std::bit_ceil(std::max(per_side, kTagsPerWord))) {}
+      : per_side_(per_side),
+        capacity_(std::bit_ceil(std::max(per_side, kTagsPerWord))),
+        tags_offset_(size_t{capacity_} * sizeof(WaitingFill)),
+        side_bytes_(round_up(tags_offset_ + capacity_, sizeof(WaitingFill))) {}
 
   uint32_t per_side() const { return per_side_; }
   uint32_t capacity() const { return capacity_; }
 
   // Out of line: an owner needs a block only when it becomes active.
-  [[gnu::noinline]] uint32_t acquire() {
-    if (!free_.empty()) {
-      uint32_t block = free_.back();
-      free_.pop_back();
-      return block;
-    }
-    fills_.resize(fills_.size() + 2 * size_t{capacity_});
-    tags_.resize(tags_.size() + 2 * size_t{capacity_} / kTagsPerWord);
-    return blocks_++;
+  [[gnu::noinline]] std::byte* acquire() {
+    if (free_.empty()) add_chunk();
+    std::byte* block = free_.back();
+    free_.pop_back();
+    return block;
   }
-  void release(uint32_t block) { free_.push_back(block); }
+  void release(std::byte* block) { free_.push_back(block); }
 
-  WaitingFill* fills(uint32_t block, int side) { return fills_.data() + offset(block, side); }
-  uint64_t* tags(uint32_t block, int side) {
-    return tags_.data() + offset(block, side) / kTagsPerWord;
+  WaitingFill* fills(std::byte* block, int side) const {
+    return reinterpret_cast<WaitingFill*>(block + static_cast<size_t>(side) * side_bytes_);
+  }
+  uint8_t* tags(std::byte* block, int side) const {
+    return reinterpret_cast<uint8_t*>(block + static_cast<size_t>(side) * side_bytes_ +
+                                      tags_offset_);
   }
 
  private:
-  size_t offset(uint32_t block, int side) const {
-    return (size_t{block} * 2 + static_cast<size_t>(side)) * capacity_;
+  static constexpr std::align_val_t kAlign{alignof(WaitingFill)};
+  static constexpr size_t kBlocksPerChunk = 16;
+  struct FreeBlock {
+    void operator()(std::byte* chunk) const { ::operator delete(chunk, kAlign); }
+  };
+
+  static size_t round_up(size_t n, size_t unit) { return (n + unit - 1) / unit * unit; }
+
+  // Blocks come kBlocksPerChunk to an allocation: aligned allocations are slow to make.
+  void add_chunk() {
+    size_t block_bytes = 2 * side_bytes_;
+    size_t chunk_bytes = block_bytes * kBlocksPerChunk;
+    auto* raw = static_cast<std::byte*>(::operator new(chunk_bytes, kAlign));
+    chunks_.push_back(std::unique_ptr<std::byte, FreeBlock>(raw));
+    free_.reserve(free_.size() + kBlocksPerChunk);
+    for (size_t i = kBlocksPerChunk; i-- > 0;) {
+      std::byte* block = raw + i * block_bytes;
+      // Scans read whole tag words, stale bytes included: they start as zeros, never as
+      // indeterminate values.
+      for (int side : {kBuys, kSells}) std::memset(tags(block, side), 0, capacity_);
+      free_.push_back(block);
+    }
   }
 
   uint32_t per_side_;
   uint32_t capacity_;
-  uint32_t blocks_ = 0;
-  std::vector<WaitingFill> fills_;
-  std::vector<uint64_t> tags_;
-  std::vector<uint32_t> free_;
+  size_t tags_offset_;  // of a side's tags from its fills
+  size_t side_bytes_;   // one side's fills and tags, whole cache lines
+  std::vector<std::unique_ptr<std::byte, FreeBlock>> chunks_;
+  std::vector<std::byte*> free_;
 };
 
-/// One side of one owner's waiting fills: a ring in the FillBank, oldest at `head`; `age` 0
-/// is the oldest fill.
+// Word w of a ring's tags holds tags 8w to 8w + 7, the first in its least significant byte
+// (the order countr_zero finds them in).
+uint64_t tag_word(const uint8_t* tags, uint32_t w) {
+  static_assert(std::endian::native == std::endian::little);
+  uint64_t word;
+  std::memcpy(&word, tags + w * kTagsPerWord, sizeof word);
+  return word;
+}
+
+/// A snapshot of one side's ring for searching it: plain values, which the compiler keeps in
+/// registers (a WaitingSide's references are reloaded after every store through a fill).
+struct RingView {
+  const WaitingFill* fills;
+  const uint8_t* tags;
+  uint32_t head;
+  uint32_t count;
+  uint32_t capacity;
+
+  uint32_t pos(uint32_t age) const { return (head + age) & (capacity - 1); }
+  uint32_t age_of(uint32_t pos) const { return (pos - head) & (capacity - 1); }
+  const Leg& at_age(uint32_t age) const { return fills[pos(age)].leg; }
+
+  // Calls fn(age) for every waiting fill whose tag is `tag`, in no particular order.
+  template <class Fn>
+  void for_each_tagged(uint8_t tag, Fn&& fn) const {
+    uint32_t first = head, last = head + count;
+    if (last > capacity) first = 0, last = capacity;  // wrapped: scan the whole ring
+    uint32_t begin = first / kTagsPerWord, end = (last + kTagsPerWord - 1) / kTagsPerWord;
+    // A first pass only tells whether any word holds the tag (most calls find none): with
+    // few values live, its loop stays in registers.
+    uint64_t any = 0;
+    for (uint32_t w = begin; w < end; ++w) any |= bytes_equal_to(tag_word(tags, w), tag);
+    if (any == 0) return;
+    for (uint32_t w = begin; w < end; ++w) {
+      for (uint64_t hits = bytes_equal_to(tag_word(tags, w), tag); hits != 0; hits &= hits - 1) {
+        uint32_t at = w * kTagsPerWord + static_cast<uint32_t>(std::countr_zero(hits)) / 8;
+        uint32_t age = age_of(at);
+        if (age < count) fn(age);  // other bytes of the word may hold stale tags
+      }
+    }
+  }
+
+  // The exact tag bits of the waiting fills.
+  uint64_t tag_bits() const {
+    uint64_t bits = 0;
+    for (uint32_t age = 0, at = head; age < count; ++age, at = (at + 1) & (capacity - 1)) {
+      bits |= tag_bit(tags[at]);
+    }
+    return bits;
+  }
+};
+
+// RingView::tag_bits() out of line, called once per turn of a ring; plain arguments, so the
+// caller's WaitingSide need not live in memory.
+[[gnu::noinline]] uint64_t exact_tag_bits(const uint8_t* tags, uint32_t head, uint32_t count,
+                                          uint32_t capacity) {
+  return RingView{nullptr, tags, head, count, capacity}.tag_bits();
+}
+
+/// One side of one owner's waiting fills, to change them: a ring in the FillBank, oldest at
+/// `head`; `age` 0 is the oldest fill.
 struct WaitingSide {
   WaitingFill* fills;
-  uint64_t* tags;
+  uint8_t* tags;
   uint16_t& count;
   uint16_t& head;
   Timestamp& oldest;
@@ -185,13 +279,12 @@ struct WaitingSide {
         tag_bits(slot.tag_bits[side]),
         capacity(bank.capacity()) {}
 
-  uint32_t pos(uint32_t age) const { return (head + age) & (capacity - 1); }
-  uint32_t age_of(uint32_t pos) const { return (pos - head) & (capacity - 1); }
-  const Leg& at_age(uint32_t age) const { return fills[pos(age)].leg; }
+  RingView view() const { return {fills, tags, head, count, capacity}; }
+  uint32_t pos(uint32_t age) const { return view().pos(age); }
 
   void drop_oldest() {
     head = static_cast<uint16_t>(pos(1));
-    if (--count > 0) oldest = fills[head].leg.ts;
+    oldest = --count > 0 ? fills[head].leg.ts : Timestamp::max();
   }
 
   // Stores the trade as this account's fill, written in place from the event.
@@ -212,17 +305,8 @@ struct WaitingSide {
     leg.id = e.id;
     leg.seq = e.seq;
     leg.account = account;
-    set_tag(at, tag);
+    tags[at] = tag;
     tag_bits |= tag_bit(tag);
-  }
-
-  // Makes tag_bits exact again (bits of fills gone since the side was last empty add up).
-  void rebuild_tag_bits() {
-    uint64_t bits = 0;
-    for (uint32_t age = 0, at = head; age < count; ++age, at = (at + 1) & (capacity - 1)) {
-      bits |= tag_bit(tag(at));
-    }
-    tag_bits = bits;
   }
 
   // Removes the fill of the given age, keeping the others in time order; moves the shorter
@@ -234,38 +318,17 @@ struct WaitingSide {
     } else {
       for (uint32_t k = age + 1; k < count; ++k) move(pos(k), pos(k - 1));
     }
-    if (--count > 0 && age == 0) oldest = fills[head].leg.ts;
-  }
-
-  // Calls fn(age) for every waiting fill whose tag is `tag`, in no particular order.
-  template <class Fn>
-  void for_each_tagged(uint8_t tag, Fn&& fn) const {
-    if (count == 0) return;
-    uint32_t first = head, last = head + count;
-    if (last > capacity) first = 0, last = capacity;  // wrapped: scan the whole ring
-    for (uint32_t w = first / kTagsPerWord; w * kTagsPerWord < last; ++w) {
-      for (uint64_t hits = bytes_equal_to(tags[w], tag); hits != 0; hits &= hits - 1) {
-        uint32_t pos = w * kTagsPerWord + static_cast<uint32_t>(std::countr_zero(hits)) / 8;
-        uint32_t age = age_of(pos);
-        if (age < count) fn(age);  // other bytes of the word may hold stale tags
-      }
+    if (--count == 0) {
+      oldest = Timestamp::max();
+    } else if (age == 0) {
+      oldest = fills[head].leg.ts;
     }
   }
 
  private:
-  // Tag i of the ring is byte i % 8 of word i / 8, counting from the least significant byte
-  // (the order countr_zero finds them in).
-  uint8_t tag(uint32_t pos) const {
-    return static_cast<uint8_t>(tags[pos / kTagsPerWord] >> (pos % kTagsPerWord * 8));
-  }
-  void set_tag(uint32_t pos, uint8_t value) {
-    uint32_t shift = pos % kTagsPerWord * 8;
-    uint64_t& word = tags[pos / kTagsPerWord];
-    word = (word & ~(uint64_t{0xff} << shift)) | (uint64_t{value} << shift);
-  }
   void move(uint32_t from, uint32_t to) {
     fills[to] = fills[from];
-    set_tag(to, tag(from));
+    tags[to] = tags[from];
   }
 };
 
@@ -287,16 +350,25 @@ class OwnerTable {
   /// Whether the table is more than a quarter full.
   bool busy() const { return used_ * 4 > capacity_; }
 
-  OwnerSlot& find_or_insert(OwnerId owner) {
-    if (crowded()) grow();
+  /// The owner's slot, or else the empty slot (owner 0) where it would go.
+  OwnerSlot& find_or_spot(OwnerId owner) {
     size_t i = home(owner.value);
     while (slots_[i].owner != owner.value && slots_[i].owner != 0) i = (i + 1) & mask();
-    if (slots_[i].owner == 0) {
-      slots_[i] = OwnerSlot{};
-      slots_[i].owner = owner.value;
-      ++used_;
-    }
     return slots_[i];
+  }
+
+  OwnerSlot& find_or_insert(OwnerId owner) {
+    if (crowded()) grow();
+    OwnerSlot& slot = find_or_spot(owner);
+    if (slot.owner == 0) claim(slot, owner);
+    return slot;
+  }
+
+  /// Makes `spot`, the empty slot find_or_spot(owner) returned, the owner's (unless crowded()).
+  void claim(OwnerSlot& spot, OwnerId owner) {
+    spot = OwnerSlot{};
+    spot.owner = owner.value;
+    ++used_;
   }
 
   template <class Fn>
@@ -455,21 +527,23 @@ class WashRoundTrip final : public Detector {
     for (const Event& e : events) on_event(e);
   }
 
-  void on_event(const Event& e) override {
-    if (!e.is_trade() || (!e.buyer && !e.seller)) return;
+  [[gnu::always_inline]] void on_event(const Event& e) override {
+    if (!e.is_trade()) return;
+    // Read once: the compiler would reload them after any call that might write the event.
+    AccountId buyer = e.buyer, seller = e.seller;
+    if (!buyer && !seller) return;
     SymbolState& st = states_.get(e.symbol, [&](SymbolId id) {
       std::string_view name = ctx_.universe.symbol_name(id);
       return SymbolState(Params::read(ctx_.config.for_symbol(name), kRule), name);
     });
     advance(st, e.ts);
-    OwnerId buy_owner = ctx_.universe.owner_of(e.buyer);
-    OwnerId sell_owner = ctx_.universe.owner_of(e.seller);
-    if (e.buyer && e.seller && buy_owner == sell_owner) {
-      self_trade(st, buy_owner, e);
+    if (buyer && seller) {
+      both_sides(st, e);
       return;
     }
-    if (e.buyer) add_fill(st, buy_owner, kBuys, e, e.buyer);
-    if (e.seller) add_fill(st, sell_owner, kSells, e, e.seller);
+    // One account known (as seed1 rows carry them): one owner to look up, one fill.
+    AccountId account = buyer ? buyer : seller;
+    add_fill(st, ctx_.universe.owner_of(account), buyer ? kBuys : kSells, e, account);
   }
 
   void advance_to(Timestamp watermark) override {
@@ -492,8 +566,24 @@ class WashRoundTrip final : public Detector {
   // its size in new owners comes before the next one: O(1) per new owner, and the memory
   // follows the owners active within about a window.
   static OwnerSlot& slot_of(SymbolState& st, OwnerId owner, Timestamp now) {
-    if (st.owners.crowded()) make_room(st, now);
-    return st.owners.find_or_insert(owner);
+    OwnerSlot& slot = st.owners.find_or_spot(owner);
+    return slot.owner != 0 ? slot : new_slot(st, slot, owner, now);
+  }
+
+  // Out of line: most trades are of owners already in the table. A new slot gets its block
+  // at once, so the fill path needs no check for one.
+  // `spot` is where the owner would go as the table stands.
+  [[gnu::noinline]] static OwnerSlot& new_slot(SymbolState& st, OwnerSlot& spot, OwnerId owner,
+                                               Timestamp now) {
+    OwnerSlot* slot = &spot;
+    if (st.owners.crowded()) {
+      make_room(st, now);
+      slot = &st.owners.find_or_insert(owner);  // the sweep moved slots
+    } else {
+      st.owners.claim(spot, owner);
+    }
+    slot->block = st.fills.acquire();
+    return *slot;
   }
 
   // Erases the owners whose fills are all too old to pair and who have no open episode. Their
@@ -510,7 +600,20 @@ class WashRoundTrip final : public Detector {
     if (st.owners.busy()) st.owners.grow();
   }
 
-  [[gnu::noinline]] void self_trade(SymbolState& st, OwnerId owner, const Event& e) {
+  // A trade with both accounts known: a self-trade when they share an owner, else a fill on
+  // each side. Out of line: most feeds name one account per trade.
+  [[gnu::noinline]] void both_sides(SymbolState& st, const Event& e) {
+    OwnerId buy_owner = ctx_.universe.owner_of(e.buyer);
+    OwnerId sell_owner = ctx_.universe.owner_of(e.seller);
+    if (buy_owner == sell_owner) {
+      self_trade(st, buy_owner, e);
+      return;
+    }
+    add_fill(st, buy_owner, kBuys, e, e.buyer);
+    add_fill(st, sell_owner, kSells, e, e.seller);
+  }
+
+  void self_trade(SymbolState& st, OwnerId owner, const Event& e) {
     Leg buy{e.ts, e.price, e.qty, e.id, e.seq, e.buyer};
     Leg sell = buy;
     sell.account = e.seller;
@@ -519,32 +622,38 @@ class WashRoundTrip final : public Detector {
 
   static void erase_owner(SymbolState& st, OwnerId owner) {
     OwnerSlot* slot = st.owners.find(owner);
-    if (slot->block != kNoBlock) st.fills.release(slot->block);
+    if (slot->block != nullptr) st.fills.release(slot->block);
     st.owners.erase(owner);
   }
 
-  // Drops the fills older than `oldest_usable` (the oldest come first).
-  static void expire(FillBank& bank, OwnerSlot& slot, int side, Timestamp oldest_usable) {
-    // The slot alone tells whether anything is due; the ring is set up only then.
-    if (slot.waiting[side] == 0 || slot.oldest[side] >= oldest_usable) return;
+  // Drops the owner's fills older than `oldest_usable`, some of which are due.
+  static void expire(FillBank& bank, OwnerSlot& slot, Timestamp oldest_usable) {
+    if (slot.last_fill < oldest_usable) {
+      // All that waits is too old (the common case of an owner back after a while): dropped
+      // without reading the fills.
+      slot.waiting[kBuys] = slot.waiting[kSells] = 0;
+      slot.oldest[kBuys] = slot.oldest[kSells] = Timestamp::max();
+      return;
+    }
+    expire_side(bank, slot, kBuys, oldest_usable);
+    expire_side(bank, slot, kSells, oldest_usable);
+  }
+
+  static void expire_side(FillBank& bank, OwnerSlot& slot, int side, Timestamp oldest_usable) {
+    if (slot.oldest[side] >= oldest_usable) return;  // the ring is set up only when due
     WaitingSide ring(bank, slot, side);
-    while (ring.count > 0 && ring.oldest < oldest_usable) ring.drop_oldest();
+    while (ring.oldest < oldest_usable) ring.drop_oldest();  // the oldest come first
   }
 
   // One side (kBuys or kSells) of the trade `e`, for `account`. The common path (no partner)
   // stays in this function; pairing and the tolerant scan are out of line, so this one keeps
   // its state in registers.
-  void add_fill(SymbolState& st, OwnerId owner, int side, const Event& e, AccountId account) {
+  [[gnu::always_inline]] void add_fill(SymbolState& st, OwnerId owner, int side, const Event& e,
+                                       AccountId account) {
     OwnerSlot& slot = slot_of(st, owner, e.ts);
-    if (slot.block == kNoBlock) slot.block = st.fills.acquire();
     Timestamp oldest_usable = e.ts - st.params.window;
-    if (slot.last_fill < oldest_usable) {
-      // All that waits is too old (the common case of an owner back after a while): dropped
-      // without reading the fills.
-      slot.waiting[kBuys] = slot.waiting[kSells] = 0;
-    } else {
-      expire(st.fills, slot, kBuys, oldest_usable);
-      expire(st.fills, slot, kSells, oldest_usable);
+    if (slot.oldest[kBuys] < oldest_usable || slot.oldest[kSells] < oldest_usable) {
+      expire(st.fills, slot, oldest_usable);
     }
     uint8_t tag = quantity_tag(e.qty);
     int other = side ^ 1;
@@ -559,7 +668,12 @@ class WashRoundTrip final : public Detector {
     }
     WaitingSide own(st.fills, slot, side);
     // A full side drops its oldest fill: this bounds the work per trade for one-way traders.
-    if (own.count == st.fills.per_side()) own.drop_oldest();
+    if (own.count == st.fills.per_side()) {
+      own.drop_oldest();
+      // Once per turn of a full ring, the bits of the fills gone in that turn are dropped: a
+      // long side (whose misses do not rebuild them) would otherwise end with all 64 set.
+      if (own.head == 0) own.tag_bits = exact_tag_bits(own.tags, 0, own.count, own.capacity);
+    }
     own.push(e, account, tag);
     slot.last_fill = std::max(slot.last_fill, e.ts);
   }
@@ -570,7 +684,7 @@ class WashRoundTrip final : public Detector {
                                  AccountId account, uint32_t age) {
     WaitingSide other(st.fills, slot, side ^ 1);
     Leg leg{e.ts, e.price, e.qty, e.id, e.seq, account};
-    Leg earlier = other.at_age(age);
+    Leg earlier = other.view().at_age(age);
     other.erase(age);
     const Leg& buy = side == kBuys ? leg : earlier;
     const Leg& sell = side == kBuys ? earlier : leg;
@@ -584,37 +698,41 @@ class WashRoundTrip final : public Detector {
   [[gnu::noinline]] static Match best_match(SymbolState& st, OwnerSlot& slot, int other_side,
                                             const Event& e, uint8_t tag) {
     const Params& p = st.params;
-    WaitingSide side(st.fills, slot, other_side);
-    if (!p.exact_quantity) return best_match_tolerant(p, side, e.price, e.qty);
+    RingView ring = WaitingSide(st.fills, slot, other_side).view();
+    if (!p.exact_quantity) return best_match_tolerant(p, ring, e.price, e.qty);
     // Only equal quantities pair, and equal quantities have equal tags.
     Match best;
-    side.for_each_tagged(tag,
-                         [&](uint32_t age) { consider(p, side, e.price, e.qty, 0, age, best); });
+    ring.for_each_tagged(tag,
+                         [&](uint32_t age) { consider(p, ring, e.price, e.qty, 0, age, best); });
     // A miss means bits of departed fills misled the check before the call: drop them, if
     // the side is short enough for its bits to be selective (a long side sets most of them).
-    if (!best.found && side.count <= kRebuildTagBitsUpTo) side.rebuild_tag_bits();
+    if (!best.found && ring.count <= kRebuildTagBitsUpTo) {
+      slot.tag_bits[other_side] = ring.tag_bits();
+    }
     return best;
   }
 
   // Out of line: every waiting fill is a candidate, and the slack is computed per fill.
-  [[gnu::noinline]] static Match best_match_tolerant(const Params& p, const WaitingSide& side,
+  [[gnu::noinline]] static Match best_match_tolerant(const Params& p, const RingView& ring,
                                                      Price price, Quantity qty) {
     int64_t own_qty_slack = slack(p.quantity_tolerance, qty.raw());
     Match best;
-    for (uint32_t age = 0; age < side.count; ++age) {
-      consider(p, side, price, qty, own_qty_slack, age, best);
+    for (uint32_t age = 0; age < ring.count; ++age) {
+      consider(p, ring, price, qty, own_qty_slack, age, best);
     }
     return best;
   }
 
   // Makes the waiting fill of the given age the best match if it is within the tolerances
   // and better than the best so far.
-  static void consider(const Params& p, const WaitingSide& side, Price new_price, Quantity new_qty,
+  static void consider(const Params& p, const RingView& ring, Price new_price, Quantity new_qty,
                        int64_t own_qty_slack, uint32_t age, Match& best) {
     int64_t price = new_price.raw(), qty = new_qty.raw();
-    const Leg& other = side.at_age(age);
+    const Leg& other = ring.at_age(age);
     int64_t qty_gap = std::llabs(other.qty.raw() - qty);
-    if (qty_gap > own_qty_slack && qty_gap > slack(p.quantity_tolerance, other.qty.raw())) {
+    // Exact pairing has no slack (equal tags, unequal quantities end here, without doubles).
+    if (qty_gap > own_qty_slack &&
+        (p.exact_quantity || qty_gap > slack(p.quantity_tolerance, other.qty.raw()))) {
       return;
     }
     int64_t price_gap = std::llabs(other.price.raw() - price);

@@ -261,6 +261,25 @@ TEST_F(WashRoundTrip, OpenFillsPerOwnerAreCapped) {
   EXPECT_TRUE(alerts.empty());
 }
 
+TEST_F(WashRoundTrip, EveryLiveFillOfALongRingFindsItsPartner) {
+  // 200 buys of distinct quantities turn the default ring of 32 six times over; each of the
+  // 32 still waiting pairs with its sell, in any order, and the 33rd sell (for a dropped buy)
+  // pairs with nothing.
+  std::vector<Event> events;
+  for (int i = 1; i <= 200; ++i) {
+    events.push_back(fill(i * 0.1, "100", std::to_string(i).c_str(), Side::kBuy, "A"));
+  }
+  for (int i = 0; i < 32; ++i) {
+    int qty = 169 + (i * 7) % 32;  // 169..200 in a scattered order
+    events.push_back(fill(21 + i * 0.1, "100", std::to_string(qty).c_str(), Side::kSell, "A"));
+  }
+  events.push_back(fill(25, "100", "168", Side::kSell, "A"));
+  auto alerts = run(events);
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(metric(alerts[0], "pairs"), 32);
+  EXPECT_EQ(metric(alerts[0], "buy_qty"), metric(alerts[0], "sell_qty"));
+}
+
 TEST_F(WashRoundTrip, PerSymbolOverride) {
   SymbolId eth = universe.symbol("ETHUSDT");
   ParamValues loose = config.values;
