@@ -418,7 +418,7 @@ class OwnerTable {
   }
 
   std::vector<OwnerSlot> slots_;
-  size_t capacity_ = 16;  // slots_.size(), kept apart: the vector's size is a division by 48
+  size_t capacity_ = 16;  // slots_.size()
   size_t used_ = 0;
   int shift_ = 64 - 4;  // 64 - log2(slots_.size())
 };
