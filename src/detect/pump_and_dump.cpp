@@ -832,8 +832,7 @@ class PumpAndDumpDetector final : public Detector {
 
   void on_event(const Event& event) override {
     if (!event.is_trade()) return;
-    uint32_t s = event.symbol.value;
-    SymbolTracker* tracker = s < known_symbols_ ? by_symbol_[s] : nullptr;
+    SymbolTracker* tracker = trackers_.find(event.symbol);
     if (tracker == nullptr) return on_first_trade(event);
     tracker->on_trade(event);
   }
@@ -851,9 +850,6 @@ class PumpAndDumpDetector final : public Detector {
   [[gnu::noinline]] void on_first_trade(const Event& event) {
     SymbolId symbol = event.symbol;
     SymbolTracker& t = trackers_.get(symbol, [this](SymbolId s) { return make_tracker(s); });
-    if (symbol.value >= by_symbol_.size()) by_symbol_.resize(symbol.value + 1);
-    known_symbols_ = static_cast<uint32_t>(by_symbol_.size());
-    by_symbol_[symbol.value] = &t;
     t.on_trade(event);
   }
 
@@ -865,8 +861,6 @@ class PumpAndDumpDetector final : public Detector {
   DetectorContext context_;
   AlertWriter writer_;
   PerSymbol<SymbolTracker> trackers_;
-  std::vector<SymbolTracker*> by_symbol_;  // the trackers_ entries, null until a symbol trades
-  uint32_t known_symbols_ = 0;             // by_symbol_.size(), kept apart: one compare per trade
 };
 
 std::unique_ptr<Detector> make_pump_and_dump(const DetectorContext& context) {

@@ -335,7 +335,7 @@ class WashVolumeAnomaly final : public Detector {
 
   void on_event(const Event& e) override {
     if (!e.is_trade()) return;
-    SymbolState* known = e.symbol.value < by_symbol_.size() ? by_symbol_[e.symbol.value] : nullptr;
+    SymbolState* known = states_.find(e.symbol);
     // Only a trade past the open step leaves this path; a trade behind a step already closed
     // (only if a watermark was wrong) joins the open step.
     if (known == nullptr || e.ts.nanos() >= known->step_end) return add_in_new_step(known, e);
@@ -381,8 +381,6 @@ class WashVolumeAnomaly final : public Detector {
     st.first_step = st.step = st.step_of(first_trade);
     st.step_end = (st.step + 1) * st.p.step.count();
     st.cursor = slot(st.step, st.p.window_steps);
-    if (symbol.value >= by_symbol_.size()) by_symbol_.resize(symbol.value + 1);
-    by_symbol_[symbol.value] = &st;
     return st;
   }
 
@@ -557,7 +555,6 @@ class WashVolumeAnomaly final : public Detector {
 
   DetectorContext ctx_;
   PerSymbol<SymbolState> states_;
-  std::vector<SymbolState*> by_symbol_;  // the states_ entries, null until a symbol trades
 };
 
 }  // namespace
