@@ -28,6 +28,11 @@ struct BenchSettings {
   std::string input;
   std::string work_dir;
   std::string phase = "all";
+  std::string config_path;  // rules and e2e: this configuration instead of the defaults
+
+  Config config() const {
+    return config_path.empty() ? default_config() : load_config(config_path);
+  }
 };
 
 double seconds_since(Clock::time_point start) {
@@ -61,14 +66,13 @@ void bench_parse(const std::string& input) {
   report("parse", n, seconds_since(start), feed->bytes_read(), "CSV -> validated events");
 }
 
-void bench_rules(const std::string& input) {
+void bench_rules(const std::string& input, const Config& config) {
   Universe universe;
   DeadLetter rejects;
   auto feed = open_feed(input, FeedOptions{}, universe, rejects);
   std::vector<Event> events;
   Event e;
   while (feed->next(e)) events.push_back(e);
-  Config config = default_config();
   NullSink alerts_out;
   AlertBus bus;
   bus.subscribe(alerts_out);
@@ -82,10 +86,10 @@ void bench_rules(const std::string& input) {
                      bus.total(), human_bytes(events.size() * sizeof(Event))));
 }
 
-void bench_end_to_end(const std::string& input, const std::string& work_dir) {
+void bench_end_to_end(const std::string& input, const std::string& work_dir, const Config& config) {
   BatchJob job;
   job.inputs = {input};
-  job.config = default_config();
+  job.config = config;
   job.db = (fs::path(work_dir) / "bench.db").string();
   for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(job.db + suffix);
   auto start = Clock::now();
@@ -116,10 +120,11 @@ std::string ensure_input(const BenchSettings& s, const std::string& work_dir) {
 
 // Each phase runs in its own process so that its peak memory is its own.
 void run_phase_in_child(const std::string& phase, const std::string& input,
-                        const std::string& work_dir) {
+                        const std::string& work_dir, const std::string& config_path) {
   std::string self = fs::read_symlink("/proc/self/exe").string();
   std::string command = fmt::format("'{}' bench --phase {} --input '{}' --work-dir '{}'", self,
                                     phase, input, work_dir);
+  if (!config_path.empty()) command += fmt::format(" --config '{}'", config_path);
   std::fflush(stdout);
   if (std::system(command.c_str()) != 0)
     throw std::runtime_error("bench phase " + phase + " failed");
@@ -131,10 +136,11 @@ void bench(const BenchSettings& s) {
   std::filesystem::create_directories(work_dir);
   std::string input = ensure_input(s, work_dir);
   if (s.phase == "parse") return bench_parse(input);
-  if (s.phase == "rules") return bench_rules(input);
-  if (s.phase == "e2e") return bench_end_to_end(input, work_dir);
+  if (s.phase == "rules") return bench_rules(input, s.config());
+  if (s.phase == "e2e") return bench_end_to_end(input, work_dir, s.config());
   fmt::print("input  {} ({})\n", input, human_bytes(fs::file_size(input)));
-  for (const char* phase : {"parse", "rules", "e2e"}) run_phase_in_child(phase, input, work_dir);
+  for (const char* phase : {"parse", "rules", "e2e"})
+    run_phase_in_child(phase, input, work_dir, s.config_path);
 }
 
 }  // namespace
@@ -148,6 +154,9 @@ void add_bench_command(CLI::App& app) {
   cmd->add_option("--input", settings->input, "Use this file instead of a generated one")
       ->check(CLI::ExistingFile);
   cmd->add_option("--work-dir", settings->work_dir, "Where the generated input and database go");
+  cmd->add_option("--config", settings->config_path,
+                  "TOML configuration for the rules and e2e phases (e.g. to time one rule alone)")
+      ->check(CLI::ExistingFile);
   cmd->add_option("--phase", settings->phase, "all, parse, rules or e2e")
       ->check(CLI::IsMember({"all", "parse", "rules", "e2e"}))
       ->capture_default_str();
