@@ -60,7 +60,11 @@ class CsvFeed final : public Feed {
   bool parse_row(bool split_ok, Event& out);
   bool assign_symbol(Event& out);
   bool assign_accounts(Event& out);
-  AccountId account_id(std::string_view name) {
+  bool refuse_sideless(std::string_view account);
+  bool assign_explicit_accounts(std::string_view account, Event& out);
+  void note_explicit_accounts();
+  // Forced inline: GCC kept it out of line, and a cache hit costs less than the call.
+  [[gnu::always_inline]] AccountId account_id(std::string_view name) {
     return accounts_.get(name, [this](std::string_view n) { return universe_.account(n); });
   }
   bool has(CsvColumn c) const { return columns_[static_cast<size_t>(c)] != kAbsent; }
@@ -80,6 +84,7 @@ class CsvFeed final : public Feed {
   std::array<uint32_t, kColumnCount> columns_;
   size_t field_count_ = 0;
   bool headerless_ = false;
+  bool explicit_accounts_ = false;  // an owner, buyer or seller column is mapped
   uint16_t source_index_;
   SymbolId fixed_symbol_;
 
