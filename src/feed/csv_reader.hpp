@@ -57,6 +57,7 @@ class CsvFeed final : public Feed {
   void map_positions(const FeedOptions& options);
   void require_columns(std::string_view header, const FeedOptions& options) const;
   bool next_split_line(std::string_view& line, bool& split_ok);
+  bool read_and_split_line(std::string_view& line, bool& split_ok);
   bool parse_row(bool split_ok, Event& out);
   bool assign_symbol(Event& out);
   bool assign_accounts(Event& out);
@@ -73,6 +74,11 @@ class CsvFeed final : public Feed {
   [[gnu::always_inline]] std::string_view field(CsvColumn c) const {
     uint32_t index = columns_[static_cast<size_t>(c)];
     return index == kAbsent ? std::string_view() : trim_blanks(splitter_[index]);
+  }
+  // field() of a column that require_columns made sure of (and the row's count check put in
+  // range): no test for an absent one.
+  [[gnu::always_inline]] std::string_view required_field(CsvColumn c) const {
+    return trim_blanks(splitter_[columns_[static_cast<size_t>(c)]]);
   }
 
   RejectReporter reporter_;
