@@ -69,7 +69,9 @@ class NameCache {
   }
 
   // The bytes of a name of at most 8 bytes in one word, without reading past its end: two
-  // overlapping 4-byte loads, or first/middle/last byte below 4. Exact for a given size.
+  // overlapping 4-byte loads (its first and last four bytes side by side, which tell all its
+  // bytes for a given size without a shift by the size), or first/middle/last byte below 4.
+  // Exact for a given size.
   static uint64_t packed(std::string_view name) {
     const char* p = name.data();
     size_t n = name.size();
@@ -77,7 +79,7 @@ class NameCache {
       uint32_t head, tail;
       std::memcpy(&head, p, 4);
       std::memcpy(&tail, p + n - 4, 4);
-      return head | uint64_t{tail} << (8 * (n - 4));
+      return head | uint64_t{tail} << 32;
     }
     if (n == 0) return 0;
     return uint64_t{static_cast<unsigned char>(p[0])} |
