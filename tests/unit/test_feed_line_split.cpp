@@ -132,9 +132,11 @@ TEST(CsvLineSplit, LongLinesWithCommasAndQuotesAcrossStepsAndBufferEnds) {
         std::string_view found;
         bool ok = false;
         size_t taken = splitter.split_buffered_line(data, found, ok);
-        // Taken exactly when the '\n' lies in the whole 16-byte blocks of the data.
-        bool in_whole_blocks = line.size() < data.size() / 16 * 16;
-        ASSERT_EQ(taken != 0, in_whole_blocks) << data;
+        // Taken whenever the '\n' lies in the whole 16-byte blocks of the data: exactly those
+        // with SSE2; the word-at-a-time scan, in 8-byte blocks, takes a few more.
+        if (line.size() < data.size() / 16 * 16) {
+          ASSERT_NE(taken, 0u) << data;
+        }
         if (taken == 0) continue;
         ASSERT_EQ(taken, line.size() + 1) << data;
         expect_same_as_plain(data, line);
