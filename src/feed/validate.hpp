@@ -109,22 +109,20 @@ inline int64_t TimeParser::fixed_tail_nanos(std::string_view text) {
     return -1;
   }
   // ":ss.ffffff" at text[16, 26), read as two overlapping words, ":ss.ffff" and "s.ffffff", so
-  // that nothing past the 26th byte is read. Punctuation is checked through a mask, then
-  // replaced by '0' so that all_digits sees digits.
-  using swar::kEveryByte;
-  constexpr uint64_t kHeadPunct = 0x00000000ff0000ffULL;  // ':' and '.'
-  constexpr uint64_t kHeadExpect = 0x000000002e00003aULL;
-  constexpr uint64_t kSecondAndPoint = 0xffffULL;  // checked as part of the head already
-  constexpr uint64_t kZeros = kEveryByte * '0';
+  // that nothing past the 26th byte is read: the first gives the punctuation and the seconds'
+  // digits, which replace "s." in the second to make the eight digits "ssffffff", the
+  // microseconds into the minute, checked and converted at once.
+  constexpr uint64_t kPunct = 0x00000000ff0000ffULL;  // ':' and '.'
+  constexpr uint64_t kPunctExpected = 0x000000002e00003aULL;
+  constexpr uint64_t kTwoBytes = 0xffffULL;
   const char* tail = text.data() + kMinuteLength;
   uint64_t head = swar::load8(tail);
-  if ((head & kHeadPunct) != kHeadExpect) return -1;
-  head = (head & ~kHeadPunct) | (kZeros & kHeadPunct);
-  uint64_t micros = (swar::load8(tail + 2) & ~kSecondAndPoint) | (kZeros & kSecondAndPoint);
-  if (!swar::all_digits(head) || !swar::all_digits(micros)) return -1;
-  int64_t seconds = static_cast<int64_t>(((head >> 8) & 0x0f) * 10 + ((head >> 16) & 0x0f));
-  if (seconds > 60) return -1;  // parse_iso8601's bound: a leap second is allowed
-  return seconds * 1'000'000'000 + static_cast<int64_t>(swar::eight_digits_value(micros)) * 1000;
+  if ((head & kPunct) != kPunctExpected) return -1;
+  uint64_t digits = (swar::load8(tail + 2) & ~kTwoBytes) | ((head >> 8) & kTwoBytes);
+  if (!swar::all_digits(digits)) return -1;
+  auto micros = static_cast<int64_t>(swar::eight_digits_value(digits));
+  if (micros >= 61'000'000) return -1;  // parse_iso8601's bound: a leap second is allowed
+  return micros * 1000;
 }
 
 /// Unix epoch time whose unit is told by its magnitude: < 1e11 seconds, < 1e14 milliseconds,

@@ -95,6 +95,32 @@ TEST(FeedTimeParser, CachedMinuteGivesTheSameTimesAsTheFullParse) {
   });
 }
 
+TEST(FeedTimeParser, EverySecondAndEveryBadByteOfTheTailWithTheMinuteCached) {
+  // The seconds and microseconds are read as one eight-digit number: each seconds value from
+  // 00 to 99 (60 is a leap second, 61 and up are refused) and each byte of the tail made bad, with
+  // the minute cached by the valid text before it.
+  const std::string minute = "2025-01-06T12:00";
+  std::vector<std::string> texts;
+  for (int second = 0; second < 100; ++second) {
+    std::string ss = {static_cast<char>('0' + second / 10), static_cast<char>('0' + second % 10)};
+    for (const char* fraction : {"000000", "999999", "123456", "000001"}) {
+      texts.push_back(minute + ":00.000000Z");
+      texts.push_back(minute + ":" + ss + "." + fraction + "Z");
+      texts.push_back(minute + ":" + ss + "." + fraction);
+    }
+  }
+  const std::string good = minute + ":59.123456Z";
+  for (size_t at = minute.size(); at < good.size(); ++at) {
+    for (char bad : {'/', ':', '.', 'a', ' ', '0', '9', '\x7f', '\xb9', '\0'}) {
+      std::string text = good;
+      text[at] = bad;
+      texts.push_back(good);
+      texts.push_back(text);
+    }
+  }
+  expect_same_times(texts);
+}
+
 TEST(FeedTimeParser, ARunOfRowsAcrossMinutesHoursAndDays) {
   std::vector<std::string> texts;
   for (int i = 0; i < 4000; ++i) {
