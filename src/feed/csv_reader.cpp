@@ -127,6 +127,7 @@ void CsvFeed::map_header(std::string_view header, const FeedOptions& options) {
     if (index >= 0) columns_[c] = static_cast<uint32_t>(index);
   }
   require_columns(header, options);
+  note_explicit_accounts();
 }
 
 void CsvFeed::map_positions(const FeedOptions& options) {
@@ -144,6 +145,11 @@ void CsvFeed::map_positions(const FeedOptions& options) {
     field_count_ = std::max<size_t>(field_count_, position);
   }
   require_columns("(no header: columns mapped by position)", options);
+  note_explicit_accounts();
+}
+
+void CsvFeed::note_explicit_accounts() {
+  explicit_accounts_ = has(CsvColumn::kOwner) || has(CsvColumn::kBuyer) || has(CsvColumn::kSeller);
 }
 
 void CsvFeed::require_columns(std::string_view header, const FeedOptions& options) const {
@@ -177,20 +183,70 @@ bool CsvFeed::next(Event& out) {
 }
 
 // The next line, split into splitter_; split_ok says whether its quoting held. Finding the
-// line's end while splitting it spares a second scan of every byte.
-bool CsvFeed::next_split_line(std::string_view& line, bool& split_ok) {
+// line's end while splitting it spares a second scan of every byte. Inline in next() (forced,
+// as is parse_row: one call per row fewer), with the usual way out of line.
+[[gnu::always_inline]] inline bool CsvFeed::next_split_line(std::string_view& line,
+                                                            bool& split_ok) {
   if (lines_.line_number() > 0) {
     if (size_t bytes = splitter_.split_buffered_line(lines_.buffered(), line, split_ok)) {
       lines_.take_line(bytes);
       return true;
     }
   }
+  return read_and_split_line(line, split_ok);
+}
+
+bool CsvFeed::read_and_split_line(std::string_view& line, bool& split_ok) {
   if (!lines_.next(line)) return false;
   split_ok = splitter_.split(line);
   return true;
 }
 
-bool CsvFeed::parse_row(bool split_ok, Event& out) {
+// Inline in parse_row (forced, like the rest of the row's common path): the call and its
+// register saves cost more than a cache hit.
+[[gnu::always_inline]] inline bool CsvFeed::assign_symbol(Event& out) {
+  if (fixed_symbol_) {
+    out.symbol = fixed_symbol_;
+    return true;
+  }
+  std::string_view text = required_field(CsvColumn::kSymbol);      // no fixed symbol
+  if (text.empty()) return require_field("symbol", text, error_);  // the call only to report
+  out.symbol = symbols_.get(text, [this](std::string_view n) { return universe_.symbol(n); });
+  return true;
+}
+
+[[gnu::always_inline]] inline bool CsvFeed::assign_accounts(Event& out) {
+  std::string_view account = field(CsvColumn::kAccount);
+  if (!account.empty()) {
+    if (out.side == Side::kUnknown && has(CsvColumn::kSide)) return refuse_sideless(account);
+    out.account = account_id(account);
+    if (out.side == Side::kBuy) out.buyer = out.account;
+    if (out.side == Side::kSell) out.seller = out.account;
+  }
+  return !explicit_accounts_ || assign_explicit_accounts(account, out);
+}
+
+bool CsvFeed::refuse_sideless(std::string_view account) {
+  return error_.set(RejectReason::kMissingField,
+                    "side is empty, so account '{}' is neither buyer nor seller", shown(account));
+}
+
+// The owner, buyer and seller columns, which few files have: out of line. Called after the row's
+// account was interned, so that ids are handed out in the same order as ever.
+bool CsvFeed::assign_explicit_accounts(std::string_view account, Event& out) {
+  if (std::string_view owner = field(CsvColumn::kOwner); !account.empty() && !owner.empty()) {
+    universe_.set_owner(account, owner);
+  }
+  if (std::string_view buyer = field(CsvColumn::kBuyer); !buyer.empty()) {
+    out.buyer = account_id(buyer);
+  }
+  if (std::string_view seller = field(CsvColumn::kSeller); !seller.empty()) {
+    out.seller = account_id(seller);
+  }
+  return true;
+}
+
+[[gnu::always_inline]] inline bool CsvFeed::parse_row(bool split_ok, Event& out) {
   if (!split_ok) {
     return error_.set(RejectReason::kMalformedRow,
                       "broken quoting: an unterminated quote or text after a closing quote");
@@ -204,48 +260,14 @@ bool CsvFeed::parse_row(bool split_ok, Event& out) {
   out.kind = EventKind::kTrade;
   out.seq = lines_.line_number();
   out.source = source_index_;
-  if (!times_.parse(field(CsvColumn::kTimestamp), out.ts, error_) || !assign_symbol(out) ||
-      !parse_price(field(CsvColumn::kPrice), out.price, error_) ||
-      !parse_quantity(field(CsvColumn::kQuantity), out.qty, error_) ||
+  if (!times_.parse(required_field(CsvColumn::kTimestamp), out.ts, error_) || !assign_symbol(out) ||
+      !parse_price(required_field(CsvColumn::kPrice), out.price, error_) ||
+      !parse_quantity(required_field(CsvColumn::kQuantity), out.qty, error_) ||
       !parse_side(field(CsvColumn::kSide), out.side, error_) || !assign_accounts(out)) {
     return false;
   }
   out.id.assign_text(field(CsvColumn::kTradeId));
   out.ref.assign_text(field(CsvColumn::kOrderId));
-  return true;
-}
-
-bool CsvFeed::assign_symbol(Event& out) {
-  if (fixed_symbol_) {
-    out.symbol = fixed_symbol_;
-    return true;
-  }
-  std::string_view text = field(CsvColumn::kSymbol);
-  if (text.empty()) return require_field("symbol", text, error_);  // the call only to report
-  out.symbol = symbols_.get(text, [this](std::string_view n) { return universe_.symbol(n); });
-  return true;
-}
-
-bool CsvFeed::assign_accounts(Event& out) {
-  std::string_view account = field(CsvColumn::kAccount);
-  if (!account.empty()) {
-    if (out.side == Side::kUnknown && has(CsvColumn::kSide)) {
-      return error_.set(RejectReason::kMissingField,
-                        "side is empty, so account '{}' is neither buyer nor seller",
-                        shown(account));
-    }
-    out.account = account_id(account);
-    if (out.side == Side::kBuy) out.buyer = out.account;
-    if (out.side == Side::kSell) out.seller = out.account;
-    std::string_view owner = field(CsvColumn::kOwner);
-    if (!owner.empty()) universe_.set_owner(account, owner);
-  }
-  if (std::string_view buyer = field(CsvColumn::kBuyer); !buyer.empty()) {
-    out.buyer = account_id(buyer);
-  }
-  if (std::string_view seller = field(CsvColumn::kSeller); !seller.empty()) {
-    out.seller = account_id(seller);
-  }
   return true;
 }
 

@@ -57,10 +57,15 @@ class CsvFeed final : public Feed {
   void map_positions(const FeedOptions& options);
   void require_columns(std::string_view header, const FeedOptions& options) const;
   bool next_split_line(std::string_view& line, bool& split_ok);
+  bool read_and_split_line(std::string_view& line, bool& split_ok);
   bool parse_row(bool split_ok, Event& out);
   bool assign_symbol(Event& out);
   bool assign_accounts(Event& out);
-  AccountId account_id(std::string_view name) {
+  bool refuse_sideless(std::string_view account);
+  bool assign_explicit_accounts(std::string_view account, Event& out);
+  void note_explicit_accounts();
+  // Forced inline: GCC kept it out of line, and a cache hit costs less than the call.
+  [[gnu::always_inline]] AccountId account_id(std::string_view name) {
     return accounts_.get(name, [this](std::string_view n) { return universe_.account(n); });
   }
   bool has(CsvColumn c) const { return columns_[static_cast<size_t>(c)] != kAbsent; }
@@ -69,6 +74,11 @@ class CsvFeed final : public Feed {
   [[gnu::always_inline]] std::string_view field(CsvColumn c) const {
     uint32_t index = columns_[static_cast<size_t>(c)];
     return index == kAbsent ? std::string_view() : trim_blanks(splitter_[index]);
+  }
+  // field() of a column that require_columns made sure of (and the row's count check put in
+  // range): no test for an absent one.
+  [[gnu::always_inline]] std::string_view required_field(CsvColumn c) const {
+    return trim_blanks(splitter_[columns_[static_cast<size_t>(c)]]);
   }
 
   RejectReporter reporter_;
@@ -80,6 +90,7 @@ class CsvFeed final : public Feed {
   std::array<uint32_t, kColumnCount> columns_;
   size_t field_count_ = 0;
   bool headerless_ = false;
+  bool explicit_accounts_ = false;  // an owner, buyer or seller column is mapped
   uint16_t source_index_;
   SymbolId fixed_symbol_;
 

@@ -41,7 +41,8 @@ class CsvSplitter {
   // field as if it too ended in a comma: field i is [starts_[i], starts_[i + 1] - 1). A comma
   // then costs one 4-byte store instead of a 16-byte view built from the previous field's start.
   const char* text_ = nullptr;
-  std::vector<uint32_t> starts_ = std::vector<uint32_t>(64);
+  // Room for the fields of any line split_buffered_line takes, made once (see reserve_fields).
+  std::vector<uint32_t> starts_ = std::vector<uint32_t>(kLineScanLimit + 2);
   size_t count_ = 0;
   std::string unquoted_;
 };

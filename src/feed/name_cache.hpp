@@ -15,9 +15,10 @@ namespace tw {
 /// Rows repeat a few symbols and some hundreds of accounts; a probe here is much cheaper than
 /// the interner's hash-map lookup. A collision only evicts.
 ///
-/// Names of up to 8 bytes (tickers, trader codes) are held packed in one word: a probe is then
-/// a multiply and one 16-byte slot compare, and the slots stay small enough to sit in cache.
-/// Longer names are keyed by their hash and confirmed against a copy kept beside the slot.
+/// Names of up to 8 bytes (tickers, trader codes) are held packed in one word: a hit is then
+/// a multiply and two compares against one 16-byte slot, made inline; the slots stay small
+/// enough to sit in cache. Longer names, and misses, take an out-of-line call: longer names are
+/// keyed by their hash and confirmed against a copy kept beside the slot.
 template <class Id, size_t kSlots>
 class NameCache {
   static_assert((kSlots & (kSlots - 1)) == 0, "kSlots must be a power of two");
@@ -27,15 +28,39 @@ class NameCache {
 
   /// The id of `name`, calling `intern(name)` on a miss.
   template <class Intern>
-  Id get(std::string_view name, Intern&& intern) {
+  [[gnu::always_inline]] Id get(std::string_view name, Intern&& intern) {
+    // Forced inline: a hit costs less than the call and register saves around it.
+    if (name.size() <= kPackedBytes) {
+      uint64_t key = packed(name);
+      const Slot& slot = slots_[index_of(key, name.size())];
+      if (slot.key == key && slot.size == name.size()) return slot.id;
+    }
+    return get_slow(name, intern);
+  }
+
+ private:
+  static constexpr size_t kPackedBytes = 8;
+  static constexpr uint64_t kGoldenRatio = 0x9e3779b97f4a7c15ULL;
+  static constexpr int kShift = 64 - std::countr_zero(kSlots);
+  // The size of an empty slot: no name has it, so a hit needs no test that the slot is filled.
+  static constexpr uint32_t kEmpty = UINT32_MAX;
+
+  static size_t index_of(uint64_t key, size_t size) {
+    return static_cast<size_t>(((key ^ size) * kGoldenRatio) >> kShift);
+  }
+
+  template <class Intern>
+  [[gnu::noinline]] Id get_slow(std::string_view name, Intern& intern) {
     uint64_t key = name.size() <= kPackedBytes ? packed(name) : fnv1a64(name);
-    size_t index = static_cast<size_t>(((key ^ name.size()) * kGoldenRatio) >> kShift);
+    size_t index = index_of(key, name.size());
     Slot& slot = slots_[index];
-    if (slot.id && slot.key == key && slot.size == name.size() &&
-        (name.size() <= kPackedBytes || long_names_[index] == name)) {
+    if (name.size() > kPackedBytes && slot.key == key && slot.size == name.size() &&
+        !long_names_.empty() && long_names_[index] == name) {
       return slot.id;
     }
-    slot = Slot{key, static_cast<uint32_t>(name.size()), intern(name)};
+    // Names of 4 GiB would look empty; they are never cached (no reader has such fields).
+    uint32_t size = name.size() < kEmpty ? static_cast<uint32_t>(name.size()) : kEmpty;
+    slot = Slot{key, size, intern(name)};
     if (name.size() > kPackedBytes) {
       if (long_names_.empty()) long_names_.resize(kSlots);
       long_names_[index].assign(name);
@@ -43,13 +68,10 @@ class NameCache {
     return slot.id;
   }
 
- private:
-  static constexpr size_t kPackedBytes = 8;
-  static constexpr uint64_t kGoldenRatio = 0x9e3779b97f4a7c15ULL;
-  static constexpr int kShift = 64 - std::countr_zero(kSlots);
-
   // The bytes of a name of at most 8 bytes in one word, without reading past its end: two
-  // overlapping 4-byte loads, or first/middle/last byte below 4. Exact for a given size.
+  // overlapping 4-byte loads (its first and last four bytes side by side, which tell all its
+  // bytes for a given size without a shift by the size), or first/middle/last byte below 4.
+  // Exact for a given size.
   static uint64_t packed(std::string_view name) {
     const char* p = name.data();
     size_t n = name.size();
@@ -57,7 +79,7 @@ class NameCache {
       uint32_t head, tail;
       std::memcpy(&head, p, 4);
       std::memcpy(&tail, p + n - 4, 4);
-      return head | uint64_t{tail} << (8 * (n - 4));
+      return head | uint64_t{tail} << 32;
     }
     if (n == 0) return 0;
     return uint64_t{static_cast<unsigned char>(p[0])} |
@@ -67,7 +89,7 @@ class NameCache {
 
   struct Slot {
     uint64_t key = 0;
-    uint32_t size = 0;
+    uint32_t size = kEmpty;
     Id id;
   };
   std::vector<Slot> slots_;

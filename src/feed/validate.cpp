@@ -3,8 +3,6 @@
 #include <cstring>
 #include <limits>
 
-#include "util/swar.hpp"
-
 namespace tw {
 namespace {
 
@@ -26,52 +24,8 @@ int64_t epoch_unit_nanos(uint64_t integer_part) {
   return 1;
 }
 
-using swar::all_digits;
-using swar::eight_digits_value;
-using swar::kEveryByte;
-using swar::load8;
-
-// The ":ss.ffffff" at text[16, 26) of an ISO time with microseconds, as nanoseconds into its
-// minute; -1 when it is anything else. Two overlapping words, ":ss.ffff" and "s.ffffff", so
-// that nothing past the 26th byte is read.
-int64_t fixed_tail_nanos(const char* tail) {
-  // Punctuation is checked through a mask, then replaced by '0' so that all_digits sees digits.
-  constexpr uint64_t kHeadPunct = 0x00000000ff0000ffULL;  // ':' and '.'
-  constexpr uint64_t kHeadExpect = 0x000000002e00003aULL;
-  constexpr uint64_t kSecondAndPoint = 0xffffULL;  // checked as part of the head already
-  constexpr uint64_t kZeros = kEveryByte * '0';
-  uint64_t head = load8(tail);
-  if ((head & kHeadPunct) != kHeadExpect) return -1;
-  head = (head & ~kHeadPunct) | (kZeros & kHeadPunct);
-  uint64_t micros = (load8(tail + 2) & ~kSecondAndPoint) | (kZeros & kSecondAndPoint);
-  if (!all_digits(head) || !all_digits(micros)) return -1;
-  int64_t seconds = static_cast<int64_t>(((head >> 8) & 0x0f) * 10 + ((head >> 16) & 0x0f));
-  if (seconds > 60) return -1;  // parse_iso8601's bound: a leap second is allowed
-  return seconds * 1'000'000'000 + static_cast<int64_t>(eight_digits_value(micros)) * 1000;
-}
-
 bool is_sane_time(Timestamp t) {
   return t >= kEarliestSaneTime && t < kLatestSaneTime;
-}
-
-// Case folding for the side words: OR-ing 0x20 into a byte maps 'A'-'Z' onto 'a'-'z', and
-// against a letter it matches exactly that letter in either case (as iequals does).
-constexpr uint32_t kFoldCase = 0x20202020;
-
-// The first `n` (3 or 4) bytes of text as a word, first byte lowest, folded to lower case.
-uint32_t folded_word(std::string_view text, size_t n) {
-  uint32_t word = 0;
-  std::memcpy(&word, text.data(), n);
-  return word | (kFoldCase >> (8 * (4 - n)));
-}
-
-// The word of a lower-case spelling of at most 4 bytes, first byte lowest.
-constexpr uint32_t word_of(std::string_view lower) {
-  uint32_t word = 0;
-  for (size_t i = 0; i < lower.size(); ++i) {
-    word |= uint32_t{static_cast<unsigned char>(lower[i])} << (8 * i);
-  }
-  return word;
 }
 
 }  // namespace
@@ -118,24 +72,14 @@ bool parse_time(std::string_view text, Timestamp& out, RowError& error) {
   return check_time_range(out, text, error);
 }
 
-bool TimeParser::parse(std::string_view text, Timestamp& out, RowError& error) {
-  // "YYYY-MM-DDThh:mm:ss.ffffff" then 'Z' or nothing: UTC either way.
-  constexpr size_t kFixedLength = 26;
-  bool fixed =
-      text.size() == kFixedLength || (text.size() == kFixedLength + 1 && text.back() == 'Z');
-  int64_t tail = fixed ? fixed_tail_nanos(text.data() + kMinuteLength) : -1;
-  if (tail < 0) return parse_time(text, out, error);
-  if (has_minute_ && std::memcmp(text.data(), minute_text_, kMinuteLength) == 0) {
-    out = Timestamp::from_nanos(minute_nanos_ + tail);
-    // Tested here first so that the common row makes no call.
-    return is_sane_time(out) || check_time_range(out, text, error);
-  }
+bool TimeParser::parse_minute(std::string_view text, int64_t tail, Timestamp& out,
+                              RowError& error) {
   if (!parse_time(text, out, error)) return false;
+  if (tail < 0) return true;
   // parse_time accepted the prefix; with this fixed tail (UTC) the prefix alone gives the
   // minute's time, so every later row with the same prefix and a valid tail is valid too.
   std::memcpy(minute_text_, text.data(), kMinuteLength);
   minute_nanos_ = out.nanos() - tail;
-  has_minute_ = true;
   return true;
 }
 
@@ -181,35 +125,8 @@ bool check_time_range(Timestamp t, std::string_view text, RowError& error) {
                    "timestamp '{}' is outside 1990-01-01..2100-01-01", shown(text));
 }
 
-// By length first, then one compare: trying each spelling in turn showed up in profiles.
-bool parse_side(std::string_view text, Side& out, RowError& error) {
-  Side side = Side::kUnknown;
-  bool known = true;
-  switch (text.size()) {
-    case 0:
-      break;
-    case 1: {
-      char folded = static_cast<char>(text[0] | 0x20);
-      known = folded == 'b' || folded == 's';
-      side = folded == 'b' ? Side::kBuy : Side::kSell;
-      break;
-    }
-    case 3:
-      known = folded_word(text, 3) == word_of("buy");
-      side = Side::kBuy;
-      break;
-    case 4:
-      known = folded_word(text, 4) == word_of("sell");
-      side = Side::kSell;
-      break;
-    default:
-      known = false;
-  }
-  if (!known) {
-    return error.set(RejectReason::kUnknownSide, "side '{}' is not BUY or SELL", shown(text));
-  }
-  out = side;
-  return true;
+bool refuse_side(std::string_view text, RowError& error) {
+  return error.set(RejectReason::kUnknownSide, "side '{}' is not BUY or SELL", shown(text));
 }
 
 bool parse_flag(std::string_view field, std::string_view text, bool& out, RowError& error) {

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <cstdint>
+#include <cstring>
 #include <iterator>
 #include <string>
 #include <string_view>
@@ -12,6 +13,8 @@
 #include "feed/reject.hpp"
 #include "model/event.hpp"
 #include "model/short_decimal.hpp"
+#include "model/timestamp.hpp"
+#include "util/swar.hpp"
 
 namespace tw {
 
@@ -72,23 +75,119 @@ bool parse_time(std::string_view text, Timestamp& out, RowError& error);
 /// results and errors are exactly parse_time's; any other layout simply takes parse_time.
 class TimeParser {
  public:
-  bool parse(std::string_view text, Timestamp& out, RowError& error);
+  /// Forced inline: the row's common case (the minute seen last) is cheaper than a call.
+  [[gnu::always_inline]] bool parse(std::string_view text, Timestamp& out, RowError& error) {
+    int64_t tail = fixed_tail_nanos(text);
+    if (tail >= 0 && std::memcmp(text.data(), minute_text_, kMinuteLength) == 0) {
+      out = Timestamp::from_nanos(minute_nanos_ + tail);
+      // A time out of range, and the text that happens to equal the unset minute, take the full
+      // parse, which reports the former and tells the latter.
+      if (out >= kEarliestSaneTime && out < kLatestSaneTime) return true;
+    }
+    return parse_minute(text, tail, out, error);
+  }
 
  private:
   static constexpr size_t kMinuteLength = 16;  // "YYYY-MM-DDThh:mm"
 
-  bool has_minute_ = false;
+  /// The ":ss.ffffff[Z]" after the minute of a text in the fixed layout as nanoseconds into its
+  /// minute; -1 for a text in any other layout.
+  static int64_t fixed_tail_nanos(std::string_view text);
+  /// parse_time, keeping the text's minute when it has the fixed layout (tail >= 0).
+  bool parse_minute(std::string_view text, int64_t tail, Timestamp& out, RowError& error);
+
   char minute_text_[kMinuteLength] = {};
-  int64_t minute_nanos_ = 0;
+  // Unset: a time from it lies far outside the sane range, so a text equal to the blank
+  // minute_text_ is never taken for a cached minute.
+  int64_t minute_nanos_ = INT64_MIN / 2;
 };
+
+inline int64_t TimeParser::fixed_tail_nanos(std::string_view text) {
+  // "YYYY-MM-DDThh:mm:ss.ffffff" then 'Z' or nothing: UTC either way.
+  constexpr size_t kFixedLength = 26;
+  if (!(text.size() == kFixedLength || (text.size() == kFixedLength + 1 && text.back() == 'Z'))) {
+    return -1;
+  }
+  // ":ss.ffffff" at text[16, 26), read as two overlapping words, ":ss.ffff" and "s.ffffff", so
+  // that nothing past the 26th byte is read: the first gives the punctuation and the seconds'
+  // digits, which replace "s." in the second to make the eight digits "ssffffff", the
+  // microseconds into the minute, checked and converted at once.
+  constexpr uint64_t kPunct = 0x00000000ff0000ffULL;  // ':' and '.'
+  constexpr uint64_t kPunctExpected = 0x000000002e00003aULL;
+  constexpr uint64_t kTwoBytes = 0xffffULL;
+  const char* tail = text.data() + kMinuteLength;
+  uint64_t head = swar::load8(tail);
+  if ((head & kPunct) != kPunctExpected) return -1;
+  uint64_t digits = (swar::load8(tail + 2) & ~kTwoBytes) | ((head >> 8) & kTwoBytes);
+  if (!swar::all_digits(digits)) return -1;
+  auto micros = static_cast<int64_t>(swar::eight_digits_value(digits));
+  if (micros >= 61'000'000) return -1;  // parse_iso8601's bound: a leap second is allowed
+  return micros * 1000;
+}
+
 /// Unix epoch time whose unit is told by its magnitude: < 1e11 seconds, < 1e14 milliseconds,
 /// < 1e17 microseconds, else nanoseconds (unambiguous for every time in the sane range). A
 /// fraction is allowed ("1672531436.25"). kBadTimestamp or kTimeOutOfRange on failure.
 bool parse_epoch_time(std::string_view text, Timestamp& out, RowError& error);
 /// Fails with kTimeOutOfRange unless kEarliestSaneTime <= t < kLatestSaneTime.
 bool check_time_range(Timestamp t, std::string_view text, RowError& error);
-/// BUY/SELL or B/S in any case; empty gives Side::kUnknown. kUnknownSide otherwise.
-bool parse_side(std::string_view text, Side& out, RowError& error);
+namespace side_detail {
+
+// Case folding for the side words: OR-ing 0x20 into a byte maps 'A'-'Z' onto 'a'-'z', and
+// against a letter it matches exactly that letter in either case (as iequals does).
+inline constexpr uint32_t kFoldCase = 0x20202020;
+
+// The first `n` (3 or 4) bytes of text as a word, first byte lowest, folded to lower case.
+inline uint32_t folded_word(std::string_view text, size_t n) {
+  uint32_t word = 0;
+  std::memcpy(&word, text.data(), n);
+  return word | (kFoldCase >> (8 * (4 - n)));
+}
+
+// The word of a lower-case spelling of at most 4 bytes, first byte lowest.
+constexpr uint32_t word_of(std::string_view lower) {
+  uint32_t word = 0;
+  for (size_t i = 0; i < lower.size(); ++i) {
+    word |= uint32_t{static_cast<unsigned char>(lower[i])} << (8 * i);
+  }
+  return word;
+}
+
+}  // namespace side_detail
+
+/// Fails with kUnknownSide for `text`: parse_side's report, out of line.
+bool refuse_side(std::string_view text, RowError& error);
+/// BUY/SELL or B/S in any case; empty gives Side::kUnknown. kUnknownSide otherwise. Inline
+/// (forced): the call cost more than the test, by length first, then one compare.
+[[gnu::always_inline]] inline bool parse_side(std::string_view text, Side& out, RowError& error) {
+  using side_detail::folded_word;
+  using side_detail::word_of;
+  Side side = Side::kUnknown;
+  bool known = true;
+  switch (text.size()) {
+    case 0:
+      break;
+    case 1: {
+      char folded = static_cast<char>(text[0] | 0x20);
+      known = folded == 'b' || folded == 's';
+      side = folded == 'b' ? Side::kBuy : Side::kSell;
+      break;
+    }
+    case 3:
+      known = folded_word(text, 3) == word_of("buy");
+      side = Side::kBuy;
+      break;
+    case 4:
+      known = folded_word(text, 4) == word_of("sell");
+      side = Side::kSell;
+      break;
+    default:
+      known = false;
+  }
+  if (!known) return refuse_side(text, error);
+  out = side;
+  return true;
+}
 /// true/false (any case) or 1/0; kBadField otherwise.
 bool parse_flag(std::string_view field, std::string_view text, bool& out, RowError& error);
 /// An unsigned decimal integer; kMissingField when empty, kBadField otherwise.

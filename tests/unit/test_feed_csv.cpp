@@ -212,6 +212,50 @@ TEST(FeedCsv, ColumnMapAndFixedSymbolAndExplicitBuyerSeller) {
             std::string::npos);
 }
 
+TEST(FeedCsv, AccountThenOwnerBuyerAndSellerInRowOrder) {
+  TempDir dir;
+  FeedRun run;
+  read_file(run, dir.write("x.csv",
+                           "timestamp,symbol,price,quantity,side,account,owner,buyer,seller\n"
+                           "2025-01-06T12:00:00,A,10,1,SELL,acct,fund1,bb,ss\n"  // all of them
+                           "2025-01-06T12:00:01,A,10,1,BUY,,fund2,,s2\n"         // no account
+                           "2025-01-06T12:00:02,A,10,1,,acct,,b3,\n"             // no side
+                           "2025-01-06T12:00:03,A,10,1,,,,b4,s4\n"        // buyer, seller only
+                           "2025-01-06T12:00:04,A,10,1,BUY,acct,,,\n"));  // account only
+  ASSERT_EQ(run.events.size(), 4u);
+  ASSERT_EQ(run.sink.records.size(), 1u);
+  EXPECT_EQ(run.sink.records[0].line, 4u);
+  EXPECT_EQ(run.sink.records[0].reason, RejectReason::kMissingField);
+  EXPECT_EQ(run.sink.records[0].detail,
+            "side is empty, so account 'acct' is neither buyer nor seller");
+  const Universe& u = run.universe;
+  // Ids follow the order of first sight within each row: account, then buyer, then seller.
+  EXPECT_EQ(u.account_name(AccountId{1}), "acct");
+  EXPECT_EQ(u.account_name(AccountId{2}), "bb");
+  EXPECT_EQ(u.account_name(AccountId{3}), "ss");
+  EXPECT_EQ(u.account_name(AccountId{4}), "s2");
+  const Event& all = run.events[0];
+  EXPECT_EQ(u.account_name(all.account), "acct");
+  EXPECT_EQ(u.account_name(all.buyer), "bb");  // the buyer column wins over account + side
+  EXPECT_EQ(u.account_name(all.seller), "ss");
+  EXPECT_EQ(u.owner_name(u.owner_of(all.account)), "fund1");
+  const Event& no_account = run.events[1];
+  EXPECT_FALSE(no_account.account);
+  EXPECT_FALSE(no_account.buyer);
+  EXPECT_EQ(u.account_name(no_account.seller), "s2");
+  const Event& only_explicit = run.events[2];
+  EXPECT_EQ(u.account_name(only_explicit.buyer), "b4");
+  EXPECT_EQ(u.account_name(only_explicit.seller), "s4");
+  EXPECT_EQ(only_explicit.side, Side::kUnknown);
+  const Event& only_account = run.events[3];
+  EXPECT_EQ(only_account.buyer, only_account.account);
+  EXPECT_FALSE(only_account.seller);
+  // The owner of a row without an account was given to no one.
+  for (uint32_t id = 1; id < u.account_count(); ++id) {
+    EXPECT_NE(u.owner_name(u.owner_of(AccountId{id})), "fund2") << u.account_name(AccountId{id});
+  }
+}
+
 TEST(FeedCsv, KrakenFileByColumnPositions) {
   if (!shared_data_present("kraken/BCHEUR.csv")) {
     GTEST_SKIP() << "shared data folder absent: " << shared_data("kraken");

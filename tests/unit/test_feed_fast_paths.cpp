@@ -95,6 +95,32 @@ TEST(FeedTimeParser, CachedMinuteGivesTheSameTimesAsTheFullParse) {
   });
 }
 
+TEST(FeedTimeParser, EverySecondAndEveryBadByteOfTheTailWithTheMinuteCached) {
+  // The seconds and microseconds are read as one eight-digit number: each seconds value from
+  // 00 to 99 (60 is a leap second, 61 and up are refused) and each byte of the tail made bad, with
+  // the minute cached by the valid text before it.
+  const std::string minute = "2025-01-06T12:00";
+  std::vector<std::string> texts;
+  for (int second = 0; second < 100; ++second) {
+    std::string ss = {static_cast<char>('0' + second / 10), static_cast<char>('0' + second % 10)};
+    for (const char* fraction : {"000000", "999999", "123456", "000001"}) {
+      texts.push_back(minute + ":00.000000Z");
+      texts.push_back(minute + ":" + ss + "." + fraction + "Z");
+      texts.push_back(minute + ":" + ss + "." + fraction);
+    }
+  }
+  const std::string good = minute + ":59.123456Z";
+  for (size_t at = minute.size(); at < good.size(); ++at) {
+    for (char bad : {'/', ':', '.', 'a', ' ', '0', '9', '\x7f', '\xb9', '\0'}) {
+      std::string text = good;
+      text[at] = bad;
+      texts.push_back(good);
+      texts.push_back(text);
+    }
+  }
+  expect_same_times(texts);
+}
+
 TEST(FeedTimeParser, ARunOfRowsAcrossMinutesHoursAndDays) {
   std::vector<std::string> texts;
   for (int i = 0; i < 4000; ++i) {
@@ -194,6 +220,72 @@ TEST(FeedNameCache, EveryNameKeepsItsOwnIdThroughCollisionsAndEvictions) {
   size_t calls = interned.size();
   EXPECT_EQ(cache.get("T0250", intern), cache.get("T0250", intern));
   EXPECT_LE(interned.size(), calls + 1);  // a repeated name is served from the cache
+}
+
+TEST(FeedNameCache, ShortNamesDifferingOnlyInLaterBytesOrLengthAndLongNames) {
+  // "ABCD" and "ABCDABCD" have the same first and last four bytes, so the same packed key, as
+  // have "AAAA" to "AAAAAAAA": only their sizes tell them apart. Two slots make names collide all
+  // the time (at least two of the five "A..." names share a slot, one right after the other).
+  std::vector<std::string> names = {"AAAA",
+                                    "AAAAA",
+                                    "AAAAAA",
+                                    "AAAAAAA",
+                                    "AAAAAAAA",
+                                    "ABCD",
+                                    "ABCDABCD",
+                                    "ABCDBCD",
+                                    "ABCDE",
+                                    "ABCDD",
+                                    "ABC",
+                                    "AXC",
+                                    "ABB",
+                                    "T0250001",
+                                    "T0250002",
+                                    "T025000",
+                                    "X0250001",
+                                    "\xff\xff\xff\xff",
+                                    "a",
+                                    "a-long-account-name-1",
+                                    "a-long-account-name-12",
+                                    "a-long-account-name-2",
+                                    "b-long-account-name-1",
+                                    std::string(300, 'n'),
+                                    std::string(301, 'n')};
+  std::vector<std::string> interned;
+  auto intern = [&](std::string_view name) {
+    interned.emplace_back(name);
+    return AccountId{static_cast<uint32_t>(interned.size())};
+  };
+  NameCache<AccountId, 2> cache;
+  for (int round = 0; round < 4; ++round) {
+    for (size_t i = 0; i < names.size(); ++i) {
+      // Forwards, then backwards: each name meets a different neighbour in its slot.
+      const std::string& name = round % 2 == 0 ? names[i] : names[names.size() - 1 - i];
+      AccountId id = cache.get(name, intern);
+      ASSERT_TRUE(id) << name;
+      ASSERT_EQ(interned[id.value - 1], name);
+    }
+  }
+  // A name served from its slot is not interned again.
+  size_t calls = interned.size();
+  AccountId first = cache.get("a-long-account-name-1", intern);
+  EXPECT_EQ(cache.get("a-long-account-name-1", intern), first);
+  AccountId packed = cache.get("T0250001", intern);
+  EXPECT_EQ(cache.get("T0250001", intern), packed);
+  EXPECT_LE(interned.size(), calls + 2);
+}
+
+TEST(FeedNameCache, AnEmptyNameIsNotTakenForAnEmptySlot) {
+  // Empty slots hold key 0, which is also the packed key of "": the slot's size tells them apart.
+  int calls = 0;
+  auto intern = [&](std::string_view) { return SymbolId{static_cast<uint32_t>(++calls + 40)}; };
+  NameCache<SymbolId, 64> cache;
+  EXPECT_EQ(cache.get("", intern), SymbolId{41});
+  EXPECT_EQ(cache.get("", intern), SymbolId{41});
+  EXPECT_EQ(calls, 1);
+  EXPECT_EQ(cache.get(std::string_view("\0", 1), intern), SymbolId{42});
+  EXPECT_EQ(cache.get(std::string_view("\0\0\0\0", 4), intern), SymbolId{43});
+  EXPECT_EQ(cache.get("", intern), SymbolId{41});
 }
 
 TEST(FeedParseSide, EverySpellingAndNothingElse) {
