@@ -32,6 +32,11 @@ Engine::~Engine() = default;
 // Cuts the run where event time crosses a tick: each rule gets the events before it, then the
 // tick, as it would event by event.
 void Engine::dispatch(std::span<const Event> run) {
+  if (run.empty()) return;
+  // Runs come in event-time order: the first event ever released is the earliest.
+  if (counters_.processed == 0) counters_.first_event = run.front().ts;
+  counters_.processed += run.size();
+  counters_.last_event = run.back().ts;
   size_t begin = 0;
   for (size_t i = 0; i < run.size(); ++i) {
     const Event& e = run[i];
@@ -51,9 +56,6 @@ void Engine::deliver(std::span<const Event> run) {
 }
 
 void Engine::count(const Event& e) {
-  ++counters_.processed;
-  if (e.ts < counters_.first_event) counters_.first_event = e.ts;
-  counters_.last_event = e.ts;
   if (e.kind == EventKind::kTrade) {
     ++counters_.trades;
     if (bar_sink_) on_trade_bar(e);

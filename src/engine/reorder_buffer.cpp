@@ -7,13 +7,13 @@ namespace tw {
 ReorderBuffer::ReorderBuffer(Duration window, size_t initial_capacity)
     : window_(window),
       ring_(std::bit_ceil(std::max(initial_capacity, size_t{2}))),
-      capacity_(ring_.size()) {}
+      mask_(ring_.size() - 1) {}
 
 void ReorderBuffer::grow() {
   std::vector<Event> bigger(ring_.size() * 2);
   for (uint64_t p = head_; p != tail_; ++p) bigger[p & (bigger.size() - 1)] = slot(p);
   ring_ = std::move(bigger);
-  capacity_ = ring_.size();
+  mask_ = ring_.size() - 1;
 }
 
 // Out of line: in-order input never comes here. Moves the event at the back behind every

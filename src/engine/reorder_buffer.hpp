@@ -29,7 +29,7 @@ class ReorderBuffer {
   /// Where the next event may be written in place (saving a copy of it): the free slot at
   /// the back of the ring, valid until commit_back() or the next push.
   Event& back_slot() {
-    if (tail_ - head_ == capacity_) grow();
+    if (tail_ - head_ > mask_) grow();
     return slot(tail_);
   }
 
@@ -70,7 +70,7 @@ class ReorderBuffer {
 
  private:
   // Positions count events since the start and never wrap; a position's slot is its low bits.
-  Event& slot(uint64_t position) { return ring_[position & (capacity_ - 1)]; }
+  Event& slot(uint64_t position) { return ring_[position & mask_]; }
   void grow();
   void insert_late();
 
@@ -82,8 +82,8 @@ class ReorderBuffer {
   template <class Fn>
   void release_until(uint64_t end, Fn& fn) {
     while (head_ != end) {
-      uint64_t first = head_ & (capacity_ - 1);
-      uint64_t run = std::min(end - head_, capacity_ - first);  // up to the end of the ring
+      uint64_t first = head_ & mask_;
+      uint64_t run = std::min(end - head_, mask_ + 1 - first);  // up to the end of the ring
       fn(std::span<const Event>(ring_.data() + first, run));
       head_ += run;
     }
@@ -91,7 +91,7 @@ class ReorderBuffer {
 
   Duration window_;
   std::vector<Event> ring_;
-  uint64_t capacity_;     // ring_.size(), a power of two
+  uint64_t mask_;         // ring_.size() - 1, the size being a power of two
   uint64_t head_ = 0;     // the oldest event held
   uint64_t due_end_ = 0;  // events in [head_, due_end_) are due for release
   uint64_t tail_ = 0;     // one past the newest event held
