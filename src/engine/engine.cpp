@@ -80,6 +80,14 @@ void Engine::tick(Timestamp watermark) {
 
 void Engine::on_trade_bar(const Event& e) {
   uint32_t s = e.symbol.value;
+  BarBuilder* builder = s < bar_builders_.size() ? bar_builders_[s].get() : nullptr;
+  if (builder != nullptr && builder->in_open_bar(e.ts)) return builder->add_to_open_bar(e);
+  on_trade_opening_bar(e);
+}
+
+// Out of line, so the per-trade path above saves no registers and clears no Bar.
+void Engine::on_trade_opening_bar(const Event& e) {
+  uint32_t s = e.symbol.value;
   if (s >= bar_builders_.size()) bar_builders_.resize(s + 1);
   if (!bar_builders_[s])
     bar_builders_[s] = std::make_unique<BarBuilder>(config_.engine.bar_interval);

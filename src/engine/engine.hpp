@@ -84,6 +84,7 @@ class Engine {
   void count(const Event& e);
   void tick(Timestamp watermark);
   void on_trade_bar(const Event& e);
+  [[gnu::noinline]] void on_trade_opening_bar(const Event& e);
   void refuse_late(const Event& e);
 
   const Config& config_;
