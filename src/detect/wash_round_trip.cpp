@@ -78,7 +78,7 @@ struct alignas(64) WaitingFill {
 };
 
 constexpr int kBuys = 0;
-constexpr int kSells = 1;
+constexpr int kSells = 1;  // 1 - kBuys: sides index arrays, and are computed from a test
 
 /// One byte per waiting fill, derived from its quantity: looking for an exact quantity then
 /// compares eight fills per 64-bit word, and only equal tags are confirmed on the fill itself.
@@ -110,6 +110,19 @@ uint64_t bytes_equal_to(uint64_t word, uint8_t tag) {
   return ~(((x & kLow7) + kLow7) | x | kLow7);
 }
 
+/// All ones if `condition`, else zeros: a mask for select(). Choices that vary from trade to
+/// trade in no pattern a branch predictor could follow are computed with it, as GCC turns a
+/// plain ?: on them into a branch.
+uint64_t ones_if(bool condition) {
+  return uint64_t{0} - static_cast<uint64_t>(condition);
+}
+
+/// `mask` (from ones_if()) ? a : b, without a branch.
+Timestamp select(uint64_t mask, Timestamp a, Timestamp b) {
+  auto bits = [](Timestamp t) { return static_cast<uint64_t>(t.nanos()); };
+  return Timestamp::from_nanos(static_cast<int64_t>((bits(a) & mask) | (bits(b) & ~mask)));
+}
+
 struct OwnerSlot {
   uint32_t owner = 0;  // 0 marks an empty slot
   uint32_t episode = kNoEpisode;
@@ -126,6 +139,20 @@ struct OwnerSlot {
   uint64_t tag_bits[2] = {0, 0};
 
   bool idle() const { return waiting[kBuys] == 0 && waiting[kSells] == 0 && episode == kNoEpisode; }
+
+  // Forgets every waiting fill when even the latest is older than `oldest_usable` (the common
+  // case of an owner back after a while), without reading the fills, and without a branch:
+  // whether an owner is back within the window varies from trade to trade.
+  void drop_all_if_stale(Timestamp oldest_usable) {
+    // On the raw times: the defaulted <=> of Timestamp compiles to branches.
+    uint64_t keep = ones_if(last_fill.nanos() >= oldest_usable.nanos());
+    for (int side : {kBuys, kSells}) {
+      waiting[side] = static_cast<uint16_t>(waiting[side] & keep);
+      head[side] = static_cast<uint16_t>(head[side] & keep);
+      oldest[side] = select(keep, oldest[side], Timestamp::max());
+      tag_bits[side] &= keep;
+    }
+  }
 };
 static_assert(sizeof(OwnerSlot) == 64);
 
@@ -284,18 +311,26 @@ struct WaitingSide {
 
   void drop_oldest() {
     head = static_cast<uint16_t>(pos(1));
-    oldest = --count > 0 ? fills[head].leg.ts : Timestamp::max();
+    if (--count > 0) {
+      oldest = fills[head].leg.ts;
+    } else {
+      clear();
+    }
+  }
+
+  // An empty side starts again at the front of its ring, so an owner with few fills keeps
+  // using the same cache lines instead of walking through the whole block; it has no tag
+  // bits, so they alone tell whether anything waits. Done when the side empties, so that a
+  // push needs no test.
+  void clear() {
+    head = 0;
+    oldest = Timestamp::max();
+    tag_bits = 0;
   }
 
   // Stores the trade as this account's fill, written in place from the event.
   void push(const Event& e, AccountId account, uint8_t tag) {
-    if (count == 0) {
-      // An empty side starts again at the front of its ring, so an owner with few fills
-      // keeps using the same cache lines instead of walking through the whole block.
-      head = 0;
-      oldest = e.ts;
-      tag_bits = 0;
-    }
+    oldest = select(ones_if(count == 0), e.ts, oldest);
     uint32_t at = pos(count++);
     // Field by field: a whole-Leg assignment goes through a temporary on the stack.
     Leg& leg = fills[at].leg;
@@ -319,7 +354,7 @@ struct WaitingSide {
       for (uint32_t k = age + 1; k < count; ++k) move(pos(k), pos(k - 1));
     }
     if (--count == 0) {
-      oldest = Timestamp::max();
+      clear();
     } else if (age == 0) {
       oldest = fills[head].leg.ts;
     }
@@ -531,19 +566,23 @@ class WashRoundTrip final : public Detector {
     if (!e.is_trade()) return;
     // Read once: the compiler would reload them after any call that might write the event.
     AccountId buyer = e.buyer, seller = e.seller;
-    if (!buyer && !seller) return;
+    // Tests on both ids at once: one id alone is zero on half the trades, at random, and
+    // a short-circuit && would branch on it.
+    if ((buyer.value | seller.value) == 0) return;
     SymbolState& st = states_.get(e.symbol, [&](SymbolId id) {
       std::string_view name = ctx_.universe.symbol_name(id);
       return SymbolState(Params::read(ctx_.config.for_symbol(name), kRule), name);
     });
     advance(st, e.ts);
-    if (buyer && seller) {
+    if (std::min(buyer.value, seller.value) != 0) {
       both_sides(st, e);
       return;
     }
-    // One account known (as seed1 rows carry them): one owner to look up, one fill.
-    AccountId account = buyer ? buyer : seller;
-    add_fill(st, ctx_.universe.owner_of(account), buyer ? kBuys : kSells, e, account);
+    // One account known (as seed1 rows carry them): one owner to look up, one fill. Buys and
+    // sells come in no pattern, so the side is computed rather than branched on.
+    AccountId account{buyer.value | seller.value};
+    int side = static_cast<int>(!buyer);  // kBuys when there is a buyer
+    add_fill(st, ctx_.universe.owner_of(account), side, e, account);
   }
 
   void advance_to(Timestamp watermark) override {
@@ -626,15 +665,9 @@ class WashRoundTrip final : public Detector {
     st.owners.erase(owner);
   }
 
-  // Drops the owner's fills older than `oldest_usable`, some of which are due.
-  static void expire(FillBank& bank, OwnerSlot& slot, Timestamp oldest_usable) {
-    if (slot.last_fill < oldest_usable) {
-      // All that waits is too old (the common case of an owner back after a while): dropped
-      // without reading the fills.
-      slot.waiting[kBuys] = slot.waiting[kSells] = 0;
-      slot.oldest[kBuys] = slot.oldest[kSells] = Timestamp::max();
-      return;
-    }
+  // Drops the owner's fills older than `oldest_usable`, some of which are due. Out of line:
+  // most owners either have nothing due or nothing left (drop_all_if_stale()).
+  [[gnu::noinline]] static void expire(FillBank& bank, OwnerSlot& slot, Timestamp oldest_usable) {
     expire_side(bank, slot, kBuys, oldest_usable);
     expire_side(bank, slot, kSells, oldest_usable);
   }
@@ -652,15 +685,17 @@ class WashRoundTrip final : public Detector {
                                        AccountId account) {
     OwnerSlot& slot = slot_of(st, owner, e.ts);
     Timestamp oldest_usable = e.ts - st.params.window;
+    slot.drop_all_if_stale(oldest_usable);
     if (slot.oldest[kBuys] < oldest_usable || slot.oldest[kSells] < oldest_usable) {
       expire(st.fills, slot, oldest_usable);
     }
     uint8_t tag = quantity_tag(e.qty);
     int other = side ^ 1;
-    bool exact = st.params.exact_quantity;
     // Exact pairing needs an equal tag: the slot's tag bits settle most trades without
-    // reading the ring.
-    if (slot.waiting[other] > 0 && (!exact || (slot.tag_bits[other] & tag_bit(tag)) != 0)) {
+    // reading the ring. An empty side has no bits (see WaitingSide::clear()), so one test
+    // also settles the tolerant pairing of a trade with nothing opposite.
+    uint64_t wanted = st.params.exact_quantity ? tag_bit(tag) : ~uint64_t{0};
+    if ((slot.tag_bits[other] & wanted) != 0) {
       if (Match match = best_match(st, slot, other, e, tag); match.found) {
         pair_up(st, slot, side, e, account, match.age);
         return;
