@@ -865,8 +865,10 @@ class WashRoundTrip final : public Detector {
     return static_cast<Severity>(level);
   }
 
-  // 20 plus up to 40 for value (log scale, medium -> critical notional) and up to 40 for
-  // repetition (1 -> critical_pairs).
+  // 20 plus up to 30 for value (log scale, medium -> critical notional), up to 30 for
+  // repetition (1 -> critical_pairs) and up to 20 for tightness: a pair at one price within a
+  // second is what a wash looks like, one at the edge of the window and of the price tolerance
+  // is what active traders produce by chance. The loosest pair sets the tightness.
   static double score_of(const Params& p, const Episode& ep) {
     auto unit = [](double x) { return std::clamp(x, 0.0, 1.0); };
     double value_part = 1;
@@ -878,7 +880,12 @@ class WashRoundTrip final : public Detector {
     double repeats = ep.pairs + ep.self_trades;
     double repeat_part =
         p.critical_pairs > 1 ? unit((repeats - 1) / static_cast<double>(p.critical_pairs - 1)) : 1;
-    return 20 + 40 * value_part + 40 * repeat_part;
+    double window_s = p.window.to_seconds();
+    double time_part = window_s > 0 ? 1 - unit(ep.max_time_gap_s / window_s) : 1;
+    double tolerance_bps = p.price_tolerance * 1e4;
+    double price_part = tolerance_bps > 0 ? 1 - unit(ep.max_price_gap_bps / tolerance_bps)
+                                          : (ep.max_price_gap_bps > 0 ? 0 : 1);
+    return 20 + 30 * value_part + 30 * repeat_part + 10 * time_part + 10 * price_part;
   }
 
   // The alert's sentence, appended piece by piece into one reserved string (no format parsing).

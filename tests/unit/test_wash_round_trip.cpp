@@ -253,6 +253,19 @@ TEST_F(WashRoundTrip, SeverityFollowsValueAndRepetition) {
                   .empty());
 }
 
+TEST_F(WashRoundTrip, TightPairsScoreHigherThanLooseOnes) {
+  // Same value and repetition: one pair at one price a second apart, one 50 s and 0.08% apart.
+  auto tight = run({fill(0, "1000", "5", Side::kBuy, "A"), fill(1, "1000", "5", Side::kSell, "A")});
+  auto loose =
+      run({fill(0, "1000", "5", Side::kBuy, "A"), fill(50, "1000.8", "5", Side::kSell, "A")});
+  ASSERT_EQ(tight.size(), 1u);
+  ASSERT_EQ(loose.size(), 1u);
+  EXPECT_EQ(tight[0].severity, loose[0].severity);
+  EXPECT_GT(tight[0].score, loose[0].score + 15);
+  EXPECT_LE(tight[0].score, 100);
+  EXPECT_GE(loose[0].score, 20);
+}
+
 TEST_F(WashRoundTrip, OpenFillsPerOwnerAreCapped) {
   set_param(config.values, info, "max_open_fills", "2");
   // Three unpaired buys: the oldest is dropped, so the sell matching only it finds nothing.
