@@ -240,7 +240,12 @@ class EvidenceRing {
   EvidenceRing() : slots_(std::bit_ceil(kMaxEvidenceIds)), mask_(slots_.size() - 1) {}
 
   /// Only after make_room_for_a_step, for at most kMaxEvidenceIds pushes.
-  void push(const Event& e) { slots_[tail_++ & mask_] = TradeRef{e.id, e.seq}; }
+  void push(const Event& e) {
+    // Field by field: a TradeRef built first was written to the stack and copied from there.
+    TradeRef& slot = slots_[tail_++ & mask_];
+    slot.id = e.id;
+    slot.seq = e.seq;
+  }
   void drop_oldest(int64_t n) { head_ += static_cast<uint64_t>(n); }
   void make_room_for_a_step() {
     if (tail_ - head_ + kMaxEvidenceIds > slots_.size()) grow();
@@ -299,22 +304,25 @@ struct SymbolState {
   int64_t step = 0;           // the open step
   size_t cursor = 0;          // slot of the open step: step mod window_steps
   int64_t window_volume = 0;  // of the window's closed steps
-  int64_t window_trades = 0;
   Judgement judgement;
+  // Not next to window_volume: a step adds to both, and the compiler then read the pair back
+  // as one 16-byte load, which the CPU cannot forward from the two 8-byte stores just made
+  // (it waited for them to reach the cache).
+  int64_t window_trades = 0;
   std::vector<Bucket> slots;  // the window's closed steps, oldest at `cursor`
+  Params p;
+  Episode episode;  // its first fields are read every step
   // Volume of the last complete aligned window, which joins the baseline once the rolling
   // window no longer overlaps it (a window later); negative when there is none.
   int64_t next_sample = -1;
   Baseline baseline;
-  Episode episode;
   int64_t first_step = 0;  // the step of the symbol's first trade: history starts there
-  Params p;
   std::string symbol;
 
   SymbolState(const Params& params, std::string_view name)
       : slots(static_cast<size_t>(params.window_steps)),
-        baseline(params.baseline_samples),
         p(params),
+        baseline(params.baseline_samples),
         symbol(name) {
     episode.peak_trades.reserve(kMaxEvidenceIds);
   }
@@ -344,7 +352,11 @@ class WashVolumeAnomaly final : public Detector {
 
   void advance_to(Timestamp watermark) override {
     states_.for_each([&](SymbolId, SymbolState& st) {
-      if (watermark.nanos() >= st.step_end) close_steps_before(st, st.step_of(watermark));
+      int64_t past_end = watermark.nanos() - st.step_end;
+      if (past_end < 0) return;
+      // Ticks are a second apart, as steps are by default: the watermark mostly ends just the
+      // open step, which needs no division to find.
+      close_steps_before(st, past_end < st.p.step.count() ? st.step + 1 : st.step_of(watermark));
     });
   }
 
@@ -417,17 +429,19 @@ class WashVolumeAnomaly final : public Detector {
   // The open step is complete: judge the window ending here, slide on.
   void close_step(SymbolState& st) {
     int64_t k = st.step;
+    // The window's size from the parameters next to the step's fields, not from the vector.
+    const size_t last_slot = static_cast<size_t>(st.p.window_steps - 1);
     Bucket closed = st.open.close();
     st.open = OpenStep{};
     st.slots[st.cursor] = closed;
     st.window_volume += closed.volume;
     st.window_trades += closed.trades;
-    if (st.cursor + 1 == st.slots.size()) close_aligned_window(st, k);
+    if (st.cursor == last_slot) close_aligned_window(st, k);
     judge(st, k);
 
     ++st.step;
     st.step_end += st.p.step.count();
-    st.cursor = st.cursor + 1 == st.slots.size() ? 0 : st.cursor + 1;
+    st.cursor = st.cursor == last_slot ? 0 : st.cursor + 1;
     const Bucket& leaving = st.slots[st.cursor];
     st.window_volume -= leaving.volume;
     st.window_trades -= leaving.trades;
