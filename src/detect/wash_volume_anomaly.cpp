@@ -248,7 +248,7 @@ class EvidenceRing {
   }
   void drop_oldest(int64_t n) { head_ += static_cast<uint64_t>(n); }
   void make_room_for_a_step() {
-    if (tail_ - head_ + kMaxEvidenceIds > slots_.size()) grow();
+    if (tail_ - head_ + kMaxEvidenceIds > mask_ + 1) grow();  // the mask, next to head and tail
   }
 
   /// The oldest `n` (or all, when fewer).
@@ -355,8 +355,12 @@ class WashVolumeAnomaly final : public Detector {
       int64_t past_end = watermark.nanos() - st.step_end;
       if (past_end < 0) return;
       // Ticks are a second apart, as steps are by default: the watermark mostly ends just the
-      // open step, which needs no division to find.
-      close_steps_before(st, past_end < st.p.step.count() ? st.step + 1 : st.step_of(watermark));
+      // open step, which needs no division to find, and a busy symbol just closes it.
+      if (past_end < st.p.step.count()) {
+        if (!quiet(st)) return close_step(st);
+        return close_steps_before(st, st.step + 1);
+      }
+      close_steps_before(st, st.step_of(watermark));
     });
   }
 
@@ -396,14 +400,15 @@ class WashVolumeAnomaly final : public Detector {
     return st;
   }
 
-  void close_steps_before(SymbolState& st, int64_t step) {
+  // Nothing in the window, the open step or an episode: every step until the next trade
+  // judges an empty window, so only the aligned samples need rolling forward.
+  static bool quiet(const SymbolState& st) {
+    return st.open.trades == 0 && st.window_trades == 0 && !st.episode.open;
+  }
+
+  [[gnu::noinline]] void close_steps_before(SymbolState& st, int64_t step) {
     while (st.step < step) {
-      // Nothing in the window, the open step or an episode: every step until the next trade
-      // judges an empty window, so only the aligned samples need rolling forward.
-      if (st.open.trades == 0 && st.window_trades == 0 && !st.episode.open) {
-        skip_empty_steps(st, step);
-        return;
-      }
+      if (quiet(st)) return skip_empty_steps(st, step);
       close_step(st);
     }
   }
@@ -427,17 +432,20 @@ class WashVolumeAnomaly final : public Detector {
   }
 
   // The open step is complete: judge the window ending here, slide on.
+  // Every second for each symbol: what is rare (an aligned window's end, a window worth
+  // judging) is out of line, so this stays small enough to inline where it is called.
   void close_step(SymbolState& st) {
     int64_t k = st.step;
     // The window's size from the parameters next to the step's fields, not from the vector.
     const size_t last_slot = static_cast<size_t>(st.p.window_steps - 1);
-    Bucket closed = st.open.close();
+    Bucket& closed = st.slots[st.cursor];
+    closed = st.open.close();
     st.open = OpenStep{};
-    st.slots[st.cursor] = closed;
     st.window_volume += closed.volume;
     st.window_trades += closed.trades;
     if (st.cursor == last_slot) close_aligned_window(st, k);
-    judge(st, k);
+    // judge() does nothing else for a window below the candidate volume and no open episode.
+    if (st.window_volume >= st.judgement.candidate_volume || st.episode.open) judge(st, k);
 
     ++st.step;
     st.step_end += st.p.step.count();
@@ -451,7 +459,7 @@ class WashVolumeAnomaly final : public Detector {
 
   // Step k ends an aligned window, which is the rolling window now; the rolling window starts
   // where the previous aligned window ended, so that one joins the baseline.
-  static void close_aligned_window(SymbolState& st, int64_t k) {
+  [[gnu::noinline]] static void close_aligned_window(SymbolState& st, int64_t k) {
     if (st.next_sample >= 0 && st.baseline.push(st.next_sample)) rejudge(st);
     // A window reaching back before the first trade is incomplete and never becomes a sample.
     bool complete = k - st.p.window_steps + 1 >= st.first_step;
@@ -476,7 +484,7 @@ class WashVolumeAnomaly final : public Detector {
     }
   }
 
-  void judge(SymbolState& st, int64_t k) {
+  [[gnu::noinline]] void judge(SymbolState& st, int64_t k) {
     const Params& p = st.p;
     Episode& ep = st.episode;
     // Windows that do not touch the episode's last flagged one start a new episode.
