@@ -12,7 +12,6 @@
 #include <vector>
 
 #include "detect/per_symbol.hpp"
-#include "model/bar.hpp"
 #include "util/format.hpp"
 
 namespace tw {
@@ -91,7 +90,6 @@ struct PumpParams {
 struct Flow {
   Quantity volume, buy, sell;
 
-  static Flow of_bar(const Bar& b) { return {b.volume, b.buy_volume, b.sell_volume}; }
   Flow& operator+=(const Flow& o) {
     volume += o.volume;
     buy += o.buy;
@@ -136,14 +134,12 @@ struct TradeMark {
 
   /// Marks `t`. Field by field: building a temporary and copying it made the CPU reload
   /// just-written bytes in other widths, stalling the frequent re-marking of a bar's low.
-  void mark(const Event& t, const Bar& current) {
+  void mark(const Event& t, const Flow& bar_so_far) {
     ref.set(t);
     price = t.price;
     qty = t.qty;
     side = t.side;
-    upto.volume = current.volume;
-    upto.buy = current.buy_volume;
-    upto.sell = current.sell_volume;
+    upto = bar_so_far;
   }
   Flow before() const { return upto - own(); }
   Flow own() const {
@@ -288,8 +284,23 @@ class BarAccounts {
     if (next_ == end_) return note_making_room(t);
     *next_++ = {t.buyer, t.seller, t.qty};
   }
-  TopAccounts buyers() const { return folded(buyers_, &Logged::buyer); }
-  TopAccounts sellers() const { return folded(sellers_, &Logged::seller); }
+  /// Folds the log into the totals in one pass over it, so later reads (a bar near a pump is
+  /// read up to three times) find it folded: its entries, written a bar ago, are out of cache.
+  void fold() {
+    for (const Logged* l = log_.get(); l != next_; ++l) {
+      if (l->buyer) buyers_.add(l->buyer, l->qty);
+      if (l->seller) sellers_.add(l->seller, l->qty);
+    }
+    next_ = log_.get();
+  }
+  const TopAccounts& buyers() {
+    fold();
+    return buyers_;
+  }
+  const TopAccounts& sellers() {
+    fold();
+    return sellers_;
+  }
 
  private:
   struct Logged {
@@ -302,9 +313,7 @@ class BarAccounts {
   [[gnu::noinline]] void note_making_room(const Event& t) {
     size_t room = static_cast<size_t>(end_ - log_.get());
     if (room == kMaxLogged) {
-      buyers_ = buyers();
-      sellers_ = sellers();
-      next_ = log_.get();
+      fold();
     } else {
       size_t bigger = room == 0 ? 64 : room * 2;
       auto log = std::make_unique<Logged[]>(bigger);
@@ -314,14 +323,6 @@ class BarAccounts {
     }
     *next_++ = {t.buyer, t.seller, t.qty};
   }
-  TopAccounts folded(const TopAccounts& base, AccountId Logged::*side) const {
-    TopAccounts out = base;
-    for (const Logged* l = log_.get(); l != next_; ++l) {
-      if ((*l).*side) out.add((*l).*side, l->qty);
-    }
-    return out;
-  }
-
   TopAccounts buyers_, sellers_;  // the trades before the log
   // The log, in a plain buffer rather than a vector: one compare per trade finds room. Moving
   // the buffer keeps these pointers valid; kMaxLogged is a power of two, so doubling from 64
@@ -345,22 +346,26 @@ struct BarMarks {
   BarAccounts accounts;
 
   // Resets only what the next bar reads (clearing the whole ~1 KB costs more than a trade).
-  void start(const Event& t, const Bar& current) {
+  void start(const Event& t, const Flow& bar_so_far) {
     largest = {};
     accounts.clear();
-    high.mark(t, current);
+    high.mark(t, bar_so_far);
     low = low_before_high = low_after_high = high;
     note_size_and_accounts(t);
   }
 
-  void update(const Event& t, const Bar& current) {
+  /// `bar` includes `t`; its flow is only summed when a mark needs it.
+  template <class OpenBar>
+  void update(const Event& t, const OpenBar& bar) {
     if (t.price > high.price) {
-      high.mark(t, current);
+      Flow upto = bar.flow();
+      high.mark(t, upto);
       low_before_high = low;
-      low_after_high.mark(t, current);
+      low_after_high.mark(t, upto);
     } else if (t.price < low_after_high.price) {
-      low_after_high.mark(t, current);
-      if (t.price < low.price) low.mark(t, current);
+      Flow upto = bar.flow();
+      low_after_high.mark(t, upto);
+      if (t.price < low.price) low.mark(t, upto);
     }
     note_size_and_accounts(t);
   }
@@ -379,9 +384,47 @@ struct BarMarks {
 };
 
 struct ClosedBar {
-  Bar bar;
+  Timestamp start;
+  Flow flow;
   BarMarks marks;
-  Flow flow() const { return Flow::of_bar(bar); }
+};
+
+/// The bar trades arrive in, as far as the rule reads bars: when it starts and its flow. The
+/// extremes are in its marks, and the rule needs no OHLC or notional, so a trade costs one add
+/// (volume is kept by side, indexed by the side itself, and summed when read).
+class OpenBar {
+ public:
+  explicit OpenBar(Duration interval) : interval_(interval) {}
+
+  bool is_open() const { return end_ != kNotOpen; }
+  /// True when a trade at `t` joins the open bar (never when no bar is open).
+  bool contains(Timestamp t) const { return t >= start_ && t < end_; }
+  Timestamp start() const { return start_; }
+  Timestamp end() const { return end_; }
+  void add(const Event& t) { by_side_[static_cast<size_t>(t.side)] += t.qty.raw(); }
+  Flow flow() const {
+    int64_t buy = by_side_[static_cast<size_t>(Side::kBuy)];
+    int64_t sell = by_side_[static_cast<size_t>(Side::kSell)];
+    int64_t volume = by_side_[static_cast<size_t>(Side::kUnknown)] + buy + sell;
+    return {Quantity::from_raw(volume), Quantity::from_raw(buy), Quantity::from_raw(sell)};
+  }
+
+  /// Opens the bar holding `t` (the open one being closed by the caller first).
+  void open(Timestamp t) {
+    start_ = t.floor_to(interval_);
+    end_ = start_ + interval_;
+    by_side_ = {};
+  }
+  void close() { start_ = end_ = kNotOpen; }
+
+ private:
+  // No time is before it, so contains() needs no separate test for an open bar.
+  static constexpr Timestamp kNotOpen = Timestamp::min();
+
+  Timestamp start_ = kNotOpen;
+  Timestamp end_ = kNotOpen;
+  std::array<int64_t, 3> by_side_{};  // raw quantities by Side::kUnknown, kBuy, kSell
+  Duration interval_;
 };
 
 struct BarVolume {
@@ -410,6 +453,8 @@ class Ring {
   size_t capacity() const { return slots_.size(); }
   const T& operator[](size_t i) const { return slots_[(head_ + i) % slots_.size()]; }
   const T& back() const { return (*this)[size_ - 1]; }
+  T& operator[](size_t i) { return slots_[(head_ + i) % slots_.size()]; }
+  T& back() { return (*this)[size_ - 1]; }
 
  private:
   std::vector<T> slots_;
@@ -431,11 +476,11 @@ struct Phase {
   TopTrades buys, sells;
   TopAccounts buyers, sellers;
 
-  void take_buys(const ClosedBar& b, Timestamp from, Timestamp to) {
+  void take_buys(ClosedBar& b, Timestamp from, Timestamp to) {
     if (within(b.marks.largest_buy().ref.ts, from, to)) buys.offer(b.marks.largest_buy());
     buyers.merge(b.marks.accounts.buyers());
   }
-  void take_sells(const ClosedBar& b, Timestamp from, Timestamp to) {
+  void take_sells(ClosedBar& b, Timestamp from, Timestamp to) {
     if (within(b.marks.largest_sell().ref.ts, from, to)) sells.offer(b.marks.largest_sell());
     sellers.merge(b.marks.accounts.sellers());
   }
@@ -483,7 +528,7 @@ class SymbolTracker {
       : symbol_(symbol),
         params_(params),
         writer_(&writer),
-        builder_(params.bar_interval),
+        bar_(params.bar_interval),
         bars_(static_cast<size_t>(params.max_pump_bars)),
         volumes_(static_cast<size_t>(params.baseline_bars + params.max_pump_bars)) {
     baseline_scratch_.reserve(volumes_.capacity());
@@ -491,19 +536,19 @@ class SymbolTracker {
   }
 
   void on_trade(const Event& t) {
-    if (!builder_.in_open_bar(t.ts)) return on_trade_opening_bar(t);
-    builder_.add_to_open_bar(t);
-    marks_.update(t, builder_.current());
+    if (!bar_.contains(t.ts)) return on_trade_opening_bar(t);
+    bar_.add(t);
+    marks_.update(t, bar_);
   }
 
   void advance_to(Timestamp watermark) {
-    if (builder_.close_before(watermark, closed_)) close_bar(closed_);
+    if (bar_.is_open() && watermark >= bar_.end()) close_bar();
     // Any bar still open, or yet to come, starts at or after the first bar start >= deadline.
     if (episode_ && watermark >= first_bar_at_or_after(episode_->deadline)) end_episode();
   }
 
   void finish() {
-    if (builder_.close_before(Timestamp::max(), closed_)) close_bar(closed_);
+    if (bar_.is_open()) close_bar();
     if (episode_) end_episode();
   }
 
@@ -514,19 +559,26 @@ class SymbolTracker {
   }
 
   // Out of line, so the per-trade path above calls nothing and saves no registers.
+  // A trade outside the open bar (normally after it; before it only when a watermark was
+  // wrong) closes it and opens its own.
   [[gnu::noinline]] void on_trade_opening_bar(const Event& t) {
-    if (builder_.on_trade(t, closed_)) close_bar(closed_);
-    marks_.start(t, builder_.current());
+    if (bar_.is_open()) close_bar();
+    bar_.open(t.ts);
+    bar_.add(t);
+    marks_.start(t, bar_.flow());
   }
 
-  void close_bar(const Bar& bar) {
-    volumes_.push({bar.start, bar.volume});
+  void close_bar() {
+    Flow flow = bar_.flow();
+    volumes_.push({bar_.start(), flow.volume});
     ClosedBar& slot = bars_.push_slot();
-    slot.bar = bar;
+    slot.start = bar_.start();
+    slot.flow = flow;
+    bar_.close();
     // A move copies the marks but swaps the account logs (see BarAccounts): marks_ gets the
     // slot's stale log buffer, which the next bar's start resets.
     slot.marks = std::move(marks_);
-    const ClosedBar& b = bars_.back();
+    ClosedBar& b = bars_.back();
     if (episode_ && !continue_episode(*episode_, b)) end_episode();
     if (!episode_) look_for_pump();
   }
@@ -539,8 +591,8 @@ class SymbolTracker {
   }
 
   // Feeds a bar to the open episode; false when the bar is not part of it (the episode ends).
-  bool continue_episode(Episode& e, const ClosedBar& b) {
-    if (b.bar.start >= e.deadline) return false;
+  bool continue_episode(Episode& e, ClosedBar& b) {
+    if (b.start >= e.deadline) return false;
     if (b.marks.high.price > e.peak.price) {
       if (e.qualified) return false;  // the price recovered past the peak: the dump is over
       extend_peak(e, b);
@@ -553,7 +605,7 @@ class SymbolTracker {
       ++candidate.bars;
       if (e.qualified && !dump_qualifies(e, b.marks.low.price, candidate)) return false;
       e.trough = b.marks.low;
-      e.trough_bar = b.bar.start;
+      e.trough_bar = b.start;
       e.dump = candidate;
       e.qualified = dump_qualifies(e, e.trough.price, e.dump);
     } else if (e.qualified) {
@@ -561,7 +613,7 @@ class SymbolTracker {
     }
     e.after_peak.take_buys(b, kNoLimitBefore, kNoLimitAfter);
     e.after_peak.take_sells(b, kNoLimitBefore, kNoLimitAfter);
-    e.after_peak.flow += b.flow();
+    e.after_peak.flow += b.flow;
     ++e.after_peak.bars;
     return true;
   }
@@ -572,7 +624,7 @@ class SymbolTracker {
   }
 
   // A higher high before the dump qualified: the pump absorbs everything since the old peak.
-  void extend_peak(Episode& e, const ClosedBar& b) {
+  void extend_peak(Episode& e, ClosedBar& b) {
     e.pump.flow += e.after_peak.flow;
     e.pump.bars += e.after_peak.bars;
     e.pump.buys.merge(e.after_peak.buys);
@@ -583,16 +635,16 @@ class SymbolTracker {
     start_after_peak(e, b);
   }
 
-  void start_after_peak(Episode& e, const ClosedBar& b) {
+  void start_after_peak(Episode& e, ClosedBar& b) {
     const BarMarks& m = b.marks;
     e.peak = m.high;
-    e.peak_bar = b.bar.start;
-    e.deadline = b.bar.start + params_.dump_window;
+    e.peak_bar = b.start;
+    e.deadline = b.start + params_.dump_window;
     e.after_peak = Phase{};
-    e.after_peak.flow = b.flow() - m.high.upto;
+    e.after_peak.flow = b.flow - m.high.upto;
     e.peak_bar_dumped = e.after_peak.flow.volume.is_positive();
     e.trough = m.low_after_high;
-    e.trough_bar = b.bar.start;
+    e.trough_bar = b.start;
     e.dump = Phase{};
     e.dump.flow = m.low_after_high.upto - m.high.upto;
     // The peak bar's sellers count for the dump only when trades followed the peak in it.
@@ -609,14 +661,14 @@ class SymbolTracker {
     const size_t newest = bars_.size() - 1;
     const ClosedBar& top = bars_[newest];
     Timestamp earliest =
-        std::max(top.bar.start - interval() * (params_.max_pump_bars - 1), fresh_from_);
-    if (top.bar.start < earliest) return;
+        std::max(top.start - interval() * (params_.max_pump_bars - 1), fresh_from_);
+    if (top.start < earliest) return;
     candidates_.clear();
     candidates_.push_back(newest);
     Price lowest = top.marks.low_before_high.price;
     for (size_t k = newest; k-- > 0;) {
       const ClosedBar& b = bars_[k];
-      if (b.bar.start < earliest) break;
+      if (b.start < earliest) break;
       if (b.marks.low.price < lowest) {
         lowest = b.marks.low.price;
         candidates_.push_back(k);
@@ -634,14 +686,14 @@ class SymbolTracker {
 
   bool try_pump(size_t first, const TradeMark& low) {
     const size_t newest = bars_.size() - 1;
-    const ClosedBar& top = bars_[newest];
-    auto [baseline, baseline_bars] = baseline_before(bars_[first].bar.start);
+    ClosedBar& top = bars_[newest];
+    auto [baseline, baseline_bars] = baseline_before(bars_[first].start);
     if (baseline_bars < params_.min_baseline_bars || baseline <= 0) return false;
 
     Phase pump;
     pump.flow = first == newest ? top.marks.high.upto - low.before()
-                                : bars_[first].flow() - low.before() + top.marks.high.upto;
-    for (size_t k = first + 1; k < newest; ++k) pump.flow += bars_[k].flow();
+                                : bars_[first].flow - low.before() + top.marks.high.upto;
+    for (size_t k = first + 1; k < newest; ++k) pump.flow += bars_[k].flow;
     pump.bars = static_cast<int64_t>(newest - first + 1);
     double ratio = pump.flow.volume.to_double() / static_cast<double>(pump.bars) / baseline;
     if (ratio < params_.volume_ratio || pump.flow.buy_share() < params_.min_buy_share) return false;
@@ -685,8 +737,7 @@ class SymbolTracker {
   SymbolId symbol_;
   PumpParams params_;
   const AlertWriter* writer_;
-  BarBuilder builder_;
-  Bar closed_;
+  OpenBar bar_;
   BarMarks marks_;
   Ring<ClosedBar> bars_;     // the pump window
   Ring<BarVolume> volumes_;  // the pump window and the baseline before it

@@ -240,10 +240,15 @@ class EvidenceRing {
   EvidenceRing() : slots_(std::bit_ceil(kMaxEvidenceIds)), mask_(slots_.size() - 1) {}
 
   /// Only after make_room_for_a_step, for at most kMaxEvidenceIds pushes.
-  void push(const Event& e) { slots_[tail_++ & mask_] = TradeRef{e.id, e.seq}; }
+  void push(const Event& e) {
+    // Field by field: a TradeRef built first was written to the stack and copied from there.
+    TradeRef& slot = slots_[tail_++ & mask_];
+    slot.id = e.id;
+    slot.seq = e.seq;
+  }
   void drop_oldest(int64_t n) { head_ += static_cast<uint64_t>(n); }
   void make_room_for_a_step() {
-    if (tail_ - head_ + kMaxEvidenceIds > slots_.size()) grow();
+    if (tail_ - head_ + kMaxEvidenceIds > mask_ + 1) grow();  // the mask, next to head and tail
   }
 
   /// The oldest `n` (or all, when fewer).
@@ -299,22 +304,25 @@ struct SymbolState {
   int64_t step = 0;           // the open step
   size_t cursor = 0;          // slot of the open step: step mod window_steps
   int64_t window_volume = 0;  // of the window's closed steps
-  int64_t window_trades = 0;
   Judgement judgement;
+  // Not next to window_volume: a step adds to both, and the compiler then read the pair back
+  // as one 16-byte load, which the CPU cannot forward from the two 8-byte stores just made
+  // (it waited for them to reach the cache).
+  int64_t window_trades = 0;
   std::vector<Bucket> slots;  // the window's closed steps, oldest at `cursor`
+  Params p;
+  Episode episode;  // its first fields are read every step
   // Volume of the last complete aligned window, which joins the baseline once the rolling
   // window no longer overlaps it (a window later); negative when there is none.
   int64_t next_sample = -1;
   Baseline baseline;
-  Episode episode;
   int64_t first_step = 0;  // the step of the symbol's first trade: history starts there
-  Params p;
   std::string symbol;
 
   SymbolState(const Params& params, std::string_view name)
       : slots(static_cast<size_t>(params.window_steps)),
-        baseline(params.baseline_samples),
         p(params),
+        baseline(params.baseline_samples),
         symbol(name) {
     episode.peak_trades.reserve(kMaxEvidenceIds);
   }
@@ -344,7 +352,15 @@ class WashVolumeAnomaly final : public Detector {
 
   void advance_to(Timestamp watermark) override {
     states_.for_each([&](SymbolId, SymbolState& st) {
-      if (watermark.nanos() >= st.step_end) close_steps_before(st, st.step_of(watermark));
+      int64_t past_end = watermark.nanos() - st.step_end;
+      if (past_end < 0) return;
+      // Ticks are a second apart, as steps are by default: the watermark mostly ends just the
+      // open step, which needs no division to find, and a busy symbol just closes it.
+      if (past_end < st.p.step.count()) {
+        if (!quiet(st)) return close_step(st);
+        return close_steps_before(st, st.step + 1);
+      }
+      close_steps_before(st, st.step_of(watermark));
     });
   }
 
@@ -384,14 +400,15 @@ class WashVolumeAnomaly final : public Detector {
     return st;
   }
 
-  void close_steps_before(SymbolState& st, int64_t step) {
+  // Nothing in the window, the open step or an episode: every step until the next trade
+  // judges an empty window, so only the aligned samples need rolling forward.
+  static bool quiet(const SymbolState& st) {
+    return st.open.trades == 0 && st.window_trades == 0 && !st.episode.open;
+  }
+
+  [[gnu::noinline]] void close_steps_before(SymbolState& st, int64_t step) {
     while (st.step < step) {
-      // Nothing in the window, the open step or an episode: every step until the next trade
-      // judges an empty window, so only the aligned samples need rolling forward.
-      if (st.open.trades == 0 && st.window_trades == 0 && !st.episode.open) {
-        skip_empty_steps(st, step);
-        return;
-      }
+      if (quiet(st)) return skip_empty_steps(st, step);
       close_step(st);
     }
   }
@@ -415,19 +432,24 @@ class WashVolumeAnomaly final : public Detector {
   }
 
   // The open step is complete: judge the window ending here, slide on.
+  // Every second for each symbol: what is rare (an aligned window's end, a window worth
+  // judging) is out of line, so this stays small enough to inline where it is called.
   void close_step(SymbolState& st) {
     int64_t k = st.step;
-    Bucket closed = st.open.close();
+    // The window's size from the parameters next to the step's fields, not from the vector.
+    const size_t last_slot = static_cast<size_t>(st.p.window_steps - 1);
+    Bucket& closed = st.slots[st.cursor];
+    closed = st.open.close();
     st.open = OpenStep{};
-    st.slots[st.cursor] = closed;
     st.window_volume += closed.volume;
     st.window_trades += closed.trades;
-    if (st.cursor + 1 == st.slots.size()) close_aligned_window(st, k);
-    judge(st, k);
+    if (st.cursor == last_slot) close_aligned_window(st, k);
+    // judge() does nothing else for a window below the candidate volume and no open episode.
+    if (st.window_volume >= st.judgement.candidate_volume || st.episode.open) judge(st, k);
 
     ++st.step;
     st.step_end += st.p.step.count();
-    st.cursor = st.cursor + 1 == st.slots.size() ? 0 : st.cursor + 1;
+    st.cursor = st.cursor == last_slot ? 0 : st.cursor + 1;
     const Bucket& leaving = st.slots[st.cursor];
     st.window_volume -= leaving.volume;
     st.window_trades -= leaving.trades;
@@ -437,7 +459,7 @@ class WashVolumeAnomaly final : public Detector {
 
   // Step k ends an aligned window, which is the rolling window now; the rolling window starts
   // where the previous aligned window ended, so that one joins the baseline.
-  static void close_aligned_window(SymbolState& st, int64_t k) {
+  [[gnu::noinline]] static void close_aligned_window(SymbolState& st, int64_t k) {
     if (st.next_sample >= 0 && st.baseline.push(st.next_sample)) rejudge(st);
     // A window reaching back before the first trade is incomplete and never becomes a sample.
     bool complete = k - st.p.window_steps + 1 >= st.first_step;
@@ -462,7 +484,7 @@ class WashVolumeAnomaly final : public Detector {
     }
   }
 
-  void judge(SymbolState& st, int64_t k) {
+  [[gnu::noinline]] void judge(SymbolState& st, int64_t k) {
     const Params& p = st.p;
     Episode& ep = st.episode;
     // Windows that do not touch the episode's last flagged one start a new episode.

@@ -246,6 +246,31 @@ TEST(PumpAndDump, CleanPumpAndDumpGivesOneAlertWithItsMetrics) {
   EXPECT_EQ(a.evidence_total, expected.size());
 }
 
+// A pump bar with more trades carrying accounts than a bar's account log holds: the log is
+// folded while the bar is open, and again when the bar is read, and no trade is lost.
+TEST(PumpAndDump, AccountsOfABarLongerThanItsLogAreCounted) {
+  Universe universe;
+  Tape tape(universe);
+  tape.quiet("PUMPY", 0, 20, 100);
+  add_episode(tape, "PUMPY", 20, 100, Episode{});
+  // 1,700 small buys (0.01 each) in the second pump bar, between its two prints and at the
+  // first one's price: 1,100 by W1, then 400 by W2, then 200 by W3. Losing the log's first
+  // 1,024 entries would put W2 before W1.
+  const Timestamp bar = kT0 + Duration::minutes(21);
+  const double price = 100 + 4 * (106.0 - 100) / 6;
+  for (int i = 0; i < 1700; ++i) {
+    const char* buyer = i < 1100 ? "W1" : i < 1500 ? "W2" : "W3";
+    tape.add("PUMPY", bar + Duration::micros(2500 * (i + 1)),
+             {price, 0.01, Side::kBuy, buyer, "MM"});
+  }
+  auto alerts = run(default_rule_config(), universe, tape.events());
+  ASSERT_EQ(alerts.size(), 1u);
+  const Alert& a = alerts[0];
+  EXPECT_NEAR(metric(a, "pump_volume"), 437, 1e-9);
+  // The pump's top three buyers (PUMPER 420, W1 11, W2 4), then the dump's seller PUMPER.
+  EXPECT_EQ(a.accounts, (std::vector<std::string>{"PUMPER", "W1", "W2"}));
+}
+
 TEST(PumpAndDump, RiseJustUnderMinRiseIsIgnored) {
   Universe universe;
   Episode ep;
