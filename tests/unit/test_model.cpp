@@ -86,7 +86,15 @@ TEST(ExternalId, KeepsEveryKindExactly) {
   EXPECT_EQ(ExternalId::from_text("007").kind(), ExternalId::Kind::kText);
   auto long_id = ExternalId::from_text("a-very-long-identifier-from-some-venue");
   EXPECT_EQ(long_id.kind(), ExternalId::Kind::kHashedText);
-  EXPECT_EQ(long_id.to_string().substr(0, 14), "a-very-long-i~");
+  std::string long_text = long_id.to_string();
+  ASSERT_EQ(long_text.size(), 30u);  // 13-byte prefix, '~', 16 hex digits of the hash
+  EXPECT_EQ(long_text.substr(0, 14), "a-very-long-i~");
+  EXPECT_EQ(long_text.find_first_not_of("0123456789abcdef", 14), std::string::npos);
+  EXPECT_NE(long_text,
+            ExternalId::from_text("a-very-long-identifier-from-other-venue").to_string());
+  std::string appended = "x";
+  ExternalId::from_text(uuid).append_to(appended);
+  EXPECT_EQ(appended, "x" + uuid);
   EXPECT_EQ(long_id, ExternalId::from_text("a-very-long-identifier-from-some-venue"));
   EXPECT_FALSE(long_id == ExternalId::from_text("a-very-long-identifier-from-other-venue"));
 }
