@@ -1,5 +1,7 @@
 #include "feed/validate.hpp"
 
+#include "util/swar.hpp"
+
 #include <cstring>
 #include <limits>
 
@@ -87,6 +89,10 @@ bool parse_epoch_time(std::string_view text, Timestamp& out, RowError& error) {
   if (!require_field("timestamp", text, error)) return false;
   size_t i = 0;
   uint64_t integer_part = 0;
+  // Milli- and microsecond times (13 and 16 digits) in two word conversions.
+  if (text.size() <= 16 && swar::digits_1_to_16(text.data(), text.size(), integer_part)) {
+    i = text.size();
+  }
   for (; i < text.size() && is_digit(text[i]); ++i) {
     if (i == 19) {
       return error.set(RejectReason::kTimeOutOfRange, "timestamp '{}' is out of range",
@@ -142,6 +148,7 @@ bool parse_flag(std::string_view field, std::string_view text, bool& out, RowErr
 
 bool parse_unsigned(std::string_view field, std::string_view text, uint64_t& out, RowError& error) {
   if (!require_field(field, text, error)) return false;
+  if (text.size() <= 16 && swar::digits_1_to_16(text.data(), text.size(), out)) return true;
   uint64_t value = 0;
   for (char c : text) {
     uint64_t digit = static_cast<uint64_t>(c - '0');

@@ -62,7 +62,8 @@ bool fail(DecimalError* error, DecimalError what) {
 }  // namespace
 
 bool parse_scaled_decimal(std::string_view text, int64_t& out, DecimalError* error) {
-  return parse_short_decimal(text, out) || parse_long_decimal(text, out, error);
+  return parse_short_decimal(text, out) || parse_split_decimal(text, out) ||
+         parse_long_decimal(text, out, error);
 }
 
 void append_scaled_decimal(std::string& out, int64_t raw) {

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <bit>
+#include <cstddef>
 #include <cstdint>
 #include <cstring>
 
@@ -53,6 +54,39 @@ inline uint64_t eight_digits_value(uint64_t word) {
   word = ((word & kEveryByte * 0x0f) * (1 + (10 << 8))) >> 8;
   word = ((word & 0x00ff00ff00ff00ffULL) * (1 + (100 << 16))) >> 16;
   return ((word & 0x0000ffff0000ffffULL) * (1 + (10000ULL << 32))) >> 32;
+}
+
+/// The 1-8 bytes at `p` in one word, first byte lowest, zeros above, without reading past
+/// them: two overlapping 4-byte loads, or the first, middle and last byte below 4.
+inline uint64_t load_1_to_8(const char* p, size_t n) {
+  if (n >= 4) {
+    uint32_t head, tail;
+    std::memcpy(&head, p, 4);
+    std::memcpy(&tail, p + n - 4, 4);
+    return head | uint64_t{tail} << (8 * (n - 4));
+  }
+  return uint64_t{static_cast<unsigned char>(p[0])} |
+         uint64_t{static_cast<unsigned char>(p[n / 2])} << (8 * (n / 2)) |
+         uint64_t{static_cast<unsigned char>(p[n - 1])} << (8 * (n - 1));
+}
+
+/// The value of 1-8 ASCII digits at `p`; false when any byte is not a digit.
+inline bool digits_1_to_8(const char* p, size_t n, uint64_t& value) {
+  uint64_t word = load_1_to_8(p, n);
+  uint64_t pad = n == 8 ? 0 : (kEveryByte * '0') << (8 * n);  // '0' in the bytes past the text
+  if (!all_digits(word | pad)) return false;
+  value = eight_digits_value(word << (8 * (8 - n)));
+  return true;
+}
+
+/// The value of 1-16 ASCII digits at `p` (two word conversions instead of a loop per digit);
+/// false when any byte is not a digit.
+inline bool digits_1_to_16(const char* p, size_t n, uint64_t& value) {
+  if (n <= 8) return digits_1_to_8(p, n, value);
+  uint64_t high, low;
+  if (!digits_1_to_8(p, n - 8, high) || !digits_1_to_8(p + n - 8, 8, low)) return false;
+  value = high * 100'000'000 + low;
+  return true;
 }
 
 }  // namespace tw::swar

@@ -2,6 +2,14 @@
 // with the plain paths: line ends at every block offset, CRLF, quotes, buffer ends, bad bytes.
 #include <gtest/gtest.h>
 
+#include <random>
+
+#include <optional>
+
+#include <limits>
+
+#include <charconv>
+
 #include <string>
 #include <string_view>
 #include <vector>
@@ -9,6 +17,7 @@
 #include "feed/csv_split.hpp"
 #include "model/fixed_point.hpp"
 #include "model/short_decimal.hpp"
+#include "util/swar.hpp"
 
 namespace tw {
 namespace {
@@ -168,6 +177,90 @@ TEST(ShortDecimal, TakesOnlyShortPlainDecimalsAndAgreesWithTheFullParser) {
   int64_t raw = 0;
   ASSERT_TRUE(parse_short_decimal("41999.99", raw));
   EXPECT_EQ(raw, 4'199'999'000'000);
+}
+
+// The decimal syntax parse_scaled_decimal documents, spelled out plainly: [+-] digits
+// ['.' digits], a digit somewhere, at most 8 significant decimals, units within int64 / 1e8.
+std::optional<int64_t> reference_decimal(std::string_view text) {
+  size_t i = 0;
+  bool negative = false;
+  if (i < text.size() && (text[i] == '+' || text[i] == '-')) negative = text[i++] == '-';
+  int64_t units = 0, fraction = 0;
+  int decimals = 0;
+  bool any_digit = false;
+  for (; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i, any_digit = true) {
+    units = units * 10 + (text[i] - '0');
+    if (units > std::numeric_limits<int64_t>::max() / kFixedScale) return std::nullopt;
+  }
+  if (i < text.size() && text[i] == '.') {
+    for (++i; i < text.size() && text[i] >= '0' && text[i] <= '9'; ++i, any_digit = true) {
+      if (decimals < kFixedDecimals) {
+        fraction = fraction * 10 + (text[i] - '0');
+        ++decimals;
+      } else if (text[i] != '0') {
+        return std::nullopt;
+      }
+    }
+  }
+  if (!any_digit || i != text.size()) return std::nullopt;
+  for (int d = decimals; d < kFixedDecimals; ++d) fraction *= 10;
+  int64_t raw = units * kFixedScale + fraction;
+  return negative ? -raw : raw;
+}
+
+TEST(SplitDecimal, TakesVenueDecimalsWithAllTheirPlaces) {
+  int64_t raw = 0;
+  ASSERT_TRUE(parse_split_decimal("87648.21000000", raw));
+  EXPECT_EQ(raw, 8'764'821'000'000);
+  ASSERT_TRUE(parse_split_decimal("0.08185000", raw));
+  EXPECT_EQ(raw, 8'185'000);
+  ASSERT_TRUE(parse_split_decimal("99999999.99999999", raw));
+  EXPECT_EQ(raw, 9'999'999'999'999'999);
+  for (const char* declined : {"123456789.5", "1.123456789", ".5", "5.", "1.2.3", "-1.5", "12",
+                               "1,5", "1.5x", "x1.5", "12345678", "1..5", "1.", "\xff.5"}) {
+    EXPECT_FALSE(parse_split_decimal(declined, raw)) << declined;
+  }
+}
+
+// Random texts over digits, dots, signs and a few other bytes: every path of
+// parse_scaled_decimal (short, split, long) must give what the plain reference gives.
+TEST(SplitDecimal, EveryPathAgreesWithAPlainReference) {
+  std::mt19937_64 rng(20261121);
+  const std::string alphabet = "0123456789000000000....+-x \xff";
+  for (int n = 0; n < 200'000; ++n) {
+    std::string text(1 + rng() % 18, '0');
+    for (char& c : text) c = alphabet[rng() % alphabet.size()];
+    if (rng() % 4 == 0) {  // mostly well-formed venue decimals too
+      text = std::to_string(rng() % 100'000'000) + "." + std::to_string(rng() % 100'000'000);
+    }
+    int64_t raw = -1;
+    std::optional<int64_t> expected = reference_decimal(text);
+    ASSERT_EQ(parse_scaled_decimal(text, raw), expected.has_value()) << text;
+    if (expected) {
+      EXPECT_EQ(raw, *expected) << text;
+    }
+    int64_t split = -1;
+    if (parse_split_decimal(text, split)) {
+      ASSERT_TRUE(expected.has_value()) << text;
+      EXPECT_EQ(split, *expected) << text;
+    }
+  }
+}
+
+TEST(SwarDigits, OneToSixteenDigitsAgreeWithFromChars) {
+  std::mt19937_64 rng(7);
+  for (int n = 0; n < 100'000; ++n) {
+    std::string text = std::to_string(rng() % 10'000'000'000'000'000ULL);
+    text = text.substr(0, 1 + rng() % 16);
+    if (rng() % 3 == 0) text[rng() % text.size()] = static_cast<char>("/:a .\x00\xff"[rng() % 7]);
+    uint64_t fast = 0, slow = 0;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), slow);
+    bool expected = ec == std::errc() && end == text.data() + text.size();
+    ASSERT_EQ(swar::digits_1_to_16(text.data(), text.size(), fast), expected) << text;
+    if (expected) {
+      EXPECT_EQ(fast, slow) << text;
+    }
+  }
 }
 
 }  // namespace
