@@ -66,28 +66,31 @@ bool parse_scaled_decimal(std::string_view text, int64_t& out, DecimalError* err
          parse_long_decimal(text, out, error);
 }
 
+// Written right to left into one buffer and appended once: a push_back per character costs a
+// capacity check each, and the store formats several decimals per bar and alert.
 void append_scaled_decimal(std::string& out, int64_t raw) {
   uint64_t magnitude = raw < 0 ? static_cast<uint64_t>(-(raw + 1)) + 1 : static_cast<uint64_t>(raw);
-  if (raw < 0) out.push_back('-');
   uint64_t units = magnitude / kFixedScale;
   uint64_t fraction = magnitude % kFixedScale;
-  char buf[24];
-  int n = 0;
+  char buf[32];  // sign, up to 11 integer digits (int64 / 1e8), '.', 8 decimals
+  char* end = buf + sizeof buf;
+  char* p = end;
+  if (fraction != 0) {
+    int decimals = kFixedDecimals;
+    while (fraction % 10 == 0) {  // trailing zeros are not written
+      fraction /= 10;
+      --decimals;
+    }
+    for (int i = 0; i < decimals; ++i, fraction /= 10)
+      *--p = static_cast<char>('0' + fraction % 10);
+    *--p = '.';
+  }
   do {
-    buf[n++] = static_cast<char>('0' + units % 10);
+    *--p = static_cast<char>('0' + units % 10);
     units /= 10;
   } while (units != 0);
-  while (n > 0) out.push_back(buf[--n]);
-  if (fraction == 0) return;
-  char frac[kFixedDecimals];
-  for (int i = kFixedDecimals - 1; i >= 0; --i) {
-    frac[i] = static_cast<char>('0' + fraction % 10);
-    fraction /= 10;
-  }
-  int len = kFixedDecimals;
-  while (len > 0 && frac[len - 1] == '0') --len;
-  out.push_back('.');
-  out.append(frac, static_cast<size_t>(len));
+  if (raw < 0) *--p = '-';
+  out.append(p, static_cast<size_t>(end - p));
 }
 
 std::string format_scaled_decimal(int64_t raw) {

@@ -1,5 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <random>
+
+#include <limits>
+
 #include "model/alert.hpp"
 #include "model/bar.hpp"
 #include "model/external_id.hpp"
@@ -40,6 +44,27 @@ TEST(FixedPoint, FormatsShortest) {
   EXPECT_EQ(Price::parse("0.00013")->to_string(), "0.00013");
   EXPECT_EQ(Price::parse("-3")->to_string(), "-3");
   EXPECT_EQ(Price::from_raw(0).to_string(), "0");
+  EXPECT_EQ(Price::from_raw(-1).to_string(), "-0.00000001");
+  EXPECT_EQ(Price::from_raw(std::numeric_limits<int64_t>::max()).to_string(),
+            "92233720368.54775807");
+  EXPECT_EQ(Price::from_raw(std::numeric_limits<int64_t>::min()).to_string(),
+            "-92233720368.54775808");
+  std::string appended = "p=";
+  append_scaled_decimal(appended, 1'050'000'000);
+  EXPECT_EQ(appended, "p=10.5");
+}
+
+TEST(FixedPoint, FormatThenParseGivesTheSameValue) {
+  std::mt19937_64 rng(3);
+  for (int i = 0; i < 100'000; ++i) {
+    // Values of every size, many with trailing zero decimals.
+    int64_t raw = static_cast<int64_t>(rng() >> (rng() % 64));
+    if (rng() % 3 == 0) raw -= raw % 1000;
+    if (rng() % 2 == 0) raw = -raw;
+    int64_t back = 0;
+    ASSERT_TRUE(parse_scaled_decimal(format_scaled_decimal(raw), back)) << raw;
+    EXPECT_EQ(back, raw) << format_scaled_decimal(raw);
+  }
 }
 
 TEST(Timestamp, ParsesIsoForms) {
