@@ -8,10 +8,12 @@
 #include <string>
 #include <vector>
 
+#include "feed/validate.hpp"
 #include "harness/check.hpp"
 #include "harness/fuzz_targets.hpp"
 #include "harness/seeds.hpp"
 #include "model/fixed_point.hpp"
+#include "model/timestamp.hpp"
 
 namespace tw::fuzz {
 namespace {
@@ -188,6 +190,19 @@ TEST(FuzzFoundBugs, DecimalJustPastInt64IsRefusedNotWrapped) {
   EXPECT_EQ(raw, INT64_MAX);
   ASSERT_TRUE(parse_scaled_decimal("-92233720368.54775807", raw));
   EXPECT_EQ(raw, -INT64_MAX);
+}
+
+// Found by the seeded mutations of csv_header (UBSan): a year past 2262 overflowed the
+// nanosecond count, and 2574-07-22 wrapped around to a time on 1990-01-01 that was accepted.
+TEST(FuzzFoundBugs, IsoYearPastInt64NanosIsRefusedNotWrapped) {
+  EXPECT_FALSE(Timestamp::parse_iso8601("2574-07-22T00:00:00"));
+  EXPECT_FALSE(Timestamp::parse_iso8601("9999-12-31T23:59:59.999999999Z"));
+  EXPECT_FALSE(Timestamp::parse_iso8601("0000-01-01T00:00:00"));
+  ASSERT_TRUE(Timestamp::parse_iso8601("2262-04-11T23:47:15Z"));
+  Timestamp t;
+  RowError error;
+  EXPECT_FALSE(parse_time("2574-07-22T00:00:00", t, error));
+  EXPECT_EQ(error.reason, RejectReason::kBadTimestamp);
 }
 
 }  // namespace
