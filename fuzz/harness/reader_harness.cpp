@@ -337,16 +337,20 @@ void fuzz_reader(const ReaderCase& reader_in, std::string_view input) {
   reader.options = with_source_index(reader_in.options);
   std::string path = write_scratch(reader.file_name, input);
 
+  // open_byte_source sniffs gzip and zip magic: such an input is read as an archive from the
+  // file, and as the bytes themselves from memory.
+  bool archive = input.starts_with("\x1f\x8b") || input.starts_with("PK\3\4");
   Outcome whole = drain_to_dead_letter(
       path, reader.kind, maker(reader, [&] { return InputBuffer(open_byte_source(path)); }));
-  check_outcome(reader, whole, input, kMaxRecordBytes);
+  if (!archive) check_outcome(reader, whole, input, kMaxRecordBytes);
 
   DeadLetter counter;
   Outcome pieces = drain(
       path, reader.kind,
       maker(reader, [&] { return InputBuffer(std::make_unique<MemorySource>(path, input, true)); }),
       counter);
-  check_same(whole, pieces);
+  check_outcome(reader, pieces, input, kMaxRecordBytes);
+  if (!archive) check_same(whole, pieces);
 
   Outcome capped = drain(
       path, reader.kind,

@@ -27,7 +27,8 @@ struct ReaderCase {
 
 /// Reads `input` three ways: from a scratch file (with a dead-letter file, whose every line must
 /// be a JSON object for its reject), from memory in pieces of a few bytes (which must give the
-/// very same events, rejects and error), and with a record cap of a few dozen bytes. Checks each
+/// very same events, rejects and error, unless gzip or zip magic made the file an archive), and
+/// with a record cap of a few dozen bytes. Checks each
 /// event, each reject, the record accounting and the order of line numbers; aborts on a break.
 void fuzz_reader(const ReaderCase& reader, std::string_view input);
 
