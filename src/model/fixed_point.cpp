@@ -54,7 +54,12 @@ bool fail(DecimalError* error, DecimalError what) {
     return fail(error, DecimalError::kSyntax);
   }
   if (p != end) return fail(error, DecimalError::kSyntax);
-  int64_t raw = units * kFixedScale + fraction * kPow10[kFixedDecimals - frac_digits];
+  int64_t scaled_fraction = fraction * kPow10[kFixedDecimals - frac_digits];
+  // units <= kMaxUnits keeps units * kFixedScale in range, but not with the fraction added.
+  if (units > (std::numeric_limits<int64_t>::max() - scaled_fraction) / kFixedScale) {
+    return fail(error, DecimalError::kOverflow);
+  }
+  int64_t raw = units * kFixedScale + scaled_fraction;
   out = negative ? -raw : raw;
   return true;
 }

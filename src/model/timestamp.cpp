@@ -1,5 +1,7 @@
 #include "model/timestamp.hpp"
 
+#include <limits>
+
 namespace tw {
 namespace {
 
@@ -101,6 +103,9 @@ std::optional<Timestamp> Timestamp::parse_iso8601(std::string_view text) {
   if (!parse_zone(p, end, offset) || p != end) return std::nullopt;
   int64_t days = days_from_civil(year, static_cast<unsigned>(month), static_cast<unsigned>(day));
   int64_t secs = days * 86400 + hour * 3600 + minute * 60 + second - offset;
+  // Nanoseconds since 1970 fit int64 only from 1677 to 2262: other years would wrap around.
+  constexpr int64_t kMaxSeconds = std::numeric_limits<int64_t>::max() / kNanosPerSecond - 1;
+  if (secs > kMaxSeconds || secs < -kMaxSeconds) return std::nullopt;
   return Timestamp(secs * kNanosPerSecond + fraction_ns);
 }
 
