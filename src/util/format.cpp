@@ -12,6 +12,32 @@ std::string format_number(double v) {
   return std::string(buf, ec == std::errc() ? ptr : buf);
 }
 
+namespace {
+
+/// Length of the well-formed UTF-8 sequence starting at s[i] (lead byte >= 0x80), or 0 when
+/// it is not one: a stray continuation byte, an overlong form, a surrogate, a code point past
+/// U+10FFFF, or a sequence cut short.
+size_t utf8_sequence_length(std::string_view s, size_t i) {
+  auto byte = [&](size_t k) { return static_cast<unsigned char>(s[k]); };
+  unsigned char lead = byte(i);
+  size_t n = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 0;
+  if (n == 0 || lead > 0xf4 || lead == 0xc0 || lead == 0xc1 || i + n > s.size()) return 0;
+  for (size_t k = 1; k < n; ++k) {
+    if ((byte(i + k) & 0xc0) != 0x80) return 0;
+  }
+  unsigned char second = byte(i + 1);
+  if (lead == 0xe0 && second < 0xa0) return 0;   // overlong
+  if (lead == 0xed && second >= 0xa0) return 0;  // surrogate
+  if (lead == 0xf0 && second < 0x90) return 0;   // overlong
+  if (lead == 0xf4 && second >= 0x90) return 0;  // past U+10FFFF
+  return n;
+}
+
+}  // namespace
+
+// Bytes that are not well-formed UTF-8 (raw input in a dead letter, a line cut mid-character)
+// are written as \u00XX, their Latin-1 reading: the output stays valid JSON and keeps each
+// byte's value.
 void append_json_string(std::string& out, std::string_view s) {
   static constexpr char kHex[] = "0123456789abcdef";
   out.push_back('"');
@@ -19,7 +45,13 @@ void append_json_string(std::string& out, std::string_view s) {
   size_t run = 0;
   for (size_t i = 0; i < s.size(); ++i) {
     unsigned char u = static_cast<unsigned char>(s[i]);
-    if (u >= 0x20 && u != '"' && u != '\\') continue;
+    if (u >= 0x20 && u < 0x80 && u != '"' && u != '\\') continue;
+    if (u >= 0x80) {
+      if (size_t n = utf8_sequence_length(s, i); n != 0) {
+        i += n - 1;
+        continue;
+      }
+    }
     out.append(s.data() + run, i - run);
     run = i + 1;
     switch (s[i]) {

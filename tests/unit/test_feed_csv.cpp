@@ -1,4 +1,5 @@
 #include <gtest/gtest.h>
+#include <simdjson.h>
 
 #include <string>
 
@@ -310,4 +311,38 @@ TEST(FeedCsv, DeadLetterFileHoldsOneJsonLinePerReject) {
       "quote or text after a closing quote\",\"raw\":\"2,2025-01-06T12:00:00,\\\"BTCUSDT,1,1,BUY,"
       "T1,o,TRADE\"}\n";
   EXPECT_EQ(read_text(letters), expected);
+}
+
+// Raw input that is not UTF-8 (a Latin-1 symbol, a byte cut from a character) must still give
+// valid JSON lines; well-formed UTF-8 passes as it is.
+TEST(FeedCsv, DeadLetterLinesStayValidJsonWhateverTheBytes) {
+  TempDir dir;
+  std::string input = dir.write(
+      "bytes.csv", kHeader + "1,2025-01-06T12:00:00,BTC\xe9,-3,1,BUY,T1,o,TRADE\n" +
+                       "2,2025-01-06T12:00:00,\xe2\x82\xac" + "EUR,-3,1,BUY,T1,o,TRADE\n" +
+                       "3,2025-01-06T12:00:00,X\xe2\x82,-3,1,BUY,T1,o,TRADE\n" +
+                       "4,2025-01-06T12:00:00,\xed\xa0\x80,-3,1,BUY,T1,o,TRADE\n");
+  std::string letters = dir.file("rejects.jsonl");
+  {
+    Universe universe;
+    DeadLetter dead(letters);
+    auto feed = open_feed(input, {}, universe, dead);
+    read_all(*feed);
+    EXPECT_EQ(dead.total(), 4u);
+  }
+  std::string text = read_text(letters);
+  EXPECT_NE(text.find("BTC\\u00e9"), std::string::npos) << text;
+  EXPECT_NE(text.find("\xe2\x82\xac"
+                      "EUR"),
+            std::string::npos)
+      << text;                                                               // kept as UTF-8
+  EXPECT_NE(text.find("X\\u00e2\\u0082,"), std::string::npos) << text;       // cut character
+  EXPECT_NE(text.find("\\u00ed\\u00a0\\u0080"), std::string::npos) << text;  // surrogate
+  simdjson::dom::parser parser;
+  size_t lines = 0;
+  for (auto doc : parser.parse_many(text)) {
+    ASSERT_EQ(doc.error(), simdjson::SUCCESS);
+    ++lines;
+  }
+  EXPECT_EQ(lines, 4u);
 }
