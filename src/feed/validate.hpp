@@ -46,26 +46,28 @@ bool require_field(std::string_view field, std::string_view text, RowError& erro
 /// empty, with `bad` otherwise; `field` names the value in the detail.
 bool parse_positive_decimal(std::string_view field, std::string_view text, RejectReason bad,
                             int64_t& raw, RowError& error);
-/// A decimal > 0; kMissingField when empty, kBadPrice otherwise.
-inline bool parse_price(std::string_view text, Price& out, RowError& error) {
-  // The short well-formed positive value of nearly every row is read inline, without a call.
+/// A fixed-point value > 0 of type T (Price, Quantity); kMissingField when empty, `bad`
+/// otherwise. The short well-formed positive value of nearly every row is read inline, without
+/// a call.
+template <class T>
+[[gnu::always_inline]] inline bool parse_positive(std::string_view field, std::string_view text,
+                                                  RejectReason bad, T& out, RowError& error) {
   int64_t raw = 0;
   if (!(parse_short_decimal(text, raw) && raw > 0) &&
-      !parse_positive_decimal("price", text, RejectReason::kBadPrice, raw, error)) {
+      !parse_positive_decimal(field, text, bad, raw, error)) {
     return false;
   }
-  out = Price::from_raw(raw);
+  out = T::from_raw(raw);
   return true;
 }
+/// A decimal > 0; kMissingField when empty, kBadPrice otherwise.
+[[gnu::always_inline]] inline bool parse_price(std::string_view text, Price& out, RowError& error) {
+  return parse_positive("price", text, RejectReason::kBadPrice, out, error);
+}
 /// A decimal > 0; kMissingField when empty, kBadQuantity otherwise.
-inline bool parse_quantity(std::string_view text, Quantity& out, RowError& error) {
-  int64_t raw = 0;
-  if (!(parse_short_decimal(text, raw) && raw > 0) &&
-      !parse_positive_decimal("quantity", text, RejectReason::kBadQuantity, raw, error)) {
-    return false;
-  }
-  out = Quantity::from_raw(raw);
-  return true;
+[[gnu::always_inline]] inline bool parse_quantity(std::string_view text, Quantity& out,
+                                                  RowError& error) {
+  return parse_positive("quantity", text, RejectReason::kBadQuantity, out, error);
 }
 /// ISO-8601 (no zone = UTC) or a Unix epoch number; see parse_epoch_time.
 bool parse_time(std::string_view text, Timestamp& out, RowError& error);
