@@ -1,5 +1,7 @@
 #include "engine/engine.hpp"
 
+#include <algorithm>
+
 namespace tw {
 namespace {
 
@@ -28,6 +30,21 @@ Engine::Engine(const Config& config, Universe& universe, AlertSink& alerts, Reje
 }
 
 Engine::~Engine() = default;
+
+void Engine::push_events(std::span<const Event> events) {
+  // Stretches short enough to stay in cache between the order check and the rules.
+  constexpr size_t kStretch = 256;
+  while (!events.empty()) {
+    std::span<const Event> stretch = events.first(std::min(kStretch, events.size()));
+    events = events.subspan(stretch.size());
+    if (!reorder_.in_order_after_newest(stretch)) {
+      for (const Event& e : stretch) push(e);
+      continue;
+    }
+    counters_.received += stretch.size();
+    reorder_.pass_sorted(stretch, [this](std::span<const Event> run) { dispatch(run); });
+  }
+}
 
 // Cuts the run where event time crosses a tick: each rule gets the events before it, then the
 // tick, as it would event by event.

@@ -54,6 +54,10 @@ class Engine {
     push_slot();
   }
 
+  /// Takes events already in memory, in arrival order: the same as push() on each in turn,
+  /// but stretches in time order are handed to the rules from `events` itself, not copied.
+  void push_events(std::span<const Event> events);
+
   /// Where a reader may write the next event in place instead of handing it to push(): valid
   /// until push_slot(), which takes it.
   Event& next_slot() { return reorder_.back_slot(); }

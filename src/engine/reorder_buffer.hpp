@@ -63,6 +63,42 @@ class ReorderBuffer {
     release_until(tail_, fn);
   }
 
+  /// Takes events that are already in memory and in time order, none older than the newest
+  /// held (the caller checks: in_order_after_newest()). They need no re-sorting, so those due
+  /// once all have arrived are handed on from `events` itself, after the held events due by
+  /// then; only the rest are copied into the ring. fn is called as by release_due(), and
+  /// nothing is released that push() followed by release_due() would not release.
+  template <class Fn>
+  void pass_sorted(std::span<const Event> events, Fn&& fn) {
+    if (events.empty()) return;
+    newest_ = events.back().ts;
+    mark_due();
+    size_t due = 0;
+    if (due_end_ == tail_) {  // every held event is due, so the earliest of `events` may be
+      release_until(due_end_, fn);
+      const Timestamp horizon = newest_ - window_;
+      while (due < events.size() && events[due].ts <= horizon) ++due;
+      if (due > 0) {
+        last_due_ = events[due - 1].ts;
+        fn(events.first(due));
+      }
+    }
+    for (const Event& e : events.subspan(due)) {
+      back_slot() = e;
+      ++tail_;  // in order and not due: nothing to insert or mark
+    }
+  }
+
+  /// Whether `events` may go to pass_sorted(): in time order, none before the newest seen.
+  bool in_order_after_newest(std::span<const Event> events) const {
+    Timestamp last = newest_;
+    for (const Event& e : events) {
+      if (e.ts < last) return false;
+      last = e.ts;
+    }
+    return true;
+  }
+
   size_t size() const { return static_cast<size_t>(tail_ - head_); }
   /// Time of the last event due for release (events before it are refused).
   Timestamp last_released() const { return last_due_; }

@@ -76,3 +76,38 @@ TEST(Engine, BarsCloseAtTicksWhateverTheRunLength) {
     EXPECT_EQ(engine.counters().bars, 10u);
   }
 }
+
+TEST(Engine, EventsInBulkAreCountedAsOneByOne) {
+  Config config = default_config();
+  config.engine.reorder_window = Duration::seconds(1);
+  std::vector<Event> arrivals;
+  // 600 in order (passed through in stretches), then 3 out of order, one of them too late.
+  for (int64_t ms = 0; ms < 600'000; ms += 1000)
+    arrivals.push_back(event_at(ms, EventKind::kTrade));
+  arrivals.push_back(event_at(600'500, EventKind::kOrderAdd));
+  arrivals.push_back(event_at(600'200, EventKind::kOrderDelete));
+  arrivals.push_back(event_at(10'000, EventKind::kTrade));
+  auto counters_of = [&](bool in_bulk) {
+    Universe universe;
+    AlertCollector alerts;
+    DeadLetter rejects;
+    CountingSink bars;
+    Engine engine(config, universe, alerts, rejects, &bars);
+    if (in_bulk) {
+      engine.push_events(arrivals);
+    } else {
+      for (const Event& e : arrivals) engine.push(e);
+    }
+    engine.finish();
+    return engine.counters();
+  };
+  EngineCounters one_by_one = counters_of(false), in_bulk = counters_of(true);
+  EXPECT_EQ(in_bulk.received, 603u);
+  EXPECT_EQ(in_bulk.time_backwards, 1u);
+  EXPECT_EQ(in_bulk.processed, one_by_one.processed);
+  EXPECT_EQ(in_bulk.trades, one_by_one.trades);
+  EXPECT_EQ(in_bulk.order_events, 2u);
+  EXPECT_EQ(in_bulk.bars, one_by_one.bars);
+  EXPECT_EQ(in_bulk.first_event, one_by_one.first_event);
+  EXPECT_EQ(in_bulk.last_event, one_by_one.last_event);
+}

@@ -149,14 +149,20 @@ std::vector<Event> market(tw::testing::TempDir& dir, Universe& universe, double 
 }
 
 /// Each rule's alerts in the order it raised them (id, sentence and metrics), by rule.
+/// `in_bulk`: handed to Engine::push_events in one call, rather than pushed one by one.
 std::map<std::string, std::vector<std::string>> alerts_by_rule(const std::vector<Event>& events,
-                                                               Universe& universe, size_t min_run) {
+                                                               Universe& universe, size_t min_run,
+                                                               bool in_bulk = false) {
   Config config = default_config();
   DeadLetter rejects;
   AlertCollector alerts;
   Engine engine(config, universe, alerts, rejects);
   engine.set_min_run(min_run);
-  for (const Event& ev : events) engine.push(ev);
+  if (in_bulk) {
+    engine.push_events(events);
+  } else {
+    for (const Event& ev : events) engine.push(ev);
+  }
   engine.finish();
   EXPECT_EQ(engine.counters().time_backwards, 0u);
   EXPECT_EQ(engine.counters().processed, events.size());
@@ -176,6 +182,22 @@ TEST(Pipeline, DisorderWithinTheReorderWindowGivesTheSameAlerts) {
   }
   ASSERT_FALSE(in_order.empty());
   EXPECT_EQ(in_order, alerts_by_rule(events, universe, Engine::kDefaultRun));
+}
+
+// Events handed over in bulk reach the rules as if pushed one by one, whether the stretches
+// are in order (passed through) or not (re-sorted).
+TEST(Pipeline, EventsInBulkGiveTheSameAlerts) {
+  tw::testing::TempDir dir;
+  Universe universe;
+  std::vector<Event> events = market(dir, universe, 0.5);
+  auto one_by_one = alerts_by_rule(events, universe, Engine::kDefaultRun);
+  ASSERT_FALSE(one_by_one.empty());
+  EXPECT_EQ(one_by_one, alerts_by_rule(events, universe, Engine::kDefaultRun, true));
+  // Disorder in every other stretch of 1000 events: reversed blocks of 50.
+  for (size_t i = 0; i + 50 <= events.size(); i += (i / 50) % 20 == 19 ? 1050 : 50) {
+    std::reverse(events.begin() + static_cast<long>(i), events.begin() + static_cast<long>(i + 50));
+  }
+  EXPECT_EQ(one_by_one, alerts_by_rule(events, universe, Engine::kDefaultRun, true));
 }
 
 // The rules get due events in runs; how long the runs are must not change what they raise,

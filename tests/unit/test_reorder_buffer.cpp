@@ -117,3 +117,53 @@ TEST(ReorderBuffer, ReleasesRunsAcrossTheEndOfTheRing) {
   EXPECT_EQ(run_lengths, (std::vector<size_t>{2, 1}));
   EXPECT_EQ(buffer.size(), 1u);
 }
+
+// Events in order pass through without a copy once the held ones are due: the caller's events
+// due by the last of them are released from the caller's array, the rest are held.
+TEST(ReorderBuffer, EventsInOrderPassThroughWithoutACopy) {
+  ReorderBuffer buffer(Duration::millis(100), 2);
+  buffer.push(at_ms(0, 1));
+  buffer.push(at_ms(50, 2));
+  std::vector<Event> events = {at_ms(60, 3), at_ms(200, 4), at_ms(260, 5), at_ms(400, 6)};
+  ASSERT_TRUE(buffer.in_order_after_newest(events));
+  std::vector<uint64_t> seqs;
+  std::vector<bool> from_caller;
+  buffer.pass_sorted(events, [&](std::span<const Event> run) {
+    for (const Event& e : run) {
+      seqs.push_back(e.seq);
+      from_caller.push_back(&e >= events.data() && &e < events.data() + events.size());
+    }
+  });
+  // Due by 400 - 100: the held 0 and 50, then 60, 200 and 260 straight from `events`.
+  EXPECT_EQ(seqs, (std::vector<uint64_t>{1, 2, 3, 4, 5}));
+  EXPECT_EQ(from_caller, (std::vector<bool>{false, false, true, true, true}));
+  EXPECT_EQ(buffer.last_released(), Timestamp::from_nanos(260'000'000));
+  EXPECT_EQ(buffer.size(), 1u);
+  EXPECT_FALSE(buffer.push(at_ms(250, 7)));  // behind what was released
+  EXPECT_EQ(seqs_of(buffer, true), (std::vector<uint64_t>{6}));
+}
+
+TEST(ReorderBuffer, EventsInOrderWaitBehindHeldOnesNotYetDue) {
+  ReorderBuffer buffer(Duration::millis(100), 2);
+  buffer.push(at_ms(0, 1));
+  buffer.push(at_ms(90, 2));
+  std::vector<Event> events = {at_ms(95, 3), at_ms(150, 4)};  // 90 is not due by 150
+  std::vector<uint64_t> seqs;
+  buffer.pass_sorted(events, [&](std::span<const Event> run) {
+    for (const Event& e : run) seqs.push_back(e.seq);
+  });
+  EXPECT_TRUE(seqs.empty());  // 0 is due, and waits for release with the rest
+  EXPECT_EQ(buffer.due(), 1u);
+  EXPECT_EQ(seqs_of(buffer, true), (std::vector<uint64_t>{1, 2, 3, 4}));
+}
+
+TEST(ReorderBuffer, OnlyOrderedEventsAfterTheNewestMayPassThrough) {
+  ReorderBuffer buffer(Duration::millis(100));
+  buffer.push(at_ms(100, 1));
+  std::vector<Event> behind = {at_ms(99, 2), at_ms(300, 3)};
+  std::vector<Event> unordered = {at_ms(200, 2), at_ms(150, 3)};
+  std::vector<Event> ordered = {at_ms(100, 2), at_ms(100, 3), at_ms(150, 4)};
+  EXPECT_FALSE(buffer.in_order_after_newest(behind));
+  EXPECT_FALSE(buffer.in_order_after_newest(unordered));
+  EXPECT_TRUE(buffer.in_order_after_newest(ordered));
+}
