@@ -63,27 +63,32 @@ class ReorderBuffer {
     release_until(tail_, fn);
   }
 
-  /// Takes events that are already in memory and in time order, none older than the newest
-  /// held (the caller checks: in_order_after_newest()). They need no re-sorting, so those due
-  /// once all have arrived are handed on from `events` itself, after the held events due by
-  /// then; only the rest are copied into the ring. fn is called as by release_due(), and
-  /// nothing is released that push() followed by release_due() would not release.
+  /// For events that are already in memory, in time order and none older than the newest
+  /// held (the caller checks: in_order_after_newest()): takes the newest of them as seen and,
+  /// if every held event is now due, releases those and then hands on the events due from
+  /// `events` itself, without copying them. Returns how many of `events` were handed on (a
+  /// prefix); the caller keeps the rest in memory for a later call or hold()s them. fn is
+  /// called as by release_due(), and nothing is released that push() would not make due.
   template <class Fn>
-  void pass_sorted(std::span<const Event> events, Fn&& fn) {
-    if (events.empty()) return;
+  size_t pass_sorted(std::span<const Event> events, Fn&& fn) {
+    if (events.empty()) return 0;
     newest_ = events.back().ts;
     mark_due();
+    if (due_end_ != tail_) return 0;  // a held event waits, and every one of `events` behind it
+    release_until(due_end_, fn);
+    const Timestamp horizon = newest_ - window_;
     size_t due = 0;
-    if (due_end_ == tail_) {  // every held event is due, so the earliest of `events` may be
-      release_until(due_end_, fn);
-      const Timestamp horizon = newest_ - window_;
-      while (due < events.size() && events[due].ts <= horizon) ++due;
-      if (due > 0) {
-        last_due_ = events[due - 1].ts;
-        fn(events.first(due));
-      }
+    while (due < events.size() && events[due].ts <= horizon) ++due;
+    if (due > 0) {
+      last_due_ = events[due - 1].ts;
+      fn(events.first(due));
     }
-    for (const Event& e : events.subspan(due)) {
+    return due;
+  }
+
+  /// Copies events that pass_sorted() saw but did not hand on into the ring, in order.
+  void hold(std::span<const Event> events) {
+    for (const Event& e : events) {
       back_slot() = e;
       ++tail_;  // in order and not due: nothing to insert or mark
     }

@@ -128,16 +128,19 @@ TEST(ReorderBuffer, EventsInOrderPassThroughWithoutACopy) {
   ASSERT_TRUE(buffer.in_order_after_newest(events));
   std::vector<uint64_t> seqs;
   std::vector<bool> from_caller;
-  buffer.pass_sorted(events, [&](std::span<const Event> run) {
+  size_t passed = buffer.pass_sorted(events, [&](std::span<const Event> run) {
     for (const Event& e : run) {
       seqs.push_back(e.seq);
       from_caller.push_back(&e >= events.data() && &e < events.data() + events.size());
     }
   });
   // Due by 400 - 100: the held 0 and 50, then 60, 200 and 260 straight from `events`.
+  EXPECT_EQ(passed, 3u);
   EXPECT_EQ(seqs, (std::vector<uint64_t>{1, 2, 3, 4, 5}));
   EXPECT_EQ(from_caller, (std::vector<bool>{false, false, true, true, true}));
   EXPECT_EQ(buffer.last_released(), Timestamp::from_nanos(260'000'000));
+  EXPECT_EQ(buffer.size(), 0u);
+  buffer.hold(std::span<const Event>(events).subspan(passed));
   EXPECT_EQ(buffer.size(), 1u);
   EXPECT_FALSE(buffer.push(at_ms(250, 7)));  // behind what was released
   EXPECT_EQ(seqs_of(buffer, true), (std::vector<uint64_t>{6}));
@@ -149,11 +152,14 @@ TEST(ReorderBuffer, EventsInOrderWaitBehindHeldOnesNotYetDue) {
   buffer.push(at_ms(90, 2));
   std::vector<Event> events = {at_ms(95, 3), at_ms(150, 4)};  // 90 is not due by 150
   std::vector<uint64_t> seqs;
-  buffer.pass_sorted(events, [&](std::span<const Event> run) {
-    for (const Event& e : run) seqs.push_back(e.seq);
-  });
+  EXPECT_EQ(buffer.pass_sorted(events,
+                               [&](std::span<const Event> run) {
+                                 for (const Event& e : run) seqs.push_back(e.seq);
+                               }),
+            0u);
   EXPECT_TRUE(seqs.empty());  // 0 is due, and waits for release with the rest
   EXPECT_EQ(buffer.due(), 1u);
+  buffer.hold(events);
   EXPECT_EQ(seqs_of(buffer, true), (std::vector<uint64_t>{1, 2, 3, 4}));
 }
 
