@@ -193,8 +193,9 @@ TEST(Pipeline, EventsInBulkGiveTheSameAlerts) {
   auto one_by_one = alerts_by_rule(events, universe, Engine::kDefaultRun);
   ASSERT_FALSE(one_by_one.empty());
   EXPECT_EQ(one_by_one, alerts_by_rule(events, universe, Engine::kDefaultRun, true));
-  // Disorder in every other stretch of 1000 events: reversed blocks of 50.
-  for (size_t i = 0; i + 50 <= events.size(); i += (i / 50) % 20 == 19 ? 1050 : 50) {
+  // Disorder (reversed blocks of 50) in 1000 events of every 4000, so that both disordered
+  // stretches and ordered ones longer than the engine checks at a time come in.
+  for (size_t i = 0; i + 50 <= events.size(); i += i % 4000 == 950 ? 3050 : 50) {
     std::reverse(events.begin() + static_cast<long>(i), events.begin() + static_cast<long>(i + 50));
   }
   EXPECT_EQ(one_by_one, alerts_by_rule(events, universe, Engine::kDefaultRun, true));
