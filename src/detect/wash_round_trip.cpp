@@ -1,13 +1,16 @@
 #include "detect/wash_round_trip.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <memory>
+#include <new>
 #include <string>
 #include <tuple>
+#include <type_traits>
 #include <vector>
 
 #include "detect/per_symbol.hpp"
@@ -58,8 +61,7 @@ struct Params {
   }
 };
 
-/// One side of one trade as one owner saw it; as a fill waiting for a partner, it sits in its
-/// symbol's FillLog, linked to the owner's previous waiting fill on the same side.
+/// One side of one trade as one owner saw it.
 struct Leg {
   Timestamp ts;
   Price price;
@@ -67,106 +69,303 @@ struct Leg {
   ExternalId id;
   uint64_t seq = 0;
   AccountId account;
-  uint32_t older = 0;  // in the log: the position of the owner's next older fill of this side
 };
-static_assert(sizeof(Leg) == 64, "a waiting fill is one cache line");
+
+/// A fill waiting for a partner, alone in its cache line: storing it and pairing it each
+/// touch one line.
+struct alignas(64) WaitingFill {
+  Leg leg;
+};
 
 constexpr int kBuys = 0;
 constexpr int kSells = 1;  // 1 - kBuys: sides index arrays, and are computed from a test
 
-/// Words of an owner's quantity bits, per side: 384 bits, so that a side with a few dozen
-/// waiting fills still rules out most quantities.
-constexpr uint32_t kBitWords = 6;
-
-/// The bit of a quantity among an owner's quantity bits: a side keeps those of its waiting
-/// fills, and a missing bit rules out an exact partner without reading them.
-struct QuantityBit {
-  uint32_t word;
-  uint64_t mask;
-};
-
-/// Two Fibonacci multiplies with a fold between: quantities are far from random (runs of round
-/// lots, multiples of powers of ten), and one multiply alone maps a run of lots to a run of
-/// bits with a constant step. The top 32 bits are scaled to the 384 bits.
-QuantityBit quantity_bit(Quantity qty) {
+/// One byte per waiting fill, derived from its quantity: looking for an exact quantity then
+/// compares eight fills per 64-bit word, and only equal tags are confirmed on the fill itself.
+/// Two Fibonacci multiplies with a fold between: quantities are far from random (runs of
+/// round lots, multiples of powers of ten), and one multiply alone maps a run of lots to a
+/// run of tags with a constant step (as few as eight tags for 32 lots).
+uint8_t quantity_tag(Quantity qty) {
   constexpr uint64_t kGolden = 0x9e3779b97f4a7c15ULL;
   uint64_t h = static_cast<uint64_t>(qty.raw()) * kGolden;
-  h = (h ^ (h >> 32)) * kGolden;
-  auto index = static_cast<uint32_t>(((h >> 32) * (64 * kBitWords)) >> 32);
-  return {index / 64, uint64_t{1} << (index % 64)};
+  return static_cast<uint8_t>(((h ^ (h >> 32)) * kGolden) >> 56);
 }
 
-/// The fills of one symbol, in time order, in a ring that grows to hold every fill within the
-/// window: a fill is overwritten only once it is too old to pair. Appending writes the next
-/// line of the ring, whoever the owner, and expiry costs nothing: a fill is usable while its
-/// time is within the window. Positions are 32-bit and wrap; links between fills reach back
-/// at most one window, far less than 2^32 fills.
-class FillLog {
+constexpr uint32_t kTagsPerWord = 8;
+
+/// Sides with more waiting fills than this set too many of the 64 tag bits for rebuilding
+/// them to pay.
+constexpr uint32_t kRebuildTagBitsUpTo = 16;
+
+/// The bit of a tag in OwnerSlot::tag_bits.
+uint64_t tag_bit(uint8_t tag) {
+  return uint64_t{1} << (tag % 64);
+}
+
+/// 0x80 in each byte of `word` equal to `tag`, 0 in the others. Exact, unlike the shorter
+/// `(x - 0x01..) & ~x` test, because no carry can cross from one byte into the next.
+uint64_t bytes_equal_to(uint64_t word, uint8_t tag) {
+  constexpr uint64_t kLow7 = 0x7f7f7f7f7f7f7f7fULL;
+  uint64_t x = word ^ (0x0101010101010101ULL * tag);
+  return ~(((x & kLow7) + kLow7) | x | kLow7);
+}
+
+/// All ones if `condition`, else zeros: a mask for select(). Choices that vary from trade to
+/// trade in no pattern a branch predictor could follow are computed with it, as GCC turns a
+/// plain ?: on them into a branch.
+uint64_t ones_if(bool condition) {
+  return uint64_t{0} - static_cast<uint64_t>(condition);
+}
+
+/// `mask` (from ones_if()) ? a : b, without a branch.
+Timestamp select(uint64_t mask, Timestamp a, Timestamp b) {
+  auto bits = [](Timestamp t) { return static_cast<uint64_t>(t.nanos()); };
+  return Timestamp::from_nanos(static_cast<int64_t>((bits(a) & mask) | (bits(b) & ~mask)));
+}
+
+struct OwnerSlot {
+  uint32_t owner = 0;  // 0 marks an empty slot
+  uint32_t episode = kNoEpisode;
+  std::byte* block = nullptr;    // the owner's fills in the FillBank, given with the slot
+  uint16_t waiting[2] = {0, 0};  // fills waiting for a partner, by side (kBuys, kSells)
+  uint16_t head[2] = {0, 0};     // ring position of the oldest, by side
+  // Time of the oldest waiting fill by side, Timestamp::max() when there is none: one
+  // comparison per side tells whether anything is due, reading the slot alone.
+  Timestamp oldest[2] = {Timestamp::max(), Timestamp::max()};
+  Timestamp last_fill = Timestamp::min();  // the latest fill time it ever waited with
+  // By side, tag_bit() of every fill pushed since the side was last empty or its bits were
+  // rebuilt: a superset of the waiting fills' tags, so a missing bit rules out an exact
+  // partner without reading the ring. Fills the slot's 64-byte line.
+  uint64_t tag_bits[2] = {0, 0};
+
+  bool idle() const { return waiting[kBuys] == 0 && waiting[kSells] == 0 && episode == kNoEpisode; }
+
+  // Forgets every waiting fill when even the latest is older than `oldest_usable` (the common
+  // case of an owner back after a while), without reading the fills, and without a branch:
+  // whether an owner is back within the window varies from trade to trade.
+  void drop_all_if_stale(Timestamp oldest_usable) {
+    // On the raw times: the defaulted <=> of Timestamp compiles to branches.
+    uint64_t keep = ones_if(last_fill.nanos() >= oldest_usable.nanos());
+    for (int side : {kBuys, kSells}) {
+      waiting[side] = static_cast<uint16_t>(waiting[side] & keep);
+      head[side] = static_cast<uint16_t>(head[side] & keep);
+      oldest[side] = select(keep, oldest[side], Timestamp::max());
+      tag_bits[side] &= keep;
+    }
+  }
+};
+static_assert(sizeof(OwnerSlot) == 64);
+
+// Blocks are raw memory seen as WaitingFill arrays: C++20 creates such objects implicitly in
+// allocated storage, which lets a fresh block go without being zeroed (fills are written
+// before they are read).
+static_assert(std::is_trivially_copyable_v<WaitingFill> &&
+              std::is_trivially_destructible_v<WaitingFill>);
+
+/// Waiting fills of the active owners: per owner one block holding, for each side, a ring of
+/// `capacity` fills (oldest first) followed by the ring's quantity tags, one byte per fill.
+/// Blocks of owners that went idle are recycled, so memory follows the active owners; blocks
+/// never move, so slots point straight at theirs.
+class FillBank {
  public:
-  FillLog() : ring_(kInitialSize), mask_(kInitialSize - 1) {}
+  explicit FillBank(uint32_t per_side)
+      : per_side_(per_side),
+        capacity_(std::bit_ceil(std::max(per_side, kTagsPerWord))),
+        tags_offset_(size_t{capacity_} * sizeof(WaitingFill)),
+        side_bytes_(round_up(tags_offset_ + capacity_, sizeof(WaitingFill))) {}
 
-  Leg& at(uint32_t position) { return ring_[position & mask_]; }
+  uint32_t per_side() const { return per_side_; }
+  uint32_t capacity() const { return capacity_; }
 
-  /// Whether the fill written at `position` is still there.
-  bool holds(uint32_t position) const { return next_ - position - 1 <= mask_; }
+  // Out of line: an owner needs a block only when it becomes active.
+  [[gnu::noinline]] std::byte* acquire() {
+    if (free_.empty()) add_chunk();
+    std::byte* block = free_.back();
+    free_.pop_back();
+    return block;
+  }
+  void release(std::byte* block) { free_.push_back(block); }
 
-  /// Writes the fill of `e` for `account`, linked to `older` (its own position when it has no
-  /// older fill), and returns its position. Fills before `oldest_usable` may be overwritten.
-  uint32_t append(const Event& e, AccountId account, Timestamp oldest_usable, bool linked,
-                  uint32_t older) {
-    if (ring_[next_ & mask_].ts >= oldest_usable) grow();
-    uint32_t position = next_++;
+  WaitingFill* fills(std::byte* block, int side) const {
+    return reinterpret_cast<WaitingFill*>(block + static_cast<size_t>(side) * side_bytes_);
+  }
+  uint8_t* tags(std::byte* block, int side) const {
+    return reinterpret_cast<uint8_t*>(block + static_cast<size_t>(side) * side_bytes_ +
+                                      tags_offset_);
+  }
+
+ private:
+  static constexpr std::align_val_t kAlign{alignof(WaitingFill)};
+  static constexpr size_t kBlocksPerChunk = 16;
+  struct FreeBlock {
+    void operator()(std::byte* chunk) const { ::operator delete(chunk, kAlign); }
+  };
+
+  static size_t round_up(size_t n, size_t unit) { return (n + unit - 1) / unit * unit; }
+
+  // Blocks come kBlocksPerChunk to an allocation: aligned allocations are slow to make.
+  void add_chunk() {
+    size_t block_bytes = 2 * side_bytes_;
+    size_t chunk_bytes = block_bytes * kBlocksPerChunk;
+    auto* raw = static_cast<std::byte*>(::operator new(chunk_bytes, kAlign));
+    chunks_.push_back(std::unique_ptr<std::byte, FreeBlock>(raw));
+    free_.reserve(free_.size() + kBlocksPerChunk);
+    for (size_t i = kBlocksPerChunk; i-- > 0;) {
+      std::byte* block = raw + i * block_bytes;
+      // Scans read whole tag words, stale bytes included: they start as zeros, never as
+      // indeterminate values.
+      for (int side : {kBuys, kSells}) std::memset(tags(block, side), 0, capacity_);
+      free_.push_back(block);
+    }
+  }
+
+  uint32_t per_side_;
+  uint32_t capacity_;
+  size_t tags_offset_;  // of a side's tags from its fills
+  size_t side_bytes_;   // one side's fills and tags, whole cache lines
+  std::vector<std::unique_ptr<std::byte, FreeBlock>> chunks_;
+  std::vector<std::byte*> free_;
+};
+
+// Word w of a ring's tags holds tags 8w to 8w + 7, the first in its least significant byte
+// (the order countr_zero finds them in).
+uint64_t tag_word(const uint8_t* tags, uint32_t w) {
+  static_assert(std::endian::native == std::endian::little);
+  uint64_t word;
+  std::memcpy(&word, tags + w * kTagsPerWord, sizeof word);
+  return word;
+}
+
+/// A snapshot of one side's ring for searching it: plain values, which the compiler keeps in
+/// registers (a WaitingSide's references are reloaded after every store through a fill).
+struct RingView {
+  const WaitingFill* fills;
+  const uint8_t* tags;
+  uint32_t head;
+  uint32_t count;
+  uint32_t capacity;
+
+  uint32_t pos(uint32_t age) const { return (head + age) & (capacity - 1); }
+  uint32_t age_of(uint32_t pos) const { return (pos - head) & (capacity - 1); }
+  const Leg& at_age(uint32_t age) const { return fills[pos(age)].leg; }
+
+  // Calls fn(age) for every waiting fill whose tag is `tag`, in no particular order.
+  template <class Fn>
+  void for_each_tagged(uint8_t tag, Fn&& fn) const {
+    uint32_t first = head, last = head + count;
+    if (last > capacity) first = 0, last = capacity;  // wrapped: scan the whole ring
+    uint32_t begin = first / kTagsPerWord, end = (last + kTagsPerWord - 1) / kTagsPerWord;
+    // A first pass only tells whether any word holds the tag (most calls find none): with
+    // few values live, its loop stays in registers.
+    uint64_t any = 0;
+    for (uint32_t w = begin; w < end; ++w) any |= bytes_equal_to(tag_word(tags, w), tag);
+    if (any == 0) return;
+    for (uint32_t w = begin; w < end; ++w) {
+      for (uint64_t hits = bytes_equal_to(tag_word(tags, w), tag); hits != 0; hits &= hits - 1) {
+        uint32_t at = w * kTagsPerWord + static_cast<uint32_t>(std::countr_zero(hits)) / 8;
+        uint32_t age = age_of(at);
+        if (age < count) fn(age);  // other bytes of the word may hold stale tags
+      }
+    }
+  }
+
+  // The exact tag bits of the waiting fills.
+  uint64_t tag_bits() const {
+    uint64_t bits = 0;
+    for (uint32_t age = 0, at = head; age < count; ++age, at = (at + 1) & (capacity - 1)) {
+      bits |= tag_bit(tags[at]);
+    }
+    return bits;
+  }
+};
+
+// RingView::tag_bits() out of line, called once per turn of a ring; plain arguments, so the
+// caller's WaitingSide need not live in memory.
+[[gnu::noinline]] uint64_t exact_tag_bits(const uint8_t* tags, uint32_t head, uint32_t count,
+                                          uint32_t capacity) {
+  return RingView{nullptr, tags, head, count, capacity}.tag_bits();
+}
+
+/// One side of one owner's waiting fills, to change them: a ring in the FillBank, oldest at
+/// `head`; `age` 0 is the oldest fill.
+struct WaitingSide {
+  WaitingFill* fills;
+  uint8_t* tags;
+  uint16_t& count;
+  uint16_t& head;
+  Timestamp& oldest;
+  uint64_t& tag_bits;
+  uint32_t capacity;
+
+  WaitingSide(FillBank& bank, OwnerSlot& slot, int side)
+      : fills(bank.fills(slot.block, side)),
+        tags(bank.tags(slot.block, side)),
+        count(slot.waiting[side]),
+        head(slot.head[side]),
+        oldest(slot.oldest[side]),
+        tag_bits(slot.tag_bits[side]),
+        capacity(bank.capacity()) {}
+
+  RingView view() const { return {fills, tags, head, count, capacity}; }
+  uint32_t pos(uint32_t age) const { return view().pos(age); }
+
+  void drop_oldest() {
+    head = static_cast<uint16_t>(pos(1));
+    if (--count > 0) {
+      oldest = fills[head].leg.ts;
+    } else {
+      clear();
+    }
+  }
+
+  // An empty side starts again at the front of its ring, so an owner with few fills keeps
+  // using the same cache lines instead of walking through the whole block; it has no tag
+  // bits, so they alone tell whether anything waits. Done when the side empties, so that a
+  // push needs no test.
+  void clear() {
+    head = 0;
+    oldest = Timestamp::max();
+    tag_bits = 0;
+  }
+
+  // Stores the trade as this account's fill, written in place from the event.
+  void push(const Event& e, AccountId account, uint8_t tag) {
+    oldest = select(ones_if(count == 0), e.ts, oldest);
+    uint32_t at = pos(count++);
     // Field by field: a whole-Leg assignment goes through a temporary on the stack.
-    Leg& leg = ring_[position & mask_];
+    Leg& leg = fills[at].leg;
     leg.ts = e.ts;
     leg.price = e.price;
     leg.qty = e.qty;
     leg.id = e.id;
     leg.seq = e.seq;
     leg.account = account;
-    leg.older = linked ? older : position;
-    return position;
+    tags[at] = tag;
+    tag_bits |= tag_bit(tag);
+  }
+
+  // Removes the fill of the given age, keeping the others in time order; moves the shorter
+  // of the two runs around it.
+  void erase(uint32_t age) {
+    if (age < count / 2u) {
+      for (uint32_t k = age; k > 0; --k) move(pos(k - 1), pos(k));
+      head = static_cast<uint16_t>(pos(1));
+    } else {
+      for (uint32_t k = age + 1; k < count; ++k) move(pos(k), pos(k - 1));
+    }
+    if (--count == 0) {
+      clear();
+    } else if (age == 0) {
+      oldest = fills[head].leg.ts;
+    }
   }
 
  private:
-  static constexpr uint32_t kInitialSize = 64;
-
-  // Out of line: the ring reaches the size the window needs once.
-  [[gnu::noinline]] void grow() {
-    std::vector<Leg> bigger(ring_.size() * 2);
-    uint32_t new_mask = static_cast<uint32_t>(bigger.size() - 1);
-    for (uint32_t k = 0; k <= mask_; ++k) {
-      uint32_t position = next_ - 1 - k;
-      bigger[position & new_mask] = ring_[position & mask_];
-    }
-    ring_ = std::move(bigger);
-    mask_ = new_mask;
-  }
-
-  std::vector<Leg> ring_;  // a power of two in size; empty entries have Timestamp::min()
-  uint32_t mask_;
-  uint32_t next_ = 0;  // position of the next fill
-};
-
-/// An owner's waiting fills on one symbol: per side, a chain through the FillLog, newest first.
-struct alignas(64) OwnerSlot {
-  uint32_t owner = 0;  // 0 marks an empty slot
-  uint32_t episode = kNoEpisode;
-  uint32_t newest[2] = {0, 0};  // log position of the newest waiting fill, by side
-  // Its time, Timestamp::min() when there is none: a side whose newest fill is too old to pair
-  // has nothing waiting, which one comparison on the slot tells.
-  Timestamp newest_ts[2] = {Timestamp::min(), Timestamp::min()};
-  // By side, the quantity bits of every waiting fill (and maybe of fills gone since): a
-  // superset, made exact again by a search that finds nothing.
-  uint64_t bits[2][kBitWords] = {};
-
-  bool waiting(int side, Timestamp oldest_usable) const { return newest_ts[side] >= oldest_usable; }
-  bool idle(Timestamp oldest_usable) const {
-    return episode == kNoEpisode && !waiting(kBuys, oldest_usable) &&
-           !waiting(kSells, oldest_usable);
+  void move(uint32_t from, uint32_t to) {
+    fills[to] = fills[from];
+    tags[to] = tags[from];
   }
 };
-static_assert(sizeof(OwnerSlot) == 128);
 
 /// Open-addressing (linear probing, backward-shift deletion) map from owner to its slot, so
 /// the memory follows the owners active within the window, not every owner ever seen.
@@ -324,7 +523,7 @@ struct SymbolState {
   Params params;
   // Nothing is due before next_close: one comparison per trade otherwise.
   Timestamp next_close = Timestamp::max();  // deadline of closing.front(), max when empty
-  FillLog fills;
+  FillBank fills;
   OwnerTable owners;
   std::string symbol;
   std::vector<uint32_t> idle_owners;  // scratch for the sweep
@@ -332,7 +531,7 @@ struct SymbolState {
   std::vector<Episode> episodes;
   std::vector<uint32_t> free_episodes;
 
-  SymbolState(Params p, std::string_view name) : params(p), symbol(name) {}
+  SymbolState(Params p, std::string_view name) : params(p), fills(p.max_open_fills), symbol(name) {}
 };
 
 /// The most a raw value may differ from a reference under a relative tolerance: integer gaps
@@ -348,9 +547,7 @@ int64_t slack(double tolerance, int64_t reference) {
 struct Match {
   int64_t qty_gap = 0;
   int64_t price_gap = 0;
-  uint32_t position = 0;  // of the fill in the log
-  uint32_t newer = 0;     // of the fill linked to it, unless it is the side's newest
-  bool newest = false;
+  uint32_t age = 0;
   bool found = false;
 };
 
@@ -412,26 +609,33 @@ class WashRoundTrip final : public Detector {
     return slot.owner != 0 ? slot : new_slot(st, slot, owner, now);
   }
 
-  // Out of line: most trades are of owners already in the table.
+  // Out of line: most trades are of owners already in the table. A new slot gets its block
+  // at once, so the fill path needs no check for one.
   // `spot` is where the owner would go as the table stands.
   [[gnu::noinline]] static OwnerSlot& new_slot(SymbolState& st, OwnerSlot& spot, OwnerId owner,
                                                Timestamp now) {
-    if (!st.owners.crowded()) {
+    OwnerSlot* slot = &spot;
+    if (st.owners.crowded()) {
+      make_room(st, now);
+      slot = &st.owners.find_or_insert(owner);  // the sweep moved slots
+    } else {
       st.owners.claim(spot, owner);
-      return spot;
     }
-    make_room(st, now);
-    return st.owners.find_or_insert(owner);  // the sweep moved slots
+    slot->block = st.fills.acquire();
+    return *slot;
   }
 
-  // Erases the owners whose fills are all too old to pair and who have no open episode.
+  // Erases the owners whose fills are all too old to pair and who have no open episode. Their
+  // fills are not expired one by one: add_fill expires an owner's fills before it looks for a
+  // partner, so this reads the slots alone.
   [[gnu::noinline]] static void make_room(SymbolState& st, Timestamp now) {
     Timestamp oldest_usable = now - st.params.window;
     st.idle_owners.clear();
     st.owners.for_each([&](const OwnerSlot& slot) {
-      if (slot.idle(oldest_usable)) st.idle_owners.push_back(slot.owner);
+      if (slot.episode != kNoEpisode) return;
+      if (slot.last_fill < oldest_usable || slot.idle()) st.idle_owners.push_back(slot.owner);
     });
-    for (uint32_t owner : st.idle_owners) st.owners.erase(OwnerId{owner});
+    for (uint32_t owner : st.idle_owners) erase_owner(st, OwnerId{owner});
     if (st.owners.busy()) st.owners.grow();
   }
 
@@ -455,111 +659,124 @@ class WashRoundTrip final : public Detector {
     record(st, slot_of(st, owner, e.ts), buy, sell, /*self_trade=*/true);
   }
 
-  // One side (kBuys or kSells) of the trade `e`, for `account`: pairs it with a waiting fill
-  // of the other side, or else adds it to the owner's waiting fills. The common path (nothing
-  // to pair with) stays here; the search is out of line, so this keeps its state in registers.
+  static void erase_owner(SymbolState& st, OwnerId owner) {
+    OwnerSlot* slot = st.owners.find(owner);
+    if (slot->block != nullptr) st.fills.release(slot->block);
+    st.owners.erase(owner);
+  }
+
+  // Drops the owner's fills older than `oldest_usable`, some of which are due. Out of line:
+  // most owners either have nothing due or nothing left (drop_all_if_stale()).
+  [[gnu::noinline]] static void expire(FillBank& bank, OwnerSlot& slot, Timestamp oldest_usable) {
+    expire_side(bank, slot, kBuys, oldest_usable);
+    expire_side(bank, slot, kSells, oldest_usable);
+  }
+
+  static void expire_side(FillBank& bank, OwnerSlot& slot, int side, Timestamp oldest_usable) {
+    if (slot.oldest[side] >= oldest_usable) return;  // the ring is set up only when due
+    WaitingSide ring(bank, slot, side);
+    while (ring.oldest < oldest_usable) ring.drop_oldest();  // the oldest come first
+  }
+
+  // One side (kBuys or kSells) of the trade `e`, for `account`. The common path (no partner)
+  // stays in this function; pairing and the tolerant scan are out of line, so this one keeps
+  // its state in registers.
   [[gnu::always_inline]] void add_fill(SymbolState& st, OwnerId owner, int side, const Event& e,
                                        AccountId account) {
     OwnerSlot& slot = slot_of(st, owner, e.ts);
-    const Timestamp oldest_usable = e.ts - st.params.window;
-    const QuantityBit bit = quantity_bit(e.qty);
-    const int other = side ^ 1;
-    // Exact pairing needs an equal quantity, hence its bit; tolerant pairing any waiting fill.
-    if (slot.waiting(other, oldest_usable) &&
-        (!st.params.exact_quantity || (slot.bits[other][bit.word] & bit.mask) != 0) &&
-        pair_if_possible(st, slot, side, e, account, oldest_usable)) {
-      return;
+    Timestamp oldest_usable = e.ts - st.params.window;
+    slot.drop_all_if_stale(oldest_usable);
+    if (slot.oldest[kBuys] < oldest_usable || slot.oldest[kSells] < oldest_usable) {
+      expire(st.fills, slot, oldest_usable);
     }
-    const bool linked = slot.waiting(side, oldest_usable);
-    // Bits of a side with nothing waiting start again; whether it has varies from trade to
-    // trade, so the choice is a mask, not a branch.
-    const uint64_t keep = uint64_t{0} - static_cast<uint64_t>(linked);
-    // The new word is made before the others are stored: reading it back after a wide store
-    // over it would stall.
-    const uint64_t with_bit = (slot.bits[side][bit.word] & keep) | bit.mask;
-    for (uint64_t& word : slot.bits[side]) word &= keep;
-    slot.bits[side][bit.word] = with_bit;
-    slot.newest[side] = st.fills.append(e, account, oldest_usable, linked, slot.newest[side]);
-    slot.newest_ts[side] = e.ts;
+    uint8_t tag = quantity_tag(e.qty);
+    int other = side ^ 1;
+    // Exact pairing needs an equal tag: the slot's tag bits settle most trades without
+    // reading the ring. An empty side has no bits (see WaitingSide::clear()), so one test
+    // also settles the tolerant pairing of a trade with nothing opposite.
+    uint64_t wanted = st.params.exact_quantity ? tag_bit(tag) : ~uint64_t{0};
+    if ((slot.tag_bits[other] & wanted) != 0) {
+      if (Match match = best_match(st, slot, other, e, tag); match.found) {
+        pair_up(st, slot, side, e, account, match.age);
+        return;
+      }
+    }
+    WaitingSide own(st.fills, slot, side);
+    // A full side drops its oldest fill: this bounds the work per trade for one-way traders.
+    if (own.count == st.fills.per_side()) {
+      own.drop_oldest();
+      // Once per turn of a full ring, the bits of the fills gone in that turn are dropped: a
+      // long side (whose misses do not rebuild them) would otherwise end with all 64 set.
+      if (own.head == 0) own.tag_bits = exact_tag_bits(own.tags, 0, own.count, own.capacity);
+    }
+    own.push(e, account, tag);
+    slot.last_fill = std::max(slot.last_fill, e.ts);
   }
 
-  // Looks for the best partner of `e` among the owner's waiting fills of the other side, the
-  // newest max_open_fills of them, and pairs them if there is one. A miss leaves the other
-  // side's bits exact, so that the same quantity does not search again for nothing.
-  [[gnu::noinline]] bool pair_if_possible(SymbolState& st, OwnerSlot& slot, int side,
-                                          const Event& e, AccountId account,
-                                          Timestamp oldest_usable) {
+  // Pairs the trade with the opposite fill of the given age, which leaves its ring (used in
+  // one pair only).
+  [[gnu::noinline]] void pair_up(SymbolState& st, OwnerSlot& slot, int side, const Event& e,
+                                 AccountId account, uint32_t age) {
+    WaitingSide other(st.fills, slot, side ^ 1);
+    Leg leg{e.ts, e.price, e.qty, e.id, e.seq, account};
+    Leg earlier = other.view().at_age(age);
+    other.erase(age);
+    const Leg& buy = side == kBuys ? leg : earlier;
+    const Leg& sell = side == kBuys ? earlier : leg;
+    record(st, slot, buy, sell, false);
+  }
+
+  // Greedy pairing: the waiting opposite fill closest in quantity, then in price, then the
+  // oldest; none when none is within the tolerances. Prices are compared against the earlier
+  // fill's price, quantities against the larger quantity.
+  // Out of line: most trades find no candidate, and are settled before this.
+  [[gnu::noinline]] static Match best_match(SymbolState& st, OwnerSlot& slot, int other_side,
+                                            const Event& e, uint8_t tag) {
     const Params& p = st.params;
-    const int other = side ^ 1;
-    const int64_t own_qty_slack = p.exact_quantity ? 0 : slack(p.quantity_tolerance, e.qty.raw());
+    RingView ring = WaitingSide(st.fills, slot, other_side).view();
+    if (!p.exact_quantity) return best_match_tolerant(p, ring, e.price, e.qty);
+    // Only equal quantities pair, and equal quantities have equal tags.
     Match best;
-    uint64_t bits[kBitWords] = {};
-    uint32_t position = slot.newest[other];
-    Match here{0, 0, position, 0, true, false};
-    bool whole_side = false;  // whether the search reached the oldest waiting fill
-    for (uint32_t rank = 1;; ++rank) {
-      const Leg& fill = st.fills.at(position);
-      QuantityBit bit = quantity_bit(fill.qty);
-      bits[bit.word] |= bit.mask;
-      consider(p, fill, e.price, e.qty, own_qty_slack, here, best);
-      uint32_t older = fill.older;
-      whole_side = !usable(st.fills, position, older, oldest_usable);
-      if (whole_side || rank == p.max_open_fills) break;
-      here = Match{0, 0, older, position, false, false};
-      position = older;
+    ring.for_each_tagged(tag,
+                         [&](uint32_t age) { consider(p, ring, e.price, e.qty, 0, age, best); });
+    // A miss means bits of departed fills misled the check before the call: drop them, if
+    // the side is short enough for its bits to be selective (a long side sets most of them).
+    if (!best.found && ring.count <= kRebuildTagBitsUpTo) {
+      slot.tag_bits[other_side] = ring.tag_bits();
     }
-    if (!best.found) {
-      // Fills beyond the search may come within it once newer ones pair: their bits stay.
-      if (whole_side) std::memcpy(slot.bits[other], bits, sizeof bits);
-      return false;
-    }
-    const Leg earlier = st.fills.at(best.position);
-    unlink(st, slot, other, best, oldest_usable);
-    const Leg leg{e.ts, e.price, e.qty, e.id, e.seq, account};
-    record(st, slot, side == kBuys ? leg : earlier, side == kBuys ? earlier : leg, false);
-    return true;
+    return best;
   }
 
-  // Whether the fill at `from` links to an older fill that can still pair (a fill linked to
-  // itself ends its chain).
-  static bool usable(FillLog& log, uint32_t from, uint32_t older, Timestamp oldest_usable) {
-    return older != from && log.holds(older) && log.at(older).ts >= oldest_usable;
-  }
-
-  // Takes the matched fill out of its chain: what linked to it links to the next older fill.
-  static void unlink(SymbolState& st, OwnerSlot& slot, int side, const Match& m,
-                     Timestamp oldest_usable) {
-    const uint32_t older = st.fills.at(m.position).older;
-    const bool has_older = usable(st.fills, m.position, older, oldest_usable);
-    if (m.newest) {
-      slot.newest[side] = older;
-      slot.newest_ts[side] = has_older ? st.fills.at(older).ts : Timestamp::min();
-    } else {
-      st.fills.at(m.newer).older = has_older ? older : m.newer;
+  // Out of line: every waiting fill is a candidate, and the slack is computed per fill.
+  [[gnu::noinline]] static Match best_match_tolerant(const Params& p, const RingView& ring,
+                                                     Price price, Quantity qty) {
+    int64_t own_qty_slack = slack(p.quantity_tolerance, qty.raw());
+    Match best;
+    for (uint32_t age = 0; age < ring.count; ++age) {
+      consider(p, ring, price, qty, own_qty_slack, age, best);
     }
+    return best;
   }
 
-  // Makes the waiting fill `where` the best match if it is within the tolerances and no worse
-  // than the best so far: quantity gap, then price gap, then the older one (fills come newest
-  // first). Prices are compared against the earlier fill's price, quantities against the
-  // larger quantity.
-  static void consider(const Params& p, const Leg& fill, Price new_price, Quantity new_qty,
-                       int64_t own_qty_slack, const Match& where, Match& best) {
-    int64_t qty_gap = std::llabs(fill.qty.raw() - new_qty.raw());
-    // Exact pairing has no slack (equal bits, unequal quantities end here, without doubles).
+  // Makes the waiting fill of the given age the best match if it is within the tolerances
+  // and better than the best so far.
+  static void consider(const Params& p, const RingView& ring, Price new_price, Quantity new_qty,
+                       int64_t own_qty_slack, uint32_t age, Match& best) {
+    int64_t price = new_price.raw(), qty = new_qty.raw();
+    const Leg& other = ring.at_age(age);
+    int64_t qty_gap = std::llabs(other.qty.raw() - qty);
+    // Exact pairing has no slack (equal tags, unequal quantities end here, without doubles).
     if (qty_gap > own_qty_slack &&
-        (p.exact_quantity || qty_gap > slack(p.quantity_tolerance, fill.qty.raw()))) {
+        (p.exact_quantity || qty_gap > slack(p.quantity_tolerance, other.qty.raw()))) {
       return;
     }
-    int64_t price_gap = std::llabs(fill.price.raw() - new_price.raw());
-    if (price_gap > slack(p.price_tolerance, fill.price.raw())) return;
-    if (best.found && std::tie(qty_gap, price_gap) > std::tie(best.qty_gap, best.price_gap)) {
+    int64_t price_gap = std::llabs(other.price.raw() - price);
+    if (price_gap > slack(p.price_tolerance, other.price.raw())) return;
+    if (best.found &&
+        std::tie(qty_gap, price_gap, age) >= std::tie(best.qty_gap, best.price_gap, best.age)) {
       return;
     }
-    best = where;
-    best.qty_gap = qty_gap;
-    best.price_gap = price_gap;
-    best.found = true;
+    best = Match{qty_gap, price_gap, age, true};
   }
 
   // Adds one buy/sell pair (or one self-trade, where both legs are the same print) to the
@@ -627,7 +844,7 @@ class WashRoundTrip final : public Detector {
       st.free_episodes.push_back(entry.episode);
       OwnerSlot* slot = st.owners.find(ep.owner);
       slot->episode = kNoEpisode;
-      if (slot->idle(now - st.params.window)) st.owners.erase(ep.owner);
+      if (slot->idle()) erase_owner(st, ep.owner);
     }
     st.next_close = st.closing.empty() ? Timestamp::max() : st.closing.front().deadline;
   }
@@ -773,9 +990,8 @@ RuleInfo wash_round_trip_rule() {
            "at the cost of pairing active traders by chance",
            0, 1},
           {"max_open_fills", ParamType::kInteger, "32",
-           "Most waiting fills of the other side a new fill is compared with, the owner's "
-           "newest first; older ones within the window come back in reach as newer ones pair "
-           "(bounds the work per trade)",
+           "Unpaired fills kept per owner and side within the window; the oldest is dropped "
+           "first (bounds the work and memory per trade and owner)",
            1, 4096},
           {"min_notional", ParamType::kNumber, "0",
            "Episodes trading less value than this (both legs, quote currency) are not reported", 0},

@@ -274,10 +274,10 @@ TEST_F(WashRoundTrip, OpenFillsPerOwnerAreCapped) {
   EXPECT_TRUE(alerts.empty());
 }
 
-TEST_F(WashRoundTrip, EveryFillAmongTheNewestFindsItsPartner) {
-  // 200 buys of distinct quantities: each of the newest 32 pairs with its sell, in any order.
-  // As they go, older buys come within the 32 newest still waiting (168 pairs), while 100 is
-  // still beyond them.
+TEST_F(WashRoundTrip, EveryLiveFillOfALongRingFindsItsPartner) {
+  // 200 buys of distinct quantities turn the default ring of 32 six times over; each of the
+  // 32 still waiting pairs with its sell, in any order, and the 33rd sell (for a dropped buy)
+  // pairs with nothing.
   std::vector<Event> events;
   for (int i = 1; i <= 200; ++i) {
     events.push_back(fill(i * 0.1, "100", std::to_string(i).c_str(), Side::kBuy, "A"));
@@ -287,10 +287,9 @@ TEST_F(WashRoundTrip, EveryFillAmongTheNewestFindsItsPartner) {
     events.push_back(fill(21 + i * 0.1, "100", std::to_string(qty).c_str(), Side::kSell, "A"));
   }
   events.push_back(fill(25, "100", "168", Side::kSell, "A"));
-  events.push_back(fill(26, "100", "100", Side::kSell, "A"));
   auto alerts = run(events);
   ASSERT_EQ(alerts.size(), 1u);
-  EXPECT_EQ(metric(alerts[0], "pairs"), 33);
+  EXPECT_EQ(metric(alerts[0], "pairs"), 32);
   EXPECT_EQ(metric(alerts[0], "buy_qty"), metric(alerts[0], "sell_qty"));
 }
 
@@ -316,34 +315,35 @@ std::string evidence_of(const Event& e) {
   return "trade:" + e.id.to_string();
 }
 
-TEST_F(WashRoundTrip, FillsTakenOutOfAChainKeepTheirTrades) {
-  // A search of 8: pairs are taken from the middle, the oldest end and the newest end of an
-  // owner's waiting buys; a buy beyond the newest 8 is not found until a newer one pairs.
+TEST_F(WashRoundTrip, FillsMovedInTheRingKeepTheirTrades) {
+  // A ring of 8: pairing out of the middle moves the fills before or after the gap; the side
+  // never empties, so its head walks on, the ring wraps, and drops its oldest when full.
+  // Every sell pairs with the buy of its quantity (3 was dropped).
   set_param(config.values, info, "max_open_fills", "8");
   std::vector<Event> events;
   std::map<int, Event> buys;
-  std::set<std::pair<std::string, std::string>> expected;
   double t = 0;
   auto buy = [&](int qty) {
     events.push_back(fill(t += 0.1, "100", std::to_string(qty).c_str(), Side::kBuy, "A"));
     buys[qty] = events.back();
   };
-  auto sell = [&](int qty, bool pairs) {
+  auto sell = [&](int qty) {
     events.push_back(fill(t += 0.1, "100", std::to_string(qty).c_str(), Side::kSell, "A"));
-    if (pairs) expected.emplace(evidence_of(buys[qty]), evidence_of(events.back()));
   };
   for (int q = 1; q <= 4; ++q) buy(q);
-  sell(2, true);                         // the middle
-  sell(1, true);                         // the oldest: 3 now ends the chain
-  sell(4, true);                         // the newest
-  for (int q = 5; q <= 12; ++q) buy(q);  // 9 waiting: 3 is the oldest, beyond the newest 8
-  sell(3, false);
-  sell(12, true);
-  sell(3, true);  // 3 is among the newest 8 again
-  for (int q : {7, 5, 11, 6, 8, 10, 9}) sell(q, true);
+  sell(2);  // the fill before it moves up
+  sell(1);
+  for (int q = 5; q <= 11; ++q) buy(q);                 // wraps, drops 3 when full
+  for (int q : {9, 10, 3, 4, 11, 5, 8, 6, 7}) sell(q);  // 9 first: the fills after it move down
+  std::set<std::pair<std::string, std::string>> expected;
+  for (size_t i = 0; i < events.size(); ++i) {
+    const Event& e = events[i];
+    int qty = static_cast<int>(e.qty.to_double());
+    if (e.side == Side::kSell && qty != 3) expected.emplace(evidence_of(buys[qty]), evidence_of(e));
+  }
   auto alerts = run(events);
   ASSERT_EQ(alerts.size(), 1u);
-  EXPECT_EQ(metric(alerts[0], "pairs"), 12);
+  EXPECT_EQ(metric(alerts[0], "pairs"), 10);
   EXPECT_EQ(evidence_pairs(alerts), expected);
 }
 
@@ -434,10 +434,9 @@ TEST_F(WashRoundTrip, IdsAreStableAcrossRunsAndCuts) {
   }
 }
 
-// The pairing of a straightforward model (lists per owner and side, their newest fills scanned
-// in full) and of the detector agree on random one-account fills: exact and tolerant
-// quantities, fills taken from anywhere in a chain, sides longer than the search, expiry, a
-// fill log that grows and wraps, and owners coming back.
+// The pairing of a straightforward model (lists per owner and side, scanned in full) and of
+// the detector agree on random one-account fills: exact and tolerant quantities, rings that
+// wrap, fills erased from the middle, full sides, expiry and owners coming back.
 TEST_F(WashRoundTrip, PairsLikeAPlainModel) {
   struct Fill {
     Timestamp ts;
@@ -493,9 +492,7 @@ TEST_F(WashRoundTrip, PairsLikeAPlainModel) {
         std::vector<Fill>& other = waiting[{owner, 1 - side}];
         int best = -1;
         int64_t best_qty_gap = 0, best_price_gap = 0;
-        // The newest per_side waiting fills are searched, the oldest preferred among equals.
-        for (size_t i = other.size() > per_side ? other.size() - per_side : 0; i < other.size();
-             ++i) {
+        for (size_t i = 0; i < other.size(); ++i) {
           int64_t qty_gap = std::llabs(other[i].qty - qty);
           int64_t price_gap = std::llabs(other[i].price - price);
           if (qty_gap > std::max(slack(qty_tolerance, other[i].qty), slack(qty_tolerance, qty)) ||
@@ -514,7 +511,9 @@ TEST_F(WashRoundTrip, PairsLikeAPlainModel) {
           other.erase(other.begin() + best);
           continue;
         }
-        waiting[{owner, side}].push_back({ts, price, qty, id});
+        std::vector<Fill>& own = waiting[{owner, side}];
+        if (own.size() == per_side) own.erase(own.begin());
+        own.push_back({ts, price, qty, id});
       }
 
       // Long episodes keep their first pairs only as evidence: those must be pairs of the
