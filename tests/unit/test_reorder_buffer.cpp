@@ -16,11 +16,16 @@ Event at_ms(int64_t ms, uint64_t seq) {
   return e;
 }
 
-std::vector<uint64_t> seqs_of(ReorderBuffer& buffer, bool drain) {
-  std::vector<uint64_t> out;
-  auto take = [&out](std::span<const Event> run) {
+/// A release callback that appends each released event's seq to `out`.
+auto seqs_into(std::vector<uint64_t>& out) {
+  return [&out](std::span<const Event> run) {
     for (const Event& e : run) out.push_back(e.seq);
   };
+}
+
+std::vector<uint64_t> seqs_of(ReorderBuffer& buffer, bool drain) {
+  std::vector<uint64_t> out;
+  auto take = seqs_into(out);
   if (drain)
     buffer.drain(take);
   else
@@ -152,11 +157,7 @@ TEST(ReorderBuffer, EventsInOrderWaitBehindHeldOnesNotYetDue) {
   buffer.push(at_ms(90, 2));
   std::vector<Event> events = {at_ms(95, 3), at_ms(150, 4)};  // 90 is not due by 150
   std::vector<uint64_t> seqs;
-  EXPECT_EQ(buffer.pass_sorted(events,
-                               [&](std::span<const Event> run) {
-                                 for (const Event& e : run) seqs.push_back(e.seq);
-                               }),
-            0u);
+  EXPECT_EQ(buffer.pass_sorted(events, seqs_into(seqs)), 0u);
   EXPECT_TRUE(seqs.empty());  // 0 is due, and waits for release with the rest
   EXPECT_EQ(buffer.due(), 1u);
   buffer.hold(events);
