@@ -5,12 +5,10 @@
 #include <charconv>
 #include <cmath>
 #include <cstdlib>
-#include <cstring>
 #include <memory>
-#include <new>
 #include <string>
 #include <tuple>
-#include <type_traits>
+#include <unordered_map>
 #include <vector>
 
 #include "detect/per_symbol.hpp"
@@ -22,7 +20,6 @@ namespace tw {
 namespace {
 
 constexpr std::string_view kRule = "wash.round_trip";
-constexpr uint32_t kNoEpisode = UINT32_MAX;
 
 struct Params {
   Duration window;
@@ -71,391 +68,132 @@ struct Leg {
   AccountId account;
 };
 
-/// A fill waiting for a partner, alone in its cache line: storing it and pairing it each
-/// touch one line.
-struct alignas(64) WaitingFill {
-  Leg leg;
-};
-
 constexpr int kBuys = 0;
-constexpr int kSells = 1;  // 1 - kBuys: sides index arrays, and are computed from a test
+constexpr int kSells = 1;
 
-/// One byte per waiting fill, derived from its quantity: looking for an exact quantity then
-/// compares eight fills per 64-bit word, and only equal tags are confirmed on the fill itself.
-/// Two Fibonacci multiplies with a fold between: quantities are far from random (runs of
-/// round lots, multiples of powers of ten), and one multiply alone maps a run of lots to a
-/// run of tags with a constant step (as few as eight tags for 32 lots).
-uint8_t quantity_tag(Quantity qty) {
-  constexpr uint64_t kGolden = 0x9e3779b97f4a7c15ULL;
-  uint64_t h = static_cast<uint64_t>(qty.raw()) * kGolden;
-  return static_cast<uint8_t>(((h ^ (h >> 32)) * kGolden) >> 56);
-}
+/// What pairing reads of a fill: 32 bytes, two to a cache line.
+struct FillKey {
+  Timestamp ts;
+  Price price;
+  Quantity qty;
+  uint32_t owner_side = 0;  // (owner + 1) * 2 + side; 0 once it paired or was dropped
+  uint32_t back = 0;        // distance to the next older fill of its chain; 0 ends the chain
 
-constexpr uint32_t kTagsPerWord = 8;
-
-/// Sides with more waiting fills than this set too many of the 64 tag bits for rebuilding
-/// them to pay.
-constexpr uint32_t kRebuildTagBitsUpTo = 16;
-
-/// The bit of a tag in OwnerSlot::tag_bits.
-uint64_t tag_bit(uint8_t tag) {
-  return uint64_t{1} << (tag % 64);
-}
-
-/// 0x80 in each byte of `word` equal to `tag`, 0 in the others. Exact, unlike the shorter
-/// `(x - 0x01..) & ~x` test, because no carry can cross from one byte into the next.
-uint64_t bytes_equal_to(uint64_t word, uint8_t tag) {
-  constexpr uint64_t kLow7 = 0x7f7f7f7f7f7f7f7fULL;
-  uint64_t x = word ^ (0x0101010101010101ULL * tag);
-  return ~(((x & kLow7) + kLow7) | x | kLow7);
-}
-
-/// All ones if `condition`, else zeros: a mask for select(). Choices that vary from trade to
-/// trade in no pattern a branch predictor could follow are computed with it, as GCC turns a
-/// plain ?: on them into a branch.
-uint64_t ones_if(bool condition) {
-  return uint64_t{0} - static_cast<uint64_t>(condition);
-}
-
-/// `mask` (from ones_if()) ? a : b, without a branch.
-Timestamp select(uint64_t mask, Timestamp a, Timestamp b) {
-  auto bits = [](Timestamp t) { return static_cast<uint64_t>(t.nanos()); };
-  return Timestamp::from_nanos(static_cast<int64_t>((bits(a) & mask) | (bits(b) & ~mask)));
-}
-
-struct OwnerSlot {
-  uint32_t owner = 0;  // 0 marks an empty slot
-  uint32_t episode = kNoEpisode;
-  std::byte* block = nullptr;    // the owner's fills in the FillBank, given with the slot
-  uint16_t waiting[2] = {0, 0};  // fills waiting for a partner, by side (kBuys, kSells)
-  uint16_t head[2] = {0, 0};     // ring position of the oldest, by side
-  // Time of the oldest waiting fill by side, Timestamp::max() when there is none: one
-  // comparison per side tells whether anything is due, reading the slot alone.
-  Timestamp oldest[2] = {Timestamp::max(), Timestamp::max()};
-  Timestamp last_fill = Timestamp::min();  // the latest fill time it ever waited with
-  // By side, tag_bit() of every fill pushed since the side was last empty or its bits were
-  // rebuilt: a superset of the waiting fills' tags, so a missing bit rules out an exact
-  // partner without reading the ring. Fills the slot's 64-byte line.
-  uint64_t tag_bits[2] = {0, 0};
-
-  bool idle() const { return waiting[kBuys] == 0 && waiting[kSells] == 0 && episode == kNoEpisode; }
-
-  // Forgets every waiting fill when even the latest is older than `oldest_usable` (the common
-  // case of an owner back after a while), without reading the fills, and without a branch:
-  // whether an owner is back within the window varies from trade to trade.
-  void drop_all_if_stale(Timestamp oldest_usable) {
-    // On the raw times: the defaulted <=> of Timestamp compiles to branches.
-    uint64_t keep = ones_if(last_fill.nanos() >= oldest_usable.nanos());
-    for (int side : {kBuys, kSells}) {
-      waiting[side] = static_cast<uint16_t>(waiting[side] & keep);
-      head[side] = static_cast<uint16_t>(head[side] & keep);
-      oldest[side] = select(keep, oldest[side], Timestamp::max());
-      tag_bits[side] &= keep;
-    }
+  static uint32_t of(OwnerId owner, int side) {
+    return (owner.value + 1) * 2 + static_cast<uint32_t>(side);
   }
+  OwnerId owner() const { return OwnerId{owner_side / 2 - 1}; }
 };
-static_assert(sizeof(OwnerSlot) == 64);
+static_assert(sizeof(FillKey) == 32);
 
-// Blocks are raw memory seen as WaitingFill arrays: C++20 creates such objects implicitly in
-// allocated storage, which lets a fresh block go without being zeroed (fills are written
-// before they are read).
-static_assert(std::is_trivially_copyable_v<WaitingFill> &&
-              std::is_trivially_destructible_v<WaitingFill>);
+/// What names a fill in an alert, read only when it pairs.
+struct FillNames {
+  ExternalId id;
+  uint64_t seq = 0;
+  AccountId account;
+};
 
-/// Waiting fills of the active owners: per owner one block holding, for each side, a ring of
-/// `capacity` fills (oldest first) followed by the ring's quantity tags, one byte per fill.
-/// Blocks of owners that went idle are recycled, so memory follows the active owners; blocks
-/// never move, so slots point straight at theirs.
-class FillBank {
+/// The fills of one symbol in trade order, kept while they may still pair (their time within
+/// the window of the newest trade), so memory follows the trades within a window. Fills that
+/// may pair with each other, those of one owner and (when only equal quantities pair) one
+/// quantity, are chained newest first from a hashed head: a trade reads its own chain, which
+/// holds a few fills, and stops at the first too old to pair. Fills are written in sequence,
+/// so storing one costs no cache miss. Keys and names sit in two rings at the same positions:
+/// walking a chain reads keys alone.
+class FillLog {
  public:
-  explicit FillBank(uint32_t per_side)
-      : per_side_(per_side),
-        capacity_(std::bit_ceil(std::max(per_side, kTagsPerWord))),
-        tags_offset_(size_t{capacity_} * sizeof(WaitingFill)),
-        side_bytes_(round_up(tags_offset_ + capacity_, sizeof(WaitingFill))) {}
+  static constexpr uint64_t kNone = UINT64_MAX;
 
-  uint32_t per_side() const { return per_side_; }
-  uint32_t capacity() const { return capacity_; }
+  explicit FillLog(bool by_quantity) : by_quantity_(by_quantity) { resize(kInitialCapacity); }
 
-  // Out of line: an owner needs a block only when it becomes active.
-  [[gnu::noinline]] std::byte* acquire() {
-    if (free_.empty()) add_chunk();
-    std::byte* block = free_.back();
-    free_.pop_back();
-    return block;
+  /// The first fill of the chain of `owner` and `qty`, or kNone.
+  uint64_t& head(OwnerId owner, Quantity qty) { return heads_[bucket(owner, qty)]; }
+  /// Whether `i` names a fill that may still pair: chains end at the first that may not.
+  bool usable(uint64_t i) const { return i != kNone && i >= usable_; }
+
+  /// Event time reached `oldest_usable` + the window: fills before it can pair no more.
+  void expire_before(Timestamp oldest_usable) {
+    while (usable_ < end_ && key(usable_).ts < oldest_usable) ++usable_;
   }
-  void release(std::byte* block) { free_.push_back(block); }
-
-  WaitingFill* fills(std::byte* block, int side) const {
-    return reinterpret_cast<WaitingFill*>(block + static_cast<size_t>(side) * side_bytes_);
-  }
-  uint8_t* tags(std::byte* block, int side) const {
-    return reinterpret_cast<uint8_t*>(block + static_cast<size_t>(side) * side_bytes_ +
-                                      tags_offset_);
+  FillKey& key(uint64_t i) { return keys_[i & mask_]; }
+  const FillNames& names(uint64_t i) const { return names_[i & mask_]; }
+  /// The fill after `i` in its chain, or kNone.
+  uint64_t next(uint64_t i) { return key(i).back == 0 ? kNone : i - key(i).back; }
+  /// Makes `to` follow `i` in its chain; a fill that may not pair any more (or kNone) ends
+  /// it there, so a distance never reaches further back than the log holds.
+  void link(uint64_t i, uint64_t to) {
+    key(i).back = usable(to) ? static_cast<uint32_t>(i - to) : 0;
   }
 
- private:
-  static constexpr std::align_val_t kAlign{alignof(WaitingFill)};
-  static constexpr size_t kBlocksPerChunk = 16;
-  struct FreeBlock {
-    void operator()(std::byte* chunk) const { ::operator delete(chunk, kAlign); }
-  };
-
-  static size_t round_up(size_t n, size_t unit) { return (n + unit - 1) / unit * unit; }
-
-  // Blocks come kBlocksPerChunk to an allocation: aligned allocations are slow to make.
-  void add_chunk() {
-    size_t block_bytes = 2 * side_bytes_;
-    size_t chunk_bytes = block_bytes * kBlocksPerChunk;
-    auto* raw = static_cast<std::byte*>(::operator new(chunk_bytes, kAlign));
-    chunks_.push_back(std::unique_ptr<std::byte, FreeBlock>(raw));
-    free_.reserve(free_.size() + kBlocksPerChunk);
-    for (size_t i = kBlocksPerChunk; i-- > 0;) {
-      std::byte* block = raw + i * block_bytes;
-      // Scans read whole tag words, stale bytes included: they start as zeros, never as
-      // indeterminate values.
-      for (int side : {kBuys, kSells}) std::memset(tags(block, side), 0, capacity_);
-      free_.push_back(block);
-    }
-  }
-
-  uint32_t per_side_;
-  uint32_t capacity_;
-  size_t tags_offset_;  // of a side's tags from its fills
-  size_t side_bytes_;   // one side's fills and tags, whole cache lines
-  std::vector<std::unique_ptr<std::byte, FreeBlock>> chunks_;
-  std::vector<std::byte*> free_;
-};
-
-// Word w of a ring's tags holds tags 8w to 8w + 7, the first in its least significant byte
-// (the order countr_zero finds them in).
-uint64_t tag_word(const uint8_t* tags, uint32_t w) {
-  static_assert(std::endian::native == std::endian::little);
-  uint64_t word;
-  std::memcpy(&word, tags + w * kTagsPerWord, sizeof word);
-  return word;
-}
-
-/// A snapshot of one side's ring for searching it: plain values, which the compiler keeps in
-/// registers (a WaitingSide's references are reloaded after every store through a fill).
-struct RingView {
-  const WaitingFill* fills;
-  const uint8_t* tags;
-  uint32_t head;
-  uint32_t count;
-  uint32_t capacity;
-
-  uint32_t pos(uint32_t age) const { return (head + age) & (capacity - 1); }
-  uint32_t age_of(uint32_t pos) const { return (pos - head) & (capacity - 1); }
-  const Leg& at_age(uint32_t age) const { return fills[pos(age)].leg; }
-
-  // Calls fn(age) for every waiting fill whose tag is `tag`, in no particular order.
-  template <class Fn>
-  void for_each_tagged(uint8_t tag, Fn&& fn) const {
-    uint32_t first = head, last = head + count;
-    if (last > capacity) first = 0, last = capacity;  // wrapped: scan the whole ring
-    uint32_t begin = first / kTagsPerWord, end = (last + kTagsPerWord - 1) / kTagsPerWord;
-    // A first pass only tells whether any word holds the tag (most calls find none): with
-    // few values live, its loop stays in registers.
-    uint64_t any = 0;
-    for (uint32_t w = begin; w < end; ++w) any |= bytes_equal_to(tag_word(tags, w), tag);
-    if (any == 0) return;
-    for (uint32_t w = begin; w < end; ++w) {
-      for (uint64_t hits = bytes_equal_to(tag_word(tags, w), tag); hits != 0; hits &= hits - 1) {
-        uint32_t at = w * kTagsPerWord + static_cast<uint32_t>(std::countr_zero(hits)) / 8;
-        uint32_t age = age_of(at);
-        if (age < count) fn(age);  // other bytes of the word may hold stale tags
+  /// Stores the fill of `e` for `account` at the head of its chain, in the place of a fill
+  /// that expired if the log is full.
+  void add(const Event& e, OwnerId owner, int side, AccountId account) {
+    if (end_ - begin_ == keys_.size()) {
+      if (begin_ < usable_) {
+        ++begin_;
+      } else {
+        resize(keys_.size() * 2);
       }
     }
-  }
-
-  // The exact tag bits of the waiting fills.
-  uint64_t tag_bits() const {
-    uint64_t bits = 0;
-    for (uint32_t age = 0, at = head; age < count; ++age, at = (at + 1) & (capacity - 1)) {
-      bits |= tag_bit(tags[at]);
-    }
-    return bits;
-  }
-};
-
-// RingView::tag_bits() out of line, called once per turn of a ring; plain arguments, so the
-// caller's WaitingSide need not live in memory.
-[[gnu::noinline]] uint64_t exact_tag_bits(const uint8_t* tags, uint32_t head, uint32_t count,
-                                          uint32_t capacity) {
-  return RingView{nullptr, tags, head, count, capacity}.tag_bits();
-}
-
-/// One side of one owner's waiting fills, to change them: a ring in the FillBank, oldest at
-/// `head`; `age` 0 is the oldest fill.
-struct WaitingSide {
-  WaitingFill* fills;
-  uint8_t* tags;
-  uint16_t& count;
-  uint16_t& head;
-  Timestamp& oldest;
-  uint64_t& tag_bits;
-  uint32_t capacity;
-
-  WaitingSide(FillBank& bank, OwnerSlot& slot, int side)
-      : fills(bank.fills(slot.block, side)),
-        tags(bank.tags(slot.block, side)),
-        count(slot.waiting[side]),
-        head(slot.head[side]),
-        oldest(slot.oldest[side]),
-        tag_bits(slot.tag_bits[side]),
-        capacity(bank.capacity()) {}
-
-  RingView view() const { return {fills, tags, head, count, capacity}; }
-  uint32_t pos(uint32_t age) const { return view().pos(age); }
-
-  void drop_oldest() {
-    head = static_cast<uint16_t>(pos(1));
-    if (--count > 0) {
-      oldest = fills[head].leg.ts;
-    } else {
-      clear();
-    }
-  }
-
-  // An empty side starts again at the front of its ring, so an owner with few fills keeps
-  // using the same cache lines instead of walking through the whole block; it has no tag
-  // bits, so they alone tell whether anything waits. Done when the side empties, so that a
-  // push needs no test.
-  void clear() {
-    head = 0;
-    oldest = Timestamp::max();
-    tag_bits = 0;
-  }
-
-  // Stores the trade as this account's fill, written in place from the event.
-  void push(const Event& e, AccountId account, uint8_t tag) {
-    oldest = select(ones_if(count == 0), e.ts, oldest);
-    uint32_t at = pos(count++);
-    // Field by field: a whole-Leg assignment goes through a temporary on the stack.
-    Leg& leg = fills[at].leg;
-    leg.ts = e.ts;
-    leg.price = e.price;
-    leg.qty = e.qty;
-    leg.id = e.id;
-    leg.seq = e.seq;
-    leg.account = account;
-    tags[at] = tag;
-    tag_bits |= tag_bit(tag);
-  }
-
-  // Removes the fill of the given age, keeping the others in time order; moves the shorter
-  // of the two runs around it.
-  void erase(uint32_t age) {
-    if (age < count / 2u) {
-      for (uint32_t k = age; k > 0; --k) move(pos(k - 1), pos(k));
-      head = static_cast<uint16_t>(pos(1));
-    } else {
-      for (uint32_t k = age + 1; k < count; ++k) move(pos(k), pos(k - 1));
-    }
-    if (--count == 0) {
-      clear();
-    } else if (age == 0) {
-      oldest = fills[head].leg.ts;
-    }
+    uint64_t i = end_++;
+    FillKey& k = key(i);
+    k.ts = e.ts;
+    k.price = e.price;
+    k.qty = e.qty;
+    k.owner_side = FillKey::of(owner, side);
+    uint64_t& first = head(owner, e.qty);
+    link(i, first);
+    first = i;
+    FillNames& n = names_[i & mask_];
+    n.id = e.id;
+    n.seq = e.seq;
+    n.account = account;
   }
 
  private:
-  void move(uint32_t from, uint32_t to) {
-    fills[to] = fills[from];
-    tags[to] = tags[from];
+  static constexpr size_t kInitialCapacity = 64;
+
+  size_t bucket(OwnerId owner, Quantity qty) const {
+    constexpr uint64_t kGolden = 0x9e3779b97f4a7c15ULL;
+    uint64_t q = by_quantity_ ? static_cast<uint64_t>(qty.raw()) : 0;
+    // Quantities are far from random (round lots): the second multiply spreads the owner's
+    // low bits and the quantity's product alike.
+    uint64_t h = ((q * kGolden) ^ owner.value) * kGolden;
+    return static_cast<size_t>(h >> shift_);
   }
-};
 
-/// Open-addressing (linear probing, backward-shift deletion) map from owner to its slot, so
-/// the memory follows the owners active within the window, not every owner ever seen.
-class OwnerTable {
- public:
-  OwnerTable() : slots_(16) {}
-
-  OwnerSlot* find(OwnerId owner) {
-    for (size_t i = home(owner.value);; i = (i + 1) & mask()) {
-      if (slots_[i].owner == owner.value) return &slots_[i];
-      if (slots_[i].owner == 0) return nullptr;
+  // Moves the fills held into rings of `capacity` and chains them again under twice as many
+  // heads, so chains stay short as the fills within a window grow in number.
+  [[gnu::noinline]] void resize(size_t capacity) {
+    std::vector<FillKey> keys(capacity);
+    std::vector<FillNames> names(capacity);
+    for (uint64_t i = begin_; i < end_; ++i) {
+      keys[i & (capacity - 1)] = key(i);
+      names[i & (capacity - 1)] = names_[i & mask_];
+    }
+    keys_.swap(keys);
+    names_.swap(names);
+    mask_ = capacity - 1;
+    heads_.assign(2 * capacity, kNone);
+    shift_ = 64 - std::countr_zero(heads_.size());
+    for (uint64_t i = usable_; i < end_; ++i) {
+      FillKey& k = key(i);
+      if (k.owner_side == 0) continue;
+      uint64_t& first = head(k.owner(), k.qty);
+      link(i, first);
+      first = i;
     }
   }
 
-  /// Whether one more owner would fill the table beyond half.
-  bool crowded() const { return (used_ + 1) * 2 > capacity_; }
-  /// Whether the table is more than a quarter full.
-  bool busy() const { return used_ * 4 > capacity_; }
-
-  /// The owner's slot, or else the empty slot (owner 0) where it would go.
-  OwnerSlot& find_or_spot(OwnerId owner) {
-    size_t i = home(owner.value);
-    while (slots_[i].owner != owner.value && slots_[i].owner != 0) i = (i + 1) & mask();
-    return slots_[i];
-  }
-
-  OwnerSlot& find_or_insert(OwnerId owner) {
-    if (crowded()) grow();
-    OwnerSlot& slot = find_or_spot(owner);
-    if (slot.owner == 0) claim(slot, owner);
-    return slot;
-  }
-
-  /// Makes `spot`, the empty slot find_or_spot(owner) returned, the owner's (unless crowded()).
-  void claim(OwnerSlot& spot, OwnerId owner) {
-    spot = OwnerSlot{};
-    spot.owner = owner.value;
-    ++used_;
-  }
-
-  template <class Fn>
-  void for_each(Fn&& fn) {
-    for (OwnerSlot& s : slots_) {
-      if (s.owner != 0) fn(s);
-    }
-  }
-
-  void erase(OwnerId owner) {
-    size_t hole = home(owner.value);
-    while (slots_[hole].owner != owner.value) {
-      if (slots_[hole].owner == 0) return;
-      hole = (hole + 1) & mask();
-    }
-    slots_[hole].owner = 0;
-    --used_;
-    // Pull later members of the probe run back so lookups never stop early at the hole.
-    for (size_t j = (hole + 1) & mask(); slots_[j].owner != 0; j = (j + 1) & mask()) {
-      size_t want = home(slots_[j].owner);
-      bool stays = hole < j ? (want > hole && want <= j) : (want > hole || want <= j);
-      if (stays) continue;
-      slots_[hole] = slots_[j];
-      slots_[j].owner = 0;
-      hole = j;
-    }
-  }
-
-  void grow() {
-    std::vector<OwnerSlot> old(slots_.size() * 2);
-    old.swap(slots_);
-    capacity_ = slots_.size();
-    --shift_;
-    for (const OwnerSlot& s : old) {
-      if (s.owner == 0) continue;
-      size_t i = home(s.owner);
-      while (slots_[i].owner != 0) i = (i + 1) & mask();
-      slots_[i] = s;
-    }
-  }
-
- private:
-  size_t mask() const { return capacity_ - 1; }
-  // Fibonacci hashing: owner ids are small dense integers, one multiply spreads them well.
-  size_t home(uint32_t key) const {
-    return static_cast<size_t>((key * 0x9e3779b97f4a7c15ULL) >> shift_);
-  }
-
-  std::vector<OwnerSlot> slots_;
-  size_t capacity_ = 16;  // slots_.size()
-  size_t used_ = 0;
-  int shift_ = 64 - 4;  // 64 - log2(slots_.size())
+  bool by_quantity_;
+  std::vector<FillKey> keys_;
+  std::vector<FillNames> names_;
+  std::vector<uint64_t> heads_;
+  uint64_t begin_ = 0;   // the oldest fill held
+  uint64_t usable_ = 0;  // the oldest fill that may still pair
+  uint64_t end_ = 0;     // one past the newest
+  uint64_t mask_ = 0;    // keys_.size() - 1
+  int shift_ = 64;       // 64 - log2(heads_.size())
 };
 
 struct TradeRef {
@@ -523,15 +261,14 @@ struct SymbolState {
   Params params;
   // Nothing is due before next_close: one comparison per trade otherwise.
   Timestamp next_close = Timestamp::max();  // deadline of closing.front(), max when empty
-  FillBank fills;
-  OwnerTable owners;
+  FillLog fills;
   std::string symbol;
-  std::vector<uint32_t> idle_owners;  // scratch for the sweep
   GrowableRing<CloseEntry> closing;
   std::vector<Episode> episodes;
   std::vector<uint32_t> free_episodes;
+  std::unordered_map<uint32_t, uint32_t> open_episodes;  // owner -> index in episodes
 
-  SymbolState(Params p, std::string_view name) : params(p), fills(p.max_open_fills), symbol(name) {}
+  SymbolState(Params p, std::string_view name) : params(p), fills(p.exact_quantity), symbol(name) {}
 };
 
 /// The most a raw value may differ from a reference under a relative tolerance: integer gaps
@@ -547,8 +284,15 @@ int64_t slack(double tolerance, int64_t reference) {
 struct Match {
   int64_t qty_gap = 0;
   int64_t price_gap = 0;
-  uint32_t age = 0;
-  bool found = false;
+  uint64_t fill = FillLog::kNone;
+};
+
+/// What one walk along a trade's chain found: the best partner, and the fills of its own
+/// side (and quantity, when only equal quantities pair).
+struct ChainScan {
+  Match best;
+  uint32_t own_count = 0;
+  uint64_t oldest_own = FillLog::kNone;
 };
 
 class WashRoundTrip final : public Detector {
@@ -578,8 +322,8 @@ class WashRoundTrip final : public Detector {
       both_sides(st, e);
       return;
     }
-    // One account known (as seed1 rows carry them): one owner to look up, one fill. Buys and
-    // sells come in no pattern, so the side is computed rather than branched on.
+    // One account known (as seed1 rows carry them): one owner, one fill. Buys and sells come
+    // in no pattern, so the side is computed rather than branched on.
     AccountId account{buyer.value | seller.value};
     int side = static_cast<int>(!buyer);  // kBuys when there is a buyer
     add_fill(st, ctx_.universe.owner_of(account), side, e, account);
@@ -599,193 +343,119 @@ class WashRoundTrip final : public Detector {
     if (now > st.next_close) close_before(st, now);
   }
 
-  // The owner's slot, made if needed. Owners left with nothing that can still pair are
-  // forgotten only when the table would otherwise grow: a sweep then visits every slot, but
-  // it leaves the table at most a quarter full (growing it if not), so at least a quarter of
-  // its size in new owners comes before the next one: O(1) per new owner, and the memory
-  // follows the owners active within about a window.
-  static OwnerSlot& slot_of(SymbolState& st, OwnerId owner, Timestamp now) {
-    OwnerSlot& slot = st.owners.find_or_spot(owner);
-    return slot.owner != 0 ? slot : new_slot(st, slot, owner, now);
-  }
-
-  // Out of line: most trades are of owners already in the table. A new slot gets its block
-  // at once, so the fill path needs no check for one.
-  // `spot` is where the owner would go as the table stands.
-  [[gnu::noinline]] static OwnerSlot& new_slot(SymbolState& st, OwnerSlot& spot, OwnerId owner,
-                                               Timestamp now) {
-    OwnerSlot* slot = &spot;
-    if (st.owners.crowded()) {
-      make_room(st, now);
-      slot = &st.owners.find_or_insert(owner);  // the sweep moved slots
-    } else {
-      st.owners.claim(spot, owner);
-    }
-    slot->block = st.fills.acquire();
-    return *slot;
-  }
-
-  // Erases the owners whose fills are all too old to pair and who have no open episode. Their
-  // fills are not expired one by one: add_fill expires an owner's fills before it looks for a
-  // partner, so this reads the slots alone.
-  [[gnu::noinline]] static void make_room(SymbolState& st, Timestamp now) {
-    Timestamp oldest_usable = now - st.params.window;
-    st.idle_owners.clear();
-    st.owners.for_each([&](const OwnerSlot& slot) {
-      if (slot.episode != kNoEpisode) return;
-      if (slot.last_fill < oldest_usable || slot.idle()) st.idle_owners.push_back(slot.owner);
-    });
-    for (uint32_t owner : st.idle_owners) erase_owner(st, OwnerId{owner});
-    if (st.owners.busy()) st.owners.grow();
-  }
-
   // A trade with both accounts known: a self-trade when they share an owner, else a fill on
   // each side. Out of line: most feeds name one account per trade.
   [[gnu::noinline]] void both_sides(SymbolState& st, const Event& e) {
     OwnerId buy_owner = ctx_.universe.owner_of(e.buyer);
     OwnerId sell_owner = ctx_.universe.owner_of(e.seller);
     if (buy_owner == sell_owner) {
-      self_trade(st, buy_owner, e);
+      Leg buy{e.ts, e.price, e.qty, e.id, e.seq, e.buyer};
+      Leg sell = buy;
+      sell.account = e.seller;
+      record(st, buy_owner, buy, sell, /*self_trade=*/true);
       return;
     }
     add_fill(st, buy_owner, kBuys, e, e.buyer);
     add_fill(st, sell_owner, kSells, e, e.seller);
   }
 
-  void self_trade(SymbolState& st, OwnerId owner, const Event& e) {
-    Leg buy{e.ts, e.price, e.qty, e.id, e.seq, e.buyer};
-    Leg sell = buy;
-    sell.account = e.seller;
-    record(st, slot_of(st, owner, e.ts), buy, sell, /*self_trade=*/true);
-  }
-
-  static void erase_owner(SymbolState& st, OwnerId owner) {
-    OwnerSlot* slot = st.owners.find(owner);
-    if (slot->block != nullptr) st.fills.release(slot->block);
-    st.owners.erase(owner);
-  }
-
-  // Drops the owner's fills older than `oldest_usable`, some of which are due. Out of line:
-  // most owners either have nothing due or nothing left (drop_all_if_stale()).
-  [[gnu::noinline]] static void expire(FillBank& bank, OwnerSlot& slot, Timestamp oldest_usable) {
-    expire_side(bank, slot, kBuys, oldest_usable);
-    expire_side(bank, slot, kSells, oldest_usable);
-  }
-
-  static void expire_side(FillBank& bank, OwnerSlot& slot, int side, Timestamp oldest_usable) {
-    if (slot.oldest[side] >= oldest_usable) return;  // the ring is set up only when due
-    WaitingSide ring(bank, slot, side);
-    while (ring.oldest < oldest_usable) ring.drop_oldest();  // the oldest come first
-  }
-
-  // One side (kBuys or kSells) of the trade `e`, for `account`. The common path (no partner)
-  // stays in this function; pairing and the tolerant scan are out of line, so this one keeps
-  // its state in registers.
+  // One side (kBuys or kSells) of the trade `e`, for `account`: pairs it with the best
+  // waiting fill of the owner's other side, or leaves it waiting.
   [[gnu::always_inline]] void add_fill(SymbolState& st, OwnerId owner, int side, const Event& e,
                                        AccountId account) {
-    OwnerSlot& slot = slot_of(st, owner, e.ts);
-    Timestamp oldest_usable = e.ts - st.params.window;
-    slot.drop_all_if_stale(oldest_usable);
-    if (slot.oldest[kBuys] < oldest_usable || slot.oldest[kSells] < oldest_usable) {
-      expire(st.fills, slot, oldest_usable);
+    st.fills.expire_before(e.ts - st.params.window);
+    ChainScan scan = scan_chain(st, owner, side, e);
+    if (scan.best.fill != FillLog::kNone) {
+      pair_up(st, owner, side, e, account, scan.best.fill);
+      return;
     }
-    uint8_t tag = quantity_tag(e.qty);
-    int other = side ^ 1;
-    // Exact pairing needs an equal tag: the slot's tag bits settle most trades without
-    // reading the ring. An empty side has no bits (see WaitingSide::clear()), so one test
-    // also settles the tolerant pairing of a trade with nothing opposite.
-    uint64_t wanted = st.params.exact_quantity ? tag_bit(tag) : ~uint64_t{0};
-    if ((slot.tag_bits[other] & wanted) != 0) {
-      if (Match match = best_match(st, slot, other, e, tag); match.found) {
-        pair_up(st, slot, side, e, account, match.age);
-        return;
-      }
-    }
-    WaitingSide own(st.fills, slot, side);
-    // A full side drops its oldest fill: this bounds the work per trade for one-way traders.
-    if (own.count == st.fills.per_side()) {
-      own.drop_oldest();
-      // Once per turn of a full ring, the bits of the fills gone in that turn are dropped: a
-      // long side (whose misses do not rebuild them) would otherwise end with all 64 set.
-      if (own.head == 0) own.tag_bits = exact_tag_bits(own.tags, 0, own.count, own.capacity);
-    }
-    own.push(e, account, tag);
-    slot.last_fill = std::max(slot.last_fill, e.ts);
+    // A full side (of this quantity, when exact) drops its oldest fill: this bounds the work
+    // per trade for one-way traders.
+    if (scan.own_count >= st.params.max_open_fills) st.fills.key(scan.oldest_own).owner_side = 0;
+    st.fills.add(e, owner, side, account);
   }
 
-  // Pairs the trade with the opposite fill of the given age, which leaves its ring (used in
-  // one pair only).
-  [[gnu::noinline]] void pair_up(SymbolState& st, OwnerSlot& slot, int side, const Event& e,
-                                 AccountId account, uint32_t age) {
-    WaitingSide other(st.fills, slot, side ^ 1);
+  // Walks the trade's chain, newest first, up to the first fill too old to pair: the owner's
+  // fills (of its quantity, when only equal quantities pair) are partners on the other side
+  // and count against the cap on its own. Fills that paired or were dropped leave the chain.
+  static ChainScan scan_chain(SymbolState& st, OwnerId owner, int side, const Event& e) {
+    FillLog& log = st.fills;
+    const uint32_t own = FillKey::of(owner, side);
+    ChainScan scan;
+    uint64_t& head = log.head(owner, e.qty);
+    uint64_t before = FillLog::kNone;  // the fill kept before i in the chain
+    for (uint64_t i = head; log.usable(i);) {
+      FillKey& f = log.key(i);
+      uint64_t next = log.next(i);
+      if (f.owner_side == 0) {
+        if (before == FillLog::kNone) {
+          head = next;
+        } else {
+          log.link(before, next);
+        }
+        i = next;
+        continue;
+      }
+      bool same_owner = (f.owner_side | 1) == (own | 1);
+      if (same_owner && (!st.params.exact_quantity || f.qty == e.qty)) {
+        if (f.owner_side == own) {
+          ++scan.own_count;
+          scan.oldest_own = i;  // newest first: the last seen is the oldest
+        } else {
+          consider(st.params, f, i, e.price, e.qty, scan.best);
+        }
+      }
+      before = i;
+      i = next;
+    }
+    return scan;
+  }
+
+  // Pairs the trade with the waiting fill `earlier`, which leaves its chain (used in one
+  // pair only).
+  [[gnu::noinline]] void pair_up(SymbolState& st, OwnerId owner, int side, const Event& e,
+                                 AccountId account, uint64_t earlier) {
     Leg leg{e.ts, e.price, e.qty, e.id, e.seq, account};
-    Leg earlier = other.view().at_age(age);
-    other.erase(age);
-    const Leg& buy = side == kBuys ? leg : earlier;
-    const Leg& sell = side == kBuys ? earlier : leg;
-    record(st, slot, buy, sell, false);
+    FillKey& k = st.fills.key(earlier);
+    const FillNames& names = st.fills.names(earlier);
+    Leg other{k.ts, k.price, k.qty, names.id, names.seq, names.account};
+    k.owner_side = 0;
+    const Leg& buy = side == kBuys ? leg : other;
+    const Leg& sell = side == kBuys ? other : leg;
+    record(st, owner, buy, sell, false);
   }
 
   // Greedy pairing: the waiting opposite fill closest in quantity, then in price, then the
   // oldest; none when none is within the tolerances. Prices are compared against the earlier
-  // fill's price, quantities against the larger quantity.
-  // Out of line: most trades find no candidate, and are settled before this.
-  [[gnu::noinline]] static Match best_match(SymbolState& st, OwnerSlot& slot, int other_side,
-                                            const Event& e, uint8_t tag) {
-    const Params& p = st.params;
-    RingView ring = WaitingSide(st.fills, slot, other_side).view();
-    if (!p.exact_quantity) return best_match_tolerant(p, ring, e.price, e.qty);
-    // Only equal quantities pair, and equal quantities have equal tags.
-    Match best;
-    ring.for_each_tagged(tag,
-                         [&](uint32_t age) { consider(p, ring, e.price, e.qty, 0, age, best); });
-    // A miss means bits of departed fills misled the check before the call: drop them, if
-    // the side is short enough for its bits to be selective (a long side sets most of them).
-    if (!best.found && ring.count <= kRebuildTagBitsUpTo) {
-      slot.tag_bits[other_side] = ring.tag_bits();
-    }
-    return best;
-  }
-
-  // Out of line: every waiting fill is a candidate, and the slack is computed per fill.
-  [[gnu::noinline]] static Match best_match_tolerant(const Params& p, const RingView& ring,
-                                                     Price price, Quantity qty) {
-    int64_t own_qty_slack = slack(p.quantity_tolerance, qty.raw());
-    Match best;
-    for (uint32_t age = 0; age < ring.count; ++age) {
-      consider(p, ring, price, qty, own_qty_slack, age, best);
-    }
-    return best;
-  }
-
-  // Makes the waiting fill of the given age the best match if it is within the tolerances
-  // and better than the best so far.
-  static void consider(const Params& p, const RingView& ring, Price new_price, Quantity new_qty,
-                       int64_t own_qty_slack, uint32_t age, Match& best) {
+  // fill's price, quantities against the larger quantity. Makes fill `i` the best match if it
+  // is within the tolerances and no worse than the best so far (fills come newest first).
+  static void consider(const Params& p, const FillKey& f, uint64_t i, Price new_price,
+                       Quantity new_qty, Match& best) {
     int64_t price = new_price.raw(), qty = new_qty.raw();
-    const Leg& other = ring.at_age(age);
-    int64_t qty_gap = std::llabs(other.qty.raw() - qty);
-    // Exact pairing has no slack (equal tags, unequal quantities end here, without doubles).
-    if (qty_gap > own_qty_slack &&
-        (p.exact_quantity || qty_gap > slack(p.quantity_tolerance, other.qty.raw()))) {
+    int64_t qty_gap = std::llabs(f.qty.raw() - qty);
+    // Exact pairing has no slack (its candidates have equal quantities, without doubles).
+    if (qty_gap != 0 && qty_gap > slack(p.quantity_tolerance, qty) &&
+        qty_gap > slack(p.quantity_tolerance, f.qty.raw())) {
       return;
     }
-    int64_t price_gap = std::llabs(other.price.raw() - price);
-    if (price_gap > slack(p.price_tolerance, other.price.raw())) return;
-    if (best.found &&
-        std::tie(qty_gap, price_gap, age) >= std::tie(best.qty_gap, best.price_gap, best.age)) {
+    int64_t price_gap = std::llabs(f.price.raw() - price);
+    if (price_gap > slack(p.price_tolerance, f.price.raw())) return;
+    if (best.fill != FillLog::kNone &&
+        std::tie(qty_gap, price_gap) > std::tie(best.qty_gap, best.price_gap)) {
       return;
     }
-    best = Match{qty_gap, price_gap, age, true};
+    best = Match{qty_gap, price_gap, i};
   }
 
   // Adds one buy/sell pair (or one self-trade, where both legs are the same print) to the
   // owner's open episode, opening one if needed.
-  void record(SymbolState& st, OwnerSlot& slot, const Leg& buy, const Leg& sell, bool self_trade) {
+  void record(SymbolState& st, OwnerId owner, const Leg& buy, const Leg& sell, bool self_trade) {
     const Leg& first = buy.ts <= sell.ts ? buy : sell;
     const Leg& last = buy.ts <= sell.ts ? sell : buy;
-    if (slot.episode == kNoEpisode) slot.episode = open_episode(st, OwnerId{slot.owner}, buy, sell);
-    Episode& ep = st.episodes[slot.episode];
+    auto [open, opened] = st.open_episodes.try_emplace(owner.value, 0);
+    if (opened) open->second = open_episode(st, owner, buy, sell);
+    uint32_t index = open->second;
+    Episode& ep = st.episodes[index];
     ep.start = std::min(ep.start, first.ts);
     ep.end = std::max(ep.end, last.ts);
     ep.buy_qty += buy.qty;
@@ -806,7 +476,7 @@ class WashRoundTrip final : public Detector {
       ep.max_time_gap_s = std::max(ep.max_time_gap_s, (last.ts - first.ts).to_seconds());
     }
     if (st.closing.empty()) st.next_close = last.ts + st.params.window;
-    st.closing.push_back(CloseEntry{last.ts + st.params.window, slot.episode});
+    st.closing.push_back(CloseEntry{last.ts + st.params.window, index});
   }
 
   uint32_t open_episode(SymbolState& st, OwnerId owner, const Leg& buy, const Leg& sell) {
@@ -842,9 +512,7 @@ class WashRoundTrip final : public Detector {
       if (ep.notional >= st.params.min_notional) emit_alert(st, ep);
       ep.open = false;
       st.free_episodes.push_back(entry.episode);
-      OwnerSlot* slot = st.owners.find(ep.owner);
-      slot->episode = kNoEpisode;
-      if (slot->idle()) erase_owner(st, ep.owner);
+      st.open_episodes.erase(ep.owner.value);
     }
     st.next_close = st.closing.empty() ? Timestamp::max() : st.closing.front().deadline;
   }
@@ -990,8 +658,9 @@ RuleInfo wash_round_trip_rule() {
            "at the cost of pairing active traders by chance",
            0, 1},
           {"max_open_fills", ParamType::kInteger, "32",
-           "Unpaired fills kept per owner and side within the window; the oldest is dropped "
-           "first (bounds the work and memory per trade and owner)",
+           "Unpaired fills kept per owner, side and quantity (per owner and side when "
+           "quantity_tolerance > 0) within the window; the oldest is dropped first (bounds the "
+           "work per trade)",
            1, 4096},
           {"min_notional", ParamType::kNumber, "0",
            "Episodes trading less value than this (both legs, quote currency) are not reported", 0},

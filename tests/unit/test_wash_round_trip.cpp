@@ -266,31 +266,46 @@ TEST_F(WashRoundTrip, TightPairsScoreHigherThanLooseOnes) {
   EXPECT_GE(loose[0].score, 20);
 }
 
-TEST_F(WashRoundTrip, OpenFillsPerOwnerAreCapped) {
+TEST_F(WashRoundTrip, OpenFillsPerOwnerAndQuantityAreCapped) {
   set_param(config.values, info, "max_open_fills", "2");
+  // Three unpaired buys of one quantity: the oldest is dropped, so of three sells the last
+  // finds nothing. A buy of another quantity does not count against the cap.
+  auto alerts = run({fill(0, "100", "7", Side::kBuy, "A"), fill(1, "100", "7", Side::kBuy, "A"),
+                     fill(2, "100", "1", Side::kBuy, "A"), fill(3, "100", "7", Side::kBuy, "A"),
+                     fill(4, "100", "7", Side::kSell, "A"), fill(5, "100", "7", Side::kSell, "A"),
+                     fill(6, "100", "7", Side::kSell, "A"), fill(7, "100", "1", Side::kSell, "A")});
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(metric(alerts[0], "pairs"), 3);
+  EXPECT_EQ(metric(alerts[0], "buy_qty"), 15);  // 7 + 7 + 1: the first buy was dropped
+}
+
+TEST_F(WashRoundTrip, WithATolerantQuantityOpenFillsPerOwnerAreCapped) {
+  set_param(config.values, info, "max_open_fills", "2");
+  set_param(config.values, info, "quantity_tolerance", "0.01");
   // Three unpaired buys: the oldest is dropped, so the sell matching only it finds nothing.
   auto alerts = run({fill(0, "100", "7", Side::kBuy, "A"), fill(1, "100", "1", Side::kBuy, "A"),
                      fill(2, "100", "2", Side::kBuy, "A"), fill(3, "100", "7", Side::kSell, "A")});
   EXPECT_TRUE(alerts.empty());
 }
 
-TEST_F(WashRoundTrip, EveryLiveFillOfALongRingFindsItsPartner) {
-  // 200 buys of distinct quantities turn the default ring of 32 six times over; each of the
-  // 32 still waiting pairs with its sell, in any order, and the 33rd sell (for a dropped buy)
-  // pairs with nothing.
+TEST_F(WashRoundTrip, EveryLiveFillFindsItsPartnerAsTheLogGrows) {
+  // 200 buys of distinct quantities within a window outgrow the log's first size several
+  // times; each pairs with its sell, sold in a scattered order, and a sell of a quantity
+  // never bought pairs with nothing.
   std::vector<Event> events;
   for (int i = 1; i <= 200; ++i) {
     events.push_back(fill(i * 0.1, "100", std::to_string(i).c_str(), Side::kBuy, "A"));
   }
-  for (int i = 0; i < 32; ++i) {
-    int qty = 169 + (i * 7) % 32;  // 169..200 in a scattered order
+  for (int i = 0; i < 200; ++i) {
+    int qty = 1 + (i * 7) % 200;  // 1..200 in a scattered order
     events.push_back(fill(21 + i * 0.1, "100", std::to_string(qty).c_str(), Side::kSell, "A"));
   }
-  events.push_back(fill(25, "100", "168", Side::kSell, "A"));
+  events.push_back(fill(45, "100", "201", Side::kSell, "A"));
   auto alerts = run(events);
   ASSERT_EQ(alerts.size(), 1u);
-  EXPECT_EQ(metric(alerts[0], "pairs"), 32);
-  EXPECT_EQ(metric(alerts[0], "buy_qty"), metric(alerts[0], "sell_qty"));
+  EXPECT_EQ(metric(alerts[0], "pairs"), 200);
+  EXPECT_EQ(metric(alerts[0], "buy_qty"), 200 * 201 / 2);
+  EXPECT_EQ(metric(alerts[0], "sell_qty"), 200 * 201 / 2);
 }
 
 // The pairs found in alerts' evidence, as (earlier trade id, later trade id).
@@ -315,42 +330,49 @@ std::string evidence_of(const Event& e) {
   return "trade:" + e.id.to_string();
 }
 
-TEST_F(WashRoundTrip, FillsMovedInTheRingKeepTheirTrades) {
-  // A ring of 8: pairing out of the middle moves the fills before or after the gap; the side
-  // never empties, so its head walks on, the ring wraps, and drops its oldest when full.
-  // Every sell pairs with the buy of its quantity (3 was dropped).
-  set_param(config.values, info, "max_open_fills", "8");
-  std::vector<Event> events;
-  std::map<int, Event> buys;
-  double t = 0;
-  auto buy = [&](int qty) {
-    events.push_back(fill(t += 0.1, "100", std::to_string(qty).c_str(), Side::kBuy, "A"));
-    buys[qty] = events.back();
-  };
-  auto sell = [&](int qty) {
-    events.push_back(fill(t += 0.1, "100", std::to_string(qty).c_str(), Side::kSell, "A"));
-  };
-  for (int q = 1; q <= 4; ++q) buy(q);
-  sell(2);  // the fill before it moves up
-  sell(1);
-  for (int q = 5; q <= 11; ++q) buy(q);                 // wraps, drops 3 when full
-  for (int q : {9, 10, 3, 4, 11, 5, 8, 6, 7}) sell(q);  // 9 first: the fills after it move down
-  std::set<std::pair<std::string, std::string>> expected;
-  for (size_t i = 0; i < events.size(); ++i) {
-    const Event& e = events[i];
-    int qty = static_cast<int>(e.qty.to_double());
-    if (e.side == Side::kSell && qty != 3) expected.emplace(evidence_of(buys[qty]), evidence_of(e));
+TEST_F(WashRoundTrip, FillsLeavingAChainKeepTheOthersTrades) {
+  // With a tolerant quantity all of an owner's fills share one chain (1% never spans two of
+  // these quantities): pairs leave it from the middle, the newest end and the oldest, and the
+  // ninth buy drops the oldest waiting (3). With exact quantities each has a chain of its own,
+  // and the cap of 8 per quantity drops nothing. Every sell pairs with the buy of its quantity.
+  for (const char* tolerance : {"0.01", "0"}) {
+    SCOPED_TRACE(tolerance);
+    set_param(config.values, info, "max_open_fills", "8");
+    set_param(config.values, info, "quantity_tolerance", tolerance);
+    bool drops_3 = std::string(tolerance) != "0";
+    std::vector<Event> events;
+    std::map<int, Event> buys;
+    double t = 0;
+    auto buy = [&](int qty) {
+      events.push_back(fill(t += 0.1, "100", std::to_string(qty).c_str(), Side::kBuy, "A"));
+      buys[qty] = events.back();
+    };
+    auto sell = [&](int qty) {
+      events.push_back(fill(t += 0.1, "100", std::to_string(qty).c_str(), Side::kSell, "A"));
+    };
+    for (int q = 1; q <= 4; ++q) buy(q);
+    sell(2);                                              // from the middle
+    sell(1);                                              // the oldest
+    for (int q = 5; q <= 11; ++q) buy(q);                 // the tolerant chain drops 3
+    for (int q : {9, 10, 3, 4, 11, 5, 8, 6, 7}) sell(q);  // 11: the newest
+    std::set<std::pair<std::string, std::string>> expected;
+    for (const Event& e : events) {
+      int qty = static_cast<int>(e.qty.to_double());
+      if (e.side == Side::kSell && !(drops_3 && qty == 3)) {
+        expected.emplace(evidence_of(buys[qty]), evidence_of(e));
+      }
+    }
+    auto alerts = run(events);
+    ASSERT_EQ(alerts.size(), 1u);
+    EXPECT_EQ(metric(alerts[0], "pairs"), drops_3 ? 10 : 11);
+    EXPECT_EQ(evidence_pairs(alerts), expected);
   }
-  auto alerts = run(events);
-  ASSERT_EQ(alerts.size(), 1u);
-  EXPECT_EQ(metric(alerts[0], "pairs"), 10);
-  EXPECT_EQ(evidence_pairs(alerts), expected);
 }
 
 TEST_F(WashRoundTrip, EvidenceOfManyOwnersWaitingAtOnce) {
-  // First 1000 owners each buy within one window, and sell later in it: the owner table
-  // grows while they wait. Then 3000 owners buy one a second and sell 30 s later: owners
-  // come and go, and the table's sweeps recycle their slots and blocks.
+  // First 1000 owners each buy within one window, and sell later in it: the fill log grows
+  // while they wait. Then 3000 owners buy one a second and sell 30 s later: fills expire and
+  // the log reuses their places.
   std::vector<Event> events;
   std::set<std::pair<std::string, std::string>> expected;
   for (int k = 0; k < 1000; ++k) {
@@ -435,8 +457,8 @@ TEST_F(WashRoundTrip, IdsAreStableAcrossRunsAndCuts) {
 }
 
 // The pairing of a straightforward model (lists per owner and side, scanned in full) and of
-// the detector agree on random one-account fills: exact and tolerant quantities, rings that
-// wrap, fills erased from the middle, full sides, expiry and owners coming back.
+// the detector agree on random one-account fills: exact and tolerant quantities, fills that
+// leave their chains from any place, full sides, expiry and owners coming back.
 TEST_F(WashRoundTrip, PairsLikeAPlainModel) {
   struct Fill {
     Timestamp ts;
@@ -511,8 +533,12 @@ TEST_F(WashRoundTrip, PairsLikeAPlainModel) {
           other.erase(other.begin() + best);
           continue;
         }
+        // The cap counts the fills of one quantity when only equal quantities pair.
         std::vector<Fill>& own = waiting[{owner, side}];
-        if (own.size() == per_side) own.erase(own.begin());
+        auto same_key = [&](const Fill& f) { return qty_tolerance > 0 || f.qty == qty; };
+        if (static_cast<size_t>(std::count_if(own.begin(), own.end(), same_key)) == per_side) {
+          own.erase(std::find_if(own.begin(), own.end(), same_key));
+        }
         own.push_back({ts, price, qty, id});
       }
 
