@@ -106,7 +106,8 @@ class FillLog {
 
   explicit FillLog(bool by_quantity) : by_quantity_(by_quantity) { resize(kInitialCapacity); }
 
-  /// The first fill of the chain of `owner` and `qty`, or kNone.
+  /// The newest fill of the chain of `owner` and `qty` (kNone, or one no longer usable(),
+  /// when the chain holds none that may pair).
   uint64_t& head(OwnerId owner, Quantity qty) { return heads_[bucket(owner, qty)]; }
   /// Whether `i` names a fill that may still pair: chains end at the first that may not.
   bool usable(uint64_t i) const { return i != kNone && i >= usable_; }
@@ -154,12 +155,10 @@ class FillLog {
   static constexpr size_t kInitialCapacity = 64;
 
   size_t bucket(OwnerId owner, Quantity qty) const {
-    constexpr uint64_t kGolden = 0x9e3779b97f4a7c15ULL;
     uint64_t q = by_quantity_ ? static_cast<uint64_t>(qty.raw()) : 0;
-    // Quantities are far from random (round lots): the second multiply spreads the owner's
-    // low bits and the quantity's product alike.
-    uint64_t h = ((q * kGolden) ^ owner.value) * kGolden;
-    return static_cast<size_t>(h >> shift_);
+    // Quantities are far from random (round lots): they are spread once before the owner
+    // joins them, and the index's multiply spreads the owner's low bits and theirs alike.
+    return fibonacci_index((q * kGoldenRatio64) ^ owner.value, shift_);
   }
 
   // Moves the fills held into rings of `capacity` and chains them again under twice as many

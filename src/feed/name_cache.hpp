@@ -40,14 +40,11 @@ class NameCache {
 
  private:
   static constexpr size_t kPackedBytes = 8;
-  static constexpr uint64_t kGoldenRatio = 0x9e3779b97f4a7c15ULL;
   static constexpr int kShift = 64 - std::countr_zero(kSlots);
   // The size of an empty slot: no name has it, so a hit needs no test that the slot is filled.
   static constexpr uint32_t kEmpty = UINT32_MAX;
 
-  static size_t index_of(uint64_t key, size_t size) {
-    return static_cast<size_t>(((key ^ size) * kGoldenRatio) >> kShift);
-  }
+  static size_t index_of(uint64_t key, size_t size) { return fibonacci_index(key ^ size, kShift); }
 
   template <class Intern>
   [[gnu::noinline]] Id get_slow(std::string_view name, Intern& intern) {

@@ -1,6 +1,7 @@
 // Small, stable hash functions (the same output on every platform and run).
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string_view>
 
@@ -14,6 +15,16 @@ constexpr uint64_t fnv1a64(std::string_view data, uint64_t seed = 0xcbf29ce48422
     h *= 0x100000001b3ULL;
   }
   return h;
+}
+
+/// 2^64 divided by the golden ratio: multiplying by it spreads a key's low bits into the high
+/// ones (Fibonacci hashing).
+inline constexpr uint64_t kGoldenRatio64 = 0x9e3779b97f4a7c15ULL;
+
+/// The index in a table of 2^(64 - shift) slots that Fibonacci hashing gives `key`: one
+/// multiply, enough for keys that are small integers or already mixed.
+constexpr size_t fibonacci_index(uint64_t key, int shift) {
+  return static_cast<size_t>((key * kGoldenRatio64) >> shift);
 }
 
 /// A strong 64-bit finaliser (splitmix64) for in-memory hash tables.
