@@ -100,41 +100,53 @@ struct FillNames {
 /// holds a few fills, and stops at the first too old to pair. Fills are written in sequence,
 /// so storing one costs no cache miss. Keys and names sit in two rings at the same positions:
 /// walking a chain reads keys alone.
+///
+/// Positions count from 1, so 0 (kNone) is below every usable position: whether a head or a
+/// link leads to a fill that may pair is one comparison. Fills before the usable ones are
+/// never read again, so their places are free.
 class FillLog {
  public:
-  static constexpr uint64_t kNone = UINT64_MAX;
+  static constexpr uint64_t kNone = 0;
 
   explicit FillLog(bool by_quantity) : by_quantity_(by_quantity) { resize(kInitialCapacity); }
 
-  /// The newest fill of the chain of `owner` and `qty` (kNone, or one no longer usable(),
-  /// when the chain holds none that may pair).
+  /// The newest fill of the chain of `owner` and `qty`; the chain holds none that may pair
+  /// when it is not usable().
   uint64_t& head(OwnerId owner, Quantity qty) { return heads_[bucket(owner, qty)]; }
   /// Whether `i` names a fill that may still pair: chains end at the first that may not.
-  bool usable(uint64_t i) const { return i != kNone && i >= usable_; }
+  bool usable(uint64_t i) const { return i >= usable_; }
 
   /// Event time reached `oldest_usable` + the window: fills before it can pair no more.
   void expire_before(Timestamp oldest_usable) {
-    while (usable_ < end_ && key(usable_).ts < oldest_usable) ++usable_;
+    // A fill is logged per trade, so about one expires per trade, but how many is random: a
+    // loop's exit would be mispredicted on most trades. Two steps are taken without a branch
+    // (most trades need no more), the loop takes the rest.
+    uint64_t i = usable_;
+    i += static_cast<uint64_t>((i < end_) & (key(i).ts < oldest_usable));
+    i += static_cast<uint64_t>((i < end_) & (key(i).ts < oldest_usable));
+    while (i < end_ && key(i).ts < oldest_usable) ++i;
+    usable_ = i;
   }
   FillKey& key(uint64_t i) { return keys_[i & mask_]; }
   const FillNames& names(uint64_t i) const { return names_[i & mask_]; }
   /// The fill after `i` in its chain, or kNone.
-  uint64_t next(uint64_t i) { return key(i).back == 0 ? kNone : i - key(i).back; }
+  uint64_t next(uint64_t i) {
+    uint32_t back = key(i).back;
+    return back == 0 ? kNone : i - back;
+  }
   /// Makes `to` follow `i` in its chain; a fill that may not pair any more (or kNone) ends
   /// it there, so a distance never reaches further back than the log holds.
   void link(uint64_t i, uint64_t to) {
     key(i).back = usable(to) ? static_cast<uint32_t>(i - to) : 0;
   }
 
-  /// Stores the fill of `e` for `account` at the head of its chain, in the place of a fill
-  /// that expired if the log is full.
-  void add(const Event& e, OwnerId owner, int side, AccountId account) {
-    if (end_ - begin_ == keys_.size()) {
-      if (begin_ < usable_) {
-        ++begin_;
-      } else {
-        resize(keys_.size() * 2);
-      }
+  /// Stores the fill of `e` for `account` at the head of its chain, `head` being
+  /// head(owner, e.qty).
+  void add(const Event& e, OwnerId owner, int side, AccountId account, uint64_t& head) {
+    uint64_t* first = &head;
+    if (end_ - usable_ == capacity_) [[unlikely]] {
+      resize(capacity_ * 2);
+      first = &this->head(owner, e.qty);
     }
     uint64_t i = end_++;
     FillKey& k = key(i);
@@ -142,9 +154,8 @@ class FillLog {
     k.price = e.price;
     k.qty = e.qty;
     k.owner_side = FillKey::of(owner, side);
-    uint64_t& first = head(owner, e.qty);
-    link(i, first);
-    first = i;
+    link(i, *first);
+    *first = i;
     FillNames& n = names_[i & mask_];
     n.id = e.id;
     n.seq = e.seq;
@@ -161,17 +172,18 @@ class FillLog {
     return fibonacci_index((q * kGoldenRatio64) ^ owner.value, shift_);
   }
 
-  // Moves the fills held into rings of `capacity` and chains them again under twice as many
-  // heads, so chains stay short as the fills within a window grow in number.
+  // Moves the usable fills into rings of `capacity` and chains them again under twice as
+  // many heads, so chains stay short as the fills within a window grow in number.
   [[gnu::noinline]] void resize(size_t capacity) {
     std::vector<FillKey> keys(capacity);
     std::vector<FillNames> names(capacity);
-    for (uint64_t i = begin_; i < end_; ++i) {
+    for (uint64_t i = usable_; i < end_; ++i) {
       keys[i & (capacity - 1)] = key(i);
       names[i & (capacity - 1)] = names_[i & mask_];
     }
     keys_.swap(keys);
     names_.swap(names);
+    capacity_ = capacity;
     mask_ = capacity - 1;
     heads_.assign(2 * capacity, kNone);
     shift_ = 64 - std::countr_zero(heads_.size());
@@ -188,11 +200,11 @@ class FillLog {
   std::vector<FillKey> keys_;
   std::vector<FillNames> names_;
   std::vector<uint64_t> heads_;
-  uint64_t begin_ = 0;   // the oldest fill held
-  uint64_t usable_ = 0;  // the oldest fill that may still pair
-  uint64_t end_ = 0;     // one past the newest
-  uint64_t mask_ = 0;    // keys_.size() - 1
-  int shift_ = 64;       // 64 - log2(heads_.size())
+  uint64_t usable_ = 1;  // the oldest fill that may still pair
+  uint64_t end_ = 1;     // one past the newest
+  uint64_t capacity_ = 0;
+  uint64_t mask_ = 0;  // capacity_ - 1
+  int shift_ = 64;     // 64 - log2(heads_.size())
 };
 
 struct TradeRef {
@@ -359,29 +371,41 @@ class WashRoundTrip final : public Detector {
   }
 
   // One side (kBuys or kSells) of the trade `e`, for `account`: pairs it with the best
-  // waiting fill of the owner's other side, or leaves it waiting.
+  // waiting fill of the owner's other side, or leaves it waiting. Most trades find no fill
+  // that may pair in their chain, and go straight to the log.
   [[gnu::always_inline]] void add_fill(SymbolState& st, OwnerId owner, int side, const Event& e,
                                        AccountId account) {
-    st.fills.expire_before(e.ts - st.params.window);
-    ChainScan scan = scan_chain(st, owner, side, e);
+    FillLog& log = st.fills;
+    log.expire_before(e.ts - st.params.window);
+    uint64_t& head = log.head(owner, e.qty);
+    if (log.usable(head) && paired_from_chain(st, owner, side, e, account, head)) return;
+    log.add(e, owner, side, account, head);
+  }
+
+  // Walks the trade's chain: pairs the trade with the best partner (true), or else makes room
+  // under the cap for it to wait. Out of line: few trades have a chain to walk.
+  [[gnu::noinline]] bool paired_from_chain(SymbolState& st, OwnerId owner, int side, const Event& e,
+                                           AccountId account, uint64_t& head) {
+    ChainScan scan = scan_chain(st, owner, side, e, head);
     if (scan.best.fill != FillLog::kNone) {
       pair_up(st, owner, side, e, account, scan.best.fill);
-      return;
+      return true;
     }
     // A full side (of this quantity, when exact) drops its oldest fill: this bounds the work
     // per trade for one-way traders.
     if (scan.own_count >= st.params.max_open_fills) st.fills.key(scan.oldest_own).owner_side = 0;
-    st.fills.add(e, owner, side, account);
+    return false;
   }
 
-  // Walks the trade's chain, newest first, up to the first fill too old to pair: the owner's
-  // fills (of its quantity, when only equal quantities pair) are partners on the other side
-  // and count against the cap on its own. Fills that paired or were dropped leave the chain.
-  static ChainScan scan_chain(SymbolState& st, OwnerId owner, int side, const Event& e) {
+  // Walks the trade's chain from `head`, newest first, up to the first fill too old to pair:
+  // the owner's fills (of its quantity, when only equal quantities pair) are partners on the
+  // other side and count against the cap on its own. Fills that paired or were dropped leave
+  // the chain.
+  static ChainScan scan_chain(SymbolState& st, OwnerId owner, int side, const Event& e,
+                              uint64_t& head) {
     FillLog& log = st.fills;
     const uint32_t own = FillKey::of(owner, side);
     ChainScan scan;
-    uint64_t& head = log.head(owner, e.qty);
     uint64_t before = FillLog::kNone;  // the fill kept before i in the chain
     for (uint64_t i = head; log.usable(i);) {
       FillKey& f = log.key(i);
