@@ -49,9 +49,28 @@ void Engine::push_events(std::span<const Event> events) {
     }
     counters_.received += stretch.size();
     next += stretch.size();
+    prefetch_from(events.subspan(next, std::min(kStretch, events.size() - next)));
     pending += reorder_.pass_sorted(events.subspan(pending, next - pending), dispatch_run);
   }
   reorder_.hold(events.subspan(pending, next - pending));
+  prefetch_from({});
+}
+
+void Engine::prefetch_from(std::span<const Event> upcoming) {
+  prefetch_next_ = reinterpret_cast<const char*>(upcoming.data());
+  prefetch_end_ = reinterpret_cast<const char*>(upcoming.data() + upcoming.size());
+}
+
+// Each run handed to the rules asks for as many events of the next stretch as it holds, so
+// the next stretch arrives while the rules work on this one. Into the L2 cache (prefetcht1):
+// into L1 it pushed out the rules' own state, and in one burst per stretch it stalled
+// (measured: rules phase 0.191-0.194 s against 0.195-0.202 s with none, 0.205-0.210 s into
+// L1; a line in two or four measured no better).
+void Engine::prefetch_ahead(size_t events) {
+  constexpr size_t kLine = 64;
+  const char* end = std::min(prefetch_end_, prefetch_next_ + events * sizeof(Event));
+  for (const char* p = prefetch_next_; p < end; p += kLine) __builtin_prefetch(p, 0, 2);
+  prefetch_next_ = end;
 }
 
 // Cuts the run where event time crosses a tick: each rule gets the events before it, then the
@@ -77,6 +96,7 @@ void Engine::dispatch(std::span<const Event> run) {
 
 void Engine::deliver(std::span<const Event> run) {
   if (run.empty()) return;
+  if (prefetch_next_ != prefetch_end_) prefetch_ahead(run.size());
   for (auto& d : detectors_) d->on_events(run);
 }
 

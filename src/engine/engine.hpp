@@ -85,6 +85,8 @@ class Engine {
  private:
   void dispatch(std::span<const Event> run);
   void deliver(std::span<const Event> run);
+  void prefetch_from(std::span<const Event> upcoming);
+  void prefetch_ahead(size_t events);
   void count(const Event& e);
   void tick(Timestamp watermark);
   void on_trade_bar(const Event& e);
@@ -102,6 +104,9 @@ class Engine {
   std::vector<std::string> source_names_;
   Timestamp next_tick_ = Timestamp::min();
   size_t min_run_ = kDefaultRun;
+  // push_events(): the bytes of the next stretch not yet prefetched.
+  const char* prefetch_next_ = nullptr;
+  const char* prefetch_end_ = nullptr;
   EngineCounters counters_;
 };
 
