@@ -76,9 +76,12 @@ class ReorderBuffer {
     mark_due();
     if (due_end_ != tail_) return 0;  // a held event waits, and every one of `events` behind it
     release_until(due_end_, fn);
+    // In time order, so the due events are a prefix: found by bisection, not by a pass.
     const Timestamp horizon = newest_ - window_;
-    size_t due = 0;
-    while (due < events.size() && events[due].ts <= horizon) ++due;
+    size_t due = static_cast<size_t>(
+        std::partition_point(events.begin(), events.end(),
+                             [horizon](const Event& e) { return e.ts <= horizon; }) -
+        events.begin());
     if (due > 0) {
       last_due_ = events[due - 1].ts;
       fn(events.first(due));
