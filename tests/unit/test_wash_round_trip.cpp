@@ -177,6 +177,21 @@ TEST_F(WashRoundTrip, WindowBoundary) {
                   .empty());
 }
 
+// A trade that moves the window past several waiting fills at once (here three, four and five)
+// pairs with none of them, and still with the first one left inside.
+TEST_F(WashRoundTrip, FillsExpiringTogetherNeverPair) {
+  for (int expired : {3, 4, 5}) {
+    std::vector<Event> events;
+    for (int i = 0; i < 6; ++i) events.push_back(fill(i, "10", "1", Side::kBuy, "A"));
+    events.push_back(fill(60 + expired - 0.5, "10", "1", Side::kSell, "A"));
+    auto alerts = run(events);
+    SCOPED_TRACE(expired);
+    ASSERT_EQ(alerts.size(), 1u);
+    EXPECT_EQ(alerts[0].start, at(expired));  // the oldest buy still inside the window
+    EXPECT_EQ(metric(alerts[0], "pairs"), 1);
+  }
+}
+
 TEST_F(WashRoundTrip, EachFillPairsOnce) {
   auto alerts = run({fill(0, "10", "1", Side::kBuy, "A"), fill(1, "10", "1", Side::kSell, "A"),
                      fill(2, "10", "1", Side::kSell, "A")});
