@@ -63,12 +63,13 @@ void Engine::prefetch_from(std::span<const Event> upcoming) {
 
 // Each run handed to the rules asks for as many events of the next stretch as it holds, so
 // the next stretch arrives while the rules work on this one. Into the L2 cache (prefetcht1):
-// into L1 it pushed out the rules' own state, and in one burst per stretch it stalled
-// (measured: rules phase 0.191-0.194 s against 0.195-0.202 s with none, 0.205-0.210 s into
-// L1; a line in two or four measured no better).
+// measured on the benchmark tape, rules phase 0.190-0.194 s against 0.195-0.201 s with no
+// prefetch, and 0.205-0.210 s into L1 (prefetcht0 or prefetchnta), where the stretch pushed
+// out the rules' own state; one line in two or four measured no better.
 void Engine::prefetch_ahead(size_t events) {
   constexpr size_t kLine = 64;
-  const char* end = std::min(prefetch_end_, prefetch_next_ + events * sizeof(Event));
+  const size_t left = static_cast<size_t>(prefetch_end_ - prefetch_next_);
+  const char* end = prefetch_next_ + std::min(events * sizeof(Event), left);
   for (const char* p = prefetch_next_; p < end; p += kLine) __builtin_prefetch(p, 0, 2);
   prefetch_next_ = end;
 }
