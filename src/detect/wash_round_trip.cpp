@@ -94,16 +94,18 @@ struct FillNames {
 };
 
 /// The fills of one symbol in trade order, kept while they may still pair (their time within
-/// the window of the newest trade), so memory follows the trades within a window. Fills that
+/// the window of event time, give or take a tick), so memory follows the trades within a
+/// window. Fills that
 /// may pair with each other, those of one owner and (when only equal quantities pair) one
 /// quantity, are chained newest first from a hashed head: a trade reads its own chain, which
 /// holds a few fills, and stops at the first too old to pair. Fills are written in sequence,
 /// so storing one costs no cache miss. Keys and names sit in two rings at the same positions:
 /// walking a chain reads keys alone.
 ///
-/// Positions count from 1, so 0 (kNone) is below every usable position: whether a head or a
-/// link leads to a fill that may pair is one comparison. Fills before the usable ones are
-/// never read again, so their places are free.
+/// Positions count from 1, so 0 (kNone) is below every usable position. Fills before the
+/// usable ones are never read again, so their places are free. The usable ones are moved on
+/// once per tick of event time (and when the log is full), not per trade: a chain may then
+/// end in fills that left the window since, so a walk also stops at the first too old.
 class FillLog {
  public:
   static constexpr uint64_t kNone = 0;
@@ -113,17 +115,14 @@ class FillLog {
   /// The newest fill of the chain of `owner` and `qty`; the chain holds none that may pair
   /// when it is not usable().
   uint64_t& head(OwnerId owner, Quantity qty) { return heads_[bucket(owner, qty)]; }
-  /// Whether `i` names a fill that may still pair: chains end at the first that may not.
+  /// Whether `i` names a fill still in the log: chains end at the first that is not.
   bool usable(uint64_t i) const { return i >= usable_; }
+  /// Whether `i` names a fill that may pair with a trade whose window starts at `oldest`.
+  bool may_pair(uint64_t i, Timestamp oldest) { return usable(i) && key(i).ts >= oldest; }
 
   /// Event time reached `oldest_usable` + the window: fills before it can pair no more.
   void expire_before(Timestamp oldest_usable) {
-    // A fill is logged per trade, so about one expires per trade, but how many is random: a
-    // loop's exit would be mispredicted on most trades. Two steps are taken without a branch
-    // (most trades need no more), the loop takes the rest.
     uint64_t i = usable_;
-    i += static_cast<uint64_t>((i < end_) & (key(i).ts < oldest_usable));
-    i += static_cast<uint64_t>((i < end_) & (key(i).ts < oldest_usable));
     while (i < end_ && key(i).ts < oldest_usable) ++i;
     usable_ = i;
   }
@@ -134,20 +133,19 @@ class FillLog {
     uint32_t back = key(i).back;
     return back == 0 ? kNone : i - back;
   }
-  /// Makes `to` follow `i` in its chain; a fill that may not pair any more (or kNone) ends
-  /// it there, so a distance never reaches further back than the log holds.
+  /// Makes `to` follow `i` in its chain; a fill no longer in the log (or kNone) ends it
+  /// there, so a distance never reaches further back than the log holds.
   void link(uint64_t i, uint64_t to) {
     key(i).back = usable(to) ? static_cast<uint32_t>(i - to) : 0;
   }
 
   /// Stores the fill of `e` for `account` at the head of its chain, `head` being
-  /// head(owner, e.qty).
-  void add(const Event& e, OwnerId owner, int side, AccountId account, uint64_t& head) {
+  /// head(owner, e.qty); `oldest` starts the window of `e`.
+  void add(const Event& e, OwnerId owner, int side, AccountId account, uint64_t& head,
+           Timestamp oldest) {
     uint64_t* first = &head;
-    if (end_ - usable_ == capacity_) [[unlikely]] {
-      resize(capacity_ * 2);
-      first = &this->head(owner, e.qty);
-    }
+    if (end_ - usable_ == capacity_) [[unlikely]]
+      first = make_room(owner, e.qty, oldest);
     uint64_t i = end_++;
     FillKey& k = key(i);
     k.ts = e.ts;
@@ -170,6 +168,14 @@ class FillLog {
     // Quantities are far from random (round lots): they are spread once before the owner
     // joins them, and the index's multiply spreads the owner's low bits and theirs alike.
     return fibonacci_index((q * kGoldenRatio64) ^ owner.value, shift_);
+  }
+
+  // A full log first lets go of the fills that left the window, then grows. Returns the
+  // head of `owner` and `qty`, which moves when the log grows.
+  [[gnu::noinline]] uint64_t* make_room(OwnerId owner, Quantity qty, Timestamp oldest) {
+    expire_before(oldest);
+    if (end_ - usable_ == capacity_) resize(capacity_ * 2);
+    return &head(owner, qty);
   }
 
   // Moves the usable fills into rings of `capacity` and chains them again under twice as
@@ -340,8 +346,13 @@ class WashRoundTrip final : public Detector {
     add_fill(st, ctx_.universe.owner_of(account), side, e, account);
   }
 
+  // Fills leave the log here rather than on each trade: about one expires per trade, but how
+  // many is random, and a loop over them mispredicted its exit on most trades.
   void advance_to(Timestamp watermark) override {
-    states_.for_each([&](SymbolId, SymbolState& st) { advance(st, watermark); });
+    states_.for_each([&](SymbolId, SymbolState& st) {
+      advance(st, watermark);
+      st.fills.expire_before(watermark - st.params.window);
+    });
   }
 
   void finish() override {
@@ -376,10 +387,10 @@ class WashRoundTrip final : public Detector {
   [[gnu::always_inline]] void add_fill(SymbolState& st, OwnerId owner, int side, const Event& e,
                                        AccountId account) {
     FillLog& log = st.fills;
-    log.expire_before(e.ts - st.params.window);
+    const Timestamp oldest = e.ts - st.params.window;
     uint64_t& head = log.head(owner, e.qty);
-    if (log.usable(head) && paired_from_chain(st, owner, side, e, account, head)) return;
-    log.add(e, owner, side, account, head);
+    if (log.may_pair(head, oldest) && paired_from_chain(st, owner, side, e, account, head)) return;
+    log.add(e, owner, side, account, head, oldest);
   }
 
   // Walks the trade's chain: pairs the trade with the best partner (true), or else makes room
@@ -407,7 +418,8 @@ class WashRoundTrip final : public Detector {
     const uint32_t own = FillKey::of(owner, side);
     ChainScan scan;
     uint64_t before = FillLog::kNone;  // the fill kept before i in the chain
-    for (uint64_t i = head; log.usable(i);) {
+    const Timestamp oldest = e.ts - st.params.window;
+    for (uint64_t i = head; log.may_pair(i, oldest);) {
       FillKey& f = log.key(i);
       uint64_t next = log.next(i);
       if (f.owner_side == 0) {
