@@ -189,7 +189,8 @@ class TopAccounts {
     size_t slot = slot_of(account);
     if (slot == kNoSlot) {
       if (count_ < kCapacity) {
-        totals_[count_++] = qty;  // the id is already there: the search's sentinel
+        accounts_[count_] = account.value;
+        totals_[count_++] = qty;
         return;
       }
       slot = smallest_index();
@@ -220,13 +221,16 @@ class TopAccounts {
  private:
   static constexpr size_t kNoSlot = kCapacity;
 
-  // The slot holding `account`, or kNoSlot. The account is first written past the used slots
-  // as a sentinel, so the search needs no bound check: most adds hit one of the first slots.
-  size_t slot_of(AccountId account) {
-    accounts_[count_] = account.value;
-    size_t i = 0;
-    while (accounts_[i] != account.value) ++i;
-    return i < count_ ? i : kNoSlot;
+  // The slot holding `account`, or kNoSlot. Every slot is compared, without a branch: with
+  // many accounts trading, the account sits at a random slot or in none, and a search loop's
+  // exit was mispredicted on most adds.
+  size_t slot_of(AccountId account) const {
+    uint32_t found = 0;
+    for (size_t i = 0; i < kCapacity; ++i) {
+      found |= static_cast<uint32_t>(accounts_[i] == account.value) << i;
+    }
+    found &= (1u << count_) - 1;  // the used slots only
+    return found == 0 ? kNoSlot : static_cast<size_t>(std::countr_zero(found));
   }
   // The first slot with the least total. A select rather than std::min_element's branch:
   // which total is smaller is data the branch predictor cannot learn.
@@ -243,9 +247,8 @@ class TopAccounts {
   static bool ranks_before(const Entry& a, const Entry& b) {
     return a.qty != b.qty ? a.qty > b.qty : a.account < b.account;
   }
-  // Ids and totals in separate arrays, so the search steps through packed ids; one more id
-  // slot than totals for the search's sentinel.
-  std::array<uint32_t, kCapacity + 1> accounts_{};
+  // Ids and totals in separate arrays, so the search compares packed ids.
+  std::array<uint32_t, kCapacity> accounts_{};
   std::array<Quantity, kCapacity> totals_{};
   size_t count_ = 0;
 };

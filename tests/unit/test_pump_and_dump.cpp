@@ -271,6 +271,27 @@ TEST(PumpAndDump, AccountsOfABarLongerThanItsLogAreCounted) {
   EXPECT_EQ(a.accounts, (std::vector<std::string>{"PUMPER", "W1", "W2"}));
 }
 
+// The per-bar account totals are reused from bar to bar: accounts already counted in a bar
+// before (here PUMPER, on both sides, in quiet bars busy enough to fold their account logs)
+// must be counted afresh in the episode's bars.
+TEST(PumpAndDump, AccountsOfEarlierBarsAreCountedAgain) {
+  Universe universe;
+  Tape tape(universe);
+  tape.quiet("PUMPY", 0, 20, 100);
+  for (int m = 12; m < 20; ++m) {
+    const Timestamp bar = kT0 + Duration::minutes(m);
+    for (int i = 0; i < 1100; ++i) {
+      const char* who = i % 2 == 0 ? "A" : "PUMPER";
+      tape.add("PUMPY", bar + Duration::micros(50 * (i + 1)),
+               {100, 0.0001, Side::kBuy, who, i % 2 == 0 ? "B" : "PUMPER"});
+    }
+  }
+  add_episode(tape, "PUMPY", 20, 100, Episode{});
+  auto alerts = run(default_rule_config(), universe, tape.events());
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts[0].accounts, std::vector<std::string>{"PUMPER"});
+}
+
 TEST(PumpAndDump, RiseJustUnderMinRiseIsIgnored) {
   Universe universe;
   Episode ep;
