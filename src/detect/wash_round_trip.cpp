@@ -11,6 +11,7 @@
 #include <unordered_map>
 #include <vector>
 
+#include "detect/fill_log.hpp"
 #include "detect/per_symbol.hpp"
 #include "util/format.hpp"
 #include "util/growable_ring.hpp"
@@ -70,159 +71,6 @@ struct Leg {
 
 constexpr int kBuys = 0;
 constexpr int kSells = 1;
-
-/// What pairing reads of a fill: 32 bytes, two to a cache line.
-struct FillKey {
-  Timestamp ts;
-  Price price;
-  Quantity qty;
-  uint32_t owner_side = 0;  // (owner + 1) * 2 + side; 0 once it paired or was dropped
-  uint32_t back = 0;        // distance to the next older fill of its chain; 0 ends the chain
-
-  static uint32_t of(OwnerId owner, int side) {
-    return (owner.value + 1) * 2 + static_cast<uint32_t>(side);
-  }
-  OwnerId owner() const { return OwnerId{owner_side / 2 - 1}; }
-};
-static_assert(sizeof(FillKey) == 32);
-
-/// What names a fill in an alert, read only when it pairs.
-struct FillNames {
-  ExternalId id;
-  uint64_t seq = 0;
-  AccountId account;
-};
-
-/// The fills of one symbol in trade order, kept while they may still pair (their time within
-/// the window of event time, give or take a tick), so memory follows the trades within a
-/// window. Fills that
-/// may pair with each other, those of one owner and (when only equal quantities pair) one
-/// quantity, are chained newest first from a hashed head: a trade reads its own chain, which
-/// holds a few fills, and stops at the first too old to pair. Fills are written in sequence,
-/// so storing one costs no cache miss. Keys and names sit in two rings at the same positions:
-/// walking a chain reads keys alone.
-///
-/// Positions count from 1, so 0 (kNone) is below every usable position. Fills before the
-/// usable ones are never read again, so their places are free. The usable ones are moved on
-/// once per tick of event time (and when the log is full), not per trade: a chain may then
-/// end in fills that left the window since, so a walk also stops at the first too old.
-class FillLog {
- public:
-  static constexpr uint64_t kNone = 0;
-
-  explicit FillLog(bool by_quantity) : by_quantity_(by_quantity) { resize(kInitialCapacity); }
-
-  /// The newest fill of the chain of `owner` and `qty`; the chain holds none that may pair
-  /// when it is not usable().
-  uint64_t& head(OwnerId owner, Quantity qty) { return heads_[bucket(owner, qty)]; }
-  /// Whether `i` names a fill still in the log: chains end at the first that is not.
-  bool usable(uint64_t i) const { return i >= usable_; }
-  /// Whether `i` names a fill that may pair with a trade whose window starts at `oldest`.
-  bool may_pair(uint64_t i, Timestamp oldest) { return usable(i) && key(i).ts >= oldest; }
-
-  /// Event time reached `oldest_usable` + the window: fills before it can pair no more.
-  void expire_before(Timestamp oldest_usable) {
-    // The log is in time order, so the expired fills are a prefix of it. They are counted
-    // eight at a time without a branch: the eight loads go out together, and a loop's exit
-    // after a random few would be mispredicted on most ticks.
-    constexpr uint64_t kGroup = 8;
-    uint64_t i = usable_;
-    for (;;) {
-      uint64_t expired = 0;
-      for (uint64_t k = 0; k < kGroup; ++k) {
-        expired += static_cast<uint64_t>((i + k < end_) & (key(i + k).ts < oldest_usable));
-      }
-      i += expired;
-      if (expired < kGroup) break;
-    }
-    usable_ = i;
-  }
-  FillKey& key(uint64_t i) { return keys_[i & mask_]; }
-  const FillNames& names(uint64_t i) const { return names_[i & mask_]; }
-  /// The fill after `i` in its chain, or kNone.
-  uint64_t next(uint64_t i) {
-    uint32_t back = key(i).back;
-    return back == 0 ? kNone : i - back;
-  }
-  /// Makes `to` follow `i` in its chain; a fill no longer in the log (or kNone) ends it
-  /// there, so a distance never reaches further back than the log holds.
-  void link(uint64_t i, uint64_t to) {
-    key(i).back = usable(to) ? static_cast<uint32_t>(i - to) : 0;
-  }
-
-  /// Stores the fill of `e` for `account` at the head of its chain, `head` being
-  /// head(owner, e.qty); `oldest` starts the window of `e`.
-  void add(const Event& e, OwnerId owner, int side, AccountId account, uint64_t& head,
-           Timestamp oldest) {
-    uint64_t* first = &head;
-    if (end_ - usable_ == capacity_) [[unlikely]]
-      first = make_room(owner, e.qty, oldest);
-    uint64_t i = end_++;
-    FillKey& k = key(i);
-    k.ts = e.ts;
-    k.price = e.price;
-    k.qty = e.qty;
-    k.owner_side = FillKey::of(owner, side);
-    link(i, *first);
-    *first = i;
-    FillNames& n = names_[i & mask_];
-    n.id = e.id;
-    n.seq = e.seq;
-    n.account = account;
-  }
-
- private:
-  static constexpr size_t kInitialCapacity = 64;
-
-  size_t bucket(OwnerId owner, Quantity qty) const {
-    uint64_t q = by_quantity_ ? static_cast<uint64_t>(qty.raw()) : 0;
-    // Quantities are far from random (round lots): they are spread once before the owner
-    // joins them, and the index's multiply spreads the owner's low bits and theirs alike.
-    return fibonacci_index((q * kGoldenRatio64) ^ owner.value, shift_);
-  }
-
-  // A full log first lets go of the fills that left the window, then grows. Returns the
-  // head of `owner` and `qty`, which moves when the log grows.
-  [[gnu::noinline]] uint64_t* make_room(OwnerId owner, Quantity qty, Timestamp oldest) {
-    expire_before(oldest);
-    if (end_ - usable_ == capacity_) resize(capacity_ * 2);
-    return &head(owner, qty);
-  }
-
-  // Moves the usable fills into rings of `capacity` and chains them again under twice as
-  // many heads, so chains stay short as the fills within a window grow in number.
-  [[gnu::noinline]] void resize(size_t capacity) {
-    std::vector<FillKey> keys(capacity);
-    std::vector<FillNames> names(capacity);
-    for (uint64_t i = usable_; i < end_; ++i) {
-      keys[i & (capacity - 1)] = key(i);
-      names[i & (capacity - 1)] = names_[i & mask_];
-    }
-    keys_.swap(keys);
-    names_.swap(names);
-    capacity_ = capacity;
-    mask_ = capacity - 1;
-    heads_.assign(2 * capacity, kNone);
-    shift_ = 64 - std::countr_zero(heads_.size());
-    for (uint64_t i = usable_; i < end_; ++i) {
-      FillKey& k = key(i);
-      if (k.owner_side == 0) continue;
-      uint64_t& first = head(k.owner(), k.qty);
-      link(i, first);
-      first = i;
-    }
-  }
-
-  bool by_quantity_;
-  std::vector<FillKey> keys_;
-  std::vector<FillNames> names_;
-  std::vector<uint64_t> heads_;
-  uint64_t usable_ = 1;  // the oldest fill that may still pair
-  uint64_t end_ = 1;     // one past the newest
-  uint64_t capacity_ = 0;
-  uint64_t mask_ = 0;  // capacity_ - 1
-  int shift_ = 64;     // 64 - log2(heads_.size())
-};
 
 struct TradeRef {
   ExternalId id;
@@ -312,7 +160,7 @@ int64_t slack(double tolerance, int64_t reference) {
 struct Match {
   int64_t qty_gap = 0;
   int64_t price_gap = 0;
-  uint64_t fill = FillLog::kNone;
+  FillLog::Position fill = FillLog::kNone;
 };
 
 /// What one walk along a trade's chain found: the best partner, and the fills of its own
@@ -320,7 +168,7 @@ struct Match {
 struct ChainScan {
   Match best;
   uint32_t own_count = 0;
-  uint64_t oldest_own = FillLog::kNone;
+  FillLog::Position oldest_own = FillLog::kNone;
 };
 
 class WashRoundTrip final : public Detector {
@@ -399,7 +247,7 @@ class WashRoundTrip final : public Detector {
                                        AccountId account) {
     FillLog& log = st.fills;
     const Timestamp oldest = e.ts - st.params.window;
-    uint64_t& head = log.head(owner, e.qty);
+    FillLog::Position& head = log.head(owner, e.qty);
     if (log.may_pair(head, oldest) && paired_from_chain(st, owner, side, e, account, head)) return;
     log.add(e, owner, side, account, head, oldest);
   }
@@ -407,7 +255,7 @@ class WashRoundTrip final : public Detector {
   // Walks the trade's chain: pairs the trade with the best partner (true), or else makes room
   // under the cap for it to wait. Out of line: few trades have a chain to walk.
   [[gnu::noinline]] bool paired_from_chain(SymbolState& st, OwnerId owner, int side, const Event& e,
-                                           AccountId account, uint64_t& head) {
+                                           AccountId account, FillLog::Position& head) {
     ChainScan scan = scan_chain(st, owner, side, e, head);
     if (scan.best.fill != FillLog::kNone) {
       pair_up(st, owner, side, e, account, scan.best.fill);
@@ -424,15 +272,15 @@ class WashRoundTrip final : public Detector {
   // other side and count against the cap on its own. Fills that paired or were dropped leave
   // the chain.
   static ChainScan scan_chain(SymbolState& st, OwnerId owner, int side, const Event& e,
-                              uint64_t& head) {
+                              FillLog::Position& head) {
     FillLog& log = st.fills;
     const uint32_t own = FillKey::of(owner, side);
     ChainScan scan;
-    uint64_t before = FillLog::kNone;  // the fill kept before i in the chain
+    FillLog::Position before = FillLog::kNone;  // the fill kept before i in the chain
     const Timestamp oldest = e.ts - st.params.window;
-    for (uint64_t i = head; log.may_pair(i, oldest);) {
+    for (FillLog::Position i = head; log.may_pair(i, oldest);) {
       FillKey& f = log.key(i);
-      uint64_t next = log.next(i);
+      FillLog::Position next = log.next(i);
       if (f.owner_side == 0) {
         if (before == FillLog::kNone) {
           head = next;
@@ -460,7 +308,7 @@ class WashRoundTrip final : public Detector {
   // Pairs the trade with the waiting fill `earlier`, which leaves its chain (used in one
   // pair only).
   [[gnu::noinline]] void pair_up(SymbolState& st, OwnerId owner, int side, const Event& e,
-                                 AccountId account, uint64_t earlier) {
+                                 AccountId account, FillLog::Position earlier) {
     Leg leg{e.ts, e.price, e.qty, e.id, e.seq, account};
     FillKey& k = st.fills.key(earlier);
     const FillNames& names = st.fills.names(earlier);
@@ -475,7 +323,7 @@ class WashRoundTrip final : public Detector {
   // oldest; none when none is within the tolerances. Prices are compared against the earlier
   // fill's price, quantities against the larger quantity. Makes fill `i` the best match if it
   // is within the tolerances and no worse than the best so far (fills come newest first).
-  static void consider(const Params& p, const FillKey& f, uint64_t i, Price new_price,
+  static void consider(const Params& p, const FillKey& f, FillLog::Position i, Price new_price,
                        Quantity new_qty, Match& best) {
     int64_t price = new_price.raw(), qty = new_qty.raw();
     int64_t qty_gap = std::llabs(f.qty.raw() - qty);
