@@ -16,13 +16,18 @@ void FillLog::expire_before(Timestamp oldest_usable) {
   // after a random few would be mispredicted on most ticks.
   constexpr Position kGroup = 8;
   Position i = usable_;
-  for (;;) {
+  while (end_ - i >= kGroup) {
     Position expired = 0;
     for (Position k = 0; k < kGroup; ++k) {
-      expired += static_cast<Position>((i + k < end_) & (key(i + k).ts < oldest_usable));
+      expired += static_cast<Position>(key(i + k).ts < oldest_usable);
     }
     i += expired;
     if (expired < kGroup) break;
+  }
+  // Fewer than a group left: the log holds less than a group (rare but for a quiet symbol), or
+  // the whole log expired.
+  if (end_ - i < kGroup) {
+    while (i < end_ && key(i).ts < oldest_usable) ++i;
   }
   usable_ = i;
   // Every path that adds a capacity's worth of fills comes here first (make_room does when
