@@ -11,33 +11,34 @@ FillLog::FillLog(bool by_quantity, Position renumber_from)
 }
 
 void FillLog::expire_before(Timestamp oldest_usable) {
-  // The log is in time order, so the expired fills are a prefix of it. They are counted
-  // eight at a time without a branch: the eight loads go out together, and a loop's exit
-  // after a random few would be mispredicted on most ticks.
-  constexpr Position kGroup = 8;
+  // The log is in time order, so the expired fills are a prefix of it, and one load tells
+  // whether a whole group of them expired. A group only partly expired waits for a later tick:
+  // pairing passes its fills by their time. Counting each fill instead cost about 60
+  // instructions per tick and symbol.
   Position i = usable_;
-  while (end_ - i >= kGroup) {
-    Position expired = 0;
-    for (Position k = 0; k < kGroup; ++k) {
-      expired += static_cast<Position>(key(i + k).ts < oldest_usable);
-    }
-    i += expired;
-    if (expired < kGroup) break;
-  }
-  // Fewer than a group left: the log holds less than a group (rare but for a quiet symbol), or
-  // the whole log expired.
-  if (end_ - i < kGroup) {
-    while (i < end_ && key(i).ts < oldest_usable) ++i;
+  while (end_ - i >= kExpiryGroup && key(i + kExpiryGroup - 1).ts < oldest_usable) {
+    i += kExpiryGroup;
   }
   usable_ = i;
-  // Every path that adds a capacity's worth of fills comes here first (make_room does when
-  // the log is full), so positions never pass renumber_from_ + capacity_.
+  check_renumber();
+}
+
+void FillLog::expire_all_before(Timestamp oldest_usable) {
+  Position i = usable_;
+  while (i < end_ && key(i).ts < oldest_usable) ++i;
+  usable_ = i;
+  check_renumber();
+}
+
+// Every path that adds a capacity's worth of fills expires first (make_room does when the log
+// is full), so positions never pass renumber_from_ + capacity_.
+void FillLog::check_renumber() {
   if (end_ >= renumber_from_) [[unlikely]]
     renumber();
 }
 
 FillLog::Position* FillLog::make_room(OwnerId owner, Quantity qty, Timestamp oldest) {
-  expire_before(oldest);
+  expire_all_before(oldest);
   if (end_ - usable_ == capacity_) resize(capacity_ * 2);
   return &head(owner, qty);
 }

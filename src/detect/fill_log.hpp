@@ -64,7 +64,8 @@ class FillLog {
   /// Whether head `i` names a fill that may pair with a trade whose window starts at `oldest`.
   bool may_pair(Position i, Timestamp oldest) { return usable(i) && key(i).ts >= oldest; }
 
-  /// Event time reached `oldest_usable` + the window: fills before it can pair no more.
+  /// Event time reached `oldest_usable` + the window: fills before it can pair no more, and
+  /// leave the log in groups of kExpiryGroup (the rest at a later call).
   void expire_before(Timestamp oldest_usable);
 
   FillKey& key(Position i) { return keys_[i & mask_]; }
@@ -103,6 +104,7 @@ class FillLog {
 
  private:
   static constexpr Position kInitialCapacity = 64;
+  static constexpr Position kExpiryGroup = 8;
   // Positions stay below renumber_from + capacity; capacity is held well below 2^31.
   static constexpr Position kMaxCapacity = Position{1} << 30;
 
@@ -115,6 +117,8 @@ class FillLog {
   // A full log first lets go of the fills that left the window, then grows. Returns the
   // head of `owner` and `qty`, which moves when the log grows.
   [[gnu::noinline]] Position* make_room(OwnerId owner, Quantity qty, Timestamp oldest);
+  void expire_all_before(Timestamp oldest_usable);
+  void check_renumber();
   [[gnu::noinline]] void resize(Position capacity);
   [[gnu::noinline]] void renumber();
 
