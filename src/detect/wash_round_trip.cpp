@@ -473,11 +473,11 @@ class WashRoundTrip final : public Detector {
     out += ", sold ";
     out += ep.sell_qty.to_string();
     out += ", value ";
-    out += format_number(std::round(ep.notional * 100) / 100);
+    append_number(out, std::round(ep.notional * 100) / 100);
     out += "; prices within ";
-    out += format_number(std::round(ep.max_price_gap_bps * 100) / 100);
+    append_number(out, std::round(ep.max_price_gap_bps * 100) / 100);
     out += " bps and ";
-    out += format_number(ep.max_time_gap_s);
+    append_number(out, ep.max_time_gap_s);
     out += " s).";
     return out;
   }

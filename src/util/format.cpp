@@ -6,10 +6,19 @@
 namespace tw {
 
 std::string format_number(double v) {
-  if (!std::isfinite(v)) return "null";
+  std::string out;
+  append_number(out, v);
+  return out;
+}
+
+void append_number(std::string& out, double v) {
+  if (!std::isfinite(v)) {
+    out += "null";
+    return;
+  }
   char buf[32];
   auto [ptr, ec] = std::to_chars(buf, buf + sizeof buf, v);
-  return std::string(buf, ec == std::errc() ? ptr : buf);
+  out.append(buf, ec == std::errc() ? ptr : buf);
 }
 
 namespace {
@@ -95,13 +104,15 @@ void JsonObjectWriter::key(std::string_view k) {
 
 JsonObjectWriter& JsonObjectWriter::field(std::string_view k, double v) {
   key(k);
-  text_ += format_number(v);
+  append_number(text_, v);
   return *this;
 }
 
 JsonObjectWriter& JsonObjectWriter::field(std::string_view k, int64_t v) {
   key(k);
-  text_ += std::to_string(v);
+  char buf[24];
+  auto [ptr, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  text_.append(buf, ptr);
   return *this;
 }
 

@@ -8,6 +8,8 @@ namespace tw {
 
 /// Shortest text that reads back as the same double ("0.001", "3", "1e+300").
 std::string format_number(double v);
+/// Appends format_number(v) to `out`.
+void append_number(std::string& out, double v);
 /// Appends `s` as a JSON string literal, quotes included.
 void append_json_string(std::string& out, std::string_view s);
 std::string json_string(std::string_view s);
@@ -15,7 +17,11 @@ std::string json_string(std::string_view s);
 /// Builds a flat JSON object one field at a time: {"a":1,"b":"x"}.
 class JsonObjectWriter {
  public:
-  JsonObjectWriter() { text_.push_back('{'); }
+  // Room for a typical alert's metrics, so the text is not regrown field by field.
+  JsonObjectWriter() {
+    text_.reserve(256);
+    text_.push_back('{');
+  }
   JsonObjectWriter& field(std::string_view key, double v);
   JsonObjectWriter& field(std::string_view key, int64_t v);
   JsonObjectWriter& field(std::string_view key, uint64_t v) {
