@@ -11,6 +11,7 @@
 #include <utility>
 #include <vector>
 
+#include "detect/account_volumes.hpp"
 #include "detect/per_symbol.hpp"
 #include "util/format.hpp"
 
@@ -175,88 +176,9 @@ class TopTrades {
   size_t count_ = 0;
 };
 
-/// Approximate per-account volume totals in a fixed number of slots (Space-Saving: when full,
-/// a newcomer takes the smallest slot and inherits its total), exact while few accounts trade.
-class TopAccounts {
- public:
-  static constexpr size_t kCapacity = 8;
-  struct Entry {
-    AccountId account;
-    Quantity qty;
-  };
-
-  void add(AccountId account, Quantity qty) {
-    size_t slot = slot_of(account);
-    if (slot == kNoSlot) {
-      if (count_ < kCapacity) {
-        accounts_[count_] = account.value;
-        totals_[count_++] = qty;
-        return;
-      }
-      slot = smallest_index();
-      accounts_[slot] = account.value;
-    }
-    totals_[slot] += qty;
-  }
-  /// Slots past the count are never matched or read, so forgetting them is enough.
-  void clear() { count_ = 0; }
-  void merge(const TopAccounts& o) {
-    for (size_t i = 0; i < o.count_; ++i) add(AccountId{o.accounts_[i]}, o.totals_[i]);
-  }
-  /// The entries, largest total first (ties by account id, for stable output).
-  std::array<Entry, kCapacity> sorted(size_t& count) const {
-    std::array<Entry, kCapacity> out{};
-    for (size_t i = 0; i < count_; ++i) out[i] = {AccountId{accounts_[i]}, totals_[i]};
-    // Insertion sort: at most kCapacity entries.
-    for (size_t i = 1; i < count_; ++i) {
-      Entry e = out[i];
-      size_t j = i;
-      for (; j > 0 && ranks_before(e, out[j - 1]); --j) out[j] = out[j - 1];
-      out[j] = e;
-    }
-    count = count_;
-    return out;
-  }
-
- private:
-  static constexpr size_t kNoSlot = kCapacity;
-
-  // The slot holding `account`, or kNoSlot. Every slot is compared, without a branch: with
-  // many accounts trading, the account sits at a random slot or in none, and a search loop's
-  // exit was mispredicted on most adds.
-  size_t slot_of(AccountId account) const {
-    uint32_t found = 0;
-    for (size_t i = 0; i < kCapacity; ++i) {
-      found |= static_cast<uint32_t>(accounts_[i] == account.value) << i;
-    }
-    found &= (1u << count_) - 1;  // the used slots only
-    return found == 0 ? kNoSlot : static_cast<size_t>(std::countr_zero(found));
-  }
-  // The first slot with the least total. A select rather than std::min_element's branch:
-  // which total is smaller is data the branch predictor cannot learn.
-  size_t smallest_index() const {
-    size_t smallest = 0;
-    Quantity least = totals_[0];
-    for (size_t i = 1; i < kCapacity; ++i) {
-      bool less = totals_[i] < least;
-      smallest = less ? i : smallest;
-      least = less ? totals_[i] : least;
-    }
-    return smallest;
-  }
-  static bool ranks_before(const Entry& a, const Entry& b) {
-    return a.qty != b.qty ? a.qty > b.qty : a.account < b.account;
-  }
-  // Ids and totals in separate arrays, so the search compares packed ids.
-  std::array<uint32_t, kCapacity> accounts_{};
-  std::array<Quantity, kCapacity> totals_{};
-  size_t count_ = 0;
-};
-
-/// Who traded in a bar, as the buyers' and sellers' TopAccounts, folded only when read. Only
-/// bars around a pump are ever read, so a trade just logs its accounts; the log is folded in
-/// trade order, when read or when it reaches kMaxLogged (which bounds memory), so the totals
-/// are exactly those of adding each trade at once.
+/// Who traded in a bar, as the exact volume of each buyer and seller, folded from a log only
+/// when read. Only bars around a pump are ever read, so a trade just logs its accounts; the
+/// log is folded when read or when it reaches kMaxLogged (which bounds memory).
 class BarAccounts {
  public:
   static constexpr size_t kMaxLogged = 1024;
@@ -271,15 +193,19 @@ class BarAccounts {
   void swap(BarAccounts& o) noexcept {
     std::swap(buyers_, o.buyers_);
     std::swap(sellers_, o.sellers_);
+    std::swap(top_buyers_, o.top_buyers_);
+    std::swap(top_sellers_, o.top_sellers_);
+    std::swap(tops_current_, o.tops_current_);
     std::swap(log_, o.log_);
     std::swap(next_, o.next_);
     std::swap(end_, o.end_);
   }
 
-  /// Keeps the log's buffer: the same few buffers serve every bar.
+  /// Keeps the buffers: the same few serve every bar.
   void clear() {
     buyers_.clear();
     sellers_.clear();
+    tops_current_ = false;
     next_ = log_.get();
   }
   void note(const Event& t) {
@@ -287,22 +213,15 @@ class BarAccounts {
     if (next_ == end_) return note_making_room(t);
     *next_++ = {t.buyer, t.seller, t.qty};
   }
-  /// Folds the log into the totals in one pass over it, so later reads (a bar near a pump is
-  /// read up to three times) find it folded: its entries, written a bar ago, are out of cache.
-  void fold() {
-    for (const Logged* l = log_.get(); l != next_; ++l) {
-      if (l->buyer) buyers_.add(l->buyer, l->qty);
-      if (l->seller) sellers_.add(l->seller, l->qty);
-    }
-    next_ = log_.get();
-  }
+  /// The largest buyers and sellers (a bar near a pump is read up to three times: the log is
+  /// folded and the largest found once).
   const TopAccounts& buyers() {
-    fold();
-    return buyers_;
+    read_out();
+    return top_buyers_;
   }
   const TopAccounts& sellers() {
-    fold();
-    return sellers_;
+    read_out();
+    return top_sellers_;
   }
 
  private:
@@ -311,12 +230,28 @@ class BarAccounts {
     Quantity qty;
   };
 
+  void fold() {
+    for (const Logged* l = log_.get(); l != next_; ++l) {
+      if (l->buyer) buyers_.add(l->buyer, l->qty);
+      if (l->seller) sellers_.add(l->seller, l->qty);
+    }
+    next_ = log_.get();
+  }
+  void read_out() {
+    if (tops_current_ && next_ == log_.get()) return;
+    fold();
+    top_buyers_ = buyers_.top();
+    top_sellers_ = sellers_.top();
+    tops_current_ = true;
+  }
+
   // Out of line, so the per-trade path calls nothing and saves no registers. A full log is
   // folded; a shorter one grows.
   [[gnu::noinline]] void note_making_room(const Event& t) {
     size_t room = static_cast<size_t>(end_ - log_.get());
     if (room == kMaxLogged) {
       fold();
+      tops_current_ = false;
     } else {
       size_t bigger = room == 0 ? 64 : room * 2;
       auto log = std::make_unique<Logged[]>(bigger);
@@ -326,7 +261,9 @@ class BarAccounts {
     }
     *next_++ = {t.buyer, t.seller, t.qty};
   }
-  TopAccounts buyers_, sellers_;  // the trades before the log
+  AccountVolumes buyers_, sellers_;  // the trades before the log
+  TopAccounts top_buyers_, top_sellers_;
+  bool tops_current_ = false;  // the tops are those of the volumes
   // The log, in a plain buffer rather than a vector: one compare per trade finds room. Moving
   // the buffer keeps these pointers valid; kMaxLogged is a power of two, so doubling from 64
   // reaches it.
