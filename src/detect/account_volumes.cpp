@@ -28,8 +28,8 @@ AccountVolumes::AccountVolumes(size_t max_accounts) : max_accounts_(max_accounts
 
 void AccountVolumes::add_new(AccountId account, Quantity qty, size_t slot) {
   if (entries_.size() == max_accounts_) {
-    overflow_.add(account, qty);
-    overflowed_ = true;
+    if (!overflow_) overflow_ = std::make_unique<TopAccounts>();
+    overflow_->add(account, qty);
     return;
   }
   slots_[slot] = {account.value, static_cast<uint32_t>(entries_.size())};
@@ -51,10 +51,7 @@ void AccountVolumes::rehash(size_t slot_count) {
 void AccountVolumes::clear() {
   for (const Entry& e : entries_) slots_[e.slot] = Slot{};
   entries_.clear();
-  if (overflowed_) {
-    overflow_.clear();
-    overflowed_ = false;
-  }
+  if (overflow_) overflow_->clear();
 }
 
 // The largest few kept in order while the table is read once: most entries are smaller than
@@ -69,9 +66,9 @@ TopAccounts AccountVolumes::top() const {
     best[i] = v;
   };
   for (const Entry& e : entries_) offer(e.volume);
-  if (overflowed_) {
+  if (overflow_) {
     size_t overflow_count = 0;
-    TopAccounts::Entries overflow = overflow_.sorted(overflow_count);
+    TopAccounts::Entries overflow = overflow_->sorted(overflow_count);
     for (size_t i = 0; i < overflow_count; ++i) offer(overflow[i]);
   }
   TopAccounts out;

@@ -5,6 +5,7 @@
 #include <bit>
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <vector>
 
 #include "model/fixed_point.hpp"
@@ -131,8 +132,8 @@ class AccountVolumes {
   std::vector<Entry> entries_;  // in order of first trade
   std::vector<Slot> slots_;     // at most half full
   int shift_ = 64;              // 64 - log2(slots_.size())
-  TopAccounts overflow_;        // accounts first seen with the table full
-  bool overflowed_ = false;
+  // Accounts first seen with the table full; made then, so a bar's tables stay small.
+  std::unique_ptr<TopAccounts> overflow_;
 };
 
 }  // namespace tw

@@ -193,9 +193,6 @@ class BarAccounts {
   void swap(BarAccounts& o) noexcept {
     std::swap(buyers_, o.buyers_);
     std::swap(sellers_, o.sellers_);
-    std::swap(top_buyers_, o.top_buyers_);
-    std::swap(top_sellers_, o.top_sellers_);
-    std::swap(tops_current_, o.tops_current_);
     std::swap(log_, o.log_);
     std::swap(next_, o.next_);
     std::swap(end_, o.end_);
@@ -205,7 +202,6 @@ class BarAccounts {
   void clear() {
     buyers_.clear();
     sellers_.clear();
-    tops_current_ = false;
     next_ = log_.get();
   }
   void note(const Event& t) {
@@ -213,15 +209,14 @@ class BarAccounts {
     if (next_ == end_) return note_making_room(t);
     *next_++ = {t.buyer, t.seller, t.qty};
   }
-  /// The largest buyers and sellers (a bar near a pump is read up to three times: the log is
-  /// folded and the largest found once).
-  const TopAccounts& buyers() {
-    read_out();
-    return top_buyers_;
+  /// The largest buyers and sellers.
+  TopAccounts buyers() {
+    fold();
+    return buyers_.top();
   }
-  const TopAccounts& sellers() {
-    read_out();
-    return top_sellers_;
+  TopAccounts sellers() {
+    fold();
+    return sellers_.top();
   }
 
  private:
@@ -237,21 +232,12 @@ class BarAccounts {
     }
     next_ = log_.get();
   }
-  void read_out() {
-    if (tops_current_ && next_ == log_.get()) return;
-    fold();
-    top_buyers_ = buyers_.top();
-    top_sellers_ = sellers_.top();
-    tops_current_ = true;
-  }
-
   // Out of line, so the per-trade path calls nothing and saves no registers. A full log is
   // folded; a shorter one grows.
   [[gnu::noinline]] void note_making_room(const Event& t) {
     size_t room = static_cast<size_t>(end_ - log_.get());
     if (room == kMaxLogged) {
       fold();
-      tops_current_ = false;
     } else {
       size_t bigger = room == 0 ? 64 : room * 2;
       auto log = std::make_unique<Logged[]>(bigger);
@@ -262,8 +248,6 @@ class BarAccounts {
     *next_++ = {t.buyer, t.seller, t.qty};
   }
   AccountVolumes buyers_, sellers_;  // the trades before the log
-  TopAccounts top_buyers_, top_sellers_;
-  bool tops_current_ = false;  // the tops are those of the volumes
   // The log, in a plain buffer rather than a vector: one compare per trade finds room. Moving
   // the buffer keeps these pointers valid; kMaxLogged is a power of two, so doubling from 64
   // reaches it.
