@@ -46,7 +46,7 @@ struct FillNames {
 /// end in fills that left the window since, so a walk also stops at the first too old.
 ///
 /// Positions are 32-bit, so the heads take half the cache they would at 64 (measured: the
-/// rules phase 2-3% faster). Once the newest passes `renumber_from`, every position moves down
+/// rules phase about 2% faster). Once the newest passes `renumber_from`, every position moves down
 /// by a whole number of rings, which keeps each fill in its slot.
 class FillLog {
  public:
