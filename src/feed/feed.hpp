@@ -37,7 +37,7 @@ class Feed {
 };
 
 struct FeedOptions {
-  /// "auto", "csv", "binance-csv", "binance-json".
+  /// "auto", "csv", "binance-csv", "binance-json", "lobster".
   std::string format = "auto";
   /// Symbol for formats whose rows carry none (Binance files); default from the file name.
   std::string symbol;

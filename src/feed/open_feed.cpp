@@ -10,13 +10,14 @@
 #include "feed/csv_reader.hpp"
 #include "feed/feed.hpp"
 #include "feed/input_buffer.hpp"
+#include "feed/lobster_reader.hpp"
 
 namespace tw {
 namespace {
 
 // Enough of the file to hold its first line in every supported format.
 constexpr size_t kSniffBytes = 64 * 1024;
-constexpr std::string_view kFormatChoices = "csv|binance-csv|binance-json";
+constexpr std::string_view kFormatChoices = "csv|binance-csv|binance-json|lobster";
 
 std::string_view skip_bom_and_blanks(std::string_view head) {
   if (head.starts_with("\xEF\xBB\xBF")) head.remove_prefix(3);
@@ -42,6 +43,10 @@ bool starts_like_json(std::string_view content) {
 }
 
 std::string detect_format(InputBuffer& input, const FeedOptions& options) {
+  // LOBSTER rows carry neither date nor ticker: only the provider's file name makes them
+  // readable, so the name decides.
+  std::optional<LobsterFileName> lobster = parse_lobster_file_name(input.source().path());
+  if (lobster && lobster->kind == "message") return "lobster";
   std::string_view content = skip_bom_and_blanks(input.peek(kSniffBytes));
   if (content.empty()) return "csv";  // nothing to read: any reader gives no events
   if (starts_like_json(content) || has_json_extension(input.source().content_name())) {
@@ -68,7 +73,8 @@ void require_json_content(InputBuffer& input) {
 std::unique_ptr<Feed> open_feed(const std::string& path, const FeedOptions& options,
                                 Universe& universe, RejectSink& rejects) {
   std::string format = options.format.empty() ? "auto" : options.format;
-  if (format != "auto" && format != "csv" && format != "binance-csv" && format != "binance-json") {
+  if (format != "auto" && format != "csv" && format != "binance-csv" && format != "binance-json" &&
+      format != "lobster") {
     throw FeedError(
         fmt::format("{}: unknown format '{}'; use --format auto|{}", path, format, kFormatChoices));
   }
@@ -77,6 +83,9 @@ std::unique_ptr<Feed> open_feed(const std::string& path, const FeedOptions& opti
   if (format == "auto") format = detect_format(input, options);
   if (format == "csv")
     return std::make_unique<CsvFeed>(std::move(input), options, universe, rejects);
+  if (format == "lobster") {
+    return std::make_unique<LobsterFeed>(std::move(input), options, universe, rejects);
+  }
   if (format == "binance-csv") {
     return std::make_unique<BinanceCsvFeed>(std::move(input), options, universe, rejects);
   }
