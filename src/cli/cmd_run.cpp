@@ -91,7 +91,8 @@ void add_run_command(CLI::App& app) {
                   "Input files (CSV, Binance CSV/.gz/.zip, Binance JSON)")
       ->required()
       ->check(CLI::ExistingFile);
-  cmd->add_option("-f,--format", settings->format, "auto, csv, binance-csv, binance-json or lobster")
+  cmd->add_option("-f,--format", settings->format,
+                  "auto, csv, binance-csv, binance-json or lobster")
       ->capture_default_str();
   cmd->add_option("--symbol", settings->symbol, "Symbol for inputs whose rows carry none");
   cmd->add_option("--map", settings->column_map,
