@@ -14,6 +14,7 @@ int main(int argc, char** argv) {
   tw::cli::add_rules_command(app);
   tw::cli::add_export_command(app);
   tw::cli::add_bench_command(app);
+  tw::cli::add_verify_book_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -91,4 +91,16 @@ if [ -f "$binance" ]; then
 else
   echo "note: $binance absent, real-data step skipped"
 fi
+# 8. real LOBSTER data: read as order flow, and its book rebuilt against the provider's.
+lobster="$SHARED/lobster/AMZN_2012-06-21_34200000_57600000_"
+if [ -f "${lobster}message_1.csv" ]; then
+  "$TAPEWATCH" run "${lobster}message_1.csv" --no-db > lobster.txt
+  expect_in "events     57515 (2445 trades, 55070 order events)" lobster.txt
+  "$TAPEWATCH" verify-book "${lobster}message_1.csv" "${lobster}orderbook_1.csv" > verify.txt ||
+    { cat verify.txt >&2; fail "verify-book found mismatches it cannot explain"; }
+  expect_in "rows compared     57514" verify.txt
+  expect_in "revealed levels" verify.txt
+else
+  echo "note: ${lobster}message_1.csv absent, LOBSTER step skipped"
+fi
 echo "e2e cli_batch: all checks passed"

@@ -1,0 +1,298 @@
+#include "book/order_book.hpp"
+
+#include <algorithm>
+#include <bit>
+
+#include "util/hash.hpp"
+
+namespace tw {
+namespace {
+
+constexpr size_t kInitialIndex = 1024;
+// Text ids are keyed by their hash, kept apart from numeric ids by the top bit.
+constexpr uint64_t kTextKeyBit = uint64_t{1} << 63;
+
+}  // namespace
+
+OrderBook::OrderBook() {
+  index_.assign(kInitialIndex, 0);
+  index_shift_ = 64 - std::countr_zero(index_.size());
+}
+
+uint64_t OrderBook::key_of(const ExternalId& id) {
+  if (id.kind() == ExternalId::Kind::kNumber) return id.as_number() & ~kTextKeyBit;
+  return id.hash() | kTextKeyBit;
+}
+
+void OrderBook::apply(const Event& e) {
+  switch (e.kind) {
+    case EventKind::kOrderAdd:
+      add(e);
+      break;
+    case EventKind::kOrderCancel:
+    case EventKind::kOrderExecute:
+      reduce(e, /*remove_all=*/false);
+      break;
+    case EventKind::kOrderDelete:
+      reduce(e, /*remove_all=*/true);
+      break;
+    case EventKind::kOrderReplace:
+      replace(e);
+      break;
+    default:
+      return;
+  }
+  count_crossing();
+}
+
+BookLevel OrderBook::level(Side side, size_t i) const {
+  const Levels& side_levels = levels(side);
+  const Level& l = side_levels[side_levels.size() - 1 - i];
+  return {l.price, Quantity::from_raw(l.qty), l.orders};
+}
+
+Quantity OrderBook::size_at(Side side, Price price) const {
+  const Levels& side_levels = levels(side);
+  size_t at = level_position(side, price);
+  bool found = at < side_levels.size() && side_levels[at].price == price;
+  return Quantity::from_raw(found ? side_levels[at].qty : 0);
+}
+
+// Bids ascend and asks descend, so that on both sides the best level is the last.
+size_t OrderBook::level_position(Side side, Price price) const {
+  const Levels& side_levels = levels(side);
+  auto first_not_below = [&](auto below) {
+    return static_cast<size_t>(
+        std::lower_bound(side_levels.begin(), side_levels.end(), price, below) -
+        side_levels.begin());
+  };
+  if (side == Side::kBuy) {
+    return first_not_below([](const Level& l, Price p) { return l.price < p; });
+  }
+  return first_not_below([](const Level& l, Price p) { return l.price > p; });
+}
+
+OrderBook::Level* OrderBook::find_level(Side side, Price price) {
+  Levels& side_levels = levels(side);
+  size_t at = level_position(side, price);
+  return at < side_levels.size() && side_levels[at].price == price ? &side_levels[at] : nullptr;
+}
+
+OrderBook::Level& OrderBook::level_for(Side side, Price price) {
+  Levels& side_levels = levels(side);
+  size_t at = level_position(side, price);
+  if (at == side_levels.size() || side_levels[at].price != price) {
+    Level fresh;
+    fresh.price = price;
+    side_levels.insert(side_levels.begin() + static_cast<std::ptrdiff_t>(at), fresh);
+  }
+  return side_levels[at];
+}
+
+void OrderBook::erase_level_if_empty(Side side, Price price) {
+  Levels& side_levels = levels(side);
+  size_t at = level_position(side, price);
+  if (at < side_levels.size() && side_levels[at].price == price && side_levels[at].qty <= 0 &&
+      side_levels[at].orders == 0) {
+    side_levels.erase(side_levels.begin() + static_cast<std::ptrdiff_t>(at));
+  }
+}
+
+void OrderBook::add(const Event& e) {
+  if (e.side != Side::kBuy && e.side != Side::kSell) return;
+  const uint64_t key = key_of(e.id);
+  if (find_order(key) != kNoOrder) {
+    ++diagnostics_.duplicate_add;
+    return;
+  }
+  uint32_t slot = new_slot();
+  Order& o = orders_[slot];
+  o = Order{key, e.price, e.qty.raw(), e.side, kNoOrder, kNoOrder};
+  Level& l = level_for(e.side, e.price);
+  o.prev = l.tail;
+  if (l.tail != kNoOrder) orders_[l.tail].next = slot;
+  if (l.head == kNoOrder) l.head = slot;
+  l.tail = slot;
+  ++l.orders;
+  l.qty += o.qty;
+  index_insert(key, slot);
+  ++live_orders_;
+}
+
+// A cancel or execution takes `e.qty` off the order; a delete takes what is left.
+void OrderBook::reduce(const Event& e, bool remove_all) {
+  uint32_t slot = find_order(key_of(e.id));
+  if (slot == kNoOrder) return reduce_unknown(e, remove_all);
+  Order& o = orders_[slot];
+  int64_t taken = remove_all ? o.qty : std::min(e.qty.raw(), o.qty);
+  if (!remove_all && e.qty.raw() > o.qty) ++diagnostics_.overfill;
+  find_level(o.side, o.price)->qty -= taken;
+  o.qty -= taken;
+  if (o.qty == 0) remove_order(slot);
+}
+
+// Orders resting before the feed began are known only as seeded level sizes: a message about
+// one, when it names its price and side (LOBSTER's do), comes off that size. When the seeded
+// size is short of it, the level's size was set from a snapshot that left known orders in
+// place of this one (see set_level): those, the oldest first, make up the rest.
+void OrderBook::reduce_unknown(const Event& e, bool remove_all) {
+  ++diagnostics_.unknown_order;
+  if (e.side != Side::kBuy && e.side != Side::kSell) return;
+  Level* l = find_level(e.side, e.price);
+  if (l == nullptr) return;
+  int64_t left = remove_all && !e.qty.is_positive() ? l->unattributed : e.qty.raw();
+  int64_t from_seeded = std::min(left, l->unattributed);
+  if (from_seeded > 0) ++diagnostics_.seeded_reduced;
+  l->unattributed -= from_seeded;
+  l->qty -= from_seeded;
+  left -= from_seeded;
+  while (left > 0 && l != nullptr && l->head != kNoOrder) {
+    uint32_t oldest = l->head;
+    int64_t taken = std::min(left, orders_[oldest].qty);
+    left -= taken;
+    l->qty -= taken;
+    orders_[oldest].qty -= taken;
+    ++diagnostics_.orders_dropped;
+    if (orders_[oldest].qty == 0) {
+      remove_order(oldest);
+      l = find_level(e.side, e.price);
+    }
+  }
+  erase_level_if_empty(e.side, e.price);
+}
+
+// The order `e.id` leaves the book and `e.ref` takes its place at the new price and size,
+// behind the orders already there (it loses its time priority).
+void OrderBook::replace(const Event& e) {
+  uint32_t slot = find_order(key_of(e.id));
+  if (slot == kNoOrder) {
+    ++diagnostics_.unknown_order;
+    return;
+  }
+  Side side = orders_[slot].side;
+  Level* l = find_level(side, orders_[slot].price);
+  l->qty -= orders_[slot].qty;
+  orders_[slot].qty = 0;
+  remove_order(slot);
+  Event added = e;
+  added.kind = EventKind::kOrderAdd;
+  added.id = e.ref;
+  added.side = side;
+  add(added);
+}
+
+void OrderBook::remove_order(uint32_t slot) {
+  Order& o = orders_[slot];
+  Level* l = find_level(o.side, o.price);
+  if (o.prev != kNoOrder) orders_[o.prev].next = o.next;
+  if (o.next != kNoOrder) orders_[o.next].prev = o.prev;
+  if (l->head == slot) l->head = o.next;
+  if (l->tail == slot) l->tail = o.prev;
+  --l->orders;
+  index_erase(o.key);
+  free_slots_.push_back(slot);
+  --live_orders_;
+  erase_level_if_empty(o.side, o.price);
+}
+
+// Known orders beyond the size given left the book unseen (a depth-limited feed does not show
+// what happens below its depth). Which is unknowable; the simplest account of the change is
+// taken: when the level shrank by exactly one known order's size, that order left; beyond
+// that, known orders over the size given go oldest first, as the ones that had longest to go
+// (the newest may have just been added by the message in hand).
+void OrderBook::set_level(Side side, Price price, Quantity qty) {
+  ++diagnostics_.levels_adopted;
+  const int64_t target = qty.raw();
+  if (Level* l = find_level(side, price)) {
+    const int64_t shrunk = l->qty - target;
+    uint32_t exact = kNoOrder;
+    for (uint32_t o = l->head; shrunk > 0 && o != kNoOrder && exact == kNoOrder;
+         o = orders_[o].next) {
+      if (orders_[o].qty == shrunk) exact = o;
+    }
+    if (exact != kNoOrder) drop_order(exact);
+  }
+  for (Level* l = find_level(side, price); l != nullptr && l->qty - l->unattributed > target;
+       l = find_level(side, price)) {
+    drop_order(l->head);
+  }
+  Level& l = level_for(side, price);
+  const int64_t known = l.qty - l.unattributed;
+  l.unattributed = target - known;
+  l.qty = target;
+  erase_level_if_empty(side, price);
+}
+
+void OrderBook::drop_order(uint32_t slot) {
+  Order& o = orders_[slot];
+  find_level(o.side, o.price)->qty -= o.qty;
+  o.qty = 0;
+  ++diagnostics_.orders_dropped;
+  remove_order(slot);
+}
+
+void OrderBook::count_crossing() {
+  if (bids_.empty() || asks_.empty()) return;
+  Price bid = bids_.back().price, ask = asks_.back().price;
+  if (bid > ask) ++diagnostics_.crossed;
+  if (bid == ask) ++diagnostics_.locked;
+}
+
+uint32_t OrderBook::find_order(uint64_t key) const {
+  const size_t mask = index_.size() - 1;
+  for (size_t at = fibonacci_index(key, index_shift_);; at = (at + 1) & mask) {
+    uint32_t entry = index_[at];
+    if (entry == 0) return kNoOrder;
+    if (orders_[entry - 1].key == key) return entry - 1;
+  }
+}
+
+uint32_t OrderBook::new_slot() {
+  if (!free_slots_.empty()) {
+    uint32_t slot = free_slots_.back();
+    free_slots_.pop_back();
+    return slot;
+  }
+  orders_.emplace_back();
+  return static_cast<uint32_t>(orders_.size() - 1);
+}
+
+void OrderBook::index_insert(uint64_t key, uint32_t slot) {
+  if ((live_orders_ + 1) * 2 > index_.size()) grow_index();
+  const size_t mask = index_.size() - 1;
+  size_t at = fibonacci_index(key, index_shift_);
+  while (index_[at] != 0) at = (at + 1) & mask;
+  index_[at] = slot + 1;
+}
+
+// Backward-shift deletion: later entries of the probe run move up, so no tombstones build up.
+void OrderBook::index_erase(uint64_t key) {
+  const size_t mask = index_.size() - 1;
+  size_t at = fibonacci_index(key, index_shift_);
+  while (orders_[index_[at] - 1].key != key) at = (at + 1) & mask;
+  for (size_t next = (at + 1) & mask; index_[next] != 0; next = (next + 1) & mask) {
+    size_t home = fibonacci_index(orders_[index_[next] - 1].key, index_shift_);
+    // The entry at `next` may fill the hole at `at` unless its home lies cyclically in (at, next].
+    bool home_after_hole = ((next - home) & mask) < ((next - at) & mask);
+    if (home_after_hole) continue;
+    index_[at] = index_[next];
+    at = next;
+  }
+  index_[at] = 0;
+}
+
+void OrderBook::grow_index() {
+  std::vector<uint32_t> old;
+  old.swap(index_);
+  index_.assign(old.size() * 2, 0);
+  index_shift_ = 64 - std::countr_zero(index_.size());
+  const size_t mask = index_.size() - 1;
+  for (uint32_t entry : old) {
+    if (entry == 0) continue;
+    size_t at = fibonacci_index(orders_[entry - 1].key, index_shift_);
+    while (index_[at] != 0) at = (at + 1) & mask;
+    index_[at] = entry;
+  }
+}
+
+}  // namespace tw

@@ -1,0 +1,108 @@
+// The limit order book of one symbol: every resting order, by price level in time priority.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "model/event.hpp"
+
+namespace tw {
+
+/// One price level as the book shows it: its price, total size and number of known orders.
+struct BookLevel {
+  Price price;
+  Quantity qty;
+  uint32_t orders = 0;
+};
+
+/// What the book met that a clean feed would not have: each is counted, none stops it.
+struct BookDiagnostics {
+  uint64_t unknown_order = 0;   // cancel, delete or execute of an order never added
+  uint64_t seeded_reduced = 0;  // ... of which reduced a level's seeded (unattributed) size
+  uint64_t duplicate_add = 0;   // an add whose id is already resting (ignored)
+  uint64_t overfill = 0;        // a cancel or execution larger than the order's size left
+  uint64_t crossed = 0;         // events after which the best bid was above the best ask
+  uint64_t locked = 0;          // ... after which best bid and best ask were equal
+  uint64_t levels_adopted = 0;  // levels whose size was taken from outside (set_level)
+  uint64_t orders_dropped = 0;  // ... whose known orders held more, so some were dropped
+};
+
+/// Full depth by order with price-time priority. Orders are found by id in O(1) (an open
+/// addressing index into a pool of order slots); levels sit in one sorted array per side with
+/// the best at the back, so the changes near the top that most messages make move little.
+/// Slots, index and levels grow when needed and are reused: an event allocates nothing once
+/// the book has grown to its working size.
+class OrderBook {
+ public:
+  OrderBook();
+
+  /// Applies an order event (add, cancel, delete, replace, execute); ignores other kinds.
+  void apply(const Event& e);
+
+  size_t depth(Side side) const { return levels(side).size(); }
+  /// The level `i` places from the best (0 = best); i < depth(side).
+  BookLevel level(Side side, size_t i) const;
+  /// The size at `price`, 0 when the side has no level there.
+  Quantity size_at(Side side, Price price) const;
+  /// Makes the level at `price` total `qty`, as a provider's book snapshot tells it: the size
+  /// of resting orders the feed never showed is added, and known orders beyond it (gone
+  /// unseen) are dropped, the oldest first.
+  void set_level(Side side, Price price, Quantity qty);
+
+  size_t live_orders() const { return live_orders_; }
+  const BookDiagnostics& diagnostics() const { return diagnostics_; }
+
+ private:
+  static constexpr uint32_t kNoOrder = 0xffffffff;
+
+  struct Order {
+    uint64_t key = 0;
+    Price price;
+    int64_t qty = 0;  // raw size left
+    Side side = Side::kUnknown;
+    uint32_t prev = kNoOrder, next = kNoOrder;  // within its level, oldest first
+  };
+  struct Level {
+    Price price;
+    int64_t qty = 0;           // raw total, known orders and unattributed size
+    int64_t unattributed = 0;  // raw size of orders the feed never showed
+    uint32_t orders = 0;
+    uint32_t head = kNoOrder, tail = kNoOrder;
+  };
+  using Levels = std::vector<Level>;
+
+  const Levels& levels(Side side) const { return side == Side::kBuy ? bids_ : asks_; }
+  Levels& levels(Side side) { return side == Side::kBuy ? bids_ : asks_; }
+  /// Where the level at `price` is, or would go, in `side`'s array.
+  size_t level_position(Side side, Price price) const;
+  Level* find_level(Side side, Price price);
+  Level& level_for(Side side, Price price);
+  void erase_level_if_empty(Side side, Price price);
+
+  void add(const Event& e);
+  void reduce(const Event& e, bool remove_all);
+  void replace(const Event& e);
+  void reduce_unknown(const Event& e, bool remove_all);
+  void remove_order(uint32_t slot);
+  /// Removes a known order that left the book unseen, with what it had left.
+  void drop_order(uint32_t slot);
+  void count_crossing();
+
+  static uint64_t key_of(const ExternalId& id);
+  uint32_t find_order(uint64_t key) const;
+  uint32_t new_slot();
+  void index_insert(uint64_t key, uint32_t slot);
+  void index_erase(uint64_t key);
+  void grow_index();
+
+  Levels bids_;  // ascending price: the best bid last
+  Levels asks_;  // descending price: the best ask last
+  std::vector<Order> orders_;
+  std::vector<uint32_t> free_slots_;
+  std::vector<uint32_t> index_;  // open addressing: slot + 1, or 0 for empty
+  int index_shift_ = 64;
+  size_t live_orders_ = 0;
+  BookDiagnostics diagnostics_;
+};
+
+}  // namespace tw

@@ -1,0 +1,181 @@
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <map>
+#include <vector>
+
+#include "book/order_book.hpp"
+
+using namespace tw;
+
+namespace {
+
+Event order(EventKind kind, uint64_t id, Side side, int64_t price_cents, int64_t size) {
+  Event e;
+  e.kind = kind;
+  e.id = ExternalId::number(id);
+  e.side = side;
+  e.price = Price::from_raw(price_cents * (kFixedScale / 100));
+  e.qty = Quantity::from_units(size);
+  return e;
+}
+Event add(uint64_t id, Side side, int64_t price_cents, int64_t size) {
+  return order(EventKind::kOrderAdd, id, side, price_cents, size);
+}
+Price cents(int64_t c) {
+  return Price::from_raw(c * (kFixedScale / 100));
+}
+
+/// The side's levels, best first, as (price in cents, size, orders).
+std::vector<std::tuple<int64_t, int64_t, uint32_t>> levels(const OrderBook& book, Side side) {
+  std::vector<std::tuple<int64_t, int64_t, uint32_t>> out;
+  for (size_t i = 0; i < book.depth(side); ++i) {
+    BookLevel l = book.level(side, i);
+    out.emplace_back(l.price.raw() / (kFixedScale / 100), l.qty.raw() / kFixedScale, l.orders);
+  }
+  return out;
+}
+using Levels = std::vector<std::tuple<int64_t, int64_t, uint32_t>>;
+
+}  // namespace
+
+TEST(OrderBook, LevelsAreBestFirstOnBothSides) {
+  OrderBook book;
+  book.apply(add(1, Side::kBuy, 1000, 5));
+  book.apply(add(2, Side::kBuy, 1002, 7));
+  book.apply(add(3, Side::kBuy, 1000, 3));
+  book.apply(add(4, Side::kSell, 1010, 4));
+  book.apply(add(5, Side::kSell, 1005, 6));
+  EXPECT_EQ(levels(book, Side::kBuy), (Levels{{1002, 7, 1}, {1000, 8, 2}}));
+  EXPECT_EQ(levels(book, Side::kSell), (Levels{{1005, 6, 1}, {1010, 4, 1}}));
+  EXPECT_EQ(book.live_orders(), 5u);
+  EXPECT_EQ(book.size_at(Side::kBuy, cents(1000)).raw(), 8 * kFixedScale);
+  EXPECT_FALSE(book.size_at(Side::kBuy, cents(1001)).is_positive());
+}
+
+TEST(OrderBook, CancelsDeletesExecutionsAndReplacesChangeTheLevels) {
+  OrderBook book;
+  book.apply(add(1, Side::kBuy, 1000, 10));
+  book.apply(add(2, Side::kBuy, 1000, 4));
+  book.apply(order(EventKind::kOrderCancel, 1, Side::kBuy, 1000, 3));   // 7 left
+  book.apply(order(EventKind::kOrderExecute, 2, Side::kBuy, 1000, 4));  // gone
+  EXPECT_EQ(levels(book, Side::kBuy), (Levels{{1000, 7, 1}}));
+  Event replace = order(EventKind::kOrderReplace, 1, Side::kUnknown, 1001, 2);
+  replace.ref = ExternalId::number(9);
+  book.apply(replace);  // order 1 becomes order 9: 2 at 10.01, same side
+  EXPECT_EQ(levels(book, Side::kBuy), (Levels{{1001, 2, 1}}));
+  book.apply(order(EventKind::kOrderDelete, 9, Side::kBuy, 1001, 0));
+  EXPECT_EQ(book.depth(Side::kBuy), 0u);
+  EXPECT_EQ(book.live_orders(), 0u);
+  const BookDiagnostics& d = book.diagnostics();
+  EXPECT_EQ(d.unknown_order + d.duplicate_add + d.overfill + d.crossed + d.locked, 0u);
+}
+
+TEST(OrderBook, OddMessagesAreCountedNotFatal) {
+  OrderBook book;
+  book.apply(add(1, Side::kBuy, 1000, 5));
+  book.apply(add(1, Side::kBuy, 1000, 5));                              // duplicate
+  book.apply(order(EventKind::kOrderCancel, 77, Side::kBuy, 1000, 1));  // unknown
+  book.apply(order(EventKind::kOrderExecute, 1, Side::kBuy, 1000, 9));  // overfill: all 5 go
+  EXPECT_EQ(book.depth(Side::kBuy), 0u);
+  book.apply(add(2, Side::kBuy, 1000, 5));
+  book.apply(add(3, Side::kSell, 1000, 5));  // locked
+  book.apply(add(4, Side::kSell, 999, 5));   // crossed
+  const BookDiagnostics& d = book.diagnostics();
+  EXPECT_EQ(d.duplicate_add, 1u);
+  EXPECT_EQ(d.unknown_order, 1u);
+  EXPECT_EQ(d.overfill, 1u);
+  EXPECT_EQ(d.locked, 1u);
+  EXPECT_EQ(d.crossed, 1u);
+}
+
+TEST(OrderBook, SetLevelAddsUnseenSizeAndDropsOrdersGoneUnseen) {
+  OrderBook book;
+  book.set_level(Side::kSell, cents(1005), Quantity::from_units(300));  // seeded, no orders
+  // A message about an order the book never saw comes off the seeded size.
+  book.apply(order(EventKind::kOrderExecute, 50, Side::kSell, 1005, 100));
+  EXPECT_EQ(levels(book, Side::kSell), (Levels{{1005, 200, 0}}));
+  EXPECT_EQ(book.diagnostics().seeded_reduced, 1u);
+
+  book.apply(add(1, Side::kBuy, 1000, 71));
+  book.apply(add(2, Side::kBuy, 1000, 100));
+  book.apply(add(3, Side::kBuy, 1000, 19));
+  // The level shrank by 19 while out of view: the order of exactly 19 left.
+  book.set_level(Side::kBuy, cents(1000), Quantity::from_units(171));
+  EXPECT_EQ(levels(book, Side::kBuy), (Levels{{1000, 171, 2}}));
+  book.apply(order(EventKind::kOrderDelete, 2, Side::kBuy, 1000, 0));
+  book.apply(order(EventKind::kOrderDelete, 1, Side::kBuy, 1000, 0));
+  EXPECT_EQ(book.depth(Side::kBuy), 0u);
+  // No order of the difference: the oldest go first.
+  book.apply(add(4, Side::kBuy, 1000, 10));
+  book.apply(add(5, Side::kBuy, 1000, 10));
+  book.set_level(Side::kBuy, cents(1000), Quantity::from_units(15));
+  EXPECT_EQ(levels(book, Side::kBuy), (Levels{{1000, 15, 1}}));
+  book.apply(order(EventKind::kOrderDelete, 5, Side::kBuy, 1000, 0));
+  EXPECT_EQ(levels(book, Side::kBuy), (Levels{{1000, 5, 0}}));
+  book.set_level(Side::kBuy, cents(1000), Quantity{});
+  EXPECT_EQ(book.depth(Side::kBuy), 0u);
+}
+
+// 60,000 random adds, cancels, executions and deletes over 40 price levels against a plain
+// model: every level's size and order count, and the index through growth and deletions.
+TEST(OrderBook, MatchesAPlainModel) {
+  OrderBook book;
+  struct Live {
+    Side side;
+    int64_t price, size;
+  };
+  std::map<uint64_t, Live> live;
+  uint64_t x = 9, next_id = 1;
+  auto next = [&x] {
+    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+    return x >> 33;
+  };
+  for (int step = 0; step < 60'000; ++step) {
+    if (live.size() < 50 || next() % 3 == 0) {
+      Side side = next() % 2 ? Side::kBuy : Side::kSell;
+      int64_t price = side == Side::kBuy ? 900 + next() % 20 : 1000 + next() % 20;
+      int64_t size = 1 + next() % 100;
+      uint64_t id = next_id++ * 2654435761ULL;  // spread ids
+      book.apply(add(id, side, price, size));
+      live[id] = {side, price, size};
+      continue;
+    }
+    auto it = live.begin();
+    std::advance(it, static_cast<long>(next() % live.size()));
+    Live& o = it->second;
+    int64_t size = 1 + static_cast<int64_t>(next() % static_cast<uint64_t>(o.size));
+    switch (next() % 3) {
+      case 0:
+        book.apply(order(EventKind::kOrderCancel, it->first, o.side, o.price, size));
+        break;
+      case 1:
+        book.apply(order(EventKind::kOrderExecute, it->first, o.side, o.price, size));
+        break;
+      default:
+        book.apply(order(EventKind::kOrderDelete, it->first, o.side, o.price, 0));
+        size = o.size;
+    }
+    o.size -= size;
+    if (o.size == 0) live.erase(it);
+  }
+  std::map<std::pair<Side, int64_t>, std::pair<int64_t, uint32_t>> model;
+  for (const auto& [id, o] : live) {
+    auto& level = model[{o.side, o.price}];
+    level.first += o.size;
+    ++level.second;
+  }
+  Levels bids, asks;
+  for (auto it = model.rbegin(); it != model.rend(); ++it) {
+    if (it->first.first == Side::kBuy) {
+      bids.emplace_back(it->first.second, it->second.first, it->second.second);
+    }
+  }
+  for (const auto& [key, level] : model) {
+    if (key.first == Side::kSell) asks.emplace_back(key.second, level.first, level.second);
+  }
+  EXPECT_EQ(levels(book, Side::kBuy), bids);
+  EXPECT_EQ(levels(book, Side::kSell), asks);
+  EXPECT_EQ(book.live_orders(), live.size());
+  EXPECT_EQ(book.diagnostics().unknown_order, 0u);
+}
