@@ -30,6 +30,7 @@ const ColumnSpec kColumnSpecs[] = {
     {"seller", {}, false},
     {"event_type", {}, false},
     {"owner", {}, false},
+    {"event", {}, false},
 };
 static_assert(std::size(kColumnSpecs) == static_cast<size_t>(CsvColumn::kCount));
 
@@ -260,6 +261,7 @@ bool CsvFeed::assign_explicit_accounts(std::string_view account, Event& out) {
   out.kind = EventKind::kTrade;
   out.seq = lines_.line_number();
   out.source = source_index_;
+  if (has(CsvColumn::kEvent)) return parse_order_row(out);
   if (!times_.parse(required_field(CsvColumn::kTimestamp), out.ts, error_) || !assign_symbol(out) ||
       !parse_price(required_field(CsvColumn::kPrice), out.price, error_) ||
       !parse_quantity(required_field(CsvColumn::kQuantity), out.qty, error_) ||
@@ -268,6 +270,73 @@ bool CsvFeed::assign_explicit_accounts(std::string_view account, Event& out) {
   }
   out.id.assign_text(field(CsvColumn::kTradeId));
   out.ref.assign_text(field(CsvColumn::kOrderId));
+  return true;
+}
+
+namespace {
+
+// The event column's words (any case) and the kinds they name.
+struct EventWord {
+  std::string_view word;
+  EventKind kind;
+};
+constexpr EventWord kEventWords[] = {
+    {"add", EventKind::kOrderAdd},         {"new", EventKind::kOrderAdd},
+    {"cancel", EventKind::kOrderCancel},   {"delete", EventKind::kOrderDelete},
+    {"replace", EventKind::kOrderReplace}, {"modify", EventKind::kOrderReplace},
+    {"execute", EventKind::kOrderExecute}, {"fill", EventKind::kOrderExecute},
+    {"trade", EventKind::kTrade},
+};
+
+}  // namespace
+
+// A row of an order audit trail: order_id names the order (Event::id), side is the order's
+// side, account its owner (Event::account). A replace keeps its order id (Event::ref = id)
+// and carries the new price and size. A delete needs neither price nor quantity, a cancel no
+// price (the size is the part cancelled). TRADE rows are read as in a trade file.
+bool CsvFeed::parse_order_row(Event& out) {
+  std::string_view word = field(CsvColumn::kEvent);
+  const EventWord* found = std::find_if(std::begin(kEventWords), std::end(kEventWords),
+                                        [&](const EventWord& w) { return iequals(w.word, word); });
+  if (found == std::end(kEventWords)) {
+    if (word.empty()) return error_.set(RejectReason::kMissingField, "event is empty");
+    return error_.set(RejectReason::kBadField,
+                      "event '{}' is not ADD, CANCEL, DELETE, REPLACE, EXECUTE or TRADE",
+                      shown(word));
+  }
+  if (!times_.parse(required_field(CsvColumn::kTimestamp), out.ts, error_) || !assign_symbol(out) ||
+      !parse_side(field(CsvColumn::kSide), out.side, error_)) {
+    return false;
+  }
+  return parse_order_fields(found->kind, out);
+}
+
+bool CsvFeed::parse_order_fields(EventKind kind, Event& out) {
+  out.kind = kind;
+  std::string_view price = required_field(CsvColumn::kPrice);
+  std::string_view quantity = required_field(CsvColumn::kQuantity);
+  const bool needs_price = kind != EventKind::kOrderCancel && kind != EventKind::kOrderDelete;
+  const bool needs_quantity = kind != EventKind::kOrderDelete;
+  if ((needs_price || !price.empty()) && !parse_price(price, out.price, error_)) return false;
+  if ((needs_quantity || !quantity.empty()) && !parse_quantity(quantity, out.qty, error_)) {
+    return false;
+  }
+  if (kind == EventKind::kTrade) {
+    if (!assign_accounts(out)) return false;
+    out.id.assign_text(field(CsvColumn::kTradeId));
+    out.ref.assign_text(field(CsvColumn::kOrderId));
+    return true;
+  }
+  std::string_view order_id = field(CsvColumn::kOrderId);
+  if (order_id.empty()) return error_.set(RejectReason::kMissingField, "order_id is empty");
+  if (kind == EventKind::kOrderAdd && out.side == Side::kUnknown) {
+    return error_.set(RejectReason::kMissingField, "side is empty: an order has a side");
+  }
+  out.id.assign_text(order_id);
+  if (kind == EventKind::kOrderReplace) out.ref = out.id;
+  if (std::string_view account = field(CsvColumn::kAccount); !account.empty()) {
+    out.account = account_id(account);
+  }
   return true;
 }
 

@@ -32,12 +32,14 @@ enum class CsvColumn : uint8_t {
   kSeller,     // explicit selling account
   kEventType,  // allowed, ignored (the replaced system's ground-truth labels)
   kOwner,      // beneficial owner of the row's account: Universe::set_owner(account, owner)
+  kEvent,      // an order audit trail's event: ADD, CANCEL, DELETE, REPLACE, EXECUTE or TRADE
   kCount
 };
 
-/// Every row is a trade (Event::kind = kTrade). Rows that fail validation go to the reject sink
-/// and are skipped; blank lines are skipped silently. An empty file, or a header with no rows,
-/// gives no events.
+/// Every row is a trade (Event::kind = kTrade), unless the file has an `event` column: then
+/// each row is the event it names (see parse_order_row). Rows that fail validation go to the
+/// reject sink and are skipped; blank lines are skipped silently. An empty file, or a header
+/// with no rows, gives no events.
 class CsvFeed final : public Feed {
  public:
   /// Reads the header. Throws FeedError naming the file, the missing column and the header seen
@@ -59,6 +61,8 @@ class CsvFeed final : public Feed {
   bool next_split_line(std::string_view& line, bool& split_ok);
   bool read_and_split_line(std::string_view& line, bool& split_ok);
   bool parse_row(bool split_ok, Event& out);
+  [[gnu::noinline]] bool parse_order_row(Event& out);
+  bool parse_order_fields(EventKind kind, Event& out);
   bool assign_symbol(Event& out);
   bool assign_accounts(Event& out);
   bool refuse_sideless(std::string_view account);
