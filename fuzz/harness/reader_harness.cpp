@@ -16,6 +16,7 @@
 #include "feed/byte_source.hpp"
 #include "feed/csv_reader.hpp"
 #include "feed/input_buffer.hpp"
+#include "feed/lobster_reader.hpp"
 #include "scratch.hpp"
 
 namespace tw::fuzz {
@@ -83,10 +84,41 @@ void check_account(AccountId id, const Universe& universe, std::string_view role
   check(id.value == 0 || !universe.account_name(id).empty(), "{} account has no name", role);
 }
 
+// LOBSTER rows are order events, trades and halts: each kind has its own fields.
+void check_lobster_event(const Event& e, const Universe& universe, std::string_view symbol,
+                         const std::string& what) {
+  check(e.ts >= kEarliestSaneTime && e.ts < kLatestSaneTime, "{}: time out of range", what);
+  check(e.symbol.value != 0 && !symbol.empty(), "{}: unknown symbol", what);
+  check(e.seq > 0, "{}: seq 0", what);
+  check(e.source == kSourceIndex, "{}: source {} instead of {}", what, e.source, kSourceIndex);
+  check(e.account.value == 0 && e.buyer.value == 0 && e.seller.value == 0 &&
+            universe.account_count() <= 1,
+        "{}: LOBSTER rows carry no accounts", what);
+  if (e.kind == EventKind::kStatus) {
+    check(e.status != TradingStatus::kUnknown, "{}: halt indicator without a status", what);
+    return;
+  }
+  check(e.price.raw() > 0, "{}: price <= 0", what);
+  check(e.qty.raw() > 0, "{}: quantity <= 0", what);
+  if (e.kind == EventKind::kTrade) {
+    bool auction = e.flags == event_flags::kAuction && e.side == Side::kUnknown;
+    bool hidden = e.flags == event_flags::kHidden && e.side != Side::kUnknown;
+    check(auction || hidden, "{}: a trade neither hidden nor a cross", what);
+    return;
+  }
+  check(e.kind == EventKind::kOrderAdd || e.kind == EventKind::kOrderCancel ||
+            e.kind == EventKind::kOrderDelete || e.kind == EventKind::kOrderExecute,
+        "{}: kind {} is not a LOBSTER order event", what, static_cast<int>(e.kind));
+  check(e.side == Side::kBuy || e.side == Side::kSell, "{}: order without side", what);
+  check(e.id.kind() == ExternalId::Kind::kNumber && e.id.as_number() > 0,
+        "{}: order id not a positive number", what);
+}
+
 void check_event(const Event& e, const Universe& universe, ReaderKind kind) {
   std::string_view symbol =
       e.symbol.value < universe.symbol_count() ? universe.symbol_name(e.symbol) : "";
   std::string what = fmt::format("event at {}: {}", e.seq, event_text(e, universe));
+  if (kind == ReaderKind::kLobster) return check_lobster_event(e, universe, symbol, what);
   check(e.kind == EventKind::kTrade, "{}: not a trade", what);
   check(e.price.raw() > 0, "{}: price <= 0", what);
   check(e.qty.raw() > 0, "{}: quantity <= 0", what);
@@ -159,6 +191,8 @@ std::unique_ptr<Feed> make_feed(ReaderKind kind, InputBuffer input, const FeedOp
       return std::make_unique<CsvFeed>(std::move(input), options, universe, rejects);
     case ReaderKind::kBinanceCsv:
       return std::make_unique<BinanceCsvFeed>(std::move(input), options, universe, rejects);
+    case ReaderKind::kLobster:
+      return std::make_unique<LobsterFeed>(std::move(input), options, universe, rejects);
     case ReaderKind::kBinanceJson:
       break;
   }

@@ -7,7 +7,7 @@
 
 namespace tw::fuzz {
 
-enum class ReaderKind { kCsv, kBinanceCsv, kBinanceJson };
+enum class ReaderKind { kCsv, kBinanceCsv, kBinanceJson, kLobster };
 
 /// How the records of an input can be counted without the reader, to check that events plus
 /// rejects account for each of them.

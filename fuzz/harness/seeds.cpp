@@ -112,12 +112,25 @@ const std::vector<std::string> kExternalIdSeeds = {
     "T0072\nshort text id 22 bytes\nexactly-twenty-three-by\na-long-text-id-that-is-hashed",
 };
 
+const std::vector<std::string> kLobsterSeeds = {
+    "34200.017459617,5,0,1,2238200,-1\n34200.18960767,1,11885113,21,2238100,1\n"
+    "34200.190226476,4,11885113,21,2238100,1\n34201.5,2,7,40,1000000,1\n"
+    "34201.6,3,7,60,1000000,1\n34201.7,6,0,300,1000100,-1\n",
+    "36023,7,0,0,-1,-1\n36323,7,0,0,0,-1\n36723,7,0,0,1,-1\n"
+    "43002.632812672004,3,134172772,100,2238700,-1\n",
+    "34200.5,1,7,100,1000000\n34200.7,9,8,100,1000000,1\n34200.8,1,8,100,1000000,0\n"
+    "34200.9,1,8,0,1000000,1\n34201.0,1,8,100,-5,1\n34201.1,1,0,100,1000000,1\n"
+    "34201:2,1,8,100,1000000,1\n34201.3,7,0,0,5,-1\n172801,1,8,1,1,1\n"
+    "34201.4,1,99999999999999999999,1,1,1\n34201.5,1,8,1,9223372036854775807,1\n",
+};
+
 const std::vector<std::string>& seeds_of(std::string_view target) {
   static const std::vector<std::string> kNone;
   if (target == "csv_header") return kCsvHeaderSeeds;
   if (target == "csv_mapped") return kCsvMappedSeeds;
   if (target == "binance_csv") return kBinanceCsvSeeds;
   if (target == "binance_json") return kBinanceJsonSeeds;
+  if (target == "lobster") return kLobsterSeeds;
   if (target == "decimal") return kDecimalSeeds;
   if (target == "iso_time") return kIsoTimeSeeds;
   if (target == "external_id") return kExternalIdSeeds;
@@ -187,6 +200,7 @@ const RealFile kRealFiles[] = {
     {"seed1/trades_sample.csv", "external_id", 0},
     {"kraken/BCHEUR.csv", "csv_mapped", kWholeLines},
     {"kraken/BCHEUR.csv", "decimal", 2},
+    {"lobster/AMZN_2012-06-21_34200000_57600000_message_1.csv", "lobster", kWholeLines},
     {"binance/BTCUSDT-aggTrades-2026-01-01.first5000.csv", "binance_csv", kWholeLines},
     {"binance/BTCUSDT-aggTrades-2026-01-01.first5000.csv", "binance_json", kRestJson},
     {"binance/BTCUSDT-aggTrades-2026-01-01.first5000.csv", "open_feed", kWholeLines},
