@@ -51,6 +51,14 @@ BookLevel OrderBook::level(Side side, size_t i) const {
   return {l.price, Quantity::from_raw(l.qty), l.orders};
 }
 
+bool OrderBook::find(const ExternalId& id, RestingOrder& out) const {
+  uint32_t slot = find_order(key_of(id));
+  if (slot == kNoOrder) return false;
+  const Order& o = orders_[slot];
+  out = {o.side, o.price, Quantity::from_raw(o.qty), o.account};
+  return true;
+}
+
 Quantity OrderBook::size_at(Side side, Price price) const {
   const Levels& side_levels = levels(side);
   size_t at = level_position(side, price);
@@ -107,7 +115,7 @@ void OrderBook::add(const Event& e) {
   }
   uint32_t slot = new_slot();
   Order& o = orders_[slot];
-  o = Order{key, e.price, e.qty.raw(), e.side, kNoOrder, kNoOrder};
+  o = Order{key, e.price, e.qty.raw(), e.side, e.account, kNoOrder, kNoOrder};
   Level& l = level_for(e.side, e.price);
   o.prev = l.tail;
   if (l.tail != kNoOrder) orders_[l.tail].next = slot;

@@ -15,6 +15,14 @@ struct BookLevel {
   uint32_t orders = 0;
 };
 
+/// A resting order as the book holds it.
+struct RestingOrder {
+  Side side = Side::kUnknown;
+  Price price;
+  Quantity qty;  // size left
+  AccountId account;
+};
+
 /// What the book met that a clean feed would not have: each is counted, none stops it.
 struct BookDiagnostics {
   uint64_t unknown_order = 0;   // cancel, delete or execute of an order never added
@@ -25,6 +33,18 @@ struct BookDiagnostics {
   uint64_t locked = 0;          // ... after which best bid and best ask were equal
   uint64_t levels_adopted = 0;  // levels whose size was taken from outside (set_level)
   uint64_t orders_dropped = 0;  // ... whose known orders held more, so some were dropped
+
+  BookDiagnostics& operator+=(const BookDiagnostics& o) {
+    unknown_order += o.unknown_order;
+    seeded_reduced += o.seeded_reduced;
+    duplicate_add += o.duplicate_add;
+    overfill += o.overfill;
+    crossed += o.crossed;
+    locked += o.locked;
+    levels_adopted += o.levels_adopted;
+    orders_dropped += o.orders_dropped;
+    return *this;
+  }
 };
 
 /// Full depth by order with price-time priority. Orders are found by id in O(1) (an open
@@ -49,6 +69,9 @@ class OrderBook {
   /// unseen) are dropped, the oldest first.
   void set_level(Side side, Price price, Quantity qty);
 
+  /// The resting order `id`, or false when it is not in the book.
+  bool find(const ExternalId& id, RestingOrder& out) const;
+
   size_t live_orders() const { return live_orders_; }
   const BookDiagnostics& diagnostics() const { return diagnostics_; }
 
@@ -60,6 +83,7 @@ class OrderBook {
     Price price;
     int64_t qty = 0;  // raw size left
     Side side = Side::kUnknown;
+    AccountId account;
     uint32_t prev = kNoOrder, next = kNoOrder;  // within its level, oldest first
   };
   struct Level {

@@ -92,6 +92,7 @@ BatchJobResult run_batch_job(const BatchJob& job) {
   r.rejects->flush();
   if (jsonl) jsonl->flush();
   r.counters = engine.counters();
+  r.books = engine.book_report();
   r.rules = engine.active_rules();
   finish_record(r);
   if (store) store->finish_run(r.record);

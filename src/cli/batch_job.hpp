@@ -28,6 +28,7 @@ struct BatchJobResult {
   RunRecord record;
   BatchResult batch;
   EngineCounters counters;
+  BookReport books;
   std::vector<std::string> rules;
   std::unique_ptr<DeadLetter> rejects;
   std::unique_ptr<AlertBus> alerts;

@@ -71,6 +71,7 @@ void run(const RunSettings& s) {
   report.inputs = s.inputs;
   report.batch = batch;
   report.counters = result.counters;
+  report.books = result.books;
   report.rejects = result.rejects.get();
   report.alerts = result.alerts.get();
   report.rules = result.rules;

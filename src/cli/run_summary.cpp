@@ -73,6 +73,17 @@ void print_alerts(std::FILE* out, const AlertBus& alerts, const std::vector<std:
   }
 }
 
+// What the order books met: every count that a clean feed would leave at 0.
+void print_books(std::FILE* out, const BookReport& b, const EngineCounters& c) {
+  const BookDiagnostics& d = b.diagnostics;
+  fmt::print(out, "books      {} symbol(s), {} orders resting at the end, {} executions printed\n",
+             b.symbols, b.live_orders, c.executions);
+  fmt::print(out,
+             "  unknown orders {} ({} off sizes seeded from a snapshot), duplicate adds {}, "
+             "overfills {}, crossed {}, locked {}\n",
+             d.unknown_order, d.seeded_reduced, d.duplicate_add, d.overfill, d.crossed, d.locked);
+}
+
 }  // namespace
 
 void print_run_report(std::FILE* out, const RunReport& r) {
@@ -88,6 +99,7 @@ void print_run_report(std::FILE* out, const RunReport& r) {
   }
   fmt::print(out, "speed      {:.3f} s, {} events/s, peak memory {}\n", r.batch.seconds,
              human_rate(rate), human_bytes(r.peak_rss));
+  if (r.books.symbols != 0) print_books(out, r.books, r.counters);
   if (r.rejects) print_rejects(out, *r.rejects);
   if (r.alerts) print_alerts(out, *r.alerts, r.rules);
   if (!r.store.empty()) fmt::print(out, "store      {} ({} bars)\n", r.store, r.counters.bars);

@@ -15,6 +15,7 @@ struct RunReport {
   std::vector<std::string> inputs;
   BatchResult batch;
   EngineCounters counters;
+  BookReport books;
   const DeadLetter* rejects = nullptr;
   const AlertBus* alerts = nullptr;
   std::vector<std::string> rules;

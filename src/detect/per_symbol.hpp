@@ -32,6 +32,12 @@ class PerSymbol {
       if (by_id_[i]) fn(SymbolId{i}, *by_id_[i]);
     }
   }
+  template <class Fn>
+  void for_each(Fn&& fn) const {
+    for (uint32_t i = 0; i < known_; ++i) {
+      if (by_id_[i]) fn(SymbolId{i}, static_cast<const State&>(*by_id_[i]));
+    }
+  }
 
  private:
   // Out of line, so the per-event lookup above stays a compare and an index.

@@ -83,22 +83,92 @@ void Engine::dispatch(std::span<const Event> run) {
   counters_.processed += run.size();
   counters_.last_event = run.back().ts;
   size_t begin = 0;
+  uint64_t order_events = counters_.order_events;  // counted before the part handed on
   for (size_t i = 0; i < run.size(); ++i) {
     const Event& e = run[i];
     if (e.ts >= next_tick_) {
-      deliver(run.subspan(begin, i - begin));
+      deliver(run.subspan(begin, i - begin), counters_.order_events != order_events);
+      order_events = counters_.order_events;
       begin = i;
       tick(e.ts);
     }
     count(e);
   }
-  deliver(run.subspan(begin));
+  deliver(run.subspan(begin), counters_.order_events != order_events);
 }
 
-void Engine::deliver(std::span<const Event> run) {
+void Engine::deliver(std::span<const Event> run, bool has_order_events) {
   if (run.empty()) return;
   if (prefetch_next_ != prefetch_end_) prefetch_ahead(run.size());
+  if (has_order_events) return deliver_order_flow(run);
+  to_rules(run);
+}
+
+void Engine::to_rules(std::span<const Event> run) {
   for (auto& d : detectors_) d->on_events(run);
+}
+
+// Order flow goes to the rules an event at a time, each after the book took it in, so that a
+// rule reading the book sees it as of that event. An execution is followed by its print, so
+// that the trade rules see every trade of an order-level feed.
+void Engine::deliver_order_flow(std::span<const Event> run) {
+  for (const Event& e : run) {
+    const bool order_event =
+        e.kind != EventKind::kTrade && e.kind != EventKind::kQuote && e.kind != EventKind::kStatus;
+    if (!order_event) {
+      to_rules({&e, 1});
+      continue;
+    }
+    OrderBook& book = books_.get(e.symbol, [](SymbolId) { return OrderBook(); });
+    Event print;
+    const bool traded = e.kind == EventKind::kOrderExecute && print_of_execution(book, e, print);
+    book.apply(e);
+    to_rules({&e, 1});
+    if (!traded) continue;
+    ++counters_.trades;
+    ++counters_.executions;
+    if (bar_sink_) on_trade_bar(print);
+    to_rules({&print, 1});
+  }
+}
+
+// The print of an execution: the resting order's price when the execution gives none (ITCH
+// E), the aggressor on the other side, and the resting order's owner on its own side. An
+// order the book never saw (it rested before the feed began) is taken from the execution.
+bool Engine::print_of_execution(const OrderBook& book, const Event& execution, Event& print) const {
+  RestingOrder resting;
+  const bool known = book.find(execution.id, resting);
+  const Side resting_side = known ? resting.side : execution.side;
+  const Price price = execution.price.is_positive() ? execution.price : resting.price;
+  if ((resting_side != Side::kBuy && resting_side != Side::kSell) || !price.is_positive() ||
+      !execution.qty.is_positive()) {
+    return false;
+  }
+  print = Event{};
+  print.kind = EventKind::kTrade;
+  print.ts = execution.ts;
+  print.symbol = execution.symbol;
+  print.price = price;
+  print.qty = execution.qty;
+  print.side = opposite(resting_side);
+  print.id = execution.ref;  // the match id, when the feed gives one
+  print.ref = execution.id;  // the resting order
+  print.seq = execution.seq;
+  print.source = execution.source;
+  print.flags = execution.flags;
+  (resting_side == Side::kBuy ? print.buyer : print.seller) =
+      known ? resting.account : execution.account;
+  return true;
+}
+
+BookReport Engine::book_report() const {
+  BookReport report;
+  books_.for_each([&](SymbolId, const OrderBook& book) {
+    ++report.symbols;
+    report.live_orders += book.live_orders();
+    report.diagnostics += book.diagnostics();
+  });
+  return report;
 }
 
 void Engine::count(const Event& e) {

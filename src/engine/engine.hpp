@@ -7,8 +7,10 @@
 #include <string_view>
 #include <vector>
 
+#include "book/order_book.hpp"
 #include "config/config.hpp"
 #include "detect/detector.hpp"
+#include "detect/per_symbol.hpp"
 #include "engine/reorder_buffer.hpp"
 #include "feed/reject.hpp"
 #include "model/bar.hpp"
@@ -16,14 +18,22 @@
 namespace tw {
 
 struct EngineCounters {
-  uint64_t received = 0;   // events pushed
-  uint64_t processed = 0;  // events released to the rules
-  uint64_t trades = 0;
+  uint64_t received = 0;        // events pushed
+  uint64_t processed = 0;       // events released to the rules
+  uint64_t trades = 0;          // prints, those derived from executions included
+  uint64_t executions = 0;      // executions of resting orders turned into prints
   uint64_t order_events = 0;    // add/cancel/delete/replace/execute
   uint64_t time_backwards = 0;  // refused as later than the reorder window allows
   uint64_t bars = 0;
   Timestamp first_event = Timestamp::max();
   Timestamp last_event = Timestamp::min();
+};
+
+/// The order books at a point of the run, over every symbol.
+struct BookReport {
+  size_t symbols = 0;      // symbols with a book
+  size_t live_orders = 0;  // orders resting
+  BookDiagnostics diagnostics;
 };
 
 /// One engine serves batch and streaming: it sees events in arrival order, re-sorts them
@@ -79,12 +89,18 @@ class Engine {
   void finish();
 
   const EngineCounters& counters() const { return counters_; }
+  /// The book of `symbol` as the order events so far built it; null when none named it.
+  const OrderBook* book(SymbolId symbol) const { return books_.find(symbol); }
+  BookReport book_report() const;
   /// Names of the rules running (enabled in the config), in registry order.
   const std::vector<std::string>& active_rules() const { return active_rules_; }
 
  private:
   void dispatch(std::span<const Event> run);
-  void deliver(std::span<const Event> run);
+  void deliver(std::span<const Event> run, bool has_order_events);
+  void deliver_order_flow(std::span<const Event> run);
+  void to_rules(std::span<const Event> run);
+  bool print_of_execution(const OrderBook& book, const Event& execution, Event& print) const;
   void prefetch_from(std::span<const Event> upcoming);
   void prefetch_ahead(size_t events);
   void count(const Event& e);
@@ -101,6 +117,7 @@ class Engine {
   std::vector<std::unique_ptr<Detector>> detectors_;
   std::vector<std::string> active_rules_;
   std::vector<std::unique_ptr<BarBuilder>> bar_builders_;  // by symbol id
+  PerSymbol<OrderBook> books_;                             // made on a symbol's first order event
   std::vector<std::string> source_names_;
   Timestamp next_tick_ = Timestamp::min();
   size_t min_run_ = kDefaultRun;

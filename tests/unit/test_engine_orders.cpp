@@ -1,0 +1,86 @@
+// Order flow through the engine: the book per symbol, and executions turned into prints that
+// the trade rules see.
+#include <gtest/gtest.h>
+
+#include <vector>
+
+#include "alert_collector.hpp"
+#include "config/config.hpp"
+#include "engine/engine.hpp"
+
+using namespace tw;
+
+namespace {
+
+struct OrderFlow {
+  Universe universe;
+  std::vector<Event> events;
+
+  void order(int64_t second, EventKind kind, const char* id, Side side, const char* account) {
+    Event e;
+    e.ts = Timestamp::from_nanos((1'700'000'000 + second) * 1'000'000'000);
+    e.kind = kind;
+    e.symbol = universe.symbol("ACME");
+    e.id = ExternalId::from_text(id);
+    e.side = side;
+    e.price = Price::from_units(10);
+    e.qty = Quantity::from_units(100);
+    if (account != nullptr) e.account = universe.account(account);
+    e.seq = events.size() + 1;
+    events.push_back(e);
+  }
+};
+
+}  // namespace
+
+// alice's resting buy is hit, then her resting sell is lifted at the same price and size: the
+// two prints name her on both sides, and wash.round_trip pairs them.
+TEST(EngineOrders, ExecutionsBecomePrintsThatTheTradeRulesSee) {
+  OrderFlow flow;
+  flow.order(0, EventKind::kOrderAdd, "o1", Side::kBuy, "alice");
+  flow.order(1, EventKind::kOrderExecute, "o1", Side::kBuy, nullptr);
+  flow.order(2, EventKind::kOrderAdd, "o2", Side::kSell, "alice");
+  flow.order(3, EventKind::kOrderAdd, "o3", Side::kSell, "bob");
+  flow.order(4, EventKind::kOrderExecute, "o2", Side::kSell, nullptr);
+  Config config = default_config();
+  AlertCollector alerts;
+  DeadLetter rejects;
+  Engine engine(config, flow.universe, alerts, rejects);
+  engine.push_events(flow.events);
+  engine.finish();
+
+  const EngineCounters& c = engine.counters();
+  EXPECT_EQ(c.order_events, 5u);
+  EXPECT_EQ(c.executions, 2u);
+  EXPECT_EQ(c.trades, 2u);
+  const OrderBook* book = engine.book(flow.universe.symbol("ACME"));
+  ASSERT_NE(book, nullptr);
+  EXPECT_EQ(book->live_orders(), 1u);  // bob's sell
+  EXPECT_EQ(book->depth(Side::kSell), 1u);
+  BookReport report = engine.book_report();
+  EXPECT_EQ(report.symbols, 1u);
+  EXPECT_EQ(report.diagnostics.unknown_order, 0u);
+
+  ASSERT_EQ(alerts.alerts.size(), 1u);
+  const Alert& a = alerts.alerts[0];
+  EXPECT_EQ(a.rule, "wash.round_trip");
+  EXPECT_EQ(a.accounts, std::vector<std::string>{"alice"});
+  // The prints carry no trade id: they are named by the lines of their executions.
+  EXPECT_EQ(a.evidence, (std::vector<std::string>{"trade:line:2", "trade:line:5"}));
+}
+
+// An execution of an order the book never saw (it rested before the feed began) is printed
+// from the execution's own side and price; one with neither is counted but not printed.
+TEST(EngineOrders, ExecutionsOfUnknownOrdersArePrintedFromWhatTheyCarry) {
+  OrderFlow flow;
+  flow.order(0, EventKind::kOrderExecute, "old", Side::kSell, nullptr);
+  flow.order(1, EventKind::kOrderExecute, "older", Side::kUnknown, nullptr);
+  Config config = default_config();
+  AlertCollector alerts;
+  DeadLetter rejects;
+  Engine engine(config, flow.universe, alerts, rejects);
+  engine.push_events(flow.events);
+  engine.finish();
+  EXPECT_EQ(engine.counters().executions, 1u);
+  EXPECT_EQ(engine.book_report().diagnostics.unknown_order, 2u);
+}
