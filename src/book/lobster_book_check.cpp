@@ -3,44 +3,19 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <charconv>
 #include <set>
 #include <utility>
 
-#include "feed/byte_source.hpp"
-#include "feed/csv_split.hpp"
-#include "feed/input_buffer.hpp"
-#include "feed/line_reader.hpp"
-#include "feed/validate.hpp"
-
 namespace tw {
 namespace {
-
-// Prices are dollars x 10000; tapewatch keeps 8 decimals.
-constexpr int64_t kPriceScale = kFixedScale / 10'000;
-constexpr int64_t kEmptyAsk = 9'999'999'999;
-
-/// A reference file has no dead letter: a line it cannot take is an error.
-class ThrowingSink final : public RejectSink {
- public:
-  void reject(const Reject& r) override {
-    throw FeedError(fmt::format("{}: line {}: {}", r.source, r.line, r.detail));
-  }
-};
-
-bool parse_integer(std::string_view text, int64_t& out) {
-  text = trim_blanks(text);
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
-  return ec == std::errc() && end == text.data() + text.size();
-}
 
 /// Prices (by side) where the book had to infer which orders rest: adopted from a row, or
 /// reduced by a message about an order it never saw.
 using InferredPrices = std::set<std::pair<Side, int64_t>>;
 
-bool has_price(const std::vector<BookLevel>& levels, Price price) {
+bool has_price(const std::vector<LobsterLevel>& levels, Price price) {
   return std::any_of(levels.begin(), levels.end(),
-                     [&](const BookLevel& l) { return l.price == price; });
+                     [&](const LobsterLevel& l) { return l.price == price; });
 }
 
 /// Compares one side of the book with one side of a row, taking in the levels that came into
@@ -50,15 +25,15 @@ class SideCheck {
   SideCheck(OrderBook& book, Side side, size_t depth, BookCheck& check, InferredPrices& inferred)
       : book_(book), side_(side), depth_(depth), check_(check), inferred_(inferred) {}
 
-  bool compare(const std::vector<BookLevel>& shown, const std::vector<BookLevel>& before) {
+  bool compare(const std::vector<LobsterLevel>& shown, const std::vector<LobsterLevel>& before) {
     bool matched = true;
-    for (const BookLevel& level : shown) matched &= check_shown(level, before);
+    for (const LobsterLevel& level : shown) matched &= check_shown(level, before);
     for (Price price : ours_not_shown(shown)) matched &= check_unshown(price, before);
     return matched;
   }
 
  private:
-  bool check_shown(const BookLevel& level, const std::vector<BookLevel>& before) {
+  bool check_shown(const LobsterLevel& level, const std::vector<LobsterLevel>& before) {
     Quantity ours = book_.size_at(side_, level.price);
     if (ours == level.qty) return true;
     if (!has_price(before, level.price)) {  // it came into view with a size no message told
@@ -72,7 +47,7 @@ class SideCheck {
                                 level.qty.to_string(), ours.to_string()));
   }
 
-  bool check_unshown(Price price, const std::vector<BookLevel>& before) {
+  bool check_unshown(Price price, const std::vector<LobsterLevel>& before) {
     if (!has_price(before, price)) {  // it left the view earlier and changed unseen
       book_.set_level(side_, price, Quantity{});
       inferred_.insert({side_, price.raw()});
@@ -86,7 +61,7 @@ class SideCheck {
   }
 
   // The book's levels within the row's view that the row does not show.
-  std::vector<Price> ours_not_shown(const std::vector<BookLevel>& shown) const {
+  std::vector<Price> ours_not_shown(const std::vector<LobsterLevel>& shown) const {
     std::vector<Price> extra;
     for (size_t i = 0; i < std::min(depth_, book_.depth(side_)); ++i) {
       BookLevel ours = book_.level(side_, i);
@@ -114,53 +89,6 @@ class SideCheck {
 };
 
 }  // namespace
-
-struct LobsterBookFile::Reader {
-  explicit Reader(const std::string& path)
-      : reporter(path, sink), lines(InputBuffer(open_byte_source(path)), reporter) {}
-
-  ThrowingSink sink;
-  RejectReporter reporter;
-  LineReader lines;
-  CsvSplitter splitter;
-};
-
-LobsterBookFile::LobsterBookFile(const std::string& path)
-    : reader_(std::make_unique<Reader>(path)) {}
-LobsterBookFile::~LobsterBookFile() = default;
-
-uint64_t LobsterBookFile::line() const {
-  return reader_->lines.line_number();
-}
-
-bool LobsterBookFile::next(LobsterBookRow& row) {
-  std::string_view text;
-  if (!reader_->lines.next(text)) return false;
-  auto fail = [&](std::string_view why) {
-    throw FeedError(
-        fmt::format("{}: line {}: {}: '{}'", reader_->reporter.source(), line(), why, shown(text)));
-  };
-  CsvSplitter& fields = reader_->splitter;
-  if (!fields.split(text) || fields.size() == 0 || fields.size() % 4 != 0) {
-    fail("expected 4 fields per level (ask price, ask size, bid price, bid size)");
-  }
-  row.asks.clear();
-  row.bids.clear();
-  row.depth = fields.size() / 4;
-  for (size_t i = 0; i < fields.size(); i += 4) {
-    int64_t values[4];
-    for (size_t k = 0; k < 4; ++k) {
-      if (!parse_integer(fields[i + k], values[k])) fail("a field is not an integer");
-    }
-    auto take = [&](int64_t price, int64_t size, std::vector<BookLevel>& side) {
-      if (size <= 0 || price <= 0 || price >= kEmptyAsk) return;  // an empty level
-      side.push_back({Price::from_raw(price * kPriceScale), Quantity::from_units(size), 0});
-    };
-    take(values[0], values[1], row.asks);
-    take(values[2], values[3], row.bids);
-  }
-  return true;
-}
 
 BookCheck check_lobster_book(const std::string& messages, const std::string& orderbook,
                              RejectSink& rejects) {
@@ -190,11 +118,11 @@ BookCheck check_lobster_book(const std::string& messages, const std::string& ord
     }
     if (depth == 0) {  // the first row seeds the book that existed at the start
       depth = row.depth;
-      for (const BookLevel& l : row.asks) {
+      for (const LobsterLevel& l : row.asks) {
         book.set_level(Side::kSell, l.price, l.qty);
         inferred.insert({Side::kSell, l.price.raw()});
       }
-      for (const BookLevel& l : row.bids) {
+      for (const LobsterLevel& l : row.bids) {
         book.set_level(Side::kBuy, l.price, l.qty);
         inferred.insert({Side::kBuy, l.price.raw()});
       }
