@@ -23,6 +23,7 @@ struct RunSettings {
   bool no_db = false;
   std::string dead_letter = "tapewatch-rejects.jsonl";
   std::string alerts_out;
+  std::string book_seed;
   bool quiet = false;
 };
 
@@ -39,6 +40,7 @@ FeedOptions feed_options(const RunSettings& s) {
   FeedOptions options;
   options.format = s.format;
   options.symbol = s.symbol;
+  options.book_seed = s.book_seed;
   for (const std::string& pair : s.column_map) {
     auto eq = pair.find('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 == pair.size()) {
@@ -96,6 +98,9 @@ void add_run_command(CLI::App& app) {
                   "auto, csv, binance-csv, binance-json or lobster")
       ->capture_default_str();
   cmd->add_option("--symbol", settings->symbol, "Symbol for inputs whose rows carry none");
+  cmd->add_option("--book-seed", settings->book_seed,
+                  "LOBSTER: the message file's orderbook file, whose first row seeds the book")
+      ->check(CLI::ExistingFile);
   cmd->add_option("--map", settings->column_map,
                   "CSV column mapping COLUMN=HEADER (e.g. account=user_id); repeatable");
   cmd->add_option("-c,--config", settings->config_path,

@@ -45,6 +45,9 @@ struct FeedOptions {
   std::map<std::string, std::string> column_map;
   /// Index of this input within the run, copied into Event::source.
   uint16_t source_index = 0;
+  /// LOBSTER: the message file's orderbook file, whose first row seeds the book that existed
+  /// before the first message (as resting orders named seed-<side>-<level>).
+  std::string book_seed;
 };
 
 /// Opens `path` with the reader its format needs (auto-detected from the name and first bytes

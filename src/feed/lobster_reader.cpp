@@ -2,10 +2,12 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <limits>
 #include <vector>
 
+#include "feed/lobster_book_file.hpp"
 #include "model/new_york_time.hpp"
 
 namespace tw {
@@ -100,9 +102,71 @@ LobsterFeed::LobsterFeed(InputBuffer input, const FeedOptions& options, Universe
   }
   file_ = *file;
   symbol_ = universe.symbol(options.symbol.empty() ? file_.ticker : options.symbol);
+  if (!options.book_seed.empty()) {
+    std::optional<LobsterFileName> seed = parse_lobster_file_name(options.book_seed);
+    if (!seed || seed->kind != "orderbook" || seed->ticker != file_.ticker ||
+        seed->year != file_.year || seed->month != file_.month || seed->day != file_.day ||
+        seed->level != file_.level) {
+      throw FeedError(
+          fmt::format("{}: the book seed {} is not this file's orderbook file "
+                      "({}_{:04}-{:02}-{:02}_..._orderbook_{}.csv)",
+                      reporter_.source(), options.book_seed, file_.ticker, file_.year, file_.month,
+                      file_.day, file_.level));
+    }
+    seed_path_ = options.book_seed;
+  }
 }
 
 bool LobsterFeed::next(Event& out) {
+  if (!seed_path_.empty()) {
+    Event first;
+    if (!read_message(first)) return false;
+    build_seed(first);
+    seed_.push_back(first);
+    seed_path_.clear();
+  }
+  if (seed_given_ < seed_.size()) {
+    out = seed_[seed_given_++];
+    return true;
+  }
+  return read_message(out);
+}
+
+// The first row is the book after the first message: that message is undone on it.
+void LobsterFeed::build_seed(const Event& first) {
+  LobsterBookFile rows(seed_path_);
+  LobsterBookRow row;
+  if (!rows.next(row)) throw FeedError(fmt::format("{}: no rows", seed_path_));
+  auto seed_side = [&](std::vector<LobsterLevel> levels, Side side) {
+    const bool undo =
+        first.side == side && first.kind != EventKind::kTrade && first.kind != EventKind::kStatus;
+    if (undo) {
+      auto at = std::find_if(levels.begin(), levels.end(),
+                             [&](const LobsterLevel& l) { return l.price == first.price; });
+      if (at == levels.end()) at = levels.insert(levels.end(), {first.price, Quantity{}});
+      at->qty = Quantity::from_raw(at->qty.raw() + (first.kind == EventKind::kOrderAdd
+                                                        ? -first.qty.raw()
+                                                        : first.qty.raw()));
+    }
+    for (size_t i = 0; i < levels.size(); ++i) {
+      if (!levels[i].qty.is_positive()) continue;
+      Event add = first;
+      add.kind = EventKind::kOrderAdd;
+      add.side = side;
+      add.price = levels[i].price;
+      add.qty = levels[i].qty;
+      add.flags = 0;
+      add.id = ExternalId::from_text(
+          fmt::format("seed-{}-{}", side == Side::kBuy ? "bid" : "ask", i + 1));
+      add.ref = ExternalId{};
+      seed_.push_back(add);
+    }
+  };
+  seed_side(row.asks, Side::kSell);
+  seed_side(row.bids, Side::kBuy);
+}
+
+bool LobsterFeed::read_message(Event& out) {
   std::string_view line;
   while (lines_.next(line)) {
     if (trim_blanks(line).empty()) continue;

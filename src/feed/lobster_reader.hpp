@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "feed/csv_split.hpp"
 #include "feed/feed.hpp"
@@ -40,6 +41,9 @@ std::optional<LobsterFileName> parse_lobster_file_name(std::string_view path);
 ///                                             the hidden order's; ref = its id when given
 ///   6 cross (auction) trade    kTrade         flag kAuction; side unknown
 ///   7 trading halt indicator   kStatus        price -1 halted, 0 quoting only, 1 trading
+/// With FeedOptions::book_seed, the feed first gives one order add per level of the orderbook
+/// file's first row, less what the first message did (the row is the book after it), timed
+/// as the first message: the book that existed at the start.
 /// A visible execution is both a change to the book and a print: the engine's book stage turns
 /// it into the trade that trade rules see. Event::seq is the line number; there are no
 /// accounts.
@@ -55,6 +59,8 @@ class LobsterFeed final : public Feed {
   uint64_t bytes_total() const override { return lines_.input().source().bytes_total(); }
 
  private:
+  bool read_message(Event& out);
+  void build_seed(const Event& first);
   bool parse_row(std::string_view line, Event& out);
   bool parse_time(std::string_view text, Timestamp& out);
   bool take_order_fields(int type, uint64_t id, uint64_t size, int64_t price, Event& out);
@@ -66,6 +72,9 @@ class LobsterFeed final : public Feed {
   LobsterFileName file_;
   SymbolId symbol_;
   uint16_t source_index_;
+  std::string seed_path_;
+  std::vector<Event> seed_;  // then the first message, held back while the seed goes out
+  size_t seed_given_ = 0;
 };
 
 }  // namespace tw

@@ -81,6 +81,10 @@ std::unique_ptr<Feed> open_feed(const std::string& path, const FeedOptions& opti
   check_csv_column_map(path, options);
   InputBuffer input(open_byte_source(path));
   if (format == "auto") format = detect_format(input, options);
+  if (!options.book_seed.empty() && format != "lobster") {
+    throw FeedError(
+        fmt::format("{}: a book seed applies to LOBSTER message files only, not {}", path, format));
+  }
   if (format == "csv")
     return std::make_unique<CsvFeed>(std::move(input), options, universe, rejects);
   if (format == "lobster") {

@@ -1,9 +1,12 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <string>
 
+#include "book/order_book.hpp"
 #include "feed/feed.hpp"
+#include "feed/lobster_book_file.hpp"
 #include "feed/lobster_reader.hpp"
 #include "feed_test_support.hpp"
 #include "model/new_york_time.hpp"
@@ -173,4 +176,89 @@ TEST(FeedLobster, ChosenByItsNameAndOtherwiseAClearError) {
   FeedRun renamed;
   read_file(renamed, dir.write(kName, row), lobster);
   EXPECT_EQ(renamed.universe.symbol_name(renamed.events[0].symbol), "AMZN.O");
+}
+
+// The orderbook file's first row is the book after the first message: the seed is that row
+// less the first message, so the seed and the first message rebuild the row exactly.
+TEST(FeedLobster, TheBookSeedPlusTheFirstMessageIsTheFirstRow) {
+  const std::string stem = "lobster/AMZN_2012-06-21_34200000_57600000_";
+  if (!shared_data_present(stem + "orderbook_5.csv")) {
+    GTEST_SKIP() << "shared data absent: " << shared_data(stem + "orderbook_5.csv");
+  }
+  FeedOptions options;
+  options.book_seed = shared_data(stem + "orderbook_5.csv");
+  Universe universe;
+  RecordingSink sink;
+  auto feed = open_feed(shared_data(stem + "message_5.csv"), options, universe, sink);
+  OrderBook book;
+  Event e;
+  size_t seeds = 0;
+  while (feed->next(e)) {
+    book.apply(e);
+    if (e.id.to_string().starts_with("seed-")) {
+      ++seeds;
+      continue;
+    }
+    break;  // the first message
+  }
+  EXPECT_EQ(seeds, 10u);
+  EXPECT_EQ(e.seq, 1u);
+  LobsterBookFile rows(shared_data(stem + "orderbook_5.csv"));
+  LobsterBookRow row;
+  ASSERT_TRUE(rows.next(row));
+  ASSERT_EQ(book.depth(Side::kSell), row.asks.size());
+  ASSERT_EQ(book.depth(Side::kBuy), row.bids.size());
+  for (size_t i = 0; i < row.asks.size(); ++i) {
+    EXPECT_EQ(book.level(Side::kSell, i).price, row.asks[i].price);
+    EXPECT_EQ(book.level(Side::kSell, i).qty, row.asks[i].qty);
+  }
+  for (size_t i = 0; i < row.bids.size(); ++i) {
+    EXPECT_EQ(book.level(Side::kBuy, i).price, row.bids[i].price);
+    EXPECT_EQ(book.level(Side::kBuy, i).qty, row.bids[i].qty);
+  }
+}
+
+TEST(FeedLobster, ABookSeedMustBeTheFilesOwnOrderbook) {
+  TempDir dir;
+  std::string messages = dir.write(kName, "34200.5,1,7,100,1000000,1\n");
+  FeedOptions options;
+  options.book_seed = dir.write("AMZN_2012-06-22_34200000_57600000_orderbook_1.csv", "1,1,1,1\n");
+  EXPECT_NE(feed_error(messages, options).find("is not this file's orderbook file"),
+            std::string::npos);
+  options.book_seed = dir.write("AMZN_2012-06-21_34200000_57600000_orderbook_1.csv", "");
+  EXPECT_NE(feed_error(messages, options).find("no rows"), std::string::npos);
+  std::string trades =
+      dir.write("trades.csv", "timestamp,symbol,price,quantity\n1700000000,A,1,1\n");
+  EXPECT_NE(feed_error(trades, options).find("applies to LOBSTER message files only"),
+            std::string::npos);
+}
+
+// The first message is undone on the first row: an add comes off its level, a delete puts
+// back a level the row no longer shows.
+TEST(FeedLobster, TheSeedUndoesTheFirstMessage) {
+  TempDir dir;
+  struct Case {
+    const char* first_message;
+    std::vector<std::pair<int64_t, int64_t>> expected_bids;  // price x 10000, size
+  };
+  for (const Case& c :
+       {Case{"34200.1,1,5,100,1000000,1\n", {{1000000, 200}, {990000, 10}}},
+        Case{"34200.1,3,5,40,1001000,1\n", {{1001000, 40}, {1000000, 300}, {990000, 10}}}}) {
+    FeedOptions options;
+    options.book_seed = dir.write("AMZN_2012-06-21_34200000_57600000_orderbook_2.csv",
+                                  "1010000,50,1000000,300,1020000,5,990000,10\n");
+    FeedRun run;
+    read_file(run, dir.write("AMZN_2012-06-21_34200000_57600000_message_2.csv", c.first_message),
+              options);
+    std::vector<std::pair<int64_t, int64_t>> bids;
+    for (const Event& e : run.events) {
+      if (e.kind == EventKind::kOrderAdd && e.side == Side::kBuy &&
+          e.id.to_string().starts_with("seed-")) {
+        bids.emplace_back(e.price.raw() / (kFixedScale / 10'000), e.qty.raw() / kFixedScale);
+      }
+    }
+    std::sort(bids.rbegin(), bids.rend());
+    EXPECT_EQ(bids, c.expected_bids) << c.first_message;
+    EXPECT_EQ(run.events.size(), 2 + c.expected_bids.size() + 1) << c.first_message;
+  }
 }
