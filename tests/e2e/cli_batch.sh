@@ -97,6 +97,12 @@ if [ -f "${lobster}message_1.csv" ]; then
   "$TAPEWATCH" run "${lobster}message_1.csv" --no-db > lobster.txt
   expect_in "events     57515 (11419 trades, 55070 order events)" lobster.txt
   expect_in "8974 executions printed" lobster.txt
+  "$TAPEWATCH" run "${lobster}message_1.csv" --no-db --book-seed "${lobster}orderbook_1.csv" > seeded.txt
+  expect_in "events     57517 (11419 trades, 55072 order events)" seeded.txt
+  if "$TAPEWATCH" run "${lobster}message_1.csv" --no-db --book-seed "${lobster}orderbook_5.csv" 2> err.txt; then
+    fail "another file's book seed accepted"
+  fi
+  expect_in "is not this file's orderbook file" err.txt
   "$TAPEWATCH" verify-book "${lobster}message_1.csv" "${lobster}orderbook_1.csv" > verify.txt ||
     { cat verify.txt >&2; fail "verify-book found mismatches it cannot explain"; }
   expect_in "rows compared     57514" verify.txt
