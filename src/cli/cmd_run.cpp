@@ -24,6 +24,7 @@ struct RunSettings {
   std::string dead_letter = "tapewatch-rejects.jsonl";
   std::string alerts_out;
   std::string book_seed;
+  std::string date;
   bool quiet = false;
 };
 
@@ -41,6 +42,7 @@ FeedOptions feed_options(const RunSettings& s) {
   options.format = s.format;
   options.symbol = s.symbol;
   options.book_seed = s.book_seed;
+  options.date = s.date;
   for (const std::string& pair : s.column_map) {
     auto eq = pair.find('=');
     if (eq == std::string::npos || eq == 0 || eq + 1 == pair.size()) {
@@ -95,12 +97,14 @@ void add_run_command(CLI::App& app) {
       ->required()
       ->check(CLI::ExistingFile);
   cmd->add_option("-f,--format", settings->format,
-                  "auto, csv, binance-csv, binance-json or lobster")
+                  "auto, csv, binance-csv, binance-json, lobster or itch")
       ->capture_default_str();
   cmd->add_option("--symbol", settings->symbol, "Symbol for inputs whose rows carry none");
   cmd->add_option("--book-seed", settings->book_seed,
                   "LOBSTER: the message file's orderbook file, whose first row seeds the book")
       ->check(CLI::ExistingFile);
+  cmd->add_option("--date", settings->date,
+                  "ITCH: the file's day (YYYY-MM-DD) when its name has none");
   cmd->add_option("--map", settings->column_map,
                   "CSV column mapping COLUMN=HEADER (e.g. account=user_id); repeatable");
   cmd->add_option("-c,--config", settings->config_path,

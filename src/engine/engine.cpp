@@ -136,6 +136,7 @@ void Engine::deliver_order_flow(std::span<const Event> run) {
 // E), the aggressor on the other side, and the resting order's owner on its own side. An
 // order the book never saw (it rested before the feed began) is taken from the execution.
 bool Engine::print_of_execution(const OrderBook& book, const Event& execution, Event& print) const {
+  if ((execution.flags & event_flags::kNotPrintable) != 0) return false;
   RestingOrder resting;
   const bool known = book.find(execution.id, resting);
   const Side resting_side = known ? resting.side : execution.side;

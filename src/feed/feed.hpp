@@ -37,7 +37,7 @@ class Feed {
 };
 
 struct FeedOptions {
-  /// "auto", "csv", "binance-csv", "binance-json", "lobster".
+  /// "auto", "csv", "binance-csv", "binance-json", "lobster", "itch".
   std::string format = "auto";
   /// Symbol for formats whose rows carry none (Binance files); default from the file name.
   std::string symbol;
@@ -48,6 +48,8 @@ struct FeedOptions {
   /// LOBSTER: the message file's orderbook file, whose first row seeds the book that existed
   /// before the first message (as resting orders named seed-<side>-<level>).
   std::string book_seed;
+  /// ITCH: the day of the file (YYYY-MM-DD), when its name holds no MMDDYYYY.
+  std::string date;
 };
 
 /// Opens `path` with the reader its format needs (auto-detected from the name and first bytes

@@ -10,6 +10,7 @@
 #include "feed/csv_reader.hpp"
 #include "feed/feed.hpp"
 #include "feed/input_buffer.hpp"
+#include "feed/itch_reader.hpp"
 #include "feed/lobster_reader.hpp"
 
 namespace tw {
@@ -17,7 +18,7 @@ namespace {
 
 // Enough of the file to hold its first line in every supported format.
 constexpr size_t kSniffBytes = 64 * 1024;
-constexpr std::string_view kFormatChoices = "csv|binance-csv|binance-json|lobster";
+constexpr std::string_view kFormatChoices = "csv|binance-csv|binance-json|lobster|itch";
 
 std::string_view skip_bom_and_blanks(std::string_view head) {
   if (head.starts_with("\xEF\xBB\xBF")) head.remove_prefix(3);
@@ -47,6 +48,7 @@ std::string detect_format(InputBuffer& input, const FeedOptions& options) {
   // readable, so the name decides.
   std::optional<LobsterFileName> lobster = parse_lobster_file_name(input.source().path());
   if (lobster && lobster->kind == "message") return "lobster";
+  if (looks_like_itch(input.peek(3))) return "itch";
   std::string_view content = skip_bom_and_blanks(input.peek(kSniffBytes));
   if (content.empty()) return "csv";  // nothing to read: any reader gives no events
   if (starts_like_json(content) || has_json_extension(input.source().content_name())) {
@@ -74,7 +76,7 @@ std::unique_ptr<Feed> open_feed(const std::string& path, const FeedOptions& opti
                                 Universe& universe, RejectSink& rejects) {
   std::string format = options.format.empty() ? "auto" : options.format;
   if (format != "auto" && format != "csv" && format != "binance-csv" && format != "binance-json" &&
-      format != "lobster") {
+      format != "lobster" && format != "itch") {
     throw FeedError(
         fmt::format("{}: unknown format '{}'; use --format auto|{}", path, format, kFormatChoices));
   }
@@ -87,6 +89,9 @@ std::unique_ptr<Feed> open_feed(const std::string& path, const FeedOptions& opti
   }
   if (format == "csv")
     return std::make_unique<CsvFeed>(std::move(input), options, universe, rejects);
+  if (format == "itch") {
+    return std::make_unique<ItchFeed>(std::move(input), options, universe, rejects);
+  }
   if (format == "lobster") {
     return std::make_unique<LobsterFeed>(std::move(input), options, universe, rejects);
   }

@@ -44,6 +44,7 @@ namespace event_flags {
 inline constexpr uint8_t kHidden = 1;           // execution of a non-displayed order
 inline constexpr uint8_t kAuction = 2;          // cross / auction print
 inline constexpr uint8_t kSelfTradeMarked = 4;  // the source itself marked it a self-trade
+inline constexpr uint8_t kNotPrintable = 8;     // an execution the source says not to print
 }  // namespace event_flags
 
 struct Event {
