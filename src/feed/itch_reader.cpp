@@ -4,7 +4,6 @@
 
 #include <cctype>
 #include <limits>
-#include <optional>
 
 #include "model/new_york_time.hpp"
 
@@ -58,21 +57,6 @@ TradingStatus trading_state(char state) {
   }
 }
 
-// "YYYY-MM-DD", a day tapewatch accepts times on.
-bool parse_day(std::string_view text, int64_t& year, unsigned& month, unsigned& day) {
-  std::optional<Timestamp> midnight = Timestamp::parse_iso8601(std::string(text) + "T00:00:00Z");
-  if (text.size() != 10 || !midnight) return false;
-  auto number = [&](size_t at, size_t n) {
-    int64_t v = 0;
-    for (char c : text.substr(at, n)) v = v * 10 + (c - '0');
-    return v;
-  };
-  year = number(0, 4);
-  month = static_cast<unsigned>(number(5, 2));
-  day = static_cast<unsigned>(number(8, 2));
-  return true;
-}
-
 }  // namespace
 
 bool itch_date_from_name(std::string_view path, int64_t& year, unsigned& month, unsigned& day) {
@@ -109,7 +93,7 @@ ItchFeed::ItchFeed(InputBuffer input, const FeedOptions& options, Universe& univ
       source_index_(options.source_index) {
   bool dated = false;
   if (!options.date.empty()) {
-    dated = parse_day(options.date, year_, month_, day_);
+    dated = parse_civil_date(options.date, year_, month_, day_);
     if (!dated) {
       throw FeedError(
           fmt::format("{}: date '{}' is not YYYY-MM-DD", reporter_.source(), options.date));

@@ -74,12 +74,7 @@ std::optional<LobsterFileName> parse_lobster_file_name(std::string_view path) {
   if (out.ticker.empty() || (out.kind != "message" && out.kind != "orderbook")) {
     return std::nullopt;
   }
-  if (date.size() != 10 || date[4] != '-' || date[7] != '-' ||
-      !parse_number(date.substr(0, 4), out.year) || !parse_number(date.substr(5, 2), out.month) ||
-      !parse_number(date.substr(8, 2), out.day) || out.month < 1 || out.month > 12 || out.day < 1 ||
-      out.day > 31) {
-    return std::nullopt;
-  }
+  if (!parse_civil_date(date, out.year, out.month, out.day)) return std::nullopt;
   if (!parse_number(parts[n - 4], out.start_ms) || !parse_number(parts[n - 3], out.end_ms) ||
       !parse_number(parts[n - 1], out.level) || out.level == 0) {
     return std::nullopt;

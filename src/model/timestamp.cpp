@@ -207,4 +207,19 @@ std::string Duration::to_string() const {
   return std::to_string(ns_) + (ns_ == 0 ? "s" : "ns");
 }
 
+bool parse_civil_date(std::string_view text, int64_t& year, unsigned& month, unsigned& day) {
+  if (text.size() != 10 || !Timestamp::parse_iso8601(std::string(text) + "T00:00:00Z")) {
+    return false;
+  }
+  auto number = [&](size_t at, size_t n) {
+    int64_t v = 0;
+    for (char c : text.substr(at, n)) v = v * 10 + (c - '0');
+    return v;
+  };
+  year = number(0, 4);
+  month = static_cast<unsigned>(number(5, 2));
+  day = static_cast<unsigned>(number(8, 2));
+  return true;
+}
+
 }  // namespace tw

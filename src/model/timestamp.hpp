@@ -80,6 +80,9 @@ constexpr int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
   return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
+/// A calendar day written "YYYY-MM-DD" (a real date: 2019-02-30 is not one); false otherwise.
+bool parse_civil_date(std::string_view text, int64_t& year, unsigned& month, unsigned& day);
+
 /// The range of event times tapewatch accepts: 1990-01-01 to 2100-01-01.
 inline constexpr Timestamp kEarliestSaneTime =
     Timestamp::from_nanos(days_from_civil(1990, 1, 1) * 86'400'000'000'000);
