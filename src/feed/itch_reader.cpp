@@ -21,9 +21,6 @@ constexpr std::array<uint8_t, 256> message_lengths() {
 }
 constexpr std::array<uint8_t, 256> kLengths = message_lengths();
 
-// Price(4) has 4 decimals; tapewatch keeps 8.
-constexpr int64_t kPrice4Scale = kFixedScale / 10'000;
-
 uint64_t big_endian(std::string_view m, size_t at, size_t bytes) {
   uint64_t v = 0;
   for (size_t i = 0; i < bytes; ++i) v = v << 8 | static_cast<unsigned char>(m[at + i]);
@@ -216,7 +213,7 @@ bool ItchFeed::decode_order(char type, std::string_view m, Event& out) {
     return Quantity::from_units(static_cast<int64_t>(big_endian(m, at, 4)));
   };
   auto price4 = [&](size_t at) {
-    return Price::from_raw(static_cast<int64_t>(big_endian(m, at, 4)) * kPrice4Scale);
+    return Price::from_ten_thousandths(static_cast<int64_t>(big_endian(m, at, 4)));
   };
   switch (type) {
     case 'A':
@@ -274,7 +271,7 @@ bool ItchFeed::decode_trade(char type, std::string_view m, Event& out) {
     out.side = opposite(resting);
     out.flags = event_flags::kHidden;
     out.qty = Quantity::from_units(static_cast<int64_t>(big_endian(m, 20, 4)));
-    out.price = Price::from_raw(static_cast<int64_t>(big_endian(m, 32, 4)) * kPrice4Scale);
+    out.price = Price::from_ten_thousandths(static_cast<int64_t>(big_endian(m, 32, 4)));
     out.id = ExternalId::number(big_endian(m, 36, 8));
     if (uint64_t order = big_endian(m, 11, 8); order != 0) out.ref = ExternalId::number(order);
   } else {
@@ -289,7 +286,7 @@ bool ItchFeed::decode_trade(char type, std::string_view m, Event& out) {
     if (shares > kMaxShares)
       return error_.set(RejectReason::kBadQuantity, "cross of {} shares", shares);
     out.qty = Quantity::from_units(static_cast<int64_t>(shares));
-    out.price = Price::from_raw(static_cast<int64_t>(big_endian(m, 27, 4)) * kPrice4Scale);
+    out.price = Price::from_ten_thousandths(static_cast<int64_t>(big_endian(m, 27, 4)));
     out.id = ExternalId::number(big_endian(m, 31, 8));
   }
   if (!out.qty.is_positive()) return error_.set(RejectReason::kBadQuantity, "shares are 0");

@@ -14,8 +14,6 @@
 namespace tw {
 namespace {
 
-// Prices are dollars x 10000; tapewatch keeps 8 decimals.
-constexpr int64_t kPriceScale = kFixedScale / 10'000;
 constexpr int64_t kEmptyAsk = 9'999'999'999;
 
 /// A reference file has no dead letter: a line it cannot take is an error.
@@ -25,12 +23,6 @@ class ThrowingSink final : public RejectSink {
     throw FeedError(fmt::format("{}: line {}: {}", r.source, r.line, r.detail));
   }
 };
-
-bool parse_integer(std::string_view text, int64_t& out) {
-  text = trim_blanks(text);
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
-  return ec == std::errc() && end == text.data() + text.size();
-}
 
 }  // namespace
 
@@ -69,11 +61,12 @@ bool LobsterBookFile::next(LobsterBookRow& row) {
   for (size_t i = 0; i < fields.size(); i += 4) {
     int64_t values[4];
     for (size_t k = 0; k < 4; ++k) {
-      if (!parse_integer(fields[i + k], values[k])) fail("a field is not an integer");
+      if (!parse_whole_integer(trim_blanks(fields[i + k]), values[k]))
+        fail("a field is not an integer");
     }
     auto take = [&](int64_t price, int64_t size, std::vector<LobsterLevel>& side) {
       if (size <= 0 || price <= 0 || price >= kEmptyAsk) return;  // an empty level
-      side.push_back({Price::from_raw(price * kPriceScale), Quantity::from_units(size)});
+      side.push_back({Price::from_ten_thousandths(price), Quantity::from_units(size)});
     };
     take(values[0], values[1], row.asks);
     take(values[2], values[3], row.bids);

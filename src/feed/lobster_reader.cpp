@@ -17,15 +17,6 @@ constexpr size_t kFields = 6;
 constexpr int64_t kNanosPerSecond = 1'000'000'000;
 // A day and a little: LOBSTER times never pass midnight, but an extended session may end late.
 constexpr int64_t kMaxSeconds = 2 * 86'400;
-// Prices are dollars x 10000; tapewatch keeps 8 decimals.
-constexpr int64_t kPriceScale = kFixedScale / 10'000;
-
-template <class T>
-bool parse_number(std::string_view text, T& out) {
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
-  return ec == std::errc() && end == text.data() + text.size();
-}
-
 std::vector<std::string_view> split(std::string_view text, char separator) {
   std::vector<std::string_view> parts;
   for (size_t at = 0;;) {
@@ -75,8 +66,9 @@ std::optional<LobsterFileName> parse_lobster_file_name(std::string_view path) {
     return std::nullopt;
   }
   if (!parse_civil_date(date, out.year, out.month, out.day)) return std::nullopt;
-  if (!parse_number(parts[n - 4], out.start_ms) || !parse_number(parts[n - 3], out.end_ms) ||
-      !parse_number(parts[n - 1], out.level) || out.level == 0) {
+  if (!parse_whole_integer(parts[n - 4], out.start_ms) ||
+      !parse_whole_integer(parts[n - 3], out.end_ms) ||
+      !parse_whole_integer(parts[n - 1], out.level) || out.level == 0) {
     return std::nullopt;
   }
   return out;
@@ -183,8 +175,9 @@ bool LobsterFeed::parse_time(std::string_view text, Timestamp& out) {
     return digits.find_first_not_of("0123456789") == std::string_view::npos;
   };
   int64_t seconds = 0, nanos = 0;
-  if (whole.empty() || !parse_number(whole, seconds) || seconds < 0 || seconds > kMaxSeconds ||
-      !all_digits(fraction) || (dot != std::string_view::npos && fraction.empty())) {
+  if (whole.empty() || !parse_whole_integer(whole, seconds) || seconds < 0 ||
+      seconds > kMaxSeconds || !all_digits(fraction) ||
+      (dot != std::string_view::npos && fraction.empty())) {
     return error_.set(RejectReason::kBadTimestamp,
                       "time '{}' is not seconds after midnight (digits, '.', digits)", shown(text));
   }
@@ -210,7 +203,7 @@ bool LobsterFeed::parse_row(std::string_view line, Event& out) {
   uint64_t id = 0, size = 0;
   int64_t price = 0;
   if (!parse_time(trim_blanks(splitter_[0]), out.ts)) return false;
-  if (!parse_number(trim_blanks(splitter_[1]), type) || type < 1 || type > 7) {
+  if (!parse_whole_integer(trim_blanks(splitter_[1]), type) || type < 1 || type > 7) {
     return error_.set(RejectReason::kBadField, "type '{}' is not 1 to 7",
                       shown(trim_blanks(splitter_[1])));
   }
@@ -218,11 +211,12 @@ bool LobsterFeed::parse_row(std::string_view line, Event& out) {
       !parse_unsigned("size", trim_blanks(splitter_[3]), size, error_)) {
     return false;
   }
-  if (!parse_number(trim_blanks(splitter_[4]), price)) {
+  if (!parse_whole_integer(trim_blanks(splitter_[4]), price)) {
     return error_.set(RejectReason::kBadPrice, "price '{}' is not an integer (dollars x 10000)",
                       shown(trim_blanks(splitter_[4])));
   }
-  if (!parse_number(trim_blanks(splitter_[5]), direction) || (direction != 1 && direction != -1)) {
+  if (!parse_whole_integer(trim_blanks(splitter_[5]), direction) ||
+      (direction != 1 && direction != -1)) {
     return error_.set(RejectReason::kUnknownSide, "direction '{}' is not 1 (buy) or -1 (sell)",
                       shown(trim_blanks(splitter_[5])));
   }
@@ -241,8 +235,7 @@ bool LobsterFeed::parse_row(std::string_view line, Event& out) {
 
 bool LobsterFeed::take_order_fields(int type, uint64_t id, uint64_t size, int64_t price,
                                     Event& out) {
-  constexpr int64_t kMaxPrice = std::numeric_limits<int64_t>::max() / kPriceScale;
-  if (price <= 0 || price > kMaxPrice) {
+  if (price <= 0 || price > Price::kMaxTenThousandths) {
     return error_.set(RejectReason::kBadPrice, "price '{}' is not > 0", price);
   }
   constexpr auto kMaxSize =
@@ -250,7 +243,7 @@ bool LobsterFeed::take_order_fields(int type, uint64_t id, uint64_t size, int64_
   if (size == 0 || size > kMaxSize) {
     return error_.set(RejectReason::kBadQuantity, "size '{}' is not > 0", size);
   }
-  out.price = Price::from_raw(price * kPriceScale);
+  out.price = Price::from_ten_thousandths(price);  // dollars x 10000
   out.qty = Quantity::from_units(static_cast<int64_t>(size));
   const bool has_id = id != 0;
   switch (type) {

@@ -4,6 +4,7 @@
 
 #include <fmt/format.h>
 
+#include <charconv>
 #include <cstdint>
 #include <cstring>
 #include <iterator>
@@ -38,6 +39,14 @@ std::string_view shown(std::string_view value);
 
 /// ASCII case-insensitive equality.
 bool iequals(std::string_view a, std::string_view b);
+
+/// The whole of `text` as an integer of type T (a leading '-' for signed types); false when
+/// anything else is there or it does not fit.
+template <class T>
+bool parse_whole_integer(std::string_view text, T& out) {
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), out);
+  return ec == std::errc() && end == text.data() + text.size();
+}
 
 /// Fails with kMissingField ("symbol is empty") when `text` is empty.
 bool require_field(std::string_view field, std::string_view text, RowError& error);

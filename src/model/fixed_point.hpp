@@ -3,6 +3,7 @@
 
 #include <compare>
 #include <cstdint>
+#include <limits>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -31,6 +32,13 @@ class Fixed {
   constexpr Fixed() = default;
   static constexpr Fixed from_raw(int64_t raw) { return Fixed(raw); }
   static constexpr Fixed from_units(int64_t units) { return Fixed(units * kFixedScale); }
+  /// A value written in ten-thousandths (4 implied decimals: LOBSTER prices, ITCH Price(4)),
+  /// at most kMaxTenThousandths.
+  static constexpr Fixed from_ten_thousandths(int64_t v) {
+    return Fixed(v * (kFixedScale / 10'000));
+  }
+  static constexpr int64_t kMaxTenThousandths =
+      std::numeric_limits<int64_t>::max() / (kFixedScale / 10'000);
   static Fixed from_double(double v) {
     return Fixed(
         static_cast<int64_t>(v * static_cast<double>(kFixedScale) + (v >= 0 ? 0.5 : -0.5)));
