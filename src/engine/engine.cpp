@@ -113,9 +113,7 @@ void Engine::to_rules(std::span<const Event> run) {
 // that the trade rules see every trade of an order-level feed.
 void Engine::deliver_order_flow(std::span<const Event> run) {
   for (const Event& e : run) {
-    const bool order_event =
-        e.kind != EventKind::kTrade && e.kind != EventKind::kQuote && e.kind != EventKind::kStatus;
-    if (!order_event) {
+    if (!e.is_order_event()) {
       to_rules({&e, 1});
       continue;
     }
@@ -176,7 +174,7 @@ void Engine::count(const Event& e) {
   if (e.kind == EventKind::kTrade) {
     ++counters_.trades;
     if (bar_sink_) on_trade_bar(e);
-  } else if (e.kind != EventKind::kQuote && e.kind != EventKind::kStatus) {
+  } else if (e.is_order_event()) {
     ++counters_.order_events;
   }
 }

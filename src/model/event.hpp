@@ -67,6 +67,10 @@ struct Event {
   uint16_t source = 0;  // index of the input file or stream within the run
 
   bool is_trade() const { return kind == EventKind::kTrade; }
+  /// An add, cancel, delete, replace or execute: what changes an order book.
+  bool is_order_event() const {
+    return kind != EventKind::kTrade && kind != EventKind::kQuote && kind != EventKind::kStatus;
+  }
 };
 
 }  // namespace tw
