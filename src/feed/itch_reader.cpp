@@ -161,7 +161,7 @@ bool ItchFeed::decode(std::string_view m, Event& out) {
       add_to_directory(m);
       return false;
     case 'H':
-      if (!symbol_of(m, out)) return false;
+      out.symbol = symbol_of(m);
       out.kind = EventKind::kStatus;
       out.status = trading_state(m[19]);
       return out.status != TradingStatus::kUnknown ||
@@ -191,23 +191,19 @@ void ItchFeed::add_to_directory(std::string_view m) {
   symbols_[locate] = universe_.symbol(trimmed_alpha(m, 11, 8));
 }
 
-// A message for a locate no directory message named keeps a name made from the locate, so
-// that nothing is lost: "LOCATE-17".
-bool ItchFeed::symbol_of(std::string_view m, Event& out) {
+// A locate no directory message named gets a name made from it, so that nothing is lost:
+// "LOCATE-17".
+SymbolId ItchFeed::symbol_of(std::string_view m) {
   const size_t locate = big_endian(m, 1, 2);
-  if (locate < symbols_.size() && symbols_[locate].value != 0) {
-    out.symbol = symbols_[locate];
-    return true;
-  }
+  if (locate < symbols_.size() && symbols_[locate].value != 0) return symbols_[locate];
   ++counts_.unknown_locates;
   if (locate >= symbols_.size()) symbols_.resize(locate + 1);
   symbols_[locate] = universe_.symbol(fmt::format("LOCATE-{}", locate));
-  out.symbol = symbols_[locate];
-  return true;
+  return symbols_[locate];
 }
 
 bool ItchFeed::decode_order(char type, std::string_view m, Event& out) {
-  symbol_of(m, out);
+  out.symbol = symbol_of(m);
   out.id = ExternalId::number(big_endian(m, 11, 8));
   auto shares = [&](size_t at) {
     return Quantity::from_units(static_cast<int64_t>(big_endian(m, at, 4)));
@@ -263,7 +259,7 @@ bool ItchFeed::decode_order(char type, std::string_view m, Event& out) {
 }
 
 bool ItchFeed::decode_trade(char type, std::string_view m, Event& out) {
-  symbol_of(m, out);
+  out.symbol = symbol_of(m);
   out.kind = EventKind::kTrade;
   if (type == 'P') {
     // The indicator is the side of the non-displayed order: the aggressor took the other.

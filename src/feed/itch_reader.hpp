@@ -20,7 +20,7 @@ struct ItchCounts {
   uint64_t messages = 0;
   uint64_t unknown_types = 0;    // type bytes the specification does not define (skipped)
   uint64_t broken_trades = 0;    // B: a trade broken after the fact (counted, not undone)
-  uint64_t unknown_locates = 0;  // messages for a stock locate no directory message named
+  uint64_t unknown_locates = 0;  // stock locates no directory message named
   uint64_t empty_crosses = 0;    // Q with 0 shares: no trade
 };
 
@@ -56,7 +56,7 @@ class ItchFeed final : public Feed {
   bool decode_order(char type, std::string_view m, Event& out);
   bool decode_trade(char type, std::string_view m, Event& out);
   void add_to_directory(std::string_view m);
-  bool symbol_of(std::string_view m, Event& out);
+  SymbolId symbol_of(std::string_view m);
   Timestamp time_of(std::string_view m) const;
 
   RejectReporter reporter_;
