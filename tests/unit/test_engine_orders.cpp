@@ -4,9 +4,7 @@
 
 #include <vector>
 
-#include "alert_collector.hpp"
-#include "config/config.hpp"
-#include "engine/engine.hpp"
+#include "engine_run.hpp"
 
 using namespace tw;
 
@@ -42,12 +40,8 @@ TEST(EngineOrders, ExecutionsBecomePrintsThatTheTradeRulesSee) {
   flow.order(2, EventKind::kOrderAdd, "o2", Side::kSell, "alice");
   flow.order(3, EventKind::kOrderAdd, "o3", Side::kSell, "bob");
   flow.order(4, EventKind::kOrderExecute, "o2", Side::kSell, nullptr);
-  Config config = default_config();
-  AlertCollector alerts;
-  DeadLetter rejects;
-  Engine engine(config, flow.universe, alerts, rejects);
-  engine.push_events(flow.events);
-  engine.finish();
+  tw::testing::EngineRun run(flow.universe, flow.events);
+  const Engine& engine = run.engine;
 
   const EngineCounters& c = engine.counters();
   EXPECT_EQ(c.order_events, 5u);
@@ -61,8 +55,8 @@ TEST(EngineOrders, ExecutionsBecomePrintsThatTheTradeRulesSee) {
   EXPECT_EQ(report.symbols, 1u);
   EXPECT_EQ(report.diagnostics.unknown_order, 0u);
 
-  ASSERT_EQ(alerts.alerts.size(), 1u);
-  const Alert& a = alerts.alerts[0];
+  ASSERT_EQ(run.alerts.alerts.size(), 1u);
+  const Alert& a = run.alerts.alerts[0];
   EXPECT_EQ(a.rule, "wash.round_trip");
   EXPECT_EQ(a.accounts, std::vector<std::string>{"alice"});
   // The prints carry no trade id: they are named by the lines of their executions.
@@ -75,12 +69,8 @@ TEST(EngineOrders, ExecutionsOfUnknownOrdersArePrintedFromWhatTheyCarry) {
   OrderFlow flow;
   flow.order(0, EventKind::kOrderExecute, "old", Side::kSell, nullptr);
   flow.order(1, EventKind::kOrderExecute, "older", Side::kUnknown, nullptr);
-  Config config = default_config();
-  AlertCollector alerts;
-  DeadLetter rejects;
-  Engine engine(config, flow.universe, alerts, rejects);
-  engine.push_events(flow.events);
-  engine.finish();
+  tw::testing::EngineRun run(flow.universe, flow.events);
+  const Engine& engine = run.engine;
   EXPECT_EQ(engine.counters().executions, 1u);
   EXPECT_EQ(engine.book_report().diagnostics.unknown_order, 2u);
 }

@@ -4,9 +4,7 @@
 #include <string>
 #include <vector>
 
-#include "alert_collector.hpp"
-#include "config/config.hpp"
-#include "engine/engine.hpp"
+#include "engine_run.hpp"
 #include "feed/feed.hpp"
 #include "feed/itch_reader.hpp"
 #include "feed_test_support.hpp"
@@ -159,12 +157,8 @@ TEST(FeedItch, TheEngineBuildsTheBookAndPrintsExecutions) {
   TempDir dir;
   FeedRun run;
   read_file(run, dir.write("flow.itch", every_message_type()), dated());
-  Config config = default_config();
-  AlertCollector alerts;
-  DeadLetter rejects;
-  Engine engine(config, run.universe, alerts, rejects);
-  engine.push_events(run.events);
-  engine.finish();
+  tw::testing::EngineRun engine_run(run.universe, run.events);
+  const Engine& engine = engine_run.engine;
   EXPECT_EQ(engine.counters().executions, 2u);  // E and the printable C
   EXPECT_EQ(engine.counters().trades, 4u);      // with P and Q
   const OrderBook* book = engine.book(run.universe.symbol("ACME"));
