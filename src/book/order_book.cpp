@@ -131,12 +131,19 @@ void OrderBook::add(const Event& e) {
 void OrderBook::reduce(const Event& e, bool remove_all) {
   uint32_t slot = find_order(key_of(e.id));
   if (slot == kNoOrder) return reduce_unknown(e, remove_all);
+  const int64_t left = orders_[slot].qty;
+  if (!remove_all && e.qty.raw() > left) ++diagnostics_.overfill;
+  take_from_order(slot, remove_all ? left : e.qty.raw());
+}
+
+// Takes up to `qty` off the order and its level; an order left with nothing leaves the book.
+int64_t OrderBook::take_from_order(uint32_t slot, int64_t qty) {
   Order& o = orders_[slot];
-  int64_t taken = remove_all ? o.qty : std::min(e.qty.raw(), o.qty);
-  if (!remove_all && e.qty.raw() > o.qty) ++diagnostics_.overfill;
+  const int64_t taken = std::min(qty, o.qty);
   find_level(o.side, o.price)->qty -= taken;
   o.qty -= taken;
   if (o.qty == 0) remove_order(slot);
+  return taken;
 }
 
 // Orders resting before the feed began are known only as seeded level sizes: a message about
@@ -154,17 +161,9 @@ void OrderBook::reduce_unknown(const Event& e, bool remove_all) {
   l->unattributed -= from_seeded;
   l->qty -= from_seeded;
   left -= from_seeded;
-  while (left > 0 && l != nullptr && l->head != kNoOrder) {
-    uint32_t oldest = l->head;
-    int64_t taken = std::min(left, orders_[oldest].qty);
-    left -= taken;
-    l->qty -= taken;
-    orders_[oldest].qty -= taken;
+  for (; left > 0 && l != nullptr && l->head != kNoOrder; l = find_level(e.side, e.price)) {
     ++diagnostics_.orders_dropped;
-    if (orders_[oldest].qty == 0) {
-      remove_order(oldest);
-      l = find_level(e.side, e.price);
-    }
+    left -= take_from_order(l->head, left);
   }
   erase_level_if_empty(e.side, e.price);
 }
@@ -178,10 +177,7 @@ void OrderBook::replace(const Event& e) {
     return;
   }
   Side side = orders_[slot].side;
-  Level* l = find_level(side, orders_[slot].price);
-  l->qty -= orders_[slot].qty;
-  orders_[slot].qty = 0;
-  remove_order(slot);
+  take_from_order(slot, orders_[slot].qty);
   Event added = e;
   added.kind = EventKind::kOrderAdd;
   added.id = e.ref;
@@ -232,11 +228,8 @@ void OrderBook::set_level(Side side, Price price, Quantity qty) {
 }
 
 void OrderBook::drop_order(uint32_t slot) {
-  Order& o = orders_[slot];
-  find_level(o.side, o.price)->qty -= o.qty;
-  o.qty = 0;
   ++diagnostics_.orders_dropped;
-  remove_order(slot);
+  take_from_order(slot, orders_[slot].qty);
 }
 
 void OrderBook::count_crossing() {

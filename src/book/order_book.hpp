@@ -107,6 +107,7 @@ class OrderBook {
   void reduce(const Event& e, bool remove_all);
   void replace(const Event& e);
   void reduce_unknown(const Event& e, bool remove_all);
+  int64_t take_from_order(uint32_t slot, int64_t qty);
   void remove_order(uint32_t slot);
   /// Removes a known order that left the book unseen, with what it had left.
   void drop_order(uint32_t slot);

@@ -123,9 +123,8 @@ void Engine::deliver_order_flow(std::span<const Event> run) {
     book.apply(e);
     to_rules({&e, 1});
     if (!traded) continue;
-    ++counters_.trades;
     ++counters_.executions;
-    if (bar_sink_) on_trade_bar(print);
+    count(print);
     to_rules({&print, 1});
   }
 }
