@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <cctype>
-#include <limits>
 
 #include "model/new_york_time.hpp"
 
@@ -277,9 +276,7 @@ bool ItchFeed::decode_trade(char type, std::string_view m, Event& out) {
       ++counts_.empty_crosses;
       return false;
     }
-    constexpr auto kMaxShares =
-        static_cast<uint64_t>(std::numeric_limits<int64_t>::max() / kFixedScale);
-    if (shares > kMaxShares)
+    if (shares > static_cast<uint64_t>(Quantity::kMaxUnits))
       return error_.set(RejectReason::kBadQuantity, "cross of {} shares", shares);
     out.qty = Quantity::from_units(static_cast<int64_t>(shares));
     out.price = Price::from_ten_thousandths(static_cast<int64_t>(big_endian(m, 27, 4)));

@@ -2,8 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <charconv>
-
 #include "feed/byte_source.hpp"
 #include "feed/csv_split.hpp"
 #include "feed/feed.hpp"

@@ -3,8 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <charconv>
-#include <limits>
 #include <vector>
 
 #include "feed/lobster_book_file.hpp"
@@ -125,9 +123,7 @@ void LobsterFeed::build_seed(const Event& first) {
   LobsterBookRow row;
   if (!rows.next(row)) throw FeedError(fmt::format("{}: no rows", seed_path_));
   auto seed_side = [&](std::vector<LobsterLevel> levels, Side side) {
-    const bool undo =
-        first.side == side && first.kind != EventKind::kTrade && first.kind != EventKind::kStatus;
-    if (undo) {
+    if (first.is_order_event() && first.side == side) {
       auto at = std::find_if(levels.begin(), levels.end(),
                              [&](const LobsterLevel& l) { return l.price == first.price; });
       if (at == levels.end()) at = levels.insert(levels.end(), {first.price, Quantity{}});
@@ -238,9 +234,7 @@ bool LobsterFeed::take_order_fields(int type, uint64_t id, uint64_t size, int64_
   if (price <= 0 || price > Price::kMaxTenThousandths) {
     return error_.set(RejectReason::kBadPrice, "price '{}' is not > 0", price);
   }
-  constexpr auto kMaxSize =
-      static_cast<uint64_t>(std::numeric_limits<int64_t>::max() / kFixedScale);
-  if (size == 0 || size > kMaxSize) {
+  if (size == 0 || size > static_cast<uint64_t>(Quantity::kMaxUnits)) {
     return error_.set(RejectReason::kBadQuantity, "size '{}' is not > 0", size);
   }
   out.price = Price::from_ten_thousandths(price);  // dollars x 10000

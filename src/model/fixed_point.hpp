@@ -31,7 +31,9 @@ class Fixed {
  public:
   constexpr Fixed() = default;
   static constexpr Fixed from_raw(int64_t raw) { return Fixed(raw); }
+  /// Whole units, at most kMaxUnits.
   static constexpr Fixed from_units(int64_t units) { return Fixed(units * kFixedScale); }
+  static constexpr int64_t kMaxUnits = std::numeric_limits<int64_t>::max() / kFixedScale;
   /// A value written in ten-thousandths (4 implied decimals: LOBSTER prices, ITCH Price(4)),
   /// at most kMaxTenThousandths.
   static constexpr Fixed from_ten_thousandths(int64_t v) {
