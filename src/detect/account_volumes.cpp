@@ -4,18 +4,29 @@
 
 namespace tw {
 
-TopAccounts::Entries TopAccounts::sorted(size_t& count) const {
-  Entries out{};
-  for (size_t i = 0; i < count_; ++i) out[i] = {AccountId{accounts_[i]}, totals_[i]};
-  // Insertion sort: at most kCapacity entries.
-  for (size_t i = 1; i < count_; ++i) {
-    AccountVolume e = out[i];
-    size_t j = i;
-    for (; j > 0 && AccountVolume::ranks_before(e, out[j - 1]); --j) out[j] = out[j - 1];
-    out[j] = e;
+namespace {
+
+/// The largest volumes offered so far, in rank order: an insertion that drops the smallest
+/// once full. Most offers are smaller than the smallest kept and cost one compare.
+struct LargestVolumes {
+  TopAccounts::Entries best{};
+  size_t count = 0;
+
+  void offer(const AccountVolume& v) {
+    if (count == best.size() && !AccountVolume::ranks_before(v, best.back())) return;
+    size_t i = count < best.size() ? count++ : best.size() - 1;
+    for (; i > 0 && AccountVolume::ranks_before(v, best[i - 1]); --i) best[i] = best[i - 1];
+    best[i] = v;
   }
-  count = count_;
-  return out;
+};
+
+}  // namespace
+
+TopAccounts::Entries TopAccounts::sorted(size_t& count) const {
+  LargestVolumes largest;
+  for (size_t i = 0; i < count_; ++i) largest.offer({AccountId{accounts_[i]}, totals_[i]});
+  count = largest.count;
+  return largest.best;
 }
 
 namespace {
@@ -54,25 +65,16 @@ void AccountVolumes::clear() {
   if (overflow_) overflow_->clear();
 }
 
-// The largest few kept in order while the table is read once: most entries are smaller than
-// the smallest kept and cost one compare.
 TopAccounts AccountVolumes::top() const {
-  TopAccounts::Entries best{};
-  size_t count = 0;
-  auto offer = [&](const AccountVolume& v) {
-    if (count == best.size() && !AccountVolume::ranks_before(v, best.back())) return;
-    size_t i = count < best.size() ? count++ : best.size() - 1;
-    for (; i > 0 && AccountVolume::ranks_before(v, best[i - 1]); --i) best[i] = best[i - 1];
-    best[i] = v;
-  };
-  for (const Entry& e : entries_) offer(e.volume);
+  LargestVolumes largest;
+  for (const Entry& e : entries_) largest.offer(e.volume);
   if (overflow_) {
     size_t overflow_count = 0;
     TopAccounts::Entries overflow = overflow_->sorted(overflow_count);
-    for (size_t i = 0; i < overflow_count; ++i) offer(overflow[i]);
+    for (size_t i = 0; i < overflow_count; ++i) largest.offer(overflow[i]);
   }
   TopAccounts out;
-  for (size_t i = 0; i < count; ++i) out.add(best[i].account, best[i].qty);
+  for (size_t i = 0; i < largest.count; ++i) out.add(largest.best[i].account, largest.best[i].qty);
   return out;
 }
 
