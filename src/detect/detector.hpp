@@ -7,7 +7,9 @@
 #include <string_view>
 #include <vector>
 
+#include "book/order_book.hpp"
 #include "config/params.hpp"
+#include "detect/per_symbol.hpp"
 #include "model/alert.hpp"
 #include "model/event.hpp"
 #include "model/universe.hpp"
@@ -19,6 +21,9 @@ struct DetectorContext {
   const Universe& universe;
   const RuleConfig& config;
   AlertSink& sink;
+  /// The engine's order books. A rule handed an order event finds the book of its symbol
+  /// with that event already applied; null when the rule runs without an engine.
+  const PerSymbol<OrderBook>* books = nullptr;
 };
 
 /// A rule. It sees every event of the run in event-time order (per symbol, never wall-clock

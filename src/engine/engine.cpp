@@ -24,7 +24,7 @@ Engine::Engine(const Config& config, Universe& universe, AlertSink& alerts, Reje
   for (const RuleInfo& info : rule_registry()) {
     const RuleConfig& rule = config.rule(info.name);
     if (!rule.enabled) continue;
-    detectors_.push_back(info.make(DetectorContext{universe, rule, alerts}));
+    detectors_.push_back(info.make(DetectorContext{universe, rule, alerts, &books_}));
     active_rules_.emplace_back(info.name);
   }
 }

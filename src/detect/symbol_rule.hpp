@@ -1,0 +1,99 @@
+// The frame most rules share: one tracker per symbol, made on the symbol's first event with
+// that symbol's parameters, and the pieces every alert of such a tracker needs.
+#pragma once
+
+#include <algorithm>
+#include <memory>
+#include <span>
+#include <string>
+#include <string_view>
+
+#include "detect/detector.hpp"
+
+namespace tw {
+
+/// A trade or order event named in evidence: its id, or its line when it has none.
+struct EventRef {
+  ExternalId id;
+  uint64_t seq = 0;
+
+  static EventRef of(const Event& e) { return EventRef{e.id, e.seq}; }
+  std::string text() const;
+};
+
+/// What the tracker of one symbol works with.
+struct SymbolScope {
+  SymbolId symbol;
+  std::string_view rule;  // the rule's name, as alerts carry it
+  std::string_view name;  // the symbol's name
+  const Universe* universe = nullptr;
+  AlertSink* sink = nullptr;
+  const PerSymbol<OrderBook>* books = nullptr;
+
+  /// The symbol's book with the event being handled applied; null without order events.
+  const OrderBook* book() const { return books == nullptr ? nullptr : books->find(symbol); }
+  std::string_view account_name(AccountId a) const { return universe->account_name(a); }
+  /// An alert of this rule and symbol over [start, end]: its id hashes `key`, its severity
+  /// follows `score` (severity_for_score).
+  Alert new_alert(Timestamp start, Timestamp end, std::string_view key, double score) const;
+};
+
+/// LOW under 50, MEDIUM from 50, HIGH from 75, CRITICAL from 90: the new rules score 50 at
+/// their thresholds and rise towards 100 with the strength of the evidence.
+Severity severity_for_score(double score);
+
+/// 50 at `threshold`, 100 at `full` or beyond (linear between): how far past its threshold
+/// a measure is. For measures that fire when they are at least the threshold.
+double score_between(double value, double threshold, double full);
+
+/// A rule kept per symbol. Tracker provides:
+///   struct Params { static Params read(const ParamValues&, std::string_view where); };
+///   Tracker(const SymbolScope&, const Params&);
+///   void on_event(const Event&); void advance_to(Timestamp); void finish();
+/// and a static constexpr std::string_view kRule, the rule's name.
+template <class Tracker>
+class SymbolRule final : public Detector {
+ public:
+  explicit SymbolRule(const DetectorContext& context) : context_(context) {}
+
+  void on_events(std::span<const Event> events) override {
+    for (const Event& e : events) on_event(e);
+  }
+  void on_event(const Event& event) override { tracker_for(event.symbol).on_event(event); }
+  void advance_to(Timestamp watermark) override {
+    trackers_.for_each([&](SymbolId, Tracker& t) { t.advance_to(watermark); });
+  }
+  void finish() override {
+    trackers_.for_each([](SymbolId, Tracker& t) { t.finish(); });
+  }
+
+ private:
+  Tracker& tracker_for(SymbolId symbol) {
+    return trackers_.get(symbol, [this](SymbolId s) {
+      SymbolScope scope{s,
+                        Tracker::kRule,
+                        context_.universe.symbol_name(s),
+                        &context_.universe,
+                        &context_.sink,
+                        context_.books};
+      const ParamValues& values = context_.config.for_symbol(scope.name);
+      return Tracker(scope, Tracker::Params::read(values, Tracker::kRule));
+    });
+  }
+
+  DetectorContext context_;
+  PerSymbol<Tracker> trackers_;
+};
+
+/// The factory of a SymbolRule: every parameter set of the config is read first, so that a
+/// bad value fails at start-up rather than on some symbol's first event.
+template <class Tracker>
+std::unique_ptr<Detector> make_symbol_rule(const DetectorContext& context) {
+  check_every_param_set(context.config, Tracker::kRule,
+                        [](const ParamValues& values, const std::string& where) {
+                          Tracker::Params::read(values, where);
+                        });
+  return std::make_unique<SymbolRule<Tracker>>(context);
+}
+
+}  // namespace tw
