@@ -9,19 +9,13 @@ namespace tw {
 namespace {
 
 constexpr size_t kInitialIndex = 1024;
-// Text ids are keyed by their hash, kept apart from numeric ids by the top bit.
-constexpr uint64_t kTextKeyBit = uint64_t{1} << 63;
 
 }  // namespace
 
-OrderBook::OrderBook() {
-  index_.assign(kInitialIndex, 0);
-  index_shift_ = 64 - std::countr_zero(index_.size());
-}
+OrderBook::OrderBook() : orders_(kInitialIndex) {}
 
 uint64_t OrderBook::key_of(const ExternalId& id) {
-  if (id.kind() == ExternalId::Kind::kNumber) return id.as_number() & ~kTextKeyBit;
-  return id.hash() | kTextKeyBit;
+  return id.lookup_key();
 }
 
 void OrderBook::apply(const Event& e) {
@@ -113,7 +107,7 @@ void OrderBook::add(const Event& e) {
     ++diagnostics_.duplicate_add;
     return;
   }
-  uint32_t slot = new_slot();
+  uint32_t slot = orders_.insert(key);
   Order& o = orders_[slot];
   o = Order{key, e.price, e.qty.raw(), e.side, e.account, kNoOrder, kNoOrder};
   Level& l = level_for(e.side, e.price);
@@ -123,8 +117,6 @@ void OrderBook::add(const Event& e) {
   l.tail = slot;
   ++l.orders;
   l.qty += o.qty;
-  index_insert(key, slot);
-  ++live_orders_;
 }
 
 // A cancel or execution takes `e.qty` off the order; a delete takes what is left.
@@ -193,10 +185,10 @@ void OrderBook::remove_order(uint32_t slot) {
   if (l->head == slot) l->head = o.next;
   if (l->tail == slot) l->tail = o.prev;
   --l->orders;
-  index_erase(o.key);
-  free_slots_.push_back(slot);
-  --live_orders_;
-  erase_level_if_empty(o.side, o.price);
+  const Side side = o.side;
+  const Price price = o.price;
+  orders_.erase(slot);
+  erase_level_if_empty(side, price);
 }
 
 // Known orders beyond the size given left the book unseen (a depth-limited feed does not show
@@ -237,63 +229,6 @@ void OrderBook::count_crossing() {
   Price bid = bids_.back().price, ask = asks_.back().price;
   if (bid > ask) ++diagnostics_.crossed;
   if (bid == ask) ++diagnostics_.locked;
-}
-
-uint32_t OrderBook::find_order(uint64_t key) const {
-  const size_t mask = index_.size() - 1;
-  for (size_t at = fibonacci_index(key, index_shift_);; at = (at + 1) & mask) {
-    uint32_t entry = index_[at];
-    if (entry == 0) return kNoOrder;
-    if (orders_[entry - 1].key == key) return entry - 1;
-  }
-}
-
-uint32_t OrderBook::new_slot() {
-  if (!free_slots_.empty()) {
-    uint32_t slot = free_slots_.back();
-    free_slots_.pop_back();
-    return slot;
-  }
-  orders_.emplace_back();
-  return static_cast<uint32_t>(orders_.size() - 1);
-}
-
-void OrderBook::index_insert(uint64_t key, uint32_t slot) {
-  if ((live_orders_ + 1) * 2 > index_.size()) grow_index();
-  const size_t mask = index_.size() - 1;
-  size_t at = fibonacci_index(key, index_shift_);
-  while (index_[at] != 0) at = (at + 1) & mask;
-  index_[at] = slot + 1;
-}
-
-// Backward-shift deletion: later entries of the probe run move up, so no tombstones build up.
-void OrderBook::index_erase(uint64_t key) {
-  const size_t mask = index_.size() - 1;
-  size_t at = fibonacci_index(key, index_shift_);
-  while (orders_[index_[at] - 1].key != key) at = (at + 1) & mask;
-  for (size_t next = (at + 1) & mask; index_[next] != 0; next = (next + 1) & mask) {
-    size_t home = fibonacci_index(orders_[index_[next] - 1].key, index_shift_);
-    // The entry at `next` may fill the hole at `at` unless its home lies cyclically in (at, next].
-    bool home_after_hole = ((next - home) & mask) < ((next - at) & mask);
-    if (home_after_hole) continue;
-    index_[at] = index_[next];
-    at = next;
-  }
-  index_[at] = 0;
-}
-
-void OrderBook::grow_index() {
-  std::vector<uint32_t> old;
-  old.swap(index_);
-  index_.assign(old.size() * 2, 0);
-  index_shift_ = 64 - std::countr_zero(index_.size());
-  const size_t mask = index_.size() - 1;
-  for (uint32_t entry : old) {
-    if (entry == 0) continue;
-    size_t at = fibonacci_index(orders_[entry - 1].key, index_shift_);
-    while (index_[at] != 0) at = (at + 1) & mask;
-    index_[at] = entry;
-  }
 }
 
 }  // namespace tw

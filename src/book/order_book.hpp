@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "model/event.hpp"
+#include "util/keyed_pool.hpp"
 
 namespace tw {
 
@@ -72,7 +73,7 @@ class OrderBook {
   /// The resting order `id`, or false when it is not in the book.
   bool find(const ExternalId& id, RestingOrder& out) const;
 
-  size_t live_orders() const { return live_orders_; }
+  size_t live_orders() const { return orders_.size(); }
   const BookDiagnostics& diagnostics() const { return diagnostics_; }
 
  private:
@@ -114,19 +115,11 @@ class OrderBook {
   void count_crossing();
 
   static uint64_t key_of(const ExternalId& id);
-  uint32_t find_order(uint64_t key) const;
-  uint32_t new_slot();
-  void index_insert(uint64_t key, uint32_t slot);
-  void index_erase(uint64_t key);
-  void grow_index();
+  uint32_t find_order(uint64_t key) const { return orders_.find(key); }
 
   Levels bids_;  // ascending price: the best bid last
   Levels asks_;  // descending price: the best ask last
-  std::vector<Order> orders_;
-  std::vector<uint32_t> free_slots_;
-  std::vector<uint32_t> index_;  // open addressing: slot + 1, or 0 for empty
-  int index_shift_ = 64;
-  size_t live_orders_ = 0;
+  KeyedPool<Order> orders_;
   BookDiagnostics diagnostics_;
 };
 

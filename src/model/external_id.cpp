@@ -202,4 +202,11 @@ uint64_t ExternalId::hash() const {
   return mix64(a ^ mix64(b ^ mix64(c)));
 }
 
+uint64_t ExternalId::lookup_key() const {
+  // Text ids are keyed by their hash, kept apart from numeric ids by the top bit.
+  constexpr uint64_t kTextKeyBit = uint64_t{1} << 63;
+  if (kind() == Kind::kNumber) return as_number() & ~kTextKeyBit;
+  return hash() | kTextKeyBit;
+}
+
 }  // namespace tw

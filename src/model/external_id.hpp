@@ -33,6 +33,9 @@ class ExternalId {
 
   bool operator==(const ExternalId& o) const { return std::memcmp(bytes_, o.bytes_, 24) == 0; }
   uint64_t hash() const;
+  /// A 64-bit key for tables of ids: the number itself for numeric ids (below 2^63), the hash
+  /// with the top bit set for others. Two text ids share a key only if their hashes collide.
+  uint64_t lookup_key() const;
 
  private:
   // bytes_[0] = kind, bytes_[1] = text length; payload from bytes_[2] (text) or bytes_[8].

@@ -1,0 +1,113 @@
+// A pool of records found by a 64-bit key in O(1): open addressing over reusable slots.
+#pragma once
+
+#include <bit>
+#include <cstdint>
+#include <vector>
+
+#include "util/hash.hpp"
+
+namespace tw {
+
+/// Records live in slots that are reused once freed; an open-addressing index (linear probing,
+/// Fibonacci hashing, backward-shift deletion so no tombstones build up) finds a slot by key.
+/// `Record` has a `uint64_t key` member. Slots and index grow when needed and are kept: once the
+/// pool has grown to its working size, inserting and erasing allocate nothing.
+template <class Record>
+class KeyedPool {
+ public:
+  static constexpr uint32_t kNone = 0xffffffff;
+
+  explicit KeyedPool(size_t initial_index = 1024) {
+    index_.assign(std::bit_ceil(initial_index < 2 ? 2 : initial_index), 0);
+    shift_ = 64 - std::countr_zero(index_.size());
+  }
+
+  /// The slot holding `key`, or kNone.
+  uint32_t find(uint64_t key) const {
+    const size_t mask = index_.size() - 1;
+    for (size_t at = fibonacci_index(key, shift_);; at = (at + 1) & mask) {
+      uint32_t entry = index_[at];
+      if (entry == 0) return kNone;
+      if (records_[entry - 1].key == key) return entry - 1;
+    }
+  }
+
+  /// A slot for a key not yet in the pool, its record reset and keyed.
+  uint32_t insert(uint64_t key) {
+    if ((size_ + 1) * 2 > index_.size()) grow_index();
+    uint32_t slot = new_slot();
+    records_[slot] = Record{};
+    records_[slot].key = key;
+    const size_t mask = index_.size() - 1;
+    size_t at = fibonacci_index(key, shift_);
+    while (index_[at] != 0) at = (at + 1) & mask;
+    index_[at] = slot + 1;
+    ++size_;
+    return slot;
+  }
+
+  /// Takes the record in `slot` out of the index and frees the slot.
+  void erase(uint32_t slot) {
+    const size_t mask = index_.size() - 1;
+    size_t at = fibonacci_index(records_[slot].key, shift_);
+    while (index_[at] != slot + 1) at = (at + 1) & mask;
+    for (size_t next = (at + 1) & mask; index_[next] != 0; next = (next + 1) & mask) {
+      size_t home = fibonacci_index(records_[index_[next] - 1].key, shift_);
+      // The entry at `next` may fill the hole at `at` unless its home lies cyclically in
+      // (at, next].
+      bool home_after_hole = ((next - home) & mask) < ((next - at) & mask);
+      if (home_after_hole) continue;
+      index_[at] = index_[next];
+      at = next;
+    }
+    index_[at] = 0;
+    free_slots_.push_back(slot);
+    --size_;
+  }
+
+  Record& operator[](uint32_t slot) { return records_[slot]; }
+  const Record& operator[](uint32_t slot) const { return records_[slot]; }
+  size_t size() const { return size_; }
+
+  /// Calls fn(slot, record) for every record in the pool; fn must not insert or erase.
+  template <class Fn>
+  void for_each(Fn&& fn) const {
+    for (uint32_t entry : index_) {
+      if (entry != 0) fn(entry - 1, records_[entry - 1]);
+    }
+  }
+
+ private:
+  uint32_t new_slot() {
+    if (!free_slots_.empty()) {
+      uint32_t slot = free_slots_.back();
+      free_slots_.pop_back();
+      return slot;
+    }
+    records_.emplace_back();
+    return static_cast<uint32_t>(records_.size() - 1);
+  }
+
+  void grow_index() {
+    std::vector<uint32_t> old;
+    old.swap(index_);
+    index_.assign(old.size() * 2, 0);
+    shift_ = 64 - std::countr_zero(index_.size());
+    const size_t mask = index_.size() - 1;
+    for (uint32_t entry : old) {
+      if (entry == 0) continue;
+      size_t at = fibonacci_index(records_[entry - 1].key, shift_);
+      while (index_[at] != 0) at = (at + 1) & mask;
+      index_[at] = entry;
+    }
+  }
+
+  std::vector<Record> records_;
+  std::vector<uint32_t> free_slots_;
+  std::vector<uint32_t> index_;  // slot + 1, or 0 for empty
+  int shift_ = 64;
+  size_t size_ = 0;
+};
+
+}  // namespace tw
