@@ -19,6 +19,7 @@ uint64_t OrderBook::key_of(const ExternalId& id) {
 }
 
 void OrderBook::apply(const Event& e) {
+  has_removed_ = false;
   switch (e.kind) {
     case EventKind::kOrderAdd:
       add(e);
@@ -48,9 +49,49 @@ BookLevel OrderBook::level(Side side, size_t i) const {
 bool OrderBook::find(const ExternalId& id, RestingOrder& out) const {
   uint32_t slot = find_order(key_of(id));
   if (slot == kNoOrder) return false;
-  const Order& o = orders_[slot];
-  out = {o.side, o.price, Quantity::from_raw(o.qty), o.account};
+  out = resting(orders_[slot]);
   return true;
+}
+
+Quantity OrderBook::depth_within(Side side, size_t levels_wanted) const {
+  const Levels& side_levels = levels(side);
+  const size_t n = std::min(levels_wanted, side_levels.size());
+  int64_t total = 0;
+  for (size_t i = side_levels.size() - n; i < side_levels.size(); ++i) total += side_levels[i].qty;
+  return Quantity::from_raw(total);
+}
+
+size_t OrderBook::levels_better_than(Side side, Price price) const {
+  const Levels& side_levels = levels(side);
+  const size_t at = level_position(side, price);
+  const bool here = at < side_levels.size() && side_levels[at].price == price;
+  return side_levels.size() - at - (here ? 1 : 0);
+}
+
+Quantity OrderBook::account_size_at(Side side, Price price, AccountId account) const {
+  const Levels& side_levels = levels(side);
+  const size_t at = level_position(side, price);
+  if (at >= side_levels.size() || side_levels[at].price != price) return Quantity{};
+  int64_t total = 0;
+  for (uint32_t o = side_levels[at].head; o != kNoOrder; o = orders_[o].next) {
+    if (orders_[o].account == account) total += orders_[o].qty;
+  }
+  return Quantity::from_raw(total);
+}
+
+RestingOrder OrderBook::resting(const Order& o) const {
+  return {o.side,
+          o.price,
+          Quantity::from_raw(o.qty),
+          o.account,
+          o.added,
+          Quantity::from_raw(o.size),
+          Quantity::from_raw(o.executed)};
+}
+
+void OrderBook::note_removal(uint32_t slot) {
+  removed_ = resting(orders_[slot]);
+  has_removed_ = true;
 }
 
 Quantity OrderBook::size_at(Side side, Price price) const {
@@ -109,7 +150,7 @@ void OrderBook::add(const Event& e) {
   }
   uint32_t slot = orders_.insert(key);
   Order& o = orders_[slot];
-  o = Order{key, e.price, e.qty.raw(), e.side, e.account, kNoOrder, kNoOrder};
+  o = Order{key, e.price, e.qty.raw(), e.side, e.account, kNoOrder, kNoOrder, e.ts, e.qty.raw(), 0};
   Level& l = level_for(e.side, e.price);
   o.prev = l.tail;
   if (l.tail != kNoOrder) orders_[l.tail].next = slot;
@@ -123,9 +164,13 @@ void OrderBook::add(const Event& e) {
 void OrderBook::reduce(const Event& e, bool remove_all) {
   uint32_t slot = find_order(key_of(e.id));
   if (slot == kNoOrder) return reduce_unknown(e, remove_all);
-  const int64_t left = orders_[slot].qty;
+  Order& o = orders_[slot];
+  const int64_t left = o.qty;
   if (!remove_all && e.qty.raw() > left) ++diagnostics_.overfill;
-  take_from_order(slot, remove_all ? left : e.qty.raw());
+  const int64_t taken = remove_all ? left : std::min(e.qty.raw(), left);
+  if (e.kind == EventKind::kOrderExecute) o.executed += taken;
+  if (taken == left) note_removal(slot);
+  take_from_order(slot, taken);
 }
 
 // Takes up to `qty` off the order and its level; an order left with nothing leaves the book.
@@ -169,6 +214,7 @@ void OrderBook::replace(const Event& e) {
     return;
   }
   Side side = orders_[slot].side;
+  note_removal(slot);
   take_from_order(slot, orders_[slot].qty);
   Event added = e;
   added.kind = EventKind::kOrderAdd;

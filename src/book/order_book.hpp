@@ -22,6 +22,9 @@ struct RestingOrder {
   Price price;
   Quantity qty;  // size left
   AccountId account;
+  Timestamp added;    // event time of its add (or of the replace that made it)
+  Quantity size;      // size when added
+  Quantity executed;  // traded so far
 };
 
 /// What the book met that a clean feed would not have: each is counted, none stops it.
@@ -65,6 +68,12 @@ class OrderBook {
   BookLevel level(Side side, size_t i) const;
   /// The size at `price`, 0 when the side has no level there.
   Quantity size_at(Side side, Price price) const;
+  /// Total size of the best `levels` levels of `side`.
+  Quantity depth_within(Side side, size_t levels) const;
+  /// How many levels of `side` are better than `price` (0: `price` is at or beyond the best).
+  size_t levels_better_than(Side side, Price price) const;
+  /// Size resting at `price` in orders of `account` (a walk over the level's orders).
+  Quantity account_size_at(Side side, Price price, AccountId account) const;
   /// Makes the level at `price` total `qty`, as a provider's book snapshot tells it: the size
   /// of resting orders the feed never showed is added, and known orders beyond it (gone
   /// unseen) are dropped, the oldest first.
@@ -72,6 +81,12 @@ class OrderBook {
 
   /// The resting order `id`, or false when it is not in the book.
   bool find(const ExternalId& id, RestingOrder& out) const;
+
+  /// The order the last event applied took out of the book whole (a delete, a cancel or
+  /// execution of all it had left, the old order of a replace) as it was just before, with
+  /// its last execution counted; null when that event removed none. Rules see an event after
+  /// the book applied it, so this is where they find what the order was.
+  const RestingOrder* removed_by_last_event() const { return has_removed_ ? &removed_ : nullptr; }
 
   size_t live_orders() const { return orders_.size(); }
   const BookDiagnostics& diagnostics() const { return diagnostics_; }
@@ -86,6 +101,9 @@ class OrderBook {
     Side side = Side::kUnknown;
     AccountId account;
     uint32_t prev = kNoOrder, next = kNoOrder;  // within its level, oldest first
+    Timestamp added;
+    int64_t size = 0;      // raw size when added
+    int64_t executed = 0;  // raw size traded
   };
   struct Level {
     Price price;
@@ -112,6 +130,9 @@ class OrderBook {
   void remove_order(uint32_t slot);
   /// Removes a known order that left the book unseen, with what it had left.
   void drop_order(uint32_t slot);
+  /// Keeps what the order in `slot` is now as removed_by_last_event().
+  void note_removal(uint32_t slot);
+  RestingOrder resting(const Order& o) const;
   void count_crossing();
 
   static uint64_t key_of(const ExternalId& id);
@@ -121,6 +142,8 @@ class OrderBook {
   Levels asks_;  // descending price: the best ask last
   KeyedPool<Order> orders_;
   BookDiagnostics diagnostics_;
+  RestingOrder removed_;
+  bool has_removed_ = false;
 };
 
 }  // namespace tw
