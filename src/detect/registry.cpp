@@ -1,5 +1,7 @@
 #include "detect/detector.hpp"
+#include "detect/order_to_trade_ratio.hpp"
 #include "detect/pump_and_dump.hpp"
+#include "detect/quote_stuffing.hpp"
 #include "detect/wash_round_trip.hpp"
 #include "detect/wash_volume_anomaly.hpp"
 
@@ -11,6 +13,8 @@ const std::vector<RuleInfo>& rule_registry() {
       wash_round_trip_rule(),
       wash_volume_anomaly_rule(),
       pump_and_dump_rule(),
+      quote_stuffing_rule(),
+      order_to_trade_ratio_rule(),
   };
   return rules;
 }

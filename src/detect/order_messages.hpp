@@ -1,0 +1,192 @@
+// What the order-flow rules share: order messages counted by kind, each message attributed to
+// the owner of its order, per-account state capped per symbol, and aligned event-time buckets.
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+#include "book/order_book.hpp"
+#include "detect/symbol_rule.hpp"
+#include "model/event.hpp"
+#include "model/timestamp.hpp"
+#include "model/universe.hpp"
+#include "util/format.hpp"
+
+namespace tw {
+
+/// The index of the bucket of `width` holding `t`, buckets aligned to multiples of `width`
+/// since the epoch (floor division, so also before 1970).
+inline int64_t aligned_index(Timestamp t, Duration width) {
+  return t.floor_to(width).nanos() / width.count();
+}
+inline Timestamp aligned_start(int64_t index, Duration width) {
+  return Timestamp::from_nanos(index * width.count());
+}
+
+/// Order messages by kind: adds, partial cancels, deletes (full cancels), replaces
+/// (modifications) and executions of resting orders.
+struct MessageCounts {
+  int64_t adds = 0;
+  int64_t cancels = 0;
+  int64_t deletes = 0;
+  int64_t replaces = 0;
+  int64_t executions = 0;
+
+  /// Counts an order event (is_order_event()); other kinds count nothing.
+  void count(EventKind kind);
+  MessageCounts& operator+=(const MessageCounts& o);
+
+  /// Every order event: what a venue's gateway and feed carry.
+  int64_t messages() const { return adds + cancels + deletes + replaces + executions; }
+  /// What a participant sends: new orders, modifications and cancellations (RTS 9's
+  /// "orders"); executions are the venue's answer, not the participant's message.
+  int64_t orders_sent() const { return adds + cancels + deletes + replaces; }
+  int64_t cancellations() const { return cancels + deletes; }
+  /// Writes adds, cancels, deletes, replaces and executions.
+  void write(JsonObjectWriter& out) const;
+};
+
+/// The first N orders of a run of messages, for evidence: the messages of one order (its add
+/// and its delete) are one entry. A message costs at most N compares, and none once full.
+template <size_t N>
+class OrderSample {
+ public:
+  void add(const Event& e) {
+    if (size_ == N) return;
+    for (size_t i = 0; i < size_; ++i) {
+      if (refs_[i].id == e.id) return;
+    }
+    refs_[size_++] = EventRef::of(e);
+  }
+  void clear() { size_ = 0; }
+  size_t size() const { return size_; }
+  const EventRef* begin() const { return refs_.data(); }
+  const EventRef* end() const { return refs_.data() + size_; }
+
+ private:
+  std::array<EventRef, N> refs_;
+  size_t size_ = 0;
+};
+
+/// A small open-addressing table from non-zero 64-bit keys to 32-bit values (linear probing,
+/// deletion by shifting back). It allocates nothing until the first insert, then doubles while
+/// it is more than half full, up to room for `max_entries`; past that an insert is refused.
+class IdTable {
+ public:
+  static constexpr uint32_t kAbsent = 0xffffffff;
+
+  explicit IdTable(size_t max_entries) : max_entries_(max_entries) {}
+
+  uint32_t find(uint64_t key) const;
+  /// Sets `key` to `value`; false, changing nothing, when the key is new and the table full.
+  bool insert(uint64_t key, uint32_t value);
+  void erase(uint64_t key);
+  void clear();
+  size_t size() const { return size_; }
+  bool empty() const { return size_ == 0; }
+
+ private:
+  struct Entry {
+    uint64_t key = 0;  // 0: free
+    uint32_t value = 0;
+  };
+
+  size_t home(uint64_t key) const;
+  /// The slot holding `key`, or the free slot where it would go.
+  size_t probe(uint64_t key) const;
+  void grow();
+
+  std::vector<Entry> entries_;  // a power of two in size, or empty
+  int shift_ = 64;              // 64 - log2(entries_.size())
+  size_t size_ = 0;
+  size_t max_entries_;
+};
+
+/// The owners of a symbol's live orders, learnt from the adds (and replaces) that name one, so
+/// that a cancel, delete or execution that does not carry its account, as most feeds send
+/// them, is still attributed. An order leaves the table when it leaves the book (a delete, a
+/// replace, or a cancel or execution after which the book no longer holds it). At most
+/// kMaxOrders orders per symbol are remembered (16 bytes each, twice over for the table's
+/// slack: at most 4 MiB per symbol, grown only as needed); an order added while the table is
+/// full stays unattributed.
+class OrderOwners {
+ public:
+  static constexpr size_t kMaxOrders = size_t{1} << 17;
+
+  OrderOwners() : owners_(kMaxOrders) {}
+
+  /// The account behind `e`, an order event that `book` (null without an engine) has already
+  /// applied: the event's own account, else the owner its order was added with; 0 when
+  /// neither is known. Keeps the table in step with the book.
+  AccountId attribute(const Event& e, const OrderBook* book);
+
+  size_t orders() const { return owners_.size(); }
+  /// Orders added with an owner while the table was full.
+  uint64_t refused() const { return refused_; }
+
+ private:
+  static uint64_t key_of(const ExternalId& id) { return id.hash() | 1; }  // never 0
+  AccountId known_owner(const Event& e) const;
+  void remember(const ExternalId& id, AccountId owner);
+
+  IdTable owners_;
+  uint64_t refused_ = 0;
+};
+
+/// Per-account state of one symbol, for at most `max_accounts` accounts at a time. State has an
+/// `AccountId account` member. Pointers and references are valid until the next add or remove.
+template <class State>
+class AccountSlots {
+ public:
+  explicit AccountSlots(size_t max_accounts) : index_(max_accounts), max_(max_accounts) {}
+
+  State* find(AccountId account) {
+    uint32_t at = index_.find(account.value);
+    return at == IdTable::kAbsent ? nullptr : &states_[at];
+  }
+  bool full() const { return states_.size() >= max_; }
+
+  /// Adds `state` for `state.account`, which must not be present; null when full.
+  State* add(State&& state) {
+    if (full()) return nullptr;
+    index_.insert(state.account.value, static_cast<uint32_t>(states_.size()));
+    states_.push_back(std::move(state));
+    return &states_.back();
+  }
+
+  /// Removes every state for which `pred` holds (the last state moves into each hole).
+  template <class Pred>
+  void remove_if(Pred&& pred) {
+    for (size_t i = 0; i < states_.size();) {
+      if (!pred(states_[i])) {
+        ++i;
+        continue;
+      }
+      index_.erase(states_[i].account.value);
+      if (i + 1 != states_.size()) {
+        states_[i] = std::move(states_.back());
+        index_.insert(states_[i].account.value, static_cast<uint32_t>(i));
+      }
+      states_.pop_back();
+    }
+  }
+
+  void clear() {
+    states_.clear();
+    index_.clear();
+  }
+  size_t size() const { return states_.size(); }
+  size_t capacity() const { return max_; }
+  auto begin() { return states_.begin(); }
+  auto end() { return states_.end(); }
+
+ private:
+  IdTable index_;  // account id -> position in states_
+  std::vector<State> states_;
+  size_t max_;
+};
+
+}  // namespace tw
