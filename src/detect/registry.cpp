@@ -1,4 +1,5 @@
 #include "detect/detector.hpp"
+#include "detect/excessive_spread.hpp"
 #include "detect/pump_and_dump.hpp"
 #include "detect/wash_round_trip.hpp"
 #include "detect/wash_volume_anomaly.hpp"
@@ -11,6 +12,7 @@ const std::vector<RuleInfo>& rule_registry() {
       wash_round_trip_rule(),
       wash_volume_anomaly_rule(),
       pump_and_dump_rule(),
+      excessive_spread_rule(),
   };
   return rules;
 }
