@@ -1,5 +1,6 @@
 #include "detect/detector.hpp"
 #include "detect/order_to_trade_ratio.hpp"
+#include "detect/excessive_spread.hpp"
 #include "detect/pump_and_dump.hpp"
 #include "detect/quote_stuffing.hpp"
 #include "detect/wash_round_trip.hpp"
@@ -15,6 +16,7 @@ const std::vector<RuleInfo>& rule_registry() {
       pump_and_dump_rule(),
       quote_stuffing_rule(),
       order_to_trade_ratio_rule(),
+      excessive_spread_rule(),
   };
   return rules;
 }
