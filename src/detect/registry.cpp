@@ -1,4 +1,6 @@
 #include "detect/detector.hpp"
+#include "detect/marking_the_close.hpp"
+#include "detect/momentum_ignition.hpp"
 #include "detect/pump_and_dump.hpp"
 #include "detect/wash_round_trip.hpp"
 #include "detect/wash_volume_anomaly.hpp"
@@ -8,9 +10,8 @@ namespace tw {
 // One line per rule; each detector file defines its own RuleInfo factory.
 const std::vector<RuleInfo>& rule_registry() {
   static const std::vector<RuleInfo> rules = {
-      wash_round_trip_rule(),
-      wash_volume_anomaly_rule(),
-      pump_and_dump_rule(),
+      wash_round_trip_rule(),   wash_volume_anomaly_rule(), pump_and_dump_rule(),
+      momentum_ignition_rule(), marking_the_close_rule(),
   };
   return rules;
 }
