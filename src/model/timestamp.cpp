@@ -122,24 +122,15 @@ std::string Timestamp::to_iso8601() const {
     sod += 86400;
     --days;
   }
-  // civil_from_days (inverse of days_from_civil).
-  days += 719468;
-  const int64_t era = (days >= 0 ? days : days - 146096) / 146097;
-  const unsigned doe = static_cast<unsigned>(days - era * 146097);
-  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const unsigned mp = (5 * doy + 2) / 153;
-  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
-  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
-  const int64_t y = static_cast<int64_t>(yoe) + era * 400 + (m <= 2);
+  const CivilDate date = civil_from_days(days);
   // Digits written by hand: snprintf cost more than all the rest. 64-bit nanoseconds span
   // the years 1677 to 2262, so the year always has four digits.
   char buf[32];
-  size_t n = put_digits(buf, static_cast<uint64_t>(y), 4);
+  size_t n = put_digits(buf, static_cast<uint64_t>(date.year), 4);
   buf[n++] = '-';
-  n += put_digits(buf + n, m, 2);
+  n += put_digits(buf + n, date.month, 2);
   buf[n++] = '-';
-  n += put_digits(buf + n, d, 2);
+  n += put_digits(buf + n, date.day, 2);
   buf[n++] = 'T';
   n += put_digits(buf + n, static_cast<uint64_t>(sod / 3600), 2);
   buf[n++] = ':';

@@ -80,6 +80,26 @@ constexpr int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
   return era * 146097 + static_cast<int64_t>(doe) - 719468;
 }
 
+/// A day of the proleptic Gregorian calendar.
+struct CivilDate {
+  int64_t year = 1970;
+  unsigned month = 1;
+  unsigned day = 1;
+};
+
+/// The calendar day `days` after 1970-01-01: the inverse of days_from_civil.
+constexpr CivilDate civil_from_days(int64_t days) {
+  days += 719468;
+  const int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+  const unsigned doe = static_cast<unsigned>(days - era * 146097);
+  const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+  const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+  const unsigned mp = (5 * doy + 2) / 153;
+  const unsigned d = doy - (153 * mp + 2) / 5 + 1;
+  const unsigned m = mp < 10 ? mp + 3 : mp - 9;
+  return CivilDate{static_cast<int64_t>(yoe) + era * 400 + (m <= 2), m, d};
+}
+
 /// A calendar day written "YYYY-MM-DD" (a real date: 2019-02-30 is not one); false otherwise.
 bool parse_civil_date(std::string_view text, int64_t& year, unsigned& month, unsigned& day);
 
