@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -51,7 +52,11 @@ struct OrderFlow {
     e.side = aggressor;
     e.price = Price::from_double(price);
     e.qty = Quantity::from_double(qty);
-    e.id = ExternalId::from_text("t" + std::to_string(events.size()));
+    // Appended, not "t" + std::to_string(): inlined into a loop, operator+ trips GCC 12's
+    // -Wrestrict, a false positive (GCC bug 105329).
+    std::string id(1, 't');
+    id += std::to_string(events.size());
+    e.id = ExternalId::from_text(id);
     if (!buyer.empty()) e.buyer = universe.account(buyer);
     if (!seller.empty()) e.seller = universe.account(seller);
     return e;

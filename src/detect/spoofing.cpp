@@ -1,0 +1,323 @@
+#include "detect/spoofing.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <vector>
+
+#include "detect/symbol_rule.hpp"
+#include "detect/trade_tape.hpp"
+#include "util/format.hpp"
+#include "util/keyed_pool.hpp"
+
+namespace tw {
+namespace {
+
+/// Most trades kept to find those against a watched order, and most orders watched at once.
+constexpr size_t kTapeTrades = 4096;
+constexpr size_t kMaxWatched = 4096;
+constexpr size_t kMaxTradeRefs = 40;
+
+struct SpoofingParams {
+  double size_multiple = 0;
+  double depth_share = 0;
+  double depth_min_multiple = 0;
+  int64_t depth_levels = 0;
+  Duration max_lifetime;
+  double max_fill_ratio = 0;
+  int64_t min_opposite_trades = 0;
+  int64_t median_orders = 0;
+  int64_t min_history = 0;
+
+  static SpoofingParams read(const ParamValues& v, std::string_view where) {
+    SpoofingParams p;
+    p.size_multiple = v.number("size_multiple");
+    p.depth_share = v.number("depth_share");
+    p.depth_min_multiple = v.number("depth_min_multiple");
+    p.depth_levels = v.integer("depth_levels");
+    p.max_lifetime = v.duration("max_lifetime");
+    p.max_fill_ratio = v.number("max_fill_ratio");
+    p.min_opposite_trades = v.integer("min_opposite_trades");
+    p.median_orders = v.integer("median_orders");
+    p.min_history = v.integer("min_history");
+    if (p.min_history > p.median_orders) {
+      throw ConfigError(std::string(where) + ": min_history must not exceed median_orders");
+    }
+    if (p.max_lifetime <= Duration{}) {
+      throw ConfigError(std::string(where) + ": max_lifetime must be positive");
+    }
+    return p;
+  }
+};
+
+/// The median size of the last orders added, refreshed every eighth of them: sizes change
+/// slowly, and a fresh median per add would cost a selection per event.
+class RecentSizes {
+ public:
+  explicit RecentSizes(size_t capacity) : sizes_(capacity), scratch_(capacity) {}
+
+  void add(int64_t size) {
+    sizes_[next_] = size;
+    next_ = next_ + 1 == sizes_.size() ? 0 : next_ + 1;
+    if (count_ < sizes_.size()) ++count_;
+    if (++since_refresh_ * 8 >= sizes_.size()) refresh();
+  }
+  size_t count() const { return count_; }
+  int64_t median() const { return median_; }
+
+ private:
+  void refresh() {
+    since_refresh_ = 0;
+    std::copy_n(sizes_.begin(), count_, scratch_.begin());
+    auto middle = scratch_.begin() + static_cast<std::ptrdiff_t>(count_ / 2);
+    std::nth_element(scratch_.begin(), middle,
+                     scratch_.begin() + static_cast<std::ptrdiff_t>(count_));
+    median_ = *middle;
+  }
+
+  std::vector<int64_t> sizes_;
+  std::vector<int64_t> scratch_;
+  size_t next_ = 0;
+  size_t count_ = 0;
+  size_t since_refresh_ = 0;
+  int64_t median_ = 0;
+};
+
+/// An order large enough to mislead, from its add until it leaves the book.
+struct WatchedOrder {
+  uint64_t key = 0;
+  ExternalId id;
+  uint64_t seq = 0;
+  Timestamp added;
+  Price price;
+  int64_t size = 0;  // raw, as added
+  int64_t left = 0;
+  int64_t filled = 0;
+  Side side = Side::kUnknown;
+  AccountId account;
+  double median_multiple = 0;  // size over the median order size; 0 without enough history
+  double depth_share = 0;      // of the side's visible depth within depth_levels, itself included
+  int64_t visible_depth = 0;   // raw
+};
+
+class SpoofingTracker {
+ public:
+  static constexpr std::string_view kRule = "spoofing";
+  using Params = SpoofingParams;
+
+  SpoofingTracker(const SymbolScope& scope, const Params& params)
+      : scope_(scope),
+        params_(params),
+        sizes_(static_cast<size_t>(params.median_orders)),
+        tape_(kTapeTrades),
+        watched_(64) {}
+
+  void on_event(const Event& e) {
+    switch (e.kind) {
+      case EventKind::kTrade:
+        return tape_.add(e);
+      case EventKind::kOrderAdd:
+        return on_add(e);
+      case EventKind::kOrderExecute:
+        return on_reduce(e, /*executed=*/true);
+      case EventKind::kOrderCancel:
+        return on_reduce(e, /*executed=*/false);
+      case EventKind::kOrderDelete:
+      case EventKind::kOrderReplace:  // the order leaves; its replacement is judged as an add
+        return on_removed(e);
+      default:
+        return;
+    }
+  }
+
+  // Orders older than max_lifetime can no longer be pulled soon enough: stop watching them.
+  void advance_to(Timestamp watermark) {
+    if (watched_.size() == 0) return;
+    const Timestamp oldest = watermark - params_.max_lifetime;
+    expired_.clear();
+    watched_.for_each([&](uint32_t slot, const WatchedOrder& o) {
+      if (o.added < oldest) expired_.push_back(slot);
+    });
+    for (uint32_t slot : expired_) watched_.erase(slot);
+  }
+
+  void finish() {}
+
+ private:
+  void on_add(const Event& e) {
+    if (e.side != Side::kBuy && e.side != Side::kSell) return;
+    judge_size(e);
+    sizes_.add(e.qty.raw());  // after: the yardstick is the orders before this one
+  }
+
+  /// Watches the order when it is large against the median order or the visible depth.
+  void judge_size(const Event& e) {
+    const OrderBook* book = scope_.book();
+    if (book == nullptr) return;
+    if (book->levels_better_than(e.side, e.price) >= static_cast<size_t>(params_.depth_levels)) {
+      return;  // too far from the top to be seen as pressure
+    }
+    // Orders of one known account at one price count as one.
+    const int64_t size =
+        e.account ? book->account_size_at(e.side, e.price, e.account).raw() : e.qty.raw();
+    const int64_t depth =
+        book->depth_within(e.side, static_cast<size_t>(params_.depth_levels)).raw();
+    const bool history = sizes_.count() >= static_cast<size_t>(params_.min_history);
+    const double multiple =
+        history && sizes_.median() > 0 ? static_cast<double>(size) / sizes_.median() : 0;
+    const double share = depth > 0 ? static_cast<double>(size) / depth : 0;
+    // The depth test needs the whole visible depth in view, and an order above the usual size:
+    // on a thin or partly shown side any routine order is a large share of what shows.
+    const bool depth_known = book->depth(e.side) >= static_cast<size_t>(params_.depth_levels);
+    const bool large_by_depth =
+        depth_known && share >= params_.depth_share && multiple >= params_.depth_min_multiple;
+    if (multiple < params_.size_multiple && !large_by_depth) return;
+    watch(e, multiple, share, depth);
+  }
+
+  void watch(const Event& e, double multiple, double share, int64_t depth) {
+    const uint64_t key = e.id.lookup_key();
+    if (watched_.find(key) != KeyedPool<WatchedOrder>::kNone) return;
+    if (watched_.size() >= kMaxWatched) {
+      ++unwatched_;
+      return;
+    }
+    WatchedOrder& o = watched_[watched_.insert(key)];
+    o.id = e.id;
+    o.seq = e.seq;
+    o.added = e.ts;
+    o.price = e.price;
+    o.size = e.qty.raw();
+    o.left = o.size;
+    o.side = e.side;
+    o.account = e.account;
+    o.median_multiple = multiple;
+    o.depth_share = share;
+    o.visible_depth = depth;
+  }
+
+  void on_reduce(const Event& e, bool executed) {
+    const uint32_t slot = watched_.find(e.id.lookup_key());
+    if (slot == KeyedPool<WatchedOrder>::kNone) return;
+    WatchedOrder& o = watched_[slot];
+    const int64_t taken = std::min(e.qty.raw(), o.left);
+    o.left -= taken;
+    if (executed) o.filled += taken;
+    if (o.left > 0) return;
+    if (!executed) judge(o, e.ts);
+    watched_.erase(slot);
+  }
+
+  void on_removed(const Event& e) {
+    const uint32_t slot = watched_.find(e.id.lookup_key());
+    if (slot == KeyedPool<WatchedOrder>::kNone) return;
+    judge(watched_[slot], e.ts);
+    watched_.erase(slot);
+  }
+
+  /// The order was pulled at `now`: a spoof if soon, mostly unfilled, and the other side traded.
+  void judge(const WatchedOrder& o, Timestamp now) {
+    const Duration lifetime = now - o.added;
+    if (lifetime > params_.max_lifetime) return;
+    const double fill_ratio = static_cast<double>(o.filled) / static_cast<double>(o.size);
+    if (fill_ratio >= params_.max_fill_ratio) return;
+    trade_refs_.clear();
+    OppositeTrades against =
+        tape_.against(o.side, o.account, o.added, *scope_.universe, trade_refs_, kMaxTradeRefs);
+    if (against.count < static_cast<uint64_t>(params_.min_opposite_trades)) return;
+    emit(o, now, fill_ratio, against);
+  }
+
+  double score_of(const WatchedOrder& o, Duration lifetime, double fill_ratio,
+                  const OppositeTrades& against) const {
+    auto unit = [](double v) { return std::clamp(v, 0.0, 1.0); };
+    double size = std::max(unit((o.median_multiple / params_.size_multiple - 1) / 4),
+                           unit((o.depth_share / params_.depth_share - 1) / 2));
+    double quick = unit(1 - lifetime.to_seconds() / params_.max_lifetime.to_seconds());
+    double unfilled =
+        params_.max_fill_ratio > 0 ? unit(1 - fill_ratio / params_.max_fill_ratio) : 1;
+    double traded = unit(static_cast<double>(against.volume.raw()) / static_cast<double>(o.size));
+    return 50 + 50 * (0.45 * size + 0.2 * quick + 0.15 * unfilled + 0.2 * traded);
+  }
+
+  void emit(const WatchedOrder& o, Timestamp now, double fill_ratio,
+            const OppositeTrades& against) {
+    const Duration lifetime = now - o.added;
+    const std::string id_text = o.id.empty() ? "line:" + std::to_string(o.seq) : o.id.to_string();
+    Alert alert =
+        scope_.new_alert(o.added, now, id_text, score_of(o, lifetime, fill_ratio, against));
+    if (o.account) alert.accounts.emplace_back(scope_.account_name(o.account));
+    const Quantity size = Quantity::from_raw(o.size);
+    JsonObjectWriter json;
+    json.field("order_id", id_text)
+        .field("side", to_string(o.side))
+        .raw("price", o.price.to_string())
+        .raw("size", size.to_string())
+        .raw("filled", Quantity::from_raw(o.filled).to_string())
+        .field("fill_ratio", fill_ratio)
+        .field("lifetime_s", lifetime.to_seconds())
+        .field("median_multiple", o.median_multiple)
+        .raw("median_order_size", Quantity::from_raw(sizes_.median()).to_string())
+        .field("depth_share", o.depth_share)
+        .raw("visible_depth", Quantity::from_raw(o.visible_depth).to_string())
+        .field("opposite_trades", against.count)
+        .raw("opposite_volume", against.volume.to_string())
+        .field("opposite_trades_truncated", against.truncated)
+        .field("unwatched_orders", unwatched_);
+    alert.metrics_json = std::move(json).finish();
+    alert.why = fmt::format(
+        "{} order {} for {} at {} ({:.1f}x the median order, {:.0f}% of the visible depth) was "
+        "pulled after {:.3f} s with {:.1f}% filled while {} trade(s) for {} went the other way.",
+        o.side == Side::kBuy ? "Buy" : "Sell", id_text, size.to_string(), o.price.to_string(),
+        o.median_multiple, o.depth_share * 100, lifetime.to_seconds(), fill_ratio * 100,
+        against.count, against.volume.to_string());
+    alert.add_evidence("order", id_text);
+    for (const EventRef& t : trade_refs_) alert.add_evidence("trade", t.text());
+    scope_.sink->emit(std::move(alert));
+  }
+
+  SymbolScope scope_;
+  Params params_;
+  RecentSizes sizes_;
+  TradeTape tape_;
+  KeyedPool<WatchedOrder> watched_;
+  std::vector<uint32_t> expired_;
+  std::vector<EventRef> trade_refs_;
+  uint64_t unwatched_ = 0;  // large orders not watched because kMaxWatched were
+};
+
+std::vector<ParamSpec> param_specs() {
+  return {
+      {"size_multiple", ParamType::kNumber, "10",
+       "An order is large from this multiple of the median size of the symbol's recent orders", 1},
+      {"depth_share", ParamType::kNumber, "0.25",
+       "... or from this share of its side's visible depth within depth_levels (itself "
+       "included)",
+       0, 1},
+      {"depth_min_multiple", ParamType::kNumber, "3",
+       "... when it is also at least this multiple of the median order size (and the side "
+       "shows depth_levels levels)",
+       0},
+      {"depth_levels", ParamType::kInteger, "5",
+       "Levels from the best that count as visible; orders placed deeper are not judged", 1, 1000},
+      {"max_lifetime", ParamType::kDuration, "10s", "A spoof is pulled within this of its add"},
+      {"max_fill_ratio", ParamType::kNumber, "0.1",
+       "A spoof has filled less than this share of its size when pulled", 0, 1},
+      {"min_opposite_trades", ParamType::kInteger, "1",
+       "Trades on the other side while the order rested (see docs/RULES.md) needed to fire", 1},
+      {"median_orders", ParamType::kInteger, "1000",
+       "Recent orders of the symbol whose median size is the yardstick", 16, 1'000'000},
+      {"min_history", ParamType::kInteger, "100",
+       "Orders seen before the median test applies (the depth test applies from the start)", 1},
+  };
+}
+
+}  // namespace
+
+RuleInfo spoofing_rule() {
+  return {SpoofingTracker::kRule,
+          "large order pulled within seconds, mostly unfilled, while the other side traded",
+          "order events (accounts optional)", param_specs(), &make_symbol_rule<SpoofingTracker>};
+}
+
+}  // namespace tw

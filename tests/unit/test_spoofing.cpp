@@ -1,0 +1,279 @@
+// spoofing: large orders pulled soon, mostly unfilled, while the other side traded; each
+// threshold just under and over, accounts, configuration and the real LOBSTER days.
+#include <gtest/gtest.h>
+
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include "order_flow.hpp"
+#include "real_data.hpp"
+#include "rule_run.hpp"
+
+using namespace tw;
+using tw::testing::OrderFlow;
+using tw::testing::ParamTexts;
+using tw::testing::RuleRun;
+
+namespace {
+
+constexpr std::string_view kRule = "spoofing";
+
+/// A quiet book of ACME: three bids and five asks of 100, a cent apart around 100.00, which
+/// give the median order size (100) its history.
+struct SpoofFlow : OrderFlow {
+  SpoofFlow() {
+    add(0, "b1", Side::kBuy, 99.99, 100);
+    add(0, "b2", Side::kBuy, 99.98, 100);
+    add(0, "b3", Side::kBuy, 99.97, 100);
+    add(0, "a1", Side::kSell, 100.01, 100);
+    add(0, "a2", Side::kSell, 100.02, 100);
+    add(0, "a3", Side::kSell, 100.03, 100);
+    add(0, "a4", Side::kSell, 100.04, 100);
+    add(0, "a5", Side::kSell, 100.05, 100);
+  }
+};
+
+// Small history and median windows, so that the eight orders above are enough.
+std::vector<Alert> run(OrderFlow& flow, ParamTexts params = {}) {
+  tw::Config config =
+      tw::testing::only_rule(kRule, {{"min_history", "5"}, {"median_orders", "16"}});
+  const RuleInfo* info = find_rule(kRule);
+  for (const auto& [name, text] : params) {
+    set_param(config.rules.find(kRule)->second.values, *info, name, text);
+  }
+  AlertCollector alerts;
+  DeadLetter rejects;
+  Engine engine(config, flow.universe, alerts, rejects);
+  engine.push_events(flow.events);
+  engine.finish();
+  return alerts.alerts;
+}
+
+/// The classic: a sell for 20 times the usual size rests 2 s while sellers hit the bid, then
+/// goes.
+SpoofFlow classic() {
+  SpoofFlow flow;
+  flow.add(1000, "spoof", Side::kSell, 100.02, 2000);
+  flow.execute(1500, "b1", 50);  // a sell hits the bid: the trade the spoof leaned on
+  flow.remove(3000, "spoof");
+  return flow;
+}
+
+}  // namespace
+
+TEST(Spoofing, IsRegisteredWithItsParameters) {
+  const RuleInfo* info = find_rule(kRule);
+  ASSERT_NE(info, nullptr);
+  EXPECT_EQ(info->params.size(), 9u);
+}
+
+TEST(Spoofing, ALargeOrderPulledWhileTheOtherSideTradedIsOneAlert) {
+  SpoofFlow flow = classic();
+  std::vector<Alert> alerts = run(flow);
+  ASSERT_EQ(alerts.size(), 1u);
+  const Alert& a = alerts[0];
+  EXPECT_EQ(a.rule, "spoofing");
+  EXPECT_EQ(a.symbol, "ACME");
+  EXPECT_EQ(a.start, OrderFlow::at(1000));
+  EXPECT_EQ(a.end, OrderFlow::at(3000));
+  EXPECT_TRUE(a.accounts.empty());
+  EXPECT_DOUBLE_EQ(metric(a, "lifetime_s"), 2.0);
+  EXPECT_DOUBLE_EQ(metric(a, "fill_ratio"), 0.0);
+  EXPECT_DOUBLE_EQ(metric(a, "median_multiple"), 20.0);
+  EXPECT_NEAR(metric(a, "depth_share"), 2000.0 / 2500.0, 1e-12);
+  EXPECT_DOUBLE_EQ(metric(a, "opposite_trades"), 1.0);
+  EXPECT_DOUBLE_EQ(metric(a, "opposite_volume"), 50.0);
+  // The spoof, then the print of the execution on line 10 (prints of LOBSTER-like executions
+  // carry no trade id).
+  EXPECT_EQ(a.evidence, (std::vector<std::string>{"order:spoof", "trade:line:10"}));
+  EXPECT_GE(a.score, 50);
+  EXPECT_LE(a.score, 100);
+  EXPECT_NE(a.why.find("Sell order spoof for 2000 at 100.02"), std::string::npos) << a.why;
+}
+
+TEST(Spoofing, TradesOnTheSpoofsOwnSideDoNotCount) {
+  SpoofFlow flow;
+  flow.add(1000, "spoof", Side::kSell, 100.02, 2000);
+  flow.execute(1500, "a1", 50);  // a buyer lifts the offer: pressure the spoof did not make
+  flow.remove(3000, "spoof");
+  EXPECT_TRUE(run(flow).empty());
+}
+
+TEST(Spoofing, NothingWithoutTradesWhileItRested) {
+  SpoofFlow flow;
+  flow.execute(500, "b1", 50);  // before the spoof
+  flow.add(1000, "spoof", Side::kSell, 100.02, 2000);
+  flow.remove(3000, "spoof");
+  flow.execute(3500, "b2", 50);  // after it
+  EXPECT_TRUE(run(flow).empty());
+}
+
+TEST(Spoofing, PulledWithinMaxLifetimeInclusive) {
+  for (int64_t pulled : {11000, 11001}) {
+    SpoofFlow flow;
+    flow.add(1000, "spoof", Side::kSell, 100.02, 2000);
+    flow.execute(1500, "b1", 50);
+    flow.remove(pulled, "spoof");
+    EXPECT_EQ(run(flow).size(), pulled == 11000 ? 1u : 0u) << pulled;
+  }
+  SpoofFlow flow = classic();
+  EXPECT_TRUE(run(flow, {{"max_lifetime", "1s"}}).empty());
+}
+
+TEST(Spoofing, FilledLessThanMaxFillRatio) {
+  for (double filled : {199.0, 200.0}) {  // 9.95 % and 10 % of 2000
+    SpoofFlow flow;
+    flow.add(1000, "spoof", Side::kSell, 100.02, 2000);
+    flow.execute(1500, "b1", 50);
+    flow.execute(2000, "spoof", filled);
+    flow.remove(3000, "spoof");
+    std::vector<Alert> alerts = run(flow);
+    EXPECT_EQ(alerts.size(), filled < 200 ? 1u : 0u) << filled;
+    if (!alerts.empty()) {
+      EXPECT_DOUBLE_EQ(metric(alerts[0], "fill_ratio"), 199.0 / 2000);
+    }
+  }
+}
+
+TEST(Spoofing, ACancelOfAllThatIsLeftIsAPull) {
+  SpoofFlow flow;
+  flow.add(1000, "spoof", Side::kSell, 100.02, 2000);
+  flow.execute(1500, "b1", 50);
+  flow.cancel(2000, "spoof", 1500);
+  EXPECT_TRUE(run(flow).empty()) << "500 still rest";
+  flow.cancel(2500, "spoof", 500);
+  EXPECT_EQ(run(flow).size(), 1u);
+}
+
+TEST(Spoofing, SizeFromTenTimesTheMedianOrder) {
+  // The depth test is kept out of the way: no order reaches the whole visible depth.
+  for (double size : {999.0, 1000.0}) {
+    SpoofFlow flow;
+    flow.add(1000, "spoof", Side::kSell, 100.02, size);
+    flow.execute(1500, "b1", 50);
+    flow.remove(3000, "spoof");
+    EXPECT_EQ(run(flow, {{"depth_share", "1"}}).size(), size >= 1000 ? 1u : 0u) << size;
+  }
+}
+
+TEST(Spoofing, SizeFromAQuarterOfTheVisibleDepth) {
+  // Asks rest 500 within 5 levels: 167 more is 25.04 % of 667, 166 is 24.9 % of 666.
+  for (double size : {166.0, 167.0}) {
+    SpoofFlow flow;
+    flow.add(1000, "spoof", Side::kSell, 100.02, size);
+    flow.execute(1500, "b1", 50);
+    flow.remove(3000, "spoof");
+    ParamTexts params = {{"size_multiple", "1000"}, {"depth_min_multiple", "0"}};
+    EXPECT_EQ(run(flow, params).size(), size >= 167 ? 1u : 0u) << size;
+  }
+}
+
+TEST(Spoofing, TheDepthTestAlsoNeedsDepthMinMultipleOfTheMedian) {
+  for (double size : {299.0, 300.0}) {  // 2.99 and 3 times the median, both over a quarter
+    SpoofFlow flow;
+    flow.add(1000, "spoof", Side::kSell, 100.02, size);
+    flow.execute(1500, "b1", 50);
+    flow.remove(3000, "spoof");
+    EXPECT_EQ(run(flow, {{"size_multiple", "1000"}}).size(), size >= 300 ? 1u : 0u) << size;
+  }
+}
+
+TEST(Spoofing, TheDepthTestNeedsDepthLevelsInView) {
+  SpoofFlow flow;
+  flow.add(1000, "spoof", Side::kSell, 100.02, 1000);  // 67 % of the asks, 10x the median
+  flow.execute(1500, "b1", 50);
+  flow.remove(3000, "spoof");
+  EXPECT_EQ(run(flow, {{"size_multiple", "1000"}, {"depth_levels", "5"}}).size(), 1u);
+  EXPECT_TRUE(run(flow, {{"size_multiple", "1000"}, {"depth_levels", "6"}}).empty())
+      << "five ask levels show, six are asked for";
+}
+
+TEST(Spoofing, OrdersDeeperThanDepthLevelsAreNotJudged) {
+  for (double price : {100.05, 100.06}) {  // 4 or 5 levels better than it
+    SpoofFlow flow;
+    flow.add(1000, "spoof", Side::kSell, price, 5000);
+    flow.execute(1500, "b1", 50);
+    flow.remove(3000, "spoof");
+    EXPECT_EQ(run(flow).size(), price < 100.06 ? 1u : 0u) << price;
+  }
+}
+
+TEST(Spoofing, WithAccountsOnlyTheSpoofersOwnTradesCount) {
+  SpoofFlow flow;
+  flow.add(1000, "spoof", Side::kSell, 100.02, 2000, "mallory");
+  flow.trade(1500, Side::kSell, 99.99, 50, "alice", "bob");  // others trade: not hers
+  flow.remove(3000, "spoof");
+  EXPECT_TRUE(run(flow).empty());
+
+  SpoofFlow bought;
+  bought.add(1000, "spoof", Side::kSell, 100.02, 2000, "mallory");
+  bought.trade(1500, Side::kBuy, 100.01, 50, "mallory", "bob");  // she buys while it rests
+  bought.remove(3000, "spoof");
+  std::vector<Alert> alerts = run(bought);
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts[0].accounts, std::vector<std::string>{"mallory"});
+  EXPECT_EQ(alerts[0].evidence[1], "trade:t10");
+}
+
+TEST(Spoofing, OrdersOfOneAccountAtOnePriceCountTogether) {
+  SpoofFlow flow;
+  flow.add(1000, "s1", Side::kSell, 100.02, 600, "mallory");  // 6x: not large alone
+  flow.add(1100, "s2", Side::kSell, 100.02, 600, "mallory");  // 12x with s1
+  flow.trade(1500, Side::kBuy, 100.01, 50, "mallory", "bob");
+  flow.remove(3000, "s1");
+  flow.remove(3000, "s2");
+  std::vector<Alert> alerts = run(flow, {{"depth_share", "1"}});
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts[0].evidence[0], "order:s2");
+  EXPECT_DOUBLE_EQ(metric(alerts[0], "median_multiple"), 12.0);
+}
+
+TEST(Spoofing, NoMedianTestBeforeMinHistory) {
+  SpoofFlow flow = classic();
+  // Eight orders of history against 9 needed: no median, so neither test can fire.
+  EXPECT_TRUE(run(flow, {{"min_history", "9"}}).empty());
+  EXPECT_EQ(run(flow, {{"min_history", "8"}}).size(), 1u);
+}
+
+TEST(Spoofing, ReRunsGiveTheSameIds) {
+  SpoofFlow flow = classic();
+  std::vector<Alert> first = run(flow);
+  std::vector<Alert> second = run(flow);
+  ASSERT_EQ(first.size(), 1u);
+  ASSERT_EQ(second.size(), 1u);
+  EXPECT_EQ(first[0].id, second[0].id);
+}
+
+TEST(Spoofing, BadParameterCombinationsFailAtStartUp) {
+  SpoofFlow flow = classic();
+  try {
+    run(flow, {{"min_history", "100"}, {"median_orders", "16"}});
+    FAIL() << "accepted min_history above median_orders";
+  } catch (const ConfigError& e) {
+    EXPECT_NE(std::string(e.what()).find("min_history"), std::string::npos) << e.what();
+  }
+}
+
+TEST(SpoofingLobster, AmazonDaysGiveWellFormedAlerts) {
+  for (const char* level : {"1", "5"}) {
+    std::string path = tw::testing::shared_file(
+        std::string("lobster/AMZN_2012-06-21_34200000_57600000_message_") + level + ".csv");
+    if (path.empty()) GTEST_SKIP() << "../shared/data/lobster not found";
+    Universe universe;
+    std::vector<Event> events = tw::testing::load_events(path, universe);
+    RuleRun r(universe, events, kRule);
+    const double per_million = 1e6 * static_cast<double>(r.fired().size()) / events.size();
+    std::cout << "spoofing on AMZN level " << level << ": " << events.size() << " messages, "
+              << r.fired().size() << " alerts (" << per_million << " per million messages)\n";
+    RecordProperty(std::string("alerts_per_million_level_") + level, std::to_string(per_million));
+    for (const Alert& a : r.fired()) {
+      EXPECT_LE(metric(a, "lifetime_s"), 10.0);
+      EXPECT_LT(metric(a, "fill_ratio"), 0.1);
+      EXPECT_GE(metric(a, "opposite_trades"), 1.0);
+      EXPECT_TRUE(metric(a, "median_multiple") >= 10 || metric(a, "depth_share") >= 0.25);
+      ASSERT_FALSE(a.evidence.empty());
+      EXPECT_EQ(a.evidence[0].rfind("order:", 0), 0u);
+    }
+  }
+}
