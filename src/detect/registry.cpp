@@ -1,5 +1,6 @@
 #include "detect/detector.hpp"
 #include "detect/excessive_spread.hpp"
+#include "detect/layering.hpp"
 #include "detect/marking_the_close.hpp"
 #include "detect/momentum_ignition.hpp"
 #include "detect/order_to_trade_ratio.hpp"
@@ -19,6 +20,7 @@ const std::vector<RuleInfo>& rule_registry() {
       wash_volume_anomaly_rule(),
       pump_and_dump_rule(),
       spoofing_rule(),
+      layering_rule(),
       quote_stuffing_rule(),
       momentum_ignition_rule(),
       excessive_spread_rule(),

@@ -1,0 +1,344 @@
+#include "detect/layering.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <array>
+#include <vector>
+
+#include "detect/symbol_rule.hpp"
+#include "detect/trade_tape.hpp"
+#include "util/format.hpp"
+
+namespace tw {
+namespace {
+
+/// Pulls kept per side to find a layer set in, trades kept to find the one they followed, and
+/// most orders one alert describes.
+constexpr size_t kPullsKept = 64;
+constexpr size_t kTapeTrades = 1024;
+constexpr size_t kMaxLayers = 32;
+constexpr size_t kMaxTradeRefs = 10;
+
+struct LayeringParams {
+  int64_t min_orders = 0;
+  Duration placement_window;
+  Duration cancel_window;
+  Duration max_cancel_delay;
+  double depth_share = 0;
+  int64_t depth_levels = 0;
+  double max_fill_ratio = 0;
+
+  static LayeringParams read(const ParamValues& v, std::string_view where) {
+    LayeringParams p;
+    p.min_orders = v.integer("min_orders");
+    p.placement_window = v.duration("placement_window");
+    p.cancel_window = v.duration("cancel_window");
+    p.max_cancel_delay = v.duration("max_cancel_delay");
+    p.depth_share = v.number("depth_share");
+    p.depth_levels = v.integer("depth_levels");
+    p.max_fill_ratio = v.number("max_fill_ratio");
+    if (p.min_orders > static_cast<int64_t>(kMaxLayers)) {
+      throw ConfigError(std::string(where) + ": min_orders must be at most " +
+                        std::to_string(kMaxLayers));
+    }
+    return p;
+  }
+};
+
+/// An order pulled from the book, as the rule remembers it.
+struct Pull {
+  ExternalId id;
+  uint64_t seq = 0;
+  Timestamp added;
+  Timestamp pulled;
+  Price price;
+  int64_t left = 0;          // raw size pulled
+  int64_t depth_before = 0;  // raw visible depth of its side just before it went
+  AccountId account;
+};
+
+/// The pulls of one side, newest last, oldest overwritten.
+class PullRing {
+ public:
+  PullRing() : pulls_(kPullsKept) {}
+  void add(const Pull& p) {
+    pulls_[next_] = p;
+    next_ = (next_ + 1) % pulls_.size();
+    size_ = std::min(size_ + 1, pulls_.size());
+  }
+  /// Calls fn(pull) for the kept pulls at or after `since`, the newest first.
+  template <class Fn>
+  void for_each_since(Timestamp since, Fn&& fn) const {
+    for (size_t i = 0; i < size_; ++i) {
+      const Pull& p = pulls_[(next_ + pulls_.size() - 1 - i) % pulls_.size()];
+      if (p.pulled < since) return;
+      fn(p);
+    }
+  }
+
+ private:
+  std::vector<Pull> pulls_;
+  size_t next_ = 0;
+  size_t size_ = 0;
+};
+
+/// Layers pulled together, grown while more of the same set are pulled, then reported.
+struct Episode {
+  bool open = false;
+  Side side = Side::kUnknown;
+  AccountId account;
+  std::vector<Pull> layers;  // at most kMaxLayers, in the order they were pulled
+  uint64_t layers_total = 0;
+  Timestamp first_pull;
+  Timestamp last_pull;
+  Timestamp trade_ts;  // the trade against them that the pull followed
+  int64_t depth_before = 0;
+  std::vector<EventRef> trades;
+  uint64_t trades_against = 0;
+
+  bool holds(const Pull& p) const {
+    return std::any_of(layers.begin(), layers.end(), [&](const Pull& l) { return l.id == p.id; });
+  }
+};
+
+class LayeringTracker {
+ public:
+  static constexpr std::string_view kRule = "layering";
+  using Params = LayeringParams;
+
+  LayeringTracker(const SymbolScope& scope, const Params& params)
+      : scope_(scope), params_(params), tape_(kTapeTrades) {
+    for (Episode& e : episodes_) e.layers.reserve(kMaxLayers);
+    group_.reserve(kPullsKept);
+  }
+
+  void on_event(const Event& e) {
+    if (e.kind == EventKind::kTrade) return tape_.add(e);
+    const bool pull = e.kind == EventKind::kOrderDelete || e.kind == EventKind::kOrderCancel ||
+                      e.kind == EventKind::kOrderReplace;
+    if (!pull) return;
+    const OrderBook* book = scope_.book();
+    const RestingOrder* gone = book == nullptr ? nullptr : book->removed_by_last_event();
+    if (gone == nullptr || (gone->side != Side::kBuy && gone->side != Side::kSell)) return;
+    on_pull(e, *gone, *book);
+  }
+
+  void advance_to(Timestamp watermark) {
+    for (Episode& episode : episodes_) {
+      if (episode.open && episode.last_pull + params_.cancel_window < watermark) report(episode);
+    }
+  }
+
+  void finish() {
+    for (Episode& episode : episodes_) {
+      if (episode.open) report(episode);
+    }
+  }
+
+ private:
+  Episode& episode_of(Side side) { return episodes_[side == Side::kBuy ? 0 : 1]; }
+
+  void on_pull(const Event& e, const RestingOrder& gone, const OrderBook& book) {
+    const double filled = static_cast<double>(gone.executed.raw());
+    if (gone.size.raw() <= 0 || filled >= params_.max_fill_ratio * gone.size.raw()) return;
+    const int64_t depth =
+        book.depth_within(gone.side, static_cast<size_t>(params_.depth_levels)).raw();
+    Pull p{e.id,        e.seq, gone.added, e.ts, gone.price, gone.qty.raw(), depth + gone.qty.raw(),
+           gone.account};
+    pulls(gone.side).add(p);
+    if (!gather_layers(gone.side, p)) return;
+    extend_or_open(gone.side, p.account);
+  }
+
+  PullRing& pulls(Side side) { return side == Side::kBuy ? bid_pulls_ : ask_pulls_; }
+
+  /// Fills group_ with the pulls of `latest`'s owner that could be one layer set with it:
+  /// pulled within cancel_window, placed within placement_window, at min_orders prices.
+  bool gather_layers(Side side, const Pull& latest) {
+    group_.clear();
+    pulls(side).for_each_since(latest.pulled - params_.cancel_window, [&](const Pull& p) {
+      if (p.account == latest.account) group_.push_back(p);
+    });
+    Timestamp newest_add = Timestamp::min();
+    for (const Pull& p : group_) newest_add = std::max(newest_add, p.added);
+    std::erase_if(group_,
+                  [&](const Pull& p) { return p.added < newest_add - params_.placement_window; });
+    std::reverse(group_.begin(), group_.end());  // in the order they were pulled
+    return distinct_prices(group_) >= static_cast<size_t>(params_.min_orders);
+  }
+
+  static size_t distinct_prices(const std::vector<Pull>& pulls) {
+    std::array<Price, kPullsKept> prices{};
+    size_t n = 0;
+    for (const Pull& p : pulls) {
+      if (std::find(prices.begin(), prices.begin() + static_cast<std::ptrdiff_t>(n), p.price) ==
+          prices.begin() + static_cast<std::ptrdiff_t>(n)) {
+        prices[n++] = p.price;
+      }
+    }
+    return n;
+  }
+
+  /// group_ is a layer set by shape; it is layering when it was large against the depth and
+  /// its first pull came soon after a trade against it, while every layer still rested.
+  void extend_or_open(Side side, AccountId account) {
+    const Pull& first = group_.front();
+    int64_t size = 0;
+    Timestamp newest_add = Timestamp::min();
+    for (const Pull& p : group_) {
+      size += p.left;
+      newest_add = std::max(newest_add, p.added);
+    }
+    if (static_cast<double>(size) < params_.depth_share * static_cast<double>(first.depth_before)) {
+      return;
+    }
+    const TapeTrade* trade = trade_before(side, account, newest_add, first.pulled);
+    if (trade == nullptr) return;
+    Episode& episode = episode_of(side);
+    const bool same_set = episode.open && episode.account == account &&
+                          first.pulled <= episode.last_pull + params_.cancel_window;
+    if (episode.open && !same_set) report(episode);
+    if (!episode.open) open(episode, side, account, *trade, first);
+    for (const Pull& p : group_) add_layer(episode, p);
+  }
+
+  /// The latest trade against the layers after the last was placed and no more than
+  /// max_cancel_delay before the first pull.
+  const TapeTrade* trade_before(Side side, AccountId account, Timestamp newest_add,
+                                Timestamp first_pull) const {
+    const TapeTrade* found = nullptr;
+    tape_.for_each_since(std::max(newest_add, first_pull - params_.max_cancel_delay),
+                         [&](const TapeTrade& t) {
+                           if (found == nullptr && t.ts <= first_pull &&
+                               trades_against(t, side, account, *scope_.universe)) {
+                             found = &t;
+                           }
+                         });
+    return found;
+  }
+
+  void open(Episode& episode, Side side, AccountId account, const TapeTrade& trade,
+            const Pull& first) {
+    episode.open = true;
+    episode.side = side;
+    episode.account = account;
+    episode.layers.clear();
+    episode.layers_total = 0;
+    episode.first_pull = first.pulled;
+    episode.last_pull = first.pulled;
+    episode.trade_ts = trade.ts;
+    episode.depth_before = first.depth_before;
+    episode.trades.clear();
+    episode.trades_against = 0;
+    tape_.for_each_since(trade.ts - params_.max_cancel_delay, [&](const TapeTrade& t) {
+      if (t.ts > first.pulled || !trades_against(t, side, account, *scope_.universe)) return;
+      ++episode.trades_against;
+      if (episode.trades.size() < kMaxTradeRefs) episode.trades.push_back(t.ref);
+    });
+  }
+
+  static void add_layer(Episode& episode, const Pull& p) {
+    if (episode.holds(p)) return;
+    ++episode.layers_total;
+    episode.last_pull = std::max(episode.last_pull, p.pulled);
+    if (episode.layers.size() < kMaxLayers) episode.layers.push_back(p);
+  }
+
+  void report(Episode& episode) {
+    episode.open = false;
+    scope_.sink->emit(make_alert(episode));
+  }
+
+  Alert make_alert(const Episode& ep) const {
+    Timestamp first_add = Timestamp::max(), last_add = Timestamp::min();
+    int64_t size = 0;
+    Price low = ep.layers.front().price, high = low;
+    for (const Pull& p : ep.layers) {
+      first_add = std::min(first_add, p.added);
+      last_add = std::max(last_add, p.added);
+      size += p.left;
+      low = std::min(low, p.price);
+      high = std::max(high, p.price);
+    }
+    const size_t levels = distinct_prices(ep.layers);
+    const double share = ep.depth_before > 0 ? static_cast<double>(size) / ep.depth_before : 0;
+    const Duration pull_span = ep.last_pull - ep.first_pull;
+    const Duration delay = ep.first_pull - ep.trade_ts;
+    const std::string key = EventRef{ep.layers.front().id, ep.layers.front().seq}.text();
+    Alert alert = scope_.new_alert(first_add, ep.last_pull, key, score_of(ep, levels, share));
+    if (ep.account) alert.accounts.emplace_back(scope_.account_name(ep.account));
+    JsonObjectWriter json;
+    json.field("side", to_string(ep.side))
+        .field("orders", ep.layers_total)
+        .field("price_levels", static_cast<int64_t>(levels))
+        .raw("low_price", low.to_string())
+        .raw("high_price", high.to_string())
+        .raw("size", Quantity::from_raw(size).to_string())
+        .raw("visible_depth", Quantity::from_raw(ep.depth_before).to_string())
+        .field("depth_share", share)
+        .field("placement_span_s", (last_add - first_add).to_seconds())
+        .field("pull_span_s", pull_span.to_seconds())
+        .field("delay_after_trade_s", delay.to_seconds())
+        .field("trades_against", ep.trades_against);
+    alert.metrics_json = std::move(json).finish();
+    alert.why = fmt::format(
+        "{} {} orders at {} price levels ({}-{}), {} in all and {:.0f}% of the visible depth, "
+        "were placed within {:.3f} s and pulled within {:.3f} s, {:.3f} s after a trade "
+        "against them.",
+        ep.layers_total, ep.side == Side::kBuy ? "buy" : "sell", levels, low.to_string(),
+        high.to_string(), Quantity::from_raw(size).to_string(), share * 100,
+        (last_add - first_add).to_seconds(), pull_span.to_seconds(), delay.to_seconds());
+    for (const Pull& p : ep.layers) alert.add_evidence("order", EventRef{p.id, p.seq}.text());
+    for (const EventRef& t : ep.trades) alert.add_evidence("trade", t.text());
+    return alert;
+  }
+
+  double score_of(const Episode& ep, size_t levels, double share) const {
+    auto unit = [](double v) { return std::clamp(v, 0.0, 1.0); };
+    const double size = unit((share / params_.depth_share - 1) / 1);
+    const double more = unit((static_cast<double>(levels) - params_.min_orders) / 3);
+    const double quick = unit(1 - (ep.first_pull - ep.trade_ts).to_seconds() /
+                                      std::max(params_.max_cancel_delay.to_seconds(), 1e-9));
+    return 50 + 50 * (0.5 * size + 0.25 * more + 0.25 * quick);
+  }
+
+  SymbolScope scope_;
+  Params params_;
+  TradeTape tape_;
+  PullRing bid_pulls_;
+  PullRing ask_pulls_;
+  std::array<Episode, 2> episodes_;  // buy side, sell side
+  std::vector<Pull> group_;
+};
+
+std::vector<ParamSpec> param_specs() {
+  return {
+      {"min_orders", ParamType::kInteger, "3",
+       "Orders of one side (and one account when known), each at its own price, in a set", 2,
+       static_cast<double>(kMaxLayers)},
+      {"placement_window", ParamType::kDuration, "5s", "The set's adds lie within this span"},
+      {"cancel_window", ParamType::kDuration, "1s", "The set's pulls lie within this span"},
+      {"max_cancel_delay", ParamType::kDuration, "5s",
+       "The first pull comes within this after a trade against the set (see docs/RULES.md)"},
+      {"depth_share", ParamType::kNumber, "0.5",
+       "The set holds at least this share of its side's visible depth just before the first "
+       "pull",
+       0, 1},
+      {"depth_levels", ParamType::kInteger, "10", "Levels from the best that count as visible", 1,
+       1000},
+      {"max_fill_ratio", ParamType::kNumber, "0.1",
+       "An order filled this share of its size or more is not a layer", 0, 1},
+  };
+}
+
+}  // namespace
+
+RuleInfo layering_rule() {
+  return {LayeringTracker::kRule,
+          "orders at several levels of one side, large against the depth, pulled together "
+          "right after a trade against them",
+          "order events (accounts optional)", param_specs(), &make_symbol_rule<LayeringTracker>};
+}
+
+}  // namespace tw
