@@ -213,13 +213,15 @@ void OrderBook::replace(const Event& e) {
     ++diagnostics_.unknown_order;
     return;
   }
-  Side side = orders_[slot].side;
+  const Side side = orders_[slot].side;
+  const AccountId owner = e.account ? e.account : orders_[slot].account;
   note_removal(slot);
   take_from_order(slot, orders_[slot].qty);
   Event added = e;
   added.kind = EventKind::kOrderAdd;
   added.id = e.ref;
   added.side = side;
+  added.account = owner;  // the order lives on under its new id
   add(added);
 }
 

@@ -114,41 +114,11 @@ void IdTable::grow() {
   }
 }
 
-AccountId OrderOwners::attribute(const Event& e, const OrderBook* book) {
-  const AccountId owner = known_owner(e);
-  switch (e.kind) {
-    case EventKind::kOrderAdd:
-      if (owner) remember(e.id, owner);
-      break;
-    case EventKind::kOrderReplace:  // the order lives on under its new id
-      if (!owners_.empty()) owners_.erase(key_of(e.id));
-      if (owner) remember(e.ref, owner);
-      break;
-    case EventKind::kOrderDelete:
-      if (!owners_.empty()) owners_.erase(key_of(e.id));
-      break;
-    case EventKind::kOrderCancel:
-    case EventKind::kOrderExecute: {
-      RestingOrder left;
-      if (!owners_.empty() && book != nullptr && !book->find(e.id, left)) {
-        owners_.erase(key_of(e.id));
-      }
-      break;
-    }
-    default:
-      break;
-  }
-  return owner;
-}
-
-AccountId OrderOwners::known_owner(const Event& e) const {
-  if (e.account || owners_.empty() || e.kind == EventKind::kOrderAdd) return e.account;
-  uint32_t found = owners_.find(key_of(e.id));
-  return found == IdTable::kAbsent ? AccountId{} : AccountId{found};
-}
-
-void OrderOwners::remember(const ExternalId& id, AccountId owner) {
-  if (!owners_.insert(key_of(id), owner.value)) ++refused_;
+AccountId order_owner(const Event& e, const OrderBook* book) {
+  if (e.account || book == nullptr) return e.account;
+  if (const RestingOrder* gone = book->removed_by_last_event()) return gone->account;
+  RestingOrder order;
+  return book->find(e.id, order) ? order.account : AccountId{};
 }
 
 }  // namespace tw

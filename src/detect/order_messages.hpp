@@ -105,36 +105,11 @@ class IdTable {
   size_t max_entries_;
 };
 
-/// The owners of a symbol's live orders, learnt from the adds (and replaces) that name one, so
-/// that a cancel, delete or execution that does not carry its account, as most feeds send
-/// them, is still attributed. An order leaves the table when it leaves the book (a delete, a
-/// replace, or a cancel or execution after which the book no longer holds it). At most
-/// kMaxOrders orders per symbol are remembered (16 bytes each, twice over for the table's
-/// slack: at most 4 MiB per symbol, grown only as needed); an order added while the table is
-/// full stays unattributed.
-class OrderOwners {
- public:
-  static constexpr size_t kMaxOrders = size_t{1} << 17;
-
-  OrderOwners() : owners_(kMaxOrders) {}
-
-  /// The account behind `e`, an order event that `book` (null without an engine) has already
-  /// applied: the event's own account, else the owner its order was added with; 0 when
-  /// neither is known. Keeps the table in step with the book.
-  AccountId attribute(const Event& e, const OrderBook* book);
-
-  size_t orders() const { return owners_.size(); }
-  /// Orders added with an owner while the table was full.
-  uint64_t refused() const { return refused_; }
-
- private:
-  static uint64_t key_of(const ExternalId& id) { return id.hash() | 1; }  // never 0
-  AccountId known_owner(const Event& e) const;
-  void remember(const ExternalId& id, AccountId owner);
-
-  IdTable owners_;
-  uint64_t refused_ = 0;
-};
+/// The account behind `e`, an order event that `book` (null without an engine) has already
+/// applied: the event's own account, else the owner of its order as the book holds it, or held
+/// it when the event took it out; 0 when neither is known. Feeds name the owner on the add (or
+/// the replace) only, and the book keeps it with the order.
+AccountId order_owner(const Event& e, const OrderBook* book);
 
 /// Per-account state of one symbol, for at most `max_accounts` accounts at a time. State has an
 /// `AccountId account` member. Pointers and references are valid until the next add or remove.

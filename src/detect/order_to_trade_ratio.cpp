@@ -85,7 +85,7 @@ class OrderToTradeRatio {
     if (!e.is_order_event()) return;
     // A message behind the open period (only if event time went back) joins it.
     if (!started_ || e.ts.nanos() >= period_end_) roll_to(e.ts);
-    const AccountId owner = owners_.attribute(e, scope_.book());
+    const AccountId owner = order_owner(e, scope_.book());
     if (Tally* t = tally_of(owner)) {
       t->add(e);
     } else {
@@ -182,7 +182,6 @@ class OrderToTradeRatio {
 
   SymbolScope scope_;
   Params p_;
-  OrderOwners owners_;
   Tally anonymous_;
   AccountSlots<Tally> accounts_;
   bool started_ = false;

@@ -134,7 +134,7 @@ class QuoteStuffing {
     if (!started_) start(e.ts);
     // A message behind the open window (only if event time went back) joins it.
     if (e.ts.nanos() >= window_end_) roll_to(aligned_index(e.ts, p_.window));
-    const AccountId owner = owners_.attribute(e, scope_.book());
+    const AccountId owner = order_owner(e, scope_.book());
     if (Sender* s = sender_of(owner)) s->add(e);
   }
 
@@ -345,7 +345,6 @@ class QuoteStuffing {
 
   SymbolScope scope_;
   Params p_;
-  OrderOwners owners_;
   Sender anonymous_;
   AccountSlots<Sender> accounts_;
   bool started_ = false;

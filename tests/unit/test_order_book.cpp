@@ -179,3 +179,67 @@ TEST(OrderBook, MatchesAPlainModel) {
   EXPECT_EQ(book.live_orders(), live.size());
   EXPECT_EQ(book.diagnostics().unknown_order, 0u);
 }
+
+TEST(OrderBook, TellsWhatTheLastEventTookOutWhole) {
+  OrderBook book;
+  Event first = add(1, Side::kBuy, 1000, 10);
+  first.ts = Timestamp::from_nanos(5);
+  first.account = AccountId{7};
+  book.apply(first);
+  EXPECT_EQ(book.removed_by_last_event(), nullptr);
+  book.apply(order(EventKind::kOrderExecute, 1, Side::kBuy, 1000, 4));
+  EXPECT_EQ(book.removed_by_last_event(), nullptr) << "6 still rest";
+  book.apply(order(EventKind::kOrderCancel, 1, Side::kBuy, 1000, 6));
+  const RestingOrder* gone = book.removed_by_last_event();
+  ASSERT_NE(gone, nullptr);
+  EXPECT_EQ(gone->qty, Quantity::from_units(6));
+  EXPECT_EQ(gone->size, Quantity::from_units(10));
+  EXPECT_EQ(gone->executed, Quantity::from_units(4));
+  EXPECT_EQ(gone->added, Timestamp::from_nanos(5));
+  EXPECT_EQ(gone->account, AccountId{7});
+  EXPECT_EQ(gone->price, cents(1000));
+
+  book.apply(add(2, Side::kSell, 1010, 3));
+  EXPECT_EQ(book.removed_by_last_event(), nullptr);
+  book.apply(order(EventKind::kOrderExecute, 2, Side::kSell, 1010, 3));
+  ASSERT_NE(book.removed_by_last_event(), nullptr);
+  EXPECT_EQ(book.removed_by_last_event()->executed, Quantity::from_units(3)) << "its last fill";
+}
+
+TEST(OrderBook, AReplaceKeepsTheOwnerAndTellsTheOldOrder) {
+  OrderBook book;
+  Event first = add(1, Side::kSell, 1010, 5);
+  first.account = AccountId{3};
+  book.apply(first);
+  Event replace = order(EventKind::kOrderReplace, 1, Side::kUnknown, 1012, 8);
+  replace.ref = ExternalId::number(2);
+  book.apply(replace);
+  ASSERT_NE(book.removed_by_last_event(), nullptr);
+  EXPECT_EQ(book.removed_by_last_event()->price, cents(1010));
+  RestingOrder now;
+  ASSERT_TRUE(book.find(ExternalId::number(2), now));
+  EXPECT_EQ(now.account, AccountId{3});
+  EXPECT_EQ(now.size, Quantity::from_units(8));
+}
+
+TEST(OrderBook, DepthLevelsBetterAndAnAccountsSize) {
+  OrderBook book;
+  book.apply(add(1, Side::kSell, 1010, 5));
+  book.apply(add(2, Side::kSell, 1011, 7));
+  book.apply(add(3, Side::kSell, 1012, 9));
+  Event mine = add(4, Side::kSell, 1011, 2);
+  mine.account = AccountId{9};
+  book.apply(mine);
+  Event mine_too = add(5, Side::kSell, 1011, 4);
+  mine_too.account = AccountId{9};
+  book.apply(mine_too);
+  EXPECT_EQ(book.depth_within(Side::kSell, 2), Quantity::from_units(18));
+  EXPECT_EQ(book.depth_within(Side::kSell, 10), Quantity::from_units(27));
+  EXPECT_EQ(book.levels_better_than(Side::kSell, cents(1010)), 0u);
+  EXPECT_EQ(book.levels_better_than(Side::kSell, cents(1011)), 1u);
+  EXPECT_EQ(book.levels_better_than(Side::kSell, cents(1013)), 3u);
+  EXPECT_EQ(book.levels_better_than(Side::kSell, cents(1005)), 0u);
+  EXPECT_EQ(book.levels_better_than(Side::kBuy, cents(1000)), 0u);
+  EXPECT_EQ(book.account_size_at(Side::kSell, cents(1011), AccountId{9}), Quantity::from_units(6));
+  EXPECT_EQ(book.account_size_at(Side::kSell, cents(1012), AccountId{9}), Quantity{});
+}

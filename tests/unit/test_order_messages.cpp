@@ -94,43 +94,41 @@ TEST(IdTable, RefusesNewKeysWhenFullButUpdatesKnownOnes) {
 
 // Owners come from the add; a cancel or execution that leaves the order in the book keeps it,
 // and whatever takes the order out of the book forgets it. A replace moves it to the new id.
-TEST(OrderOwners, FollowTheOrderThroughTheBook) {
+TEST(OrderOwner, FollowsTheOrderThroughTheBook) {
   Universe universe;
   const AccountId alice = universe.account("alice");
   OrderBook book;
-  OrderOwners owners;
   auto apply = [&](const Event& e) {
     book.apply(e);
-    return owners.attribute(e, &book);
+    return order_owner(e, &book);
   };
   EXPECT_EQ(apply(order_event(EventKind::kOrderAdd, "o1", alice)), alice);
   EXPECT_EQ(apply(order_event(EventKind::kOrderAdd, "o2")), AccountId{});
   Event part = order_event(EventKind::kOrderCancel, "o1");
   part.qty = Quantity::from_units(10);
   EXPECT_EQ(apply(part), alice);
-  EXPECT_EQ(owners.orders(), 1u);
   Event rest = order_event(EventKind::kOrderExecute, "o1");
   rest.qty = Quantity::from_units(90);
-  EXPECT_EQ(apply(rest), alice);
-  EXPECT_EQ(owners.orders(), 0u);  // the execution took the order out of the book
+  EXPECT_EQ(apply(rest), alice) << "the execution that took the order out";
 
   apply(order_event(EventKind::kOrderAdd, "o3", alice));
   Event replace = order_event(EventKind::kOrderReplace, "o3");
   replace.ref = ExternalId::from_text("o4");
   EXPECT_EQ(apply(replace), alice);
-  EXPECT_EQ(apply(order_event(EventKind::kOrderDelete, "o4")), alice);
-  EXPECT_EQ(apply(order_event(EventKind::kOrderDelete, "o3")), AccountId{});
-  EXPECT_EQ(owners.orders(), 0u);
-  EXPECT_EQ(owners.refused(), 0u);
+  EXPECT_EQ(apply(order_event(EventKind::kOrderDelete, "o4")), alice) << "kept by the replace";
+  EXPECT_EQ(apply(order_event(EventKind::kOrderDelete, "o3")), AccountId{}) << "gone already";
 }
 
-TEST(OrderOwners, AnEventsOwnAccountWins) {
+TEST(OrderOwner, AnEventsOwnAccountWins) {
   Universe universe;
   const AccountId alice = universe.account("alice");
   const AccountId bob = universe.account("bob");
-  OrderOwners owners;
-  owners.attribute(order_event(EventKind::kOrderAdd, "o1", alice), nullptr);
-  EXPECT_EQ(owners.attribute(order_event(EventKind::kOrderDelete, "o1", bob), nullptr), bob);
+  OrderBook book;
+  book.apply(order_event(EventKind::kOrderAdd, "o1", alice));
+  Event del = order_event(EventKind::kOrderDelete, "o1", bob);
+  book.apply(del);
+  EXPECT_EQ(order_owner(del, &book), bob);
+  EXPECT_EQ(order_owner(del, nullptr), bob);
 }
 
 TEST(AccountSlots, CapsAccountsAndKeepsTheIndexThroughRemovals) {
