@@ -6,8 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "amazon_days.hpp"
 #include "order_flow.hpp"
-#include "real_data.hpp"
 #include "rule_run.hpp"
 
 using namespace tw;
@@ -222,17 +222,11 @@ TEST(Layering, ParametersOutOfRangeFailAtStartUp) {
 }
 
 TEST(LayeringLobster, AmazonDaysGiveWellFormedAlerts) {
-  for (const char* level : {"1", "5"}) {
-    std::string path = tw::testing::shared_file(
-        std::string("lobster/AMZN_2012-06-21_34200000_57600000_message_") + level + ".csv");
-    if (path.empty()) GTEST_SKIP() << "../shared/data/lobster not found";
-    Universe universe;
-    std::vector<Event> events = tw::testing::load_events(path, universe);
-    RuleRun r(universe, events, kRule);
-    const double per_million = 1e6 * static_cast<double>(r.fired().size()) / events.size();
-    std::cout << "layering on AMZN level " << level << ": " << events.size() << " messages, "
-              << r.fired().size() << " alerts (" << per_million << " per million messages)\n";
-    RecordProperty(std::string("alerts_per_million_level_") + level, std::to_string(per_million));
+  auto days = tw::testing::amazon_days();
+  if (days.empty()) GTEST_SKIP() << "../shared/data/lobster not found";
+  for (auto& day : days) {
+    RuleRun r(day->universe, day->events, kRule);
+    tw::testing::report_per_million(kRule, *day, r.fired().size());
     for (const Alert& a : r.fired()) {
       EXPECT_GE(metric(a, "price_levels"), 3.0);
       EXPECT_GE(metric(a, "depth_share"), 0.5);

@@ -9,10 +9,10 @@
 #include <vector>
 
 #include "alert_collector.hpp"
+#include "amazon_days.hpp"
 #include "detect/order_messages.hpp"
 #include "detect/order_to_trade_ratio.hpp"
 #include "order_flow.hpp"
-#include "real_data.hpp"
 #include "rule_run.hpp"
 #include "rule_test_util.hpp"
 
@@ -278,12 +278,11 @@ TEST(OrderToTradeRatio, RejectsBadValuesNamingTheKey) {
 // UTC day, a limit of 100) neither fires; hourly with a limit of 10, every alert matches the
 // hour's counts taken straight from the events.
 TEST(OrderToTradeRatioLobster, AmazonDaysMatchCountsTakenFromTheEvents) {
-  for (const char* level : {"1", "5"}) {
-    std::string path = tw::testing::shared_file(
-        std::string("lobster/AMZN_2012-06-21_34200000_57600000_message_") + level + ".csv");
-    if (path.empty()) GTEST_SKIP() << "../shared/data/lobster not found";
-    Universe universe;
-    std::vector<Event> events = tw::testing::load_events(path, universe);
+  auto days = tw::testing::amazon_days();
+  if (days.empty()) GTEST_SKIP() << "../shared/data/lobster not found";
+  for (auto& day : days) {
+    Universe& universe = day->universe;
+    const std::vector<Event>& events = day->events;
     EXPECT_TRUE(RuleRun(universe, events, kRule).fired().empty());
 
     std::map<int64_t, MessageCounts> by_hour;
@@ -305,11 +304,6 @@ TEST(OrderToTradeRatioLobster, AmazonDaysMatchCountsTakenFromTheEvents) {
       EXPECT_TRUE(a.accounts.empty());
       EXPECT_FALSE(a.evidence.empty());
     }
-    const double per_million = 1e6 * static_cast<double>(alerts.size()) / events.size();
-    std::cout << "order_to_trade_ratio (1h, limit 10) on AMZN level " << level << ": "
-              << events.size() << " messages, " << alerts.size() << " alerts (" << per_million
-              << " per million messages); defaults: 0\n";
-    RecordProperty(std::string("hourly_alerts_per_million_level_") + level,
-                   std::to_string(per_million));
+    tw::testing::report_per_million("order_to_trade_ratio (1h, limit 10)", *day, alerts.size());
   }
 }

@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "alert_collector.hpp"
+#include "amazon_days.hpp"
 #include "detect/quote_stuffing.hpp"
 #include "order_flow.hpp"
-#include "real_data.hpp"
 #include "rule_run.hpp"
 #include "rule_test_util.hpp"
 
@@ -374,18 +374,12 @@ TEST(QuoteStuffing, AccountsBeyondTheCapWaitForAnIdlePlace) {
 // Both Amazon LOBSTER days (no accounts: the symbol's flow is judged) through the reader and
 // the engine: alerts are well formed and rare.
 TEST(QuoteStuffingLobster, AmazonDaysGiveFewWellFormedAlerts) {
-  for (const char* level : {"1", "5"}) {
-    std::string path = tw::testing::shared_file(
-        std::string("lobster/AMZN_2012-06-21_34200000_57600000_message_") + level + ".csv");
-    if (path.empty()) GTEST_SKIP() << "../shared/data/lobster not found";
-    Universe universe;
-    std::vector<Event> events = tw::testing::load_events(path, universe);
-    RuleRun run(universe, events, kRule);
+  auto days = tw::testing::amazon_days();
+  if (days.empty()) GTEST_SKIP() << "../shared/data/lobster not found";
+  for (auto& day : days) {
+    RuleRun run(day->universe, day->events, kRule);
     const std::vector<Alert>& alerts = run.fired();
-    const double per_million = 1e6 * static_cast<double>(alerts.size()) / events.size();
-    std::cout << "quote_stuffing on AMZN level " << level << ": " << events.size() << " messages, "
-              << alerts.size() << " alerts (" << per_million << " per million messages)\n";
-    RecordProperty(std::string("alerts_per_million_level_") + level, std::to_string(per_million));
+    const double per_million = tw::testing::report_per_million(kRule, *day, alerts.size());
     EXPECT_LT(per_million, 200) << "a flood, not a screen";
     Timestamp previous_end = Timestamp::min();
     for (const Alert& a : alerts) {
