@@ -11,6 +11,7 @@
 
 #include "detect/symbol_rule.hpp"
 #include "util/format.hpp"
+#include "util/sorted_values.hpp"
 
 namespace tw {
 namespace {
@@ -245,14 +246,14 @@ class SpreadBaseline {
     ++seconds_[index_of(arriving.kind)];
     if (ring_.size() < capacity_) {
       ring_.push_back(arriving);
-      if (top.has_spread()) insert_sorted(arriving.spread);
+      if (top.has_spread()) insert_sorted(sorted_, arriving.spread);
       return;
     }
     Sample& oldest = ring_[next_];
     next_ = next_ + 1 == capacity_ ? 0 : next_ + 1;
     --seconds_[index_of(oldest.kind)];
     if (oldest.kind == arriving.kind && oldest.spread == arriving.spread) return;
-    replace_sorted(oldest, arriving);
+    replace_sample(oldest, arriving);
     oldest = arriving;
   }
 
@@ -262,30 +263,12 @@ class SpreadBaseline {
     TopKind kind = TopKind::kNoData;
   };
 
-  void replace_sorted(const Sample& leaving, const Sample& arriving) {
+  void replace_sample(const Sample& leaving, const Sample& arriving) {
     bool left = leaving.kind == TopKind::kSpread;
     bool comes = arriving.kind == TopKind::kSpread;
-    if (left && comes) return move_sorted(leaving.spread, arriving.spread);
+    if (left && comes) return replace_sorted(sorted_, leaving.spread, arriving.spread);
     if (left) sorted_.erase(std::lower_bound(sorted_.begin(), sorted_.end(), leaving.spread));
-    if (comes) insert_sorted(arriving.spread);
-  }
-
-  void insert_sorted(int64_t v) {
-    sorted_.insert(std::upper_bound(sorted_.begin(), sorted_.end(), v), v);
-  }
-
-  /// Swaps one spread for another, moving only the spreads between them.
-  void move_sorted(int64_t old_value, int64_t new_value) {
-    auto at_old = std::lower_bound(sorted_.begin(), sorted_.end(), old_value);
-    if (new_value > old_value) {
-      auto at_new = std::lower_bound(at_old, sorted_.end(), new_value);
-      std::copy(at_old + 1, at_new, at_old);
-      *(at_new - 1) = new_value;
-    } else {
-      auto at_new = std::upper_bound(sorted_.begin(), at_old, new_value);
-      std::copy_backward(at_new, at_old, at_old + 1);
-      *at_new = new_value;
-    }
+    if (comes) insert_sorted(sorted_, arriving.spread);
   }
 
   size_t capacity_;

@@ -12,6 +12,7 @@
 
 #include "detect/per_symbol.hpp"
 #include "util/format.hpp"
+#include "util/sorted_values.hpp"
 
 namespace tw {
 namespace {
@@ -129,13 +130,13 @@ class Baseline {
   bool push(int64_t v) {
     if (samples_.size() < capacity_) {
       samples_.push_back(v);
-      sorted_.insert(std::upper_bound(sorted_.begin(), sorted_.end(), v), v);
+      insert_sorted(sorted_, v);
       return true;
     }
     int64_t& oldest = samples_[next_];
     next_ = next_ + 1 == capacity_ ? 0 : next_ + 1;
     if (oldest == v) return false;
-    replace_sorted(oldest, v);
+    replace_sorted(sorted_, oldest, v);
     oldest = v;
     return true;
   }
@@ -172,20 +173,6 @@ class Baseline {
   }
 
  private:
-  /// Swaps one sample for another, moving only the elements between them.
-  void replace_sorted(int64_t old_value, int64_t new_value) {
-    auto at_old = std::lower_bound(sorted_.begin(), sorted_.end(), old_value);
-    if (new_value > old_value) {
-      auto at_new = std::lower_bound(at_old, sorted_.end(), new_value);
-      std::copy(at_old + 1, at_new, at_old);
-      *(at_new - 1) = new_value;
-    } else {
-      auto at_new = std::upper_bound(sorted_.begin(), at_old, new_value);
-      std::copy_backward(at_new, at_old, at_old + 1);
-      *at_new = new_value;
-    }
-  }
-
   // The k-th (0-based) smallest of the union of two ascending sequences a and b.
   template <class A, class B>
   static double kth_smallest(A a, size_t na, B b, size_t nb, size_t k) {
