@@ -32,6 +32,16 @@ std::string rejects_json(const DeadLetter& rejects) {
   return std::move(w).finish();
 }
 
+NamedCounts book_counts(const BookReport& books, const EngineCounters& counters) {
+  NamedCounts counts{{"symbols", books.symbols},
+                     {"live_orders", books.live_orders},
+                     {"executions_printed", counters.executions}};
+  for (const BookDiagnosticsField& field : kBookDiagnosticsFields) {
+    counts.push_back({std::string(field.name), books.diagnostics.*field.counter});
+  }
+  return counts;
+}
+
 void print_progress_line(const BatchProgress& p, bool final_line) {
   double rate = p.seconds > 0 ? static_cast<double>(p.events) / p.seconds : 0;
   std::string line = fmt::format("\r{} read, {} events, {} events/s", human_bytes(p.bytes_read),
@@ -84,6 +94,22 @@ void print_books(std::FILE* out, const BookReport& b, const EngineCounters& c) {
              d.unknown_order, d.seeded_reduced, d.duplicate_add, d.overfill, d.crossed, d.locked);
 }
 
+// "feed       messages 1000, H 3, R 993, ..." wrapped to lines of at most 100 columns.
+void print_feed_counts(std::FILE* out, const NamedCounts& counts) {
+  constexpr size_t kWidth = 100;
+  std::string line = "feed      ";
+  for (size_t i = 0; i < counts.size(); ++i) {
+    std::string item =
+        fmt::format(" {} {}{}", counts[i].name, counts[i].value, i + 1 < counts.size() ? "," : "");
+    if (line.size() + item.size() > kWidth) {
+      fmt::print(out, "{}\n", line);
+      line = "          ";
+    }
+    line += item;
+  }
+  fmt::print(out, "{}\n", line);
+}
+
 }  // namespace
 
 void print_run_report(std::FILE* out, const RunReport& r) {
@@ -99,6 +125,7 @@ void print_run_report(std::FILE* out, const RunReport& r) {
   }
   fmt::print(out, "speed      {:.3f} s, {} events/s, peak memory {}\n", r.batch.seconds,
              human_rate(rate), human_bytes(r.peak_rss));
+  if (!r.feed_counts.empty()) print_feed_counts(out, r.feed_counts);
   if (r.books.symbols != 0) print_books(out, r.books, r.counters);
   if (r.rejects) print_rejects(out, *r.rejects);
   if (r.alerts) print_alerts(out, *r.alerts, r.rules);
