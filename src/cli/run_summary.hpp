@@ -30,8 +30,10 @@ struct RunReport {
 void print_run_report(std::FILE* out, const RunReport& report);
 /// {"rejects":{"bad_price":n,...}} style object of non-zero reject counts.
 std::string rejects_json(const DeadLetter& rejects);
-/// The books as the run store keeps them: symbols, live_orders, executions_printed, then every
-/// BookDiagnostics counter.
+/// Every BookDiagnostics counter by its kBookDiagnosticsFields name.
+NamedCounts diagnostics_counts(const BookDiagnostics& diagnostics);
+/// The books as the run store keeps them: symbols, live_orders, executions_printed, then
+/// diagnostics_counts.
 NamedCounts book_counts(const BookReport& books, const EngineCounters& counters);
 /// Rewrites one terminal line: bytes, events/s, ETA.
 void print_progress_line(const BatchProgress& p, bool final_line);

@@ -1,4 +1,5 @@
 // `tapewatch run` jobs over real files: the summary's books and feed lines, and the run record.
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 #include <cstdio>
@@ -112,7 +113,14 @@ TEST(RunReport, LobsterRunReportsAndStoresItsBooks) {
 
   std::string summary = summary_text(run_report(job, result));
   EXPECT_NE(summary.find("\nbooks      1 symbol(s), "), std::string::npos) << summary;
-  EXPECT_NE(summary.find("8974 executions printed"), std::string::npos) << summary;
+  EXPECT_NE(summary.find("8974 executions printed\n           unknown_order "), std::string::npos)
+      << summary;
+  for (const BookDiagnosticsField& field : kBookDiagnosticsFields) {
+    uint64_t value = result.books.diagnostics.*field.counter;
+    EXPECT_NE(summary.find(fmt::format(" {} {}", field.name, value)), std::string::npos)
+        << field.name << " missing from\n"
+        << summary;
+  }
   EXPECT_EQ(summary.find("\nfeed"), std::string::npos) << "the LOBSTER reader counts nothing more";
 
   auto stored = open_store(job.db)->find_run(result.record.run_id);
