@@ -2,6 +2,8 @@
 #pragma once
 
 #include <cstdint>
+#include <iterator>
+#include <string_view>
 #include <vector>
 
 #include "model/event.hpp"
@@ -38,18 +40,34 @@ struct BookDiagnostics {
   uint64_t levels_adopted = 0;  // levels whose size was taken from outside (set_level)
   uint64_t orders_dropped = 0;  // ... whose known orders held more, so some were dropped
 
-  BookDiagnostics& operator+=(const BookDiagnostics& o) {
-    unknown_order += o.unknown_order;
-    seeded_reduced += o.seeded_reduced;
-    duplicate_add += o.duplicate_add;
-    overfill += o.overfill;
-    crossed += o.crossed;
-    locked += o.locked;
-    levels_adopted += o.levels_adopted;
-    orders_dropped += o.orders_dropped;
-    return *this;
-  }
+  BookDiagnostics& operator+=(const BookDiagnostics& o);
 };
+
+/// Every BookDiagnostics counter with the name reports and the run store give it: a new
+/// counter is one line here, and the static_assert below fails until it is added.
+struct BookDiagnosticsField {
+  std::string_view name;
+  uint64_t BookDiagnostics::*counter;
+};
+inline constexpr BookDiagnosticsField kBookDiagnosticsFields[] = {
+    {"unknown_order", &BookDiagnostics::unknown_order},
+    {"seeded_reduced", &BookDiagnostics::seeded_reduced},
+    {"duplicate_add", &BookDiagnostics::duplicate_add},
+    {"overfill", &BookDiagnostics::overfill},
+    {"crossed", &BookDiagnostics::crossed},
+    {"locked", &BookDiagnostics::locked},
+    {"levels_adopted", &BookDiagnostics::levels_adopted},
+    {"orders_dropped", &BookDiagnostics::orders_dropped},
+};
+static_assert(sizeof(BookDiagnostics) == std::size(kBookDiagnosticsFields) * sizeof(uint64_t),
+              "a BookDiagnostics counter is missing from kBookDiagnosticsFields");
+
+inline BookDiagnostics& BookDiagnostics::operator+=(const BookDiagnostics& o) {
+  for (const BookDiagnosticsField& field : kBookDiagnosticsFields) {
+    this->*field.counter += o.*field.counter;
+  }
+  return *this;
+}
 
 /// Full depth by order with price-time priority. Orders are found by id in O(1) (an open
 /// addressing index into a pool of order slots); levels sit in one sorted array per side with

@@ -33,6 +33,12 @@ RunRecord start_record(const BatchJob& job) {
   return record;
 }
 
+NamedCounts feed_counts(const std::vector<std::unique_ptr<Feed>>& feeds) {
+  NamedCounts counts;
+  for (const auto& feed : feeds) merge_counts(counts, feed->counters());
+  return counts;
+}
+
 void finish_record(BatchJobResult& r) {
   r.record.status = "ok";
   r.record.events = r.counters.processed;
@@ -40,6 +46,8 @@ void finish_record(BatchJobResult& r) {
   r.record.alerts = r.alerts->total();
   r.record.rejects_json = rejects_json(*r.rejects);
   r.record.alerts_json = r.alerts->counts_json();
+  r.record.books = book_counts(r.books, r.counters);
+  r.record.feed_counts = r.feed_counts;
   r.record.elapsed_seconds = r.batch.seconds;
   r.record.events_per_second =
       r.batch.seconds > 0 ? static_cast<double>(r.counters.processed) / r.batch.seconds : 0;
@@ -47,6 +55,23 @@ void finish_record(BatchJobResult& r) {
 }
 
 }  // namespace
+
+RunReport run_report(const BatchJob& job, const BatchJobResult& result) {
+  RunReport report;
+  report.inputs = job.inputs;
+  report.batch = result.batch;
+  report.counters = result.counters;
+  report.books = result.books;
+  report.feed_counts = result.feed_counts;
+  report.rejects = result.rejects.get();
+  report.alerts = result.alerts.get();
+  report.rules = result.rules;
+  report.peak_rss = result.record.peak_rss_bytes;
+  report.store = job.db;
+  report.run_id = job.db.empty() ? "" : result.record.run_id;
+  report.dead_letter = job.dead_letter;
+  return report;
+}
 
 BatchJobResult run_batch_job(const BatchJob& job) {
   BatchJobResult r;
@@ -85,6 +110,7 @@ BatchJobResult run_batch_job(const BatchJob& job) {
     if (store) {
       r.record.status = "failed";
       r.record.error = e.what();
+      r.record.feed_counts = feed_counts(feeds);  // how far the readers got
       store->finish_run(r.record);
     }
     throw;
@@ -93,6 +119,7 @@ BatchJobResult run_batch_job(const BatchJob& job) {
   if (jsonl) jsonl->flush();
   r.counters = engine.counters();
   r.books = engine.book_report();
+  r.feed_counts = feed_counts(feeds);
   r.rules = engine.active_rules();
   finish_record(r);
   if (store) store->finish_run(r.record);

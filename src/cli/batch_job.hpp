@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "cli/run_summary.hpp"
 #include "config/config.hpp"
 #include "engine/alert_bus.hpp"
 #include "engine/batch_run.hpp"
@@ -29,10 +30,14 @@ struct BatchJobResult {
   BatchResult batch;
   EngineCounters counters;
   BookReport books;
+  NamedCounts feed_counts;  // Feed::counters of every input, summed by name
   std::vector<std::string> rules;
   std::unique_ptr<DeadLetter> rejects;
   std::unique_ptr<AlertBus> alerts;
 };
+
+/// The summary `tapewatch run` prints for a finished job.
+RunReport run_report(const BatchJob& job, const BatchJobResult& result);
 
 /// Runs the job in one pass. A failure while reading is recorded in the store's run as
 /// "failed" and rethrown.

@@ -71,19 +71,7 @@ void run(const RunSettings& s) {
     print_progress_line(BatchProgress{batch.bytes_read, 0, batch.events, batch.seconds}, true);
   }
   if (s.quiet) return;
-  RunReport report;
-  report.inputs = s.inputs;
-  report.batch = batch;
-  report.counters = result.counters;
-  report.books = result.books;
-  report.rejects = result.rejects.get();
-  report.alerts = result.alerts.get();
-  report.rules = result.rules;
-  report.peak_rss = result.record.peak_rss_bytes;
-  report.store = job.db;
-  report.run_id = s.no_db ? "" : result.record.run_id;
-  report.dead_letter = s.dead_letter;
-  print_run_report(stdout, report);
+  print_run_report(stdout, run_report(job, result));
 }
 
 }  // namespace

@@ -32,6 +32,23 @@ std::string rejects_json(const DeadLetter& rejects) {
   return std::move(w).finish();
 }
 
+NamedCounts diagnostics_counts(const BookDiagnostics& diagnostics) {
+  NamedCounts counts;
+  for (const BookDiagnosticsField& field : kBookDiagnosticsFields) {
+    counts.push_back({std::string(field.name), diagnostics.*field.counter});
+  }
+  return counts;
+}
+
+NamedCounts book_counts(const BookReport& books, const EngineCounters& counters) {
+  NamedCounts counts{{"symbols", books.symbols},
+                     {"live_orders", books.live_orders},
+                     {"executions_printed", counters.executions}};
+  NamedCounts diagnostics = diagnostics_counts(books.diagnostics);
+  counts.insert(counts.end(), diagnostics.begin(), diagnostics.end());
+  return counts;
+}
+
 void print_progress_line(const BatchProgress& p, bool final_line) {
   double rate = p.seconds > 0 ? static_cast<double>(p.events) / p.seconds : 0;
   std::string line = fmt::format("\r{} read, {} events, {} events/s", human_bytes(p.bytes_read),
@@ -73,15 +90,28 @@ void print_alerts(std::FILE* out, const AlertBus& alerts, const std::vector<std:
   }
 }
 
-// What the order books met: every count that a clean feed would leave at 0.
+// "LABEL      name 1, name 2, ..." wrapped to lines of at most 100 columns, the names lined up
+// under the first.
+void print_counts(std::FILE* out, std::string_view label, const NamedCounts& counts) {
+  constexpr size_t kWidth = 100;
+  std::string line = fmt::format("{:<10}", label);
+  for (size_t i = 0; i < counts.size(); ++i) {
+    std::string item =
+        fmt::format(" {} {}{}", counts[i].name, counts[i].value, i + 1 < counts.size() ? "," : "");
+    if (line.size() + item.size() > kWidth) {
+      fmt::print(out, "{}\n", line);
+      line.assign(10, ' ');
+    }
+    line += item;
+  }
+  fmt::print(out, "{}\n", line);
+}
+
+// What the order books met: every diagnostics counter (kBookDiagnosticsFields).
 void print_books(std::FILE* out, const BookReport& b, const EngineCounters& c) {
-  const BookDiagnostics& d = b.diagnostics;
   fmt::print(out, "books      {} symbol(s), {} orders resting at the end, {} executions printed\n",
              b.symbols, b.live_orders, c.executions);
-  fmt::print(out,
-             "  unknown orders {} ({} off sizes seeded from a snapshot), duplicate adds {}, "
-             "overfills {}, crossed {}, locked {}\n",
-             d.unknown_order, d.seeded_reduced, d.duplicate_add, d.overfill, d.crossed, d.locked);
+  print_counts(out, "", diagnostics_counts(b.diagnostics));
 }
 
 }  // namespace
@@ -99,6 +129,7 @@ void print_run_report(std::FILE* out, const RunReport& r) {
   }
   fmt::print(out, "speed      {:.3f} s, {} events/s, peak memory {}\n", r.batch.seconds,
              human_rate(rate), human_bytes(r.peak_rss));
+  if (!r.feed_counts.empty()) print_counts(out, "feed", r.feed_counts);
   if (r.books.symbols != 0) print_books(out, r.books, r.counters);
   if (r.rejects) print_rejects(out, *r.rejects);
   if (r.alerts) print_alerts(out, *r.alerts, r.rules);

@@ -8,6 +8,7 @@
 #include "engine/alert_bus.hpp"
 #include "engine/batch_run.hpp"
 #include "feed/reject.hpp"
+#include "util/named_counts.hpp"
 
 namespace tw::cli {
 
@@ -16,6 +17,7 @@ struct RunReport {
   BatchResult batch;
   EngineCounters counters;
   BookReport books;
+  NamedCounts feed_counts;  // Feed::counters of the inputs, summed by name
   const DeadLetter* rejects = nullptr;
   const AlertBus* alerts = nullptr;
   std::vector<std::string> rules;
@@ -28,6 +30,11 @@ struct RunReport {
 void print_run_report(std::FILE* out, const RunReport& report);
 /// {"rejects":{"bad_price":n,...}} style object of non-zero reject counts.
 std::string rejects_json(const DeadLetter& rejects);
+/// Every BookDiagnostics counter by its kBookDiagnosticsFields name.
+NamedCounts diagnostics_counts(const BookDiagnostics& diagnostics);
+/// The books as the run store keeps them: symbols, live_orders, executions_printed, then
+/// diagnostics_counts.
+NamedCounts book_counts(const BookReport& books, const EngineCounters& counters);
 /// Rewrites one terminal line: bytes, events/s, ETA.
 void print_progress_line(const BatchProgress& p, bool final_line);
 std::string human_bytes(uint64_t bytes);

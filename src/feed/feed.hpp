@@ -11,6 +11,7 @@
 #include "feed/reject.hpp"
 #include "model/event.hpp"
 #include "model/universe.hpp"
+#include "util/named_counts.hpp"
 
 namespace tw {
 
@@ -34,6 +35,9 @@ class Feed {
   virtual uint64_t bytes_read() const = 0;
   /// Size of the underlying file, 0 when unknown.
   virtual uint64_t bytes_total() const = 0;
+  /// What the reader met beyond events and rejects (e.g. messages by type), by name, for the
+  /// run summary and the run store; empty for readers that count nothing more.
+  virtual NamedCounts counters() const { return {}; }
 };
 
 struct FeedOptions {

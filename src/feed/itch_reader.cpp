@@ -139,6 +139,19 @@ Timestamp ItchFeed::time_of(std::string_view m) const {
   return from_new_york_time(year_, month_, day_, static_cast<int64_t>(big_endian(m, 5, 6)));
 }
 
+NamedCounts ItchFeed::counters() const {
+  NamedCounts counts{{"messages", counts_.messages}};
+  for (size_t type = 0; type < counts_.by_type.size(); ++type) {
+    if (kLengths[type] != 0 && counts_.by_type[type] != 0) {
+      counts.push_back({std::string(1, static_cast<char>(type)), counts_.by_type[type]});
+    }
+  }
+  counts.push_back({"unknown_types", counts_.unknown_types});
+  counts.push_back({"unknown_locates", counts_.unknown_locates});
+  counts.push_back({"empty_crosses", counts_.empty_crosses});
+  return counts;
+}
+
 bool ItchFeed::decode(std::string_view m, Event& out) {
   error_.detail.clear();
   const auto type = static_cast<unsigned char>(m[0]);

@@ -49,6 +49,9 @@ class ItchFeed final : public Feed {
   uint64_t bytes_read() const override { return input_.source().bytes_read(); }
   uint64_t bytes_total() const override { return input_.source().bytes_total(); }
   const ItchCounts& counts() const { return counts_; }
+  /// "messages", then each type met by its letter ("A", "R", ...), then "unknown_types",
+  /// "unknown_locates" and "empty_crosses".
+  NamedCounts counters() const override;
 
  private:
   /// Decodes one message; true when it became an event.

@@ -12,6 +12,7 @@
 #include "model/alert.hpp"
 #include "model/bar.hpp"
 #include "model/timestamp.hpp"
+#include "util/named_counts.hpp"
 
 namespace tw {
 
@@ -27,6 +28,10 @@ struct RunRecord {
   uint64_t alerts = 0;
   std::string rejects_json = "{}";  // counts by reject reason, a JSON object
   std::string alerts_json = "{}";   // counts by rule and severity, a JSON object
+  // The order books at the end: symbols, live_orders, executions_printed, then every
+  // BookDiagnostics counter by its kBookDiagnosticsFields name.
+  NamedCounts books;
+  NamedCounts feed_counts;  // what the readers counted (Feed::counters), summed by name
   double elapsed_seconds = 0;
   double events_per_second = 0;
   uint64_t peak_rss_bytes = 0;

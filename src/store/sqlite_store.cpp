@@ -8,6 +8,7 @@
 #include <variant>
 
 #include "util/json_array.hpp"
+#include "util/named_counts.hpp"
 
 namespace tw {
 namespace {
@@ -76,6 +77,10 @@ CREATE TABLE bars (
   PRIMARY KEY (symbol, interval_ns, start_ns)
 ) WITHOUT ROWID;
 )sql",
+    R"sql(
+ALTER TABLE runs ADD COLUMN books TEXT NOT NULL DEFAULT '{}';
+ALTER TABLE runs ADD COLUMN feed_counts TEXT NOT NULL DEFAULT '{}';
+)sql",
 };
 constexpr int kLatestVersion = static_cast<int>(std::size(kMigrations));
 
@@ -112,8 +117,8 @@ ON CONFLICT (symbol, interval_ns, start_ns) DO UPDATE SET
 constexpr std::string_view kUpsertRun = R"sql(
 INSERT INTO runs (id, started_at, finished_at, status, inputs, config_hash, config, events,
                   rejects, alerts, rejects_by_reason, alerts_by_rule, elapsed_seconds,
-                  events_per_second, peak_rss_bytes, error)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)
+                  events_per_second, peak_rss_bytes, error, books, feed_counts)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
 ON CONFLICT (id) DO UPDATE SET
   started_at = coalesce(nullif(excluded.started_at, ''), runs.started_at),
   finished_at = excluded.finished_at, status = excluded.status, inputs = excluded.inputs,
@@ -121,7 +126,8 @@ ON CONFLICT (id) DO UPDATE SET
   rejects = excluded.rejects, alerts = excluded.alerts,
   rejects_by_reason = excluded.rejects_by_reason, alerts_by_rule = excluded.alerts_by_rule,
   elapsed_seconds = excluded.elapsed_seconds, events_per_second = excluded.events_per_second,
-  peak_rss_bytes = excluded.peak_rss_bytes, error = excluded.error
+  peak_rss_bytes = excluded.peak_rss_bytes, error = excluded.error, books = excluded.books,
+  feed_counts = excluded.feed_counts
 )sql";
 
 constexpr std::string_view kAlertColumns =
@@ -225,6 +231,15 @@ std::vector<std::string> read_string_array(std::string_view json, std::string_vi
   return std::move(*items);
 }
 
+NamedCounts read_counts(std::string_view json, std::string_view what, std::string_view owner) {
+  auto counts = parse_counts_json(json);
+  if (!counts) {
+    throw std::runtime_error(std::string(owner) + ": stored " + std::string(what) +
+                             " is not a JSON object of counts");
+  }
+  return std::move(*counts);
+}
+
 Price read_price(std::string_view text, std::string_view column) {
   auto value = Price::parse(text);
   if (!value) throw std::runtime_error("bars." + std::string(column) + " is not a decimal");
@@ -282,7 +297,10 @@ void SqliteStore::finish_run(const RunRecord& run) {
 }
 
 void SqliteStore::upsert_run(const RunRecord& run, std::string_view finished_at) {
+  // Bound text is not copied, so it lives here until the statement has run.
   std::string inputs = json_string_array(run.inputs);
+  std::string books = counts_json(run.books);
+  std::string feed_counts = counts_json(run.feed_counts);
   upsert_run_.reset()
       .bind(1, run.run_id)
       .bind(2, run.started_at)
@@ -300,6 +318,8 @@ void SqliteStore::upsert_run(const RunRecord& run, std::string_view finished_at)
       .bind(14, run.events_per_second)
       .bind(15, static_cast<int64_t>(run.peak_rss_bytes))
       .bind(16, run.error)
+      .bind(17, books)
+      .bind(18, feed_counts)
       .execute();
 }
 
@@ -431,7 +451,7 @@ std::optional<RunRecord> SqliteStore::find_run(const std::string& run_id) {
   sqlite::Statement select(db_, R"sql(
 SELECT started_at, finished_at, status, inputs, config_hash, config, events, rejects, alerts,
        rejects_by_reason, alerts_by_rule, elapsed_seconds, events_per_second, peak_rss_bytes,
-       error
+       error, books, feed_counts
 FROM runs WHERE id = ?1)sql");
   select.bind(1, run_id);
   if (!select.step()) return std::nullopt;
@@ -452,6 +472,8 @@ FROM runs WHERE id = ?1)sql");
   run.events_per_second = select.column_double(12);
   run.peak_rss_bytes = static_cast<uint64_t>(select.column_int(13));
   run.error = select.column_text(14);
+  run.books = read_counts(select.column_text(15), "books", "run " + run_id);
+  run.feed_counts = read_counts(select.column_text(16), "feed_counts", "run " + run_id);
   return run;
 }
 

@@ -94,9 +94,15 @@ fi
 # 8. real LOBSTER data: read as order flow, and its book rebuilt against the provider's.
 lobster="$SHARED/lobster/AMZN_2012-06-21_34200000_57600000_"
 if [ -f "${lobster}message_1.csv" ]; then
-  "$TAPEWATCH" run "${lobster}message_1.csv" --no-db > lobster.txt
+  "$TAPEWATCH" run "${lobster}message_1.csv" --db lobster.db > lobster.txt
   expect_in "events     57515 (11419 trades, 55070 order events)" lobster.txt
   expect_in "8974 executions printed" lobster.txt
+  books() { sqlite3 lobster.db "select json_extract(books, '\$.$1') from runs"; }
+  [ "$(books symbols)" = "1" ] || fail "runs.books: symbols"
+  [ "$(books executions_printed)" = "8974" ] || fail "runs.books: executions_printed"
+  [ "$(books unknown_order)" -gt 0 ] || fail "runs.books: unknown_order"
+  [ -n "$(books orders_dropped)" ] || fail "runs.books: orders_dropped missing"
+  [ "$(sqlite3 lobster.db "select feed_counts from runs")" = "{}" ] || fail "LOBSTER feed_counts"
   "$TAPEWATCH" run "${lobster}message_1.csv" --no-db --book-seed "${lobster}orderbook_1.csv" > seeded.txt
   expect_in "events     57517 (11419 trades, 55072 order events)" seeded.txt
   if "$TAPEWATCH" run "${lobster}message_1.csv" --no-db --book-seed "${lobster}orderbook_5.csv" 2> err.txt; then
@@ -109,5 +115,17 @@ if [ -f "${lobster}message_1.csv" ]; then
   expect_in "revealed levels" verify.txt
 else
   echo "note: ${lobster}message_1.csv absent, LOBSTER step skipped"
+fi
+# 9. real ITCH data: message counts by type in the summary and the run store.
+itch="$SHARED/itch50/admin_first1000.itch"
+if [ -f "$itch" ]; then
+  "$TAPEWATCH" run "$itch" --date 2019-01-30 --db itch.db > itch.txt
+  expect_in "feed       messages 1000, H 3, R 993, S 1, Y 3, unknown_types 0" itch.txt
+  [ "$(sqlite3 itch.db "select json_extract(feed_counts, '\$.R') from runs")" = "993" ] ||
+    fail "runs.feed_counts: R"
+  [ "$(sqlite3 itch.db "select json_extract(feed_counts, '\$.unknown_types') from runs")" = "0" ] ||
+    fail "runs.feed_counts: unknown_types"
+else
+  echo "note: $itch absent, ITCH step skipped"
 fi
 echo "e2e cli_batch: all checks passed"

@@ -152,6 +152,31 @@ TEST(FeedItch, EveryMessageTypeIsDecoded) {
   EXPECT_EQ(counts.empty_crosses, 1u);
 }
 
+// The counts as the run summary and the run store see them, through the Feed interface.
+TEST(FeedItch, NamesItsCountsForTheRunReport) {
+  TempDir dir;
+  Universe universe;
+  RecordingSink sink;
+  std::unique_ptr<Feed> feed =
+      open_feed(dir.write("flow3.itch", every_message_type()), dated(), universe, sink);
+  read_all(*feed);
+  const ItchCounts& counts = dynamic_cast<const ItchFeed&>(*feed).counts();
+  NamedCounts named = feed->counters();
+  ASSERT_FALSE(named.empty());
+  EXPECT_EQ(named.front(), (NamedCount{"messages", counts.messages}));
+  std::string types;
+  for (const NamedCount& count : named) {
+    if (count.name.size() == 1) {
+      types += count.name;
+      EXPECT_EQ(count.value, counts.by_type[static_cast<unsigned char>(count.name[0])]);
+    }
+  }
+  EXPECT_EQ(types, "ABCDEFHIJKLNOPQRSUVWXYh") << "every defined type met, in byte order";
+  EXPECT_EQ(named[named.size() - 3], (NamedCount{"unknown_types", 1}));
+  EXPECT_EQ(named[named.size() - 2], (NamedCount{"unknown_locates", counts.unknown_locates}));
+  EXPECT_EQ(named.back(), (NamedCount{"empty_crosses", 1}));
+}
+
 // Through the engine: executions become prints, except the one marked not printable.
 TEST(FeedItch, TheEngineBuildsTheBookAndPrintsExecutions) {
   TempDir dir;

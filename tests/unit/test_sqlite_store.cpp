@@ -2,6 +2,7 @@
 #include <sqlite3.h>
 
 #include <fstream>
+#include <iterator>
 #include <stdexcept>
 
 #include "store/alert_store.hpp"
@@ -335,6 +336,87 @@ TEST(SqliteStore, RecordsRunBeginAndFinish) {
   EXPECT_EQ(finished->events_per_second, 10000);
   EXPECT_EQ(finished->peak_rss_bytes, 12345678u);
   EXPECT_FALSE(store.find_run("missing"));
+}
+
+TEST(SqliteStore, RoundTripsBookReportAndFeedCounts) {
+  TempDir dir;
+  std::string path = dir.file("alerts.db");
+  RunRecord run = run_named("run-books");
+  {
+    SqliteStore store(path);
+    store.begin_run(run);
+    auto started = store.find_run("run-books");
+    ASSERT_TRUE(started);
+    EXPECT_TRUE(started->books.empty());
+    EXPECT_TRUE(started->feed_counts.empty());
+    run.status = "ok";
+    run.books = {{"symbols", 2}, {"live_orders", 17}, {"crossed", 3}, {"unknown_order", 0}};
+    run.feed_counts = {{"messages", 1000}, {"R", 8906}, {"a", 1}, {"unknown_types", 4}};
+    store.finish_run(run);
+  }
+  SqliteStore store(path);
+  auto finished = store.find_run("run-books");
+  ASSERT_TRUE(finished);
+  EXPECT_EQ(finished->books, run.books) << "names, values and order kept";
+  EXPECT_EQ(finished->feed_counts, run.feed_counts);
+  RawDb raw(path);
+  EXPECT_EQ(raw.integer("SELECT json_extract(books, '$.crossed') FROM runs"), 3);
+  EXPECT_EQ(raw.integer("SELECT json_extract(feed_counts, '$.R') FROM runs"), 8906);
+}
+
+TEST(SqliteStore, UnreadableStoredCountsNameTheRunAndColumn) {
+  TempDir dir;
+  std::string path = dir.file("alerts.db");
+  SqliteStore store(path);
+  store.begin_run(run_named("run-7"));
+  RawDb(path).exec("UPDATE runs SET feed_counts = '{\"A\":-1}'");
+  try {
+    store.find_run("run-7");
+    FAIL() << "read a negative count";
+  } catch (const std::runtime_error& e) {
+    std::string message = e.what();
+    EXPECT_NE(message.find("run run-7"), std::string::npos) << message;
+    EXPECT_NE(message.find("feed_counts"), std::string::npos) << message;
+  }
+}
+
+// tests/unit/fixtures/store_schema_v1.sql is a dump of a store the first schema wrote.
+TEST(SqliteStore, MigratesAVersion1StoreKeepingItsRunsAlertsAndBars) {
+  std::ifstream dump(std::string(TAPEWATCH_SOURCE_DIR) +
+                     "/tests/unit/fixtures/store_schema_v1.sql");
+  ASSERT_TRUE(dump) << "fixture missing";
+  std::string sql((std::istreambuf_iterator<char>(dump)), std::istreambuf_iterator<char>());
+  TempDir dir;
+  std::string path = dir.file("old.db");
+  RawDb(path).exec(sql);
+  const std::string old_run = "run-2026-11-21T16:47:39-438e";
+
+  SqliteStore store(path);
+  EXPECT_EQ(store.schema_version(), SqliteStore::latest_schema_version());
+  EXPECT_EQ(RawDb(path).integer("SELECT max(version) FROM schema_migrations"),
+            SqliteStore::latest_schema_version());
+  auto old = store.find_run(old_run);
+  ASSERT_TRUE(old);
+  EXPECT_EQ(old->status, "ok");
+  EXPECT_EQ(old->events, 2u);
+  EXPECT_EQ(old->inputs, std::vector<std::string>{"t.csv"});
+  EXPECT_TRUE(old->books.empty()) << "a run from before the column reads as no report";
+  EXPECT_TRUE(old->feed_counts.empty());
+  EXPECT_EQ(store.count_alerts({.run_id = old_run}), 1u);
+  int bars = 0;
+  store.for_each_bar("BTCUSDT", Duration::seconds(60), at(0), at(60), [&](const Bar& bar) {
+    EXPECT_EQ(bar.close.to_string(), "42010");
+    ++bars;
+  });
+  EXPECT_EQ(bars, 1);
+
+  RunRecord run = run_named("run-new");
+  run.books = {{"symbols", 1}};
+  run.feed_counts = {{"messages", 5}};
+  store.begin_run(run);
+  store.finish_run(run);
+  EXPECT_EQ(store.find_run("run-new")->books, run.books);
+  EXPECT_EQ(store.find_run("run-new")->feed_counts, run.feed_counts);
 }
 
 /// The error of opening a store at `path`; a test failure when it opens.
