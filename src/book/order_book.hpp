@@ -37,6 +37,10 @@ struct BookDiagnostics {
   uint64_t locked = 0;          // ... after which best bid and best ask were equal
   uint64_t levels_adopted = 0;  // levels whose size was taken from outside (set_level)
   uint64_t orders_dropped = 0;  // ... whose known orders held more, so some were dropped
+  uint64_t stale_levels = 0;    // levels a depth-limited feed's price proved gone
+  uint64_t stale_orders = 0;    // ... and the known orders they held
+  Duration crossed_time;        // event time the book spent crossed
+  Duration locked_time;         // ... and locked
 
   BookDiagnostics& operator+=(const BookDiagnostics& o) {
     unknown_order += o.unknown_order;
@@ -47,6 +51,10 @@ struct BookDiagnostics {
     locked += o.locked;
     levels_adopted += o.levels_adopted;
     orders_dropped += o.orders_dropped;
+    stale_levels += o.stale_levels;
+    stale_orders += o.stale_orders;
+    crossed_time = crossed_time + o.crossed_time;
+    locked_time = locked_time + o.locked_time;
     return *this;
   }
 };
@@ -60,7 +68,9 @@ class OrderBook {
  public:
   OrderBook();
 
-  /// Applies an order event (add, cancel, delete, replace, execute); ignores other kinds.
+  /// Applies an order event (add, cancel, delete, replace, execute); ignores other kinds. An
+  /// event flagged event_flags::kDepthLimited first drops the levels its price proves stale
+  /// (drop_stale_levels).
   void apply(const Event& e);
 
   size_t depth(Side side) const { return levels(side).size(); }
@@ -133,7 +143,12 @@ class OrderBook {
   /// Keeps what the order in `slot` is now as removed_by_last_event().
   void note_removal(uint32_t slot);
   RestingOrder resting(const Order& o) const;
-  void count_crossing();
+  void drop_stale_levels(const Event& e);
+  /// Drops the best level of `side`, orders and unattributed size: it left the book unseen.
+  void drop_best_level(Side side);
+  void count_crossing(Timestamp now);
+
+  enum class Crossing : uint8_t { kNone, kLocked, kCrossed };
 
   static uint64_t key_of(const ExternalId& id);
   uint32_t find_order(uint64_t key) const { return orders_.find(key); }
@@ -144,6 +159,8 @@ class OrderBook {
   BookDiagnostics diagnostics_;
   RestingOrder removed_;
   bool has_removed_ = false;
+  Crossing crossing_ = Crossing::kNone;  // after the last order event
+  Timestamp crossing_since_;             // that event's time
 };
 
 }  // namespace tw

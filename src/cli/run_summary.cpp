@@ -80,8 +80,13 @@ void print_books(std::FILE* out, const BookReport& b, const EngineCounters& c) {
              b.symbols, b.live_orders, c.executions);
   fmt::print(out,
              "  unknown orders {} ({} off sizes seeded from a snapshot), duplicate adds {}, "
-             "overfills {}, crossed {}, locked {}\n",
-             d.unknown_order, d.seeded_reduced, d.duplicate_add, d.overfill, d.crossed, d.locked);
+             "overfills {}, crossed {} ({:.0f} s), locked {} ({:.0f} s)\n",
+             d.unknown_order, d.seeded_reduced, d.duplicate_add, d.overfill, d.crossed,
+             d.crossed_time.to_seconds(), d.locked, d.locked_time.to_seconds());
+  if (d.stale_levels != 0) {
+    fmt::print(out, "  stale levels dropped {} ({} orders): the feed shows only its top levels\n",
+               d.stale_levels, d.stale_orders);
+  }
 }
 
 }  // namespace
