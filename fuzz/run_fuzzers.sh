@@ -9,7 +9,8 @@ seconds=${2:?seconds per target}
 shift 2
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(csv_header csv_mapped binance_csv binance_json lobster open_feed decimal iso_time external_id)
+  targets=(csv_header csv_mapped binance_csv binance_json lobster itch open_feed decimal iso_time
+    external_id)
 fi
 root=$(cd "$(dirname "$0")/.." && pwd)
 corpus=$build/fuzz-corpus

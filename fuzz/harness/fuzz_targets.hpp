@@ -26,6 +26,8 @@ void fuzz_binance_csv(const uint8_t* data, size_t size);
 void fuzz_binance_json(const uint8_t* data, size_t size);
 /// LobsterFeed on a file named like the provider's Amazon message file.
 void fuzz_lobster(const uint8_t* data, size_t size);
+/// ItchFeed (ITCH 5.0 BinaryFILE) on a file named like a NASDAQ day file, which gives its date.
+void fuzz_itch(const uint8_t* data, size_t size);
 /// open_feed with format "auto" on the bytes as a file: container (plain, gzip, zip) and
 /// format detection, then whichever reader it picks.
 void fuzz_open_feed(const uint8_t* data, size_t size);

@@ -16,6 +16,7 @@
 #include "feed/byte_source.hpp"
 #include "feed/csv_reader.hpp"
 #include "feed/input_buffer.hpp"
+#include "feed/itch_reader.hpp"
 #include "feed/lobster_reader.hpp"
 #include "scratch.hpp"
 
@@ -114,11 +115,42 @@ void check_lobster_event(const Event& e, const Universe& universe, std::string_v
         "{}: order id not a positive number", what);
 }
 
+// ITCH messages are order events, trades and trading states, each kind with its own fields:
+// executions, cancels and deletes may go without a price (the resting order's), deletes
+// without a size.
+void check_itch_event(const Event& e, const Universe& universe, std::string_view symbol,
+                      const std::string& what) {
+  check(e.ts >= kEarliestSaneTime && e.ts < kLatestSaneTime, "{}: time out of range", what);
+  check(e.symbol.value != 0 && !symbol.empty(), "{}: unknown symbol", what);
+  check(e.seq > 0, "{}: seq 0", what);
+  check(e.source == kSourceIndex, "{}: source {} instead of {}", what, e.source, kSourceIndex);
+  check_account(e.account, universe, "the");
+  if (e.kind == EventKind::kStatus) {
+    check(e.status != TradingStatus::kUnknown, "{}: trading state without a status", what);
+    return;
+  }
+  check(e.price.raw() >= 0, "{}: price < 0", what);
+  const bool priced = e.kind == EventKind::kOrderAdd || e.kind == EventKind::kOrderReplace ||
+                      e.kind == EventKind::kTrade;
+  check(!priced || e.price.raw() > 0, "{}: price <= 0", what);
+  check(e.kind == EventKind::kOrderDelete || e.qty.raw() > 0, "{}: quantity <= 0", what);
+  if (e.kind == EventKind::kTrade) {
+    bool cross = e.flags == event_flags::kAuction && e.side == Side::kUnknown;
+    bool hidden = e.flags == event_flags::kHidden;
+    check(cross || hidden, "{}: a trade neither hidden nor a cross", what);
+    return;
+  }
+  check(e.kind != EventKind::kOrderAdd || e.side == Side::kBuy || e.side == Side::kSell,
+        "{}: order add without side", what);
+  check(e.id.kind() == ExternalId::Kind::kNumber, "{}: order reference not a number", what);
+}
+
 void check_event(const Event& e, const Universe& universe, ReaderKind kind) {
   std::string_view symbol =
       e.symbol.value < universe.symbol_count() ? universe.symbol_name(e.symbol) : "";
   std::string what = fmt::format("event at {}: {}", e.seq, event_text(e, universe));
   if (kind == ReaderKind::kLobster) return check_lobster_event(e, universe, symbol, what);
+  if (kind == ReaderKind::kItch) return check_itch_event(e, universe, symbol, what);
   check(e.kind == EventKind::kTrade, "{}: not a trade", what);
   check(e.price.raw() > 0, "{}: price <= 0", what);
   check(e.qty.raw() > 0, "{}: quantity <= 0", what);
@@ -193,6 +225,8 @@ std::unique_ptr<Feed> make_feed(ReaderKind kind, InputBuffer input, const FeedOp
       return std::make_unique<BinanceCsvFeed>(std::move(input), options, universe, rejects);
     case ReaderKind::kLobster:
       return std::make_unique<LobsterFeed>(std::move(input), options, universe, rejects);
+    case ReaderKind::kItch:
+      return std::make_unique<ItchFeed>(std::move(input), options, universe, rejects);
     case ReaderKind::kBinanceJson:
       break;
   }
@@ -273,11 +307,39 @@ std::optional<size_t> count_json_elements(std::string_view input) {
   return objects;
 }
 
+// The ITCH messages that must each give an event or a reject: those of a type that makes
+// events (a cross of 0 shares makes none), and those whose length is not their type's. Other
+// types are reference data or unknown, counted by the reader alone. Nothing when the input does
+// not split into whole messages (the reader then ends with a FeedError).
+std::optional<size_t> count_itch_messages(std::string_view input) {
+  constexpr std::string_view kEventTypes = "HAFECXDUPQ";
+  constexpr size_t kCrossShares = 11;  // Q: its 8 bytes of shares start here
+  size_t records = 0;
+  while (!input.empty()) {
+    if (input.size() < 2) return std::nullopt;
+    const size_t length = static_cast<size_t>(static_cast<unsigned char>(input[0]) << 8 |
+                                              static_cast<unsigned char>(input[1]));
+    if (input.size() - 2 < length) return std::nullopt;
+    std::string_view m = input.substr(2, length);
+    input.remove_prefix(2 + length);
+    if (m.empty() || itch_message_length(m[0]) == 0) continue;
+    if (m.size() != itch_message_length(m[0])) {
+      ++records;  // rejected
+    } else if (kEventTypes.find(m[0]) != std::string_view::npos) {
+      const bool empty_cross = m[0] == 'Q' && m.substr(kCrossShares, 8).find_first_not_of('\0') ==
+                                                  std::string_view::npos;
+      records += empty_cross ? 0 : 1;
+    }
+  }
+  return records;
+}
+
 void check_accounting(const Outcome& outcome, std::string_view input, size_t max_record,
                       RecordRule rule) {
   if (outcome.error) return;
-  std::optional<size_t> expected = rule == RecordRule::kJson
-                                       ? count_json_elements(input)
+  std::optional<size_t> expected = rule == RecordRule::kJson ? count_json_elements(input)
+                                   : rule == RecordRule::kItchMessage
+                                       ? count_itch_messages(input)
                                        : count_line_rows(input, max_record, rule);
   if (!expected) return;
   check(outcome.events + outcome.rejects == *expected,

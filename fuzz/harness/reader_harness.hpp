@@ -7,7 +7,7 @@
 
 namespace tw::fuzz {
 
-enum class ReaderKind { kCsv, kBinanceCsv, kBinanceJson, kLobster };
+enum class ReaderKind { kCsv, kBinanceCsv, kBinanceJson, kLobster, kItch };
 
 /// How the records of an input can be counted without the reader, to check that events plus
 /// rejects account for each of them.
@@ -16,6 +16,7 @@ enum class RecordRule {
   kNoHeader,     // lines; every non-blank one is a row
   kBinanceLine,  // lines; the first non-blank one is a header unless its first field is a number
   kJson,         // elements of a JSON array, or JSON lines, when the whole input is valid JSON
+  kItchMessage,  // length-prefixed ITCH messages of the types that make events, or of bad length
 };
 
 struct ReaderCase {

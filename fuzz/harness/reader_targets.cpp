@@ -52,6 +52,12 @@ void fuzz_lobster(const uint8_t* data, size_t size) {
   fuzz_reader(kCase, as_text(data, size));
 }
 
+void fuzz_itch(const uint8_t* data, size_t size) {
+  static const ReaderCase kCase{
+      ReaderKind::kItch, "01302019.NASDAQ_ITCH50", {}, RecordRule::kItchMessage};
+  fuzz_reader(kCase, as_text(data, size));
+}
+
 void fuzz_open_feed(const uint8_t* data, size_t size) {
   // No extension: the container and the format are told from the content alone.
   fuzz_auto_feed(kBinanceStem, as_text(data, size));
@@ -61,9 +67,9 @@ std::span<const FuzzTarget> fuzz_targets() {
   static constexpr FuzzTarget kTargets[] = {
       {"csv_header", fuzz_csv_header},   {"csv_mapped", fuzz_csv_mapped},
       {"binance_csv", fuzz_binance_csv}, {"binance_json", fuzz_binance_json},
-      {"lobster", fuzz_lobster},         {"open_feed", fuzz_open_feed},
-      {"decimal", fuzz_decimal},         {"iso_time", fuzz_iso_time},
-      {"external_id", fuzz_external_id},
+      {"lobster", fuzz_lobster},         {"itch", fuzz_itch},
+      {"open_feed", fuzz_open_feed},     {"decimal", fuzz_decimal},
+      {"iso_time", fuzz_iso_time},       {"external_id", fuzz_external_id},
   };
   return kTargets;
 }

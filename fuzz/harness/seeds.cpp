@@ -5,6 +5,7 @@
 
 #include <filesystem>
 
+#include "../../tests/unit/itch_writer.hpp"
 #include "check.hpp"
 #include "scratch.hpp"
 
@@ -13,6 +14,8 @@ namespace {
 
 // Real files are cut to their first lines: enough for every layout, small enough to mutate.
 constexpr size_t kRealSeedLines = 40;
+// ... and ITCH files to their first messages: the stock directory of a day starts there.
+constexpr size_t kRealSeedMessages = 100;
 
 const std::vector<std::string> kCsvHeaderSeeds = {
     "trade_id,timestamp,symbol,price,quantity,side,trader_id,order_id,event_type\n"
@@ -124,6 +127,63 @@ const std::vector<std::string> kLobsterSeeds = {
     "34201.4,1,99999999999999999999,1,1,1\n34201.5,1,8,1,9223372036854775807,1\n",
 };
 
+constexpr uint64_t kNine30 = 34'200'000'000'000;  // ITCH time: ns after midnight
+constexpr uint16_t kLocate = 7;
+
+// A day's order flow of one stock: its directory entry and trading state, then an order of
+// each kind and every trade message.
+std::string itch_order_flow() {
+  testing::ItchWriter w;
+  uint64_t t = kNine30;
+  w.begin('S', 0, t).letter('Q').end();
+  w.begin('R', kLocate, t).alpha("ACME", 8).letter('Q').letter('N').number(100, 4).letter('N');
+  w.letter('C').alpha("Z", 2).letter('P').letter('N').letter(' ').letter('1').letter('N');
+  w.number(0, 4).letter('N').end();
+  w.begin('H', kLocate, ++t).alpha("ACME", 8).letter('T').letter(' ').alpha("", 4).end();
+  w.begin('A', kLocate, ++t).number(1, 8).letter('B').number(100, 4).alpha("ACME", 8);
+  w.number(100000, 4).end();
+  w.begin('F', kLocate, ++t).number(2, 8).letter('S').number(50, 4).alpha("ACME", 8);
+  w.number(100100, 4).alpha("MPID", 4).end();
+  w.begin('E', kLocate, ++t).number(1, 8).number(30, 4).number(11, 8).end();
+  w.begin('C', kLocate, ++t).number(1, 8).number(20, 4).number(12, 8).letter('N');
+  w.number(99900, 4).end();
+  w.begin('X', kLocate, ++t).number(2, 8).number(5, 4).end();
+  w.begin('U', kLocate, ++t).number(1, 8).number(3, 8).number(40, 4).number(100200, 4).end();
+  w.begin('D', kLocate, ++t).number(3, 8).end();
+  w.begin('P', kLocate, ++t).number(0, 8).letter('S').number(25, 4).alpha("ACME", 8);
+  w.number(100050, 4).number(14, 8).end();
+  w.begin('Q', kLocate, ++t).number(500, 8).alpha("ACME", 8).number(100000, 4).number(15, 8);
+  w.letter('O').end();
+  w.begin('B', kLocate, ++t).number(14, 8).end();
+  return w.bytes();
+}
+
+// Messages the reader must reject or pass over: unknown locate, side, state and type, zero
+// shares and prices, an empty cross, a message of the wrong length and one of none.
+std::string itch_oddities() {
+  testing::ItchWriter w;
+  uint64_t t = kNine30;
+  w.begin('A', 99, t).number(1, 8).letter('?').number(100, 4).alpha("ZZZ", 8);
+  w.number(100000, 4).end();
+  w.begin('A', 99, ++t).number(2, 8).letter('S').number(0, 4).alpha("ZZZ", 8).number(0, 4).end();
+  w.begin('C', 99, ++t).number(2, 8).number(1, 4).number(12, 8).letter('Y').number(0, 4).end();
+  w.begin('H', 99, ++t).alpha("ZZZ", 8).letter('?').letter(' ').alpha("", 4).end();
+  w.begin('Q', 99, ++t).number(0, 8).alpha("ZZZ", 8).number(100000, 4).number(16, 8);
+  w.letter('C').end();
+  w.begin('D', 99, ++t).number(3, 8).number(0, 2).end();
+  w.begin('Z', 99, ++t).end();
+  return w.bytes() + std::string("\0\0", 2);
+}
+
+// A delete cut short: the file ends inside it.
+const std::string kItchCutShort(
+    "\0\x13"
+    "D",
+    3);
+
+const std::vector<std::string> kItchSeeds = {itch_order_flow(), itch_oddities(),
+                                             itch_oddities() + kItchCutShort};
+
 const std::vector<std::string>& seeds_of(std::string_view target) {
   static const std::vector<std::string> kNone;
   if (target == "csv_header") return kCsvHeaderSeeds;
@@ -131,6 +191,7 @@ const std::vector<std::string>& seeds_of(std::string_view target) {
   if (target == "binance_csv") return kBinanceCsvSeeds;
   if (target == "binance_json") return kBinanceJsonSeeds;
   if (target == "lobster") return kLobsterSeeds;
+  if (target == "itch") return kItchSeeds;
   if (target == "decimal") return kDecimalSeeds;
   if (target == "iso_time") return kIsoTimeSeeds;
   if (target == "external_id") return kExternalIdSeeds;
@@ -182,9 +243,22 @@ std::string as_rest_json(std::string_view csv) {
   return out + "]\n";
 }
 
+// The first messages of an ITCH BinaryFILE (each a 2-byte length and the message).
+std::string head_messages(const std::string& path, size_t messages) {
+  std::string bytes = read_whole_file(path);
+  size_t end = 0;
+  for (size_t n = 0; n < messages && end + 2 <= bytes.size(); ++n) {
+    const size_t length = static_cast<size_t>(static_cast<unsigned char>(bytes[end]) << 8 |
+                                              static_cast<unsigned char>(bytes[end + 1]));
+    end = std::min(bytes.size(), end + 2 + length);
+  }
+  return bytes.substr(0, end);
+}
+
 // How a real file becomes a seed.
 constexpr int kWholeLines = -1;
 constexpr int kRestJson = -2;
+constexpr int kItchMessages = -3;
 
 struct RealFile {
   std::string_view path;  // under shared data
@@ -201,6 +275,7 @@ const RealFile kRealFiles[] = {
     {"kraken/BCHEUR.csv", "csv_mapped", kWholeLines},
     {"kraken/BCHEUR.csv", "decimal", 2},
     {"lobster/AMZN_2012-06-21_34200000_57600000_message_1.csv", "lobster", kWholeLines},
+    {"itch50/admin_first1000.itch", "itch", kItchMessages},
     {"binance/BTCUSDT-aggTrades-2026-01-01.first5000.csv", "binance_csv", kWholeLines},
     {"binance/BTCUSDT-aggTrades-2026-01-01.first5000.csv", "binance_json", kRestJson},
     {"binance/BTCUSDT-aggTrades-2026-01-01.first5000.csv", "open_feed", kWholeLines},
@@ -232,6 +307,10 @@ std::vector<std::string> real_seeds(std::string_view target, const std::string& 
   for (const RealFile& file : kRealFiles) {
     std::string path = shared_data + "/" + std::string(file.path);
     if (file.target != target || !std::filesystem::exists(path)) continue;
+    if (file.column == kItchMessages) {
+      seeds.push_back(head_messages(path, kRealSeedMessages));
+      continue;
+    }
     std::string head = head_lines(path, kRealSeedLines);
     if (file.column == kWholeLines) {
       seeds.push_back(head);

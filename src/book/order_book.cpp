@@ -20,6 +20,8 @@ uint64_t OrderBook::key_of(const ExternalId& id) {
 
 void OrderBook::apply(const Event& e) {
   has_removed_ = false;
+  if (!e.is_order_event()) return;
+  if ((e.flags & event_flags::kDepthLimited) != 0) drop_stale_levels(e);
   switch (e.kind) {
     case EventKind::kOrderAdd:
       add(e);
@@ -37,7 +39,7 @@ void OrderBook::apply(const Event& e) {
     default:
       return;
   }
-  count_crossing();
+  count_crossing(e.ts);
 }
 
 BookLevel OrderBook::level(Side side, size_t i) const {
@@ -272,11 +274,67 @@ void OrderBook::drop_order(uint32_t slot) {
   take_from_order(slot, orders_[slot].qty);
 }
 
-void OrderBook::count_crossing() {
+// A depth-limited feed (a LOBSTER level-N file) tells only what touches its top levels, so an
+// order cancelled after the market pushed it below them leaves unseen and stays here, and
+// shows again when the market comes back. An event's price proves such levels gone: an order
+// resting there (added, reduced or executed) means nothing rests on the other side at or
+// through that price, as the two would have traded; and an execution there means nothing
+// rested at a better price on its own side, which would have traded first.
+void OrderBook::drop_stale_levels(const Event& e) {
+  if (e.kind == EventKind::kOrderReplace || (e.side != Side::kBuy && e.side != Side::kSell) ||
+      !e.price.is_positive()) {
+    return;
+  }
+  // Whether `a` is at `b` or better for a buyer or a seller, as `side` says.
+  auto at_or_better = [](Side side, Price a, Price b) {
+    return side == Side::kBuy ? a >= b : a <= b;
+  };
+  const Side other = opposite(e.side);
+  while (!levels(other).empty() && at_or_better(other, levels(other).back().price, e.price)) {
+    drop_best_level(other);
+  }
+  if (e.kind != EventKind::kOrderExecute) return;
+  while (!levels(e.side).empty() && !at_or_better(e.side, e.price, levels(e.side).back().price)) {
+    drop_best_level(e.side);
+  }
+}
+
+void OrderBook::drop_best_level(Side side) {
+  ++diagnostics_.stale_levels;
+  Level& best = levels(side).back();
+  const Price price = best.price;
+  best.qty -= best.unattributed;
+  best.unattributed = 0;
+  for (Level* l = &best; l != nullptr && l->head != kNoOrder; l = find_level(side, price)) {
+    ++diagnostics_.stale_orders;
+    take_from_order(l->head, orders_[l->head].qty);
+  }
+  // Sizes that do not add up (overfills) may leave the level without orders but not empty.
+  if (!levels(side).empty() && levels(side).back().price == price) levels(side).pop_back();
+}
+
+// Counts the event, and the time since the one before, as the book was then.
+void OrderBook::count_crossing(Timestamp now) {
+  if (now > crossing_since_) {
+    if (crossing_ == Crossing::kCrossed) {
+      diagnostics_.crossed_ns += static_cast<uint64_t>((now - crossing_since_).count());
+    }
+    if (crossing_ == Crossing::kLocked) {
+      diagnostics_.locked_ns += static_cast<uint64_t>((now - crossing_since_).count());
+    }
+  }
+  crossing_since_ = now;
+  crossing_ = Crossing::kNone;
   if (bids_.empty() || asks_.empty()) return;
   Price bid = bids_.back().price, ask = asks_.back().price;
-  if (bid > ask) ++diagnostics_.crossed;
-  if (bid == ask) ++diagnostics_.locked;
+  if (bid > ask) {
+    ++diagnostics_.crossed;
+    crossing_ = Crossing::kCrossed;
+  }
+  if (bid == ask) {
+    ++diagnostics_.locked;
+    crossing_ = Crossing::kLocked;
+  }
 }
 
 }  // namespace tw

@@ -39,6 +39,10 @@ struct BookDiagnostics {
   uint64_t locked = 0;          // ... after which best bid and best ask were equal
   uint64_t levels_adopted = 0;  // levels whose size was taken from outside (set_level)
   uint64_t orders_dropped = 0;  // ... whose known orders held more, so some were dropped
+  uint64_t stale_levels = 0;    // levels a depth-limited feed's price proved gone
+  uint64_t stale_orders = 0;    // ... and the known orders they held
+  uint64_t crossed_ns = 0;      // event time (ns) the book spent crossed
+  uint64_t locked_ns = 0;       // ... and locked
 
   BookDiagnostics& operator+=(const BookDiagnostics& o);
 };
@@ -58,6 +62,10 @@ inline constexpr BookDiagnosticsField kBookDiagnosticsFields[] = {
     {"locked", &BookDiagnostics::locked},
     {"levels_adopted", &BookDiagnostics::levels_adopted},
     {"orders_dropped", &BookDiagnostics::orders_dropped},
+    {"stale_levels", &BookDiagnostics::stale_levels},
+    {"stale_orders", &BookDiagnostics::stale_orders},
+    {"crossed_ns", &BookDiagnostics::crossed_ns},
+    {"locked_ns", &BookDiagnostics::locked_ns},
 };
 static_assert(sizeof(BookDiagnostics) == std::size(kBookDiagnosticsFields) * sizeof(uint64_t),
               "a BookDiagnostics counter is missing from kBookDiagnosticsFields");
@@ -78,7 +86,9 @@ class OrderBook {
  public:
   OrderBook();
 
-  /// Applies an order event (add, cancel, delete, replace, execute); ignores other kinds.
+  /// Applies an order event (add, cancel, delete, replace, execute); ignores other kinds. An
+  /// event flagged event_flags::kDepthLimited first drops the levels its price proves stale
+  /// (drop_stale_levels).
   void apply(const Event& e);
 
   size_t depth(Side side) const { return levels(side).size(); }
@@ -151,7 +161,12 @@ class OrderBook {
   /// Keeps what the order in `slot` is now as removed_by_last_event().
   void note_removal(uint32_t slot);
   RestingOrder resting(const Order& o) const;
-  void count_crossing();
+  void drop_stale_levels(const Event& e);
+  /// Drops the best level of `side`, orders and unattributed size: it left the book unseen.
+  void drop_best_level(Side side);
+  void count_crossing(Timestamp now);
+
+  enum class Crossing : uint8_t { kNone, kLocked, kCrossed };
 
   static uint64_t key_of(const ExternalId& id);
   uint32_t find_order(uint64_t key) const { return orders_.find(key); }
@@ -162,6 +177,8 @@ class OrderBook {
   BookDiagnostics diagnostics_;
   RestingOrder removed_;
   bool has_removed_ = false;
+  Crossing crossing_ = Crossing::kNone;  // after the last order event
+  Timestamp crossing_since_;             // that event's time
 };
 
 }  // namespace tw

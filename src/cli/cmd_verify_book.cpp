@@ -37,9 +37,10 @@ void print_check(const BookCheck& c) {
   const BookDiagnostics& d = c.diagnostics;
   fmt::print(
       "book diagnostics  unknown orders {} ({} taken off seeded sizes), duplicate adds {}, "
-      "overfills {}, crossed {}, locked {}, levels set from rows {}, orders dropped by them {}\n",
+      "overfills {}, crossed {}, locked {}, levels set from rows {}, orders dropped by them {}, "
+      "stale levels dropped {} ({} orders)\n",
       d.unknown_order, d.seeded_reduced, d.duplicate_add, d.overfill, d.crossed, d.locked,
-      d.levels_adopted, d.orders_dropped);
+      d.levels_adopted, d.orders_dropped, d.stale_levels, d.stale_orders);
 }
 
 }  // namespace

@@ -294,7 +294,7 @@ std::vector<ParamSpec> param_specs() {
        "... or from this share of its side's visible depth within depth_levels (itself "
        "included)",
        0, 1},
-      {"depth_min_multiple", ParamType::kNumber, "3",
+      {"depth_min_multiple", ParamType::kNumber, "5",
        "... when it is also at least this multiple of the median order size (and the side "
        "shows depth_levels levels)",
        0},
@@ -303,7 +303,7 @@ std::vector<ParamSpec> param_specs() {
       {"max_lifetime", ParamType::kDuration, "10s", "A spoof is pulled within this of its add"},
       {"max_fill_ratio", ParamType::kNumber, "0.1",
        "A spoof has filled less than this share of its size when pulled", 0, 1},
-      {"min_opposite_trades", ParamType::kInteger, "1",
+      {"min_opposite_trades", ParamType::kInteger, "2",
        "Trades on the other side while the order rested (see docs/RULES.md) needed to fire", 1},
       {"median_orders", ParamType::kInteger, "1000",
        "Recent orders of the symbol whose median size is the yardstick", 16, 1'000'000},

@@ -75,6 +75,10 @@ bool itch_date_from_name(std::string_view path, int64_t& year, unsigned& month, 
   return false;
 }
 
+size_t itch_message_length(char type) {
+  return kLengths[static_cast<unsigned char>(type)];
+}
+
 bool looks_like_itch(std::string_view head) {
   if (head.size() < 3) return false;
   uint64_t length = big_endian(head, 0, 2);

@@ -77,6 +77,9 @@ class ItchFeed final : public Feed {
 /// The date in an ITCH file name's MMDDYYYY ("01302019.NASDAQ_ITCH50.gz"), or false.
 bool itch_date_from_name(std::string_view path, int64_t& year, unsigned& month, unsigned& day);
 
+/// The length the specification gives messages of `type`, 0 for a type it does not define.
+size_t itch_message_length(char type);
+
 /// True when the bytes start like a BinaryFILE of ITCH 5.0: a length prefix that is the
 /// length of the message type that follows.
 bool looks_like_itch(std::string_view head);

@@ -138,7 +138,7 @@ void LobsterFeed::build_seed(const Event& first) {
       add.side = side;
       add.price = levels[i].price;
       add.qty = levels[i].qty;
-      add.flags = 0;
+      add.flags = event_flags::kDepthLimited;
       add.id = ExternalId::from_text(
           fmt::format("seed-{}-{}", side == Side::kBuy ? "bid" : "ask", i + 1));
       add.ref = ExternalId{};
@@ -251,6 +251,7 @@ bool LobsterFeed::take_order_fields(int type, uint64_t id, uint64_t size, int64_
                  : type == 3 ? EventKind::kOrderDelete
                              : EventKind::kOrderExecute;
       out.id = ExternalId::number(id);
+      out.flags = event_flags::kDepthLimited;
       return true;
     case 5:
       out.kind = EventKind::kTrade;

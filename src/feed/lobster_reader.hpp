@@ -45,8 +45,10 @@ std::optional<LobsterFileName> parse_lobster_file_name(std::string_view path);
 /// file's first row, less what the first message did (the row is the book after it), timed
 /// as the first message: the book that existed at the start.
 /// A visible execution is both a change to the book and a print: the engine's book stage turns
-/// it into the trade that trade rules see. Event::seq is the line number; there are no
-/// accounts.
+/// it into the trade that trade rules see. Order events (seeds included) carry
+/// event_flags::kDepthLimited: the file holds only the messages that touch the top LEVEL
+/// levels, and the book drops what their prices prove gone. Event::seq is the line number;
+/// there are no accounts.
 class LobsterFeed final : public Feed {
  public:
   /// Throws FeedError when the file name is not a LOBSTER message file name.

@@ -45,6 +45,9 @@ inline constexpr uint8_t kHidden = 1;           // execution of a non-displayed 
 inline constexpr uint8_t kAuction = 2;          // cross / auction print
 inline constexpr uint8_t kSelfTradeMarked = 4;  // the source itself marked it a self-trade
 inline constexpr uint8_t kNotPrintable = 8;     // an execution the source says not to print
+// From a feed that shows only the top levels of the book (a LOBSTER level-N file): the order
+// event's price is within them, so the book drops what that price proves gone (OrderBook).
+inline constexpr uint8_t kDepthLimited = 16;
 }  // namespace event_flags
 
 struct Event {

@@ -37,6 +37,29 @@ std::vector<std::tuple<int64_t, int64_t, uint32_t>> levels(const OrderBook& book
 }
 using Levels = std::vector<std::tuple<int64_t, int64_t, uint32_t>>;
 
+/// `e` as a depth-limited feed (a LOBSTER level-N file) gives it.
+Event limited(Event e) {
+  e.flags |= event_flags::kDepthLimited;
+  return e;
+}
+Event at_second(Event e, int64_t second) {
+  e.ts = Timestamp::from_nanos(second * 1'000'000'000);
+  return e;
+}
+
+/// Bids at 10.02 (stale: cancelled unseen below the feed's depth), 10.00 (two orders) and
+/// 9.98; an ask at 10.10.
+OrderBook book_with_stale_bid(bool depth_limited) {
+  OrderBook book;
+  auto apply = [&](Event e) { book.apply(depth_limited ? limited(e) : e); };
+  apply(add(1, Side::kBuy, 1002, 5));
+  apply(add(2, Side::kBuy, 1000, 7));
+  apply(add(3, Side::kBuy, 1000, 3));
+  apply(add(4, Side::kBuy, 998, 9));
+  apply(add(5, Side::kSell, 1010, 4));
+  return book;
+}
+
 }  // namespace
 
 TEST(OrderBook, LevelsAreBestFirstOnBothSides) {
@@ -242,4 +265,68 @@ TEST(OrderBook, DepthLevelsBetterAndAnAccountsSize) {
   EXPECT_EQ(book.levels_better_than(Side::kBuy, cents(1000)), 0u);
   EXPECT_EQ(book.account_size_at(Side::kSell, cents(1011), AccountId{9}), Quantity::from_units(6));
   EXPECT_EQ(book.account_size_at(Side::kSell, cents(1012), AccountId{9}), Quantity{});
+}
+
+TEST(OrderBookDepthLimited, AnAddDropsTheOtherSidesLevelsItWouldHaveTradedWith) {
+  OrderBook book = book_with_stale_bid(/*depth_limited=*/true);
+  // A sell resting at 10.00 proves that no bid was left at 10.00 or above.
+  book.apply(limited(add(6, Side::kSell, 1000, 2)));
+  EXPECT_EQ(levels(book, Side::kBuy), (Levels{{998, 9, 1}}));
+  EXPECT_EQ(levels(book, Side::kSell), (Levels{{1000, 2, 1}, {1010, 4, 1}}));
+  EXPECT_EQ(book.diagnostics().stale_levels, 2u);
+  EXPECT_EQ(book.diagnostics().stale_orders, 3u);
+  EXPECT_EQ(book.diagnostics().crossed + book.diagnostics().locked, 0u);
+  EXPECT_EQ(book.live_orders(), 3u);
+  EXPECT_EQ(book.removed_by_last_event(), nullptr);  // dropping is not the add's doing
+}
+
+TEST(OrderBookDepthLimited, AnExecutionDropsBetterLevelsOfItsOwnSide) {
+  OrderBook book = book_with_stale_bid(/*depth_limited=*/true);
+  // Order 2 trades at 10.00: the bid at 10.02 would have traded first, so it is gone.
+  book.apply(limited(order(EventKind::kOrderExecute, 2, Side::kBuy, 1000, 7)));
+  EXPECT_EQ(levels(book, Side::kBuy), (Levels{{1000, 3, 1}, {998, 9, 1}}));
+  EXPECT_EQ(book.diagnostics().stale_levels, 1u);
+  EXPECT_EQ(book.diagnostics().stale_orders, 1u);
+  ASSERT_NE(book.removed_by_last_event(), nullptr);  // order 2, executed in full
+  EXPECT_EQ(book.removed_by_last_event()->executed.raw(), 7 * kFixedScale);
+  // A cancel at 10.00 proves nothing about its own side: order 4 at 9.98 stays.
+  book.apply(limited(order(EventKind::kOrderCancel, 3, Side::kBuy, 1000, 1)));
+  EXPECT_EQ(levels(book, Side::kBuy), (Levels{{1000, 2, 1}, {998, 9, 1}}));
+  EXPECT_EQ(book.diagnostics().stale_levels, 1u);
+}
+
+TEST(OrderBookDepthLimited, AFeedShowingFullDepthIsLeftCrossed) {
+  OrderBook book = book_with_stale_bid(/*depth_limited=*/false);
+  book.apply(add(6, Side::kSell, 1000, 2));  // ITCH, CSV audit trails: every order is shown
+  book.apply(order(EventKind::kOrderExecute, 2, Side::kBuy, 1000, 7));
+  EXPECT_EQ(levels(book, Side::kBuy), (Levels{{1002, 5, 1}, {1000, 3, 1}, {998, 9, 1}}));
+  EXPECT_EQ(book.diagnostics().stale_levels, 0u);
+  EXPECT_EQ(book.diagnostics().crossed, 2u);
+}
+
+TEST(OrderBookDepthLimited, SeededSizeGoesWithItsLevel) {
+  OrderBook book;
+  book.set_level(Side::kBuy, cents(1000), Quantity::from_units(50));  // from a snapshot
+  book.apply(limited(add(1, Side::kBuy, 1000, 10)));
+  book.apply(limited(add(2, Side::kSell, 999, 4)));
+  EXPECT_EQ(book.depth(Side::kBuy), 0u);
+  EXPECT_EQ(book.diagnostics().stale_levels, 1u);
+  EXPECT_EQ(book.diagnostics().stale_orders, 1u);
+  EXPECT_FALSE(book.size_at(Side::kBuy, cents(1000)).is_positive());
+  // A bid there later starts the level afresh: the seeded size went with the old one.
+  book.apply(limited(order(EventKind::kOrderExecute, 2, Side::kSell, 999, 4)));
+  book.apply(limited(add(3, Side::kBuy, 1000, 6)));
+  EXPECT_EQ(levels(book, Side::kBuy), (Levels{{1000, 6, 1}}));
+}
+
+TEST(OrderBook, CountsTheEventTimeSpentCrossedAndLocked) {
+  OrderBook book;
+  book.apply(at_second(add(1, Side::kBuy, 1000, 5), 10));
+  book.apply(at_second(add(2, Side::kSell, 1000, 5), 11));  // locked from 11 s
+  book.apply(at_second(add(3, Side::kSell, 999, 5), 14));   // crossed from 14 s
+  book.apply(at_second(order(EventKind::kOrderDelete, 3, Side::kSell, 999, 0), 20));
+  book.apply(at_second(order(EventKind::kOrderDelete, 2, Side::kSell, 1000, 0), 21));
+  book.apply(at_second(add(4, Side::kSell, 1001, 5), 30));
+  EXPECT_EQ(book.diagnostics().locked_ns, uint64_t{(3 + 1) * 1'000'000'000ULL});
+  EXPECT_EQ(book.diagnostics().crossed_ns, uint64_t{6'000'000'000ULL});
 }

@@ -36,8 +36,9 @@ struct SpoofFlow : OrderFlow {
 
 // Small history and median windows, so that the eight orders above are enough.
 std::vector<Alert> run(OrderFlow& flow, ParamTexts params = {}) {
-  tw::Config config =
-      tw::testing::only_rule(kRule, {{"min_history", "5"}, {"median_orders", "16"}});
+  // One trade against the order is enough here; NeedsMinOppositeTrades holds the default.
+  tw::Config config = tw::testing::only_rule(
+      kRule, {{"min_history", "5"}, {"median_orders", "16"}, {"min_opposite_trades", "1"}});
   const RuleInfo* info = find_rule(kRule);
   for (const auto& [name, text] : params) {
     set_param(config.rules.find(kRule)->second.values, *info, name, text);
@@ -90,6 +91,17 @@ TEST(Spoofing, ALargeOrderPulledWhileTheOtherSideTradedIsOneAlert) {
   EXPECT_GE(a.score, 50);
   EXPECT_LE(a.score, 100);
   EXPECT_NE(a.why.find("Sell order spoof for 2000 at 100.02"), std::string::npos) << a.why;
+}
+
+TEST(Spoofing, NeedsMinOppositeTrades) {
+  SpoofFlow flow = classic();
+  EXPECT_TRUE(run(flow, {{"min_opposite_trades", "2"}}).empty()) << "one trade against it";
+  SpoofFlow twice;
+  twice.add(1000, "spoof", Side::kSell, 100.02, 2000);
+  twice.execute(1500, "b1", 50);
+  twice.execute(1600, "b1", 50);
+  twice.remove(3000, "spoof");
+  EXPECT_EQ(run(twice, {{"min_opposite_trades", "2"}}).size(), 1u);
 }
 
 TEST(Spoofing, TradesOnTheSpoofsOwnSideDoNotCount) {
@@ -170,12 +182,12 @@ TEST(Spoofing, SizeFromAQuarterOfTheVisibleDepth) {
 }
 
 TEST(Spoofing, TheDepthTestAlsoNeedsDepthMinMultipleOfTheMedian) {
-  for (double size : {299.0, 300.0}) {  // 2.99 and 3 times the median, both over a quarter
+  for (double size : {499.0, 500.0}) {  // 4.99 and 5 times the median, both over a quarter
     SpoofFlow flow;
     flow.add(1000, "spoof", Side::kSell, 100.02, size);
     flow.execute(1500, "b1", 50);
     flow.remove(3000, "spoof");
-    EXPECT_EQ(run(flow, {{"size_multiple", "1000"}}).size(), size >= 300 ? 1u : 0u) << size;
+    EXPECT_EQ(run(flow, {{"size_multiple", "1000"}}).size(), size >= 500 ? 1u : 0u) << size;
   }
 }
 
