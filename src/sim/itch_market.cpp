@@ -14,7 +14,7 @@ constexpr uint64_t kOpen = (9 * 3600 + 30 * 60) * kNanosPerSecond;  // 09:30
 constexpr uint64_t kClose = 16 * 3600 * kNanosPerSecond;            // 16:00
 constexpr uint64_t kClosingMessages = 2;                            // S 'M', S 'C'
 constexpr uint32_t kMaxSymbols = 65'535;  // stock locates are 2 bytes, 0 unused
-constexpr int64_t kLowestMid = 100;       // cents: the walk stays at or above $1
+constexpr int64_t kLowestBid = 1;         // cent
 constexpr const char* kMpids[] = {"GSCO", "MSCO", "JPMS", "UBSS", "CDRG", "VIRT"};
 
 // Shares of a new order: mostly round lots of 100 x (1 + geometric), a few odd lots.
@@ -25,15 +25,33 @@ uint32_t order_shares(Rng& rng) {
   return 100 * lots;
 }
 
-// Cents away from the mid: 1 + geometric, so most orders rest near the touch.
-int64_t distance_from_mid(Rng& rng) {
-  int64_t cents = 1;
-  while (cents < 50 && rng.chance(0.7)) ++cents;
+// Cents behind the best price of its side: 0 (joining it) or more, geometric with a mean of
+// 9 cents up to $3, so that the touch holds about a tenth of a side's orders and the rest
+// spread over the levels behind it.
+int64_t cents_behind(Rng& rng) {
+  int64_t cents = 0;
+  while (cents < 300 && rng.chance(0.9)) ++cents;
   return cents;
+}
+
+void add_level(std::map<int64_t, uint32_t>& levels, int64_t cents) {
+  ++levels[cents];
+}
+
+void remove_level(std::map<int64_t, uint32_t>& levels, int64_t cents) {
+  auto level = levels.find(cents);
+  if (--level->second == 0) levels.erase(level);
 }
 
 int64_t price4(int64_t cents) {
   return cents * 100;
+}
+
+// The time of flow message `index` of `count` after the open, spread evenly to the close:
+// (kClose - kOpen) * index / count without overflowing 64 bits (count < 2^32).
+uint64_t flow_offset(uint64_t index, uint64_t count) {
+  constexpr uint64_t kSession = kClose - kOpen;
+  return index * (kSession / count) + index * (kSession % count) / count;
 }
 
 }  // namespace
@@ -58,7 +76,7 @@ ItchMarket::ItchMarket(const ItchMarketOptions& options)
   for (uint32_t i = 0; i < options.symbols; ++i) {
     SymbolFlow& s = symbols_[i];
     s.name = symbol_name(i);
-    s.mid_cents = 500 + rng_.below(19'500);  // $5..$200
+    s.start_cents = 500 + rng_.below(19'500);  // $5..$200
     s.live.reserve(options.live_orders_per_symbol * 3 / 2);
   }
 }
@@ -69,8 +87,7 @@ bool ItchMarket::write_next(ItchWriter& w) {
   if (written_ < opening_) {
     write_opening(written_, w);
   } else if (written_ < closing_from) {
-    const uint64_t flow_index = written_ - opening_;
-    nanos_ = kOpen + (kClose - kOpen) * flow_index / (closing_from - opening_);
+    nanos_ = kOpen + flow_offset(written_ - opening_, closing_from - opening_);
     write_flow(w);
   } else {
     const char code = written_ == closing_from ? 'M' : 'C';
@@ -107,8 +124,6 @@ void ItchMarket::write_flow(ItchWriter& w) {
   const uint32_t symbol = rng_.chance(0.5) ? uniform : std::min(uniform, rng_.below(n));
   const auto locate = static_cast<uint16_t>(symbol + 1);
   SymbolFlow& s = symbols_[symbol];
-  if (rng_.chance(0.01))
-    s.mid_cents = std::max(kLowestMid, s.mid_cents + (rng_.chance(0.5) ? 1 : -1));
   if (s.live.empty() || rng_.chance(add_chance(s))) return write_add(locate, s, w);
   const double pick = rng_.uniform();
   if (pick < 0.35) return write_delete(locate, s, w);
@@ -130,9 +145,24 @@ double ItchMarket::add_chance(const SymbolFlow& s) const {
   return std::clamp(0.5 - 0.4 * excess, 0.1, 0.9);
 }
 
-ItchMarket::LiveOrder ItchMarket::new_order(const SymbolFlow& s, char side) {
-  const int64_t away = distance_from_mid(rng_);
-  const int64_t cents = side == 'B' ? std::max<int64_t>(1, s.mid_cents - away) : s.mid_cents + away;
+int64_t ItchMarket::middle(const SymbolFlow& s) {
+  if (s.bids.empty() || s.asks.empty()) return s.start_cents;
+  return (s.bids.rbegin()->first + s.asks.begin()->first) / 2;
+}
+
+// The price joins, trails or improves its side's best, never reaching the other side's.
+ItchMarket::LiveOrder ItchMarket::new_order(SymbolFlow& s, char side) {
+  const bool buy = side == 'B';
+  // An empty side is taken to be a cent beyond the other (asks are never below 2 cents).
+  int64_t best_bid = s.bids.empty() ? 0 : s.bids.rbegin()->first;
+  int64_t best_ask = s.asks.empty() ? 0 : s.asks.begin()->first;
+  if (s.bids.empty()) best_bid = s.asks.empty() ? s.start_cents - 1 : best_ask - 1;
+  if (s.asks.empty()) best_ask = best_bid + 2;
+  const bool improve = best_ask - best_bid > 1 && rng_.chance(0.2);
+  const int64_t behind = improve ? -1 : cents_behind(rng_);
+  const int64_t cents = buy ? std::clamp(best_bid - behind, kLowestBid, best_ask - 1)
+                            : std::max(best_ask + behind, best_bid + 1);
+  add_level(buy ? s.bids : s.asks, cents);
   return LiveOrder{next_ref_++, cents, order_shares(rng_), side};
 }
 
@@ -173,6 +203,7 @@ void ItchMarket::write_replace(uint16_t locate, SymbolFlow& s, ItchWriter& w) {
   w.begin('U', locate, nanos_).number(o.ref, 8).number(replacement.ref, 8);
   w.number(replacement.shares, 4).number(static_cast<uint64_t>(price4(replacement.cents)), 4);
   w.end();
+  remove_level(o.side == 'B' ? s.bids : s.asks, o.cents);
   o = replacement;
   count('U');
 }
@@ -181,8 +212,9 @@ void ItchMarket::write_replace(uint16_t locate, SymbolFlow& s, ItchWriter& w) {
 size_t ItchMarket::most_aggressive_of_four(const SymbolFlow& s) {
   const auto size = static_cast<uint32_t>(s.live.size());
   size_t best = rng_.below(size);
-  auto aggression = [&](const LiveOrder& o) {
-    return o.side == 'B' ? o.cents - s.mid_cents : s.mid_cents - o.cents;
+  const int64_t mid = middle(s);
+  auto aggression = [mid](const LiveOrder& o) {
+    return o.side == 'B' ? o.cents - mid : mid - o.cents;
   };
   for (int i = 0; i < 3; ++i) {
     const size_t other = rng_.below(size);
@@ -208,11 +240,12 @@ void ItchMarket::write_execution(uint16_t locate, SymbolFlow& s, bool with_price
 void ItchMarket::write_hidden_trade(uint16_t locate, const SymbolFlow& s, ItchWriter& w) {
   w.begin('P', locate, nanos_).number(0, 8).letter(rng_.chance(0.5) ? 'B' : 'S');
   w.number(order_shares(rng_), 4).alpha(s.name, 8);
-  w.number(static_cast<uint64_t>(price4(s.mid_cents)), 4).number(next_match_++, 8).end();
+  w.number(static_cast<uint64_t>(price4(middle(s))), 4).number(next_match_++, 8).end();
   count('P');
 }
 
 void ItchMarket::remove(SymbolFlow& s, size_t at) {
+  remove_level(s.live[at].side == 'B' ? s.bids : s.asks, s.live[at].cents);
   s.live[at] = s.live.back();
   s.live.pop_back();
   live_ -= 1;

@@ -4,17 +4,21 @@
 // status H 'T' per symbol, S 'Q'; it closes with S 'M' and S 'C'. Between them, messages
 // spread evenly over 09:30-16:00 of 2019-01-30; each goes to a symbol drawn with a skew
 // toward the first ones (half the time the smaller of two uniform draws: the first symbol is
-// three times as busy as the last), whose mid price walks a cent at a time. Adds (A, a tenth F with
-// an MPID) rest 1 + geometric cents from the mid on their side; cancels X, deletes D and replaces U
-// take a live order at random, executions E and C the most aggressive of four drawn; hidden trades
-// P print at the mid. How often an add comes falls as the symbol's live orders pass
-// `live_orders_per_symbol`, so that the count stays near it and orders live a realistic while (on
-// average live_orders_per_symbol x symbols x 2 messages). Order references and match numbers are
-// unique and ascending. The same options write the same bytes.
+// three times as busy as the last). Adds (A, a tenth F with an MPID) and the new orders of
+// replaces U join their side's best price or rest a geometric number of cents behind it (9 on
+// average), or improve it by a cent when the spread allows; none reaches the other side, so
+// the book never crosses or locks. Cancels X, deletes D and replaces U take a live order at
+// random, executions E and C the one nearest the other side of four drawn, so that the touch
+// is taken and prices wander; hidden trades P print at the middle of the spread. How often an
+// add comes falls as the symbol's live orders pass `live_orders_per_symbol`, so that the count
+// stays near it and orders live a realistic while (on average about live_orders_per_symbol x
+// symbols x 2 messages). Order references and match numbers are unique and ascending. The
+// same options write the same bytes.
 #pragma once
 
 #include <array>
 #include <cstdint>
+#include <map>
 #include <string>
 #include <vector>
 
@@ -62,8 +66,9 @@ class ItchMarket {
   };
   struct SymbolFlow {
     std::string name;
-    int64_t mid_cents = 0;
+    int64_t start_cents = 0;  // where prices start, and the middle while a side is empty
     std::vector<LiveOrder> live;
+    std::map<int64_t, uint32_t> bids, asks;  // live orders by price, for the best of each side
   };
 
   void write_opening(uint64_t index, ItchWriter& w);
@@ -75,7 +80,8 @@ class ItchMarket {
   void write_execution(uint16_t locate, SymbolFlow& s, bool with_price, ItchWriter& w);
   void write_hidden_trade(uint16_t locate, const SymbolFlow& s, ItchWriter& w);
   double add_chance(const SymbolFlow& s) const;
-  LiveOrder new_order(const SymbolFlow& s, char side);
+  LiveOrder new_order(SymbolFlow& s, char side);
+  static int64_t middle(const SymbolFlow& s);
   size_t most_aggressive_of_four(const SymbolFlow& s);
   void remove(SymbolFlow& s, size_t at);
   void count(char type);
