@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <bit>
 #include <cctype>
+#include <cstring>
 
 #include "model/new_york_time.hpp"
 
@@ -20,10 +22,13 @@ constexpr std::array<uint8_t, 256> message_lengths() {
 }
 constexpr std::array<uint8_t, 256> kLengths = message_lengths();
 
+static_assert(std::endian::native == std::endian::little);
+
+// One load and a byte swap (`bytes` is a constant wherever it is called: 1 to 8).
 uint64_t big_endian(std::string_view m, size_t at, size_t bytes) {
   uint64_t v = 0;
-  for (size_t i = 0; i < bytes; ++i) v = v << 8 | static_cast<unsigned char>(m[at + i]);
-  return v;
+  std::memcpy(&v, m.data() + at, bytes);
+  return __builtin_bswap64(v) >> (64 - 8 * bytes);
 }
 
 std::string_view trimmed_alpha(std::string_view m, size_t at, size_t bytes) {
@@ -87,15 +92,17 @@ ItchFeed::ItchFeed(InputBuffer input, const FeedOptions& options, Universe& univ
       input_(std::move(input)),
       universe_(universe),
       source_index_(options.source_index) {
+  int64_t year = 0;
+  unsigned month = 0, day = 0;
   bool dated = false;
   if (!options.date.empty()) {
-    dated = parse_civil_date(options.date, year_, month_, day_);
+    dated = parse_civil_date(options.date, year, month, day);
     if (!dated) {
       throw FeedError(
           fmt::format("{}: date '{}' is not YYYY-MM-DD", reporter_.source(), options.date));
     }
   } else {
-    dated = itch_date_from_name(reporter_.source(), year_, month_, day_);
+    dated = itch_date_from_name(reporter_.source(), year, month, day);
   }
   if (!dated) {
     throw FeedError(
@@ -103,6 +110,9 @@ ItchFeed::ItchFeed(InputBuffer input, const FeedOptions& options, Universe& univ
                     "(--date YYYY-MM-DD), or keep the MMDDYYYY in the file name",
                     reporter_.source()));
   }
+  // New York's offset from UTC is judged by the date alone (the clocks change outside every
+  // session), so one day's times are its midnight plus the message's nanoseconds.
+  midnight_nanos_ = from_new_york_time(year, month, day, 0).nanos();
 }
 
 bool ItchFeed::next(Event& out) {
@@ -136,7 +146,7 @@ bool ItchFeed::next(Event& out) {
 }
 
 Timestamp ItchFeed::time_of(std::string_view m) const {
-  return from_new_york_time(year_, month_, day_, static_cast<int64_t>(big_endian(m, 5, 6)));
+  return Timestamp::from_nanos(midnight_nanos_ + static_cast<int64_t>(big_endian(m, 5, 6)));
 }
 
 bool ItchFeed::decode(std::string_view m, Event& out) {

@@ -64,8 +64,7 @@ class ItchFeed final : public Feed {
   Universe& universe_;
   RowError error_;
   uint16_t source_index_;
-  int64_t year_ = 0;
-  unsigned month_ = 0, day_ = 0;
+  int64_t midnight_nanos_ = 0;     // the file's day, 00:00 New York time, in UTC nanoseconds
   uint64_t offset_ = 0;            // of the next message's length prefix
   std::vector<SymbolId> symbols_;  // by stock locate; 0 until its directory message
   ItchCounts counts_;
