@@ -131,13 +131,20 @@ void Engine::deliver_order_flow(std::span<const Event> run) {
     segment_.push_back(e);
     if (!order_event) continue;
     OrderBook& book = books_.get(e.symbol, [](SymbolId) { return OrderBook(); });
-    Event print;
-    const bool traded = e.kind == EventKind::kOrderExecute && print_of_execution(book, e, print);
+    if (e.kind != EventKind::kOrderExecute) {
+      book.apply(e);
+      continue;
+    }
+    // The print is written in place behind its execution (the segment has room for it).
+    Event& print = segment_.emplace_back();
+    const bool traded = print_of_execution(book, e, print);
     book.apply(e);
-    if (!traded) continue;
+    if (!traded) {
+      segment_.pop_back();
+      continue;
+    }
     ++counters_.executions;
     count(print);
-    segment_.push_back(print);
   }
   deliver_segment();
 }
