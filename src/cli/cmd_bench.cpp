@@ -104,17 +104,20 @@ void bench_end_to_end(const std::string& input, const std::string& work_dir, con
                      result.counters.bars));
 }
 
-FeedOptions itch_options() {
+// The generated file's day, unless the file's name gives one (an --input of a real day).
+FeedOptions itch_options(const std::string& input) {
   FeedOptions options;
   options.format = "itch";
-  options.date = sim::kItchMarketDate;
+  int64_t year = 0;
+  unsigned month = 0, day = 0;
+  if (!itch_date_from_name(input, year, month, day)) options.date = sim::kItchMarketDate;
   return options;
 }
 
 void bench_itch_decode(const std::string& input) {
   Universe universe;
   DeadLetter rejects;
-  auto feed = open_feed(input, itch_options(), universe, rejects);
+  auto feed = open_feed(input, itch_options(input), universe, rejects);
   const auto& itch = dynamic_cast<const ItchFeed&>(*feed);
   auto start = Clock::now();
   Event e;
@@ -134,7 +137,7 @@ Config without_rules(Config config) {
 void bench_itch_engine(const std::string& input, const Config& config, std::string_view phase) {
   Universe universe;
   DeadLetter rejects;
-  auto feed = open_feed(input, itch_options(), universe, rejects);
+  auto feed = open_feed(input, itch_options(input), universe, rejects);
   const auto& itch = dynamic_cast<const ItchFeed&>(*feed);
   NullSink alerts_out;
   AlertBus bus;
