@@ -7,15 +7,15 @@
 #include <string>
 #include <vector>
 
-#include "../tests/unit/itch_writer.hpp"
 #include "book/order_book.hpp"
 #include "feed/feed.hpp"
+#include "sim/itch_writer.hpp"
 #include "util/process.hpp"
 
 namespace {
 
 using namespace tw;
-using tw::testing::ItchWriter;
+using tw::sim::ItchWriter;
 
 constexpr size_t kMessages = 2'000'000;
 constexpr uint16_t kSymbols = 100;

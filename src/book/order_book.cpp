@@ -75,7 +75,14 @@ Quantity OrderBook::account_size_at(Side side, Price price, AccountId account) c
   const size_t at = level_position(side, price);
   if (at >= side_levels.size() || side_levels[at].price != price) return Quantity{};
   int64_t total = 0;
-  for (uint32_t o = side_levels[at].head; o != kNoOrder; o = orders_[o].next) {
+  if (!account) {
+    for (uint32_t o = side_levels[at].head; o != kNoOrder; o = orders_[o].next) {
+      if (!orders_[o].account) total += orders_[o].qty;
+    }
+    return Quantity::from_raw(total);
+  }
+  // Only the level's orders with an account: a busy level holds few of them.
+  for (uint32_t o = side_levels[at].attributed_head; o != kNoOrder; o = attributed_[o].next) {
     if (orders_[o].account == account) total += orders_[o].qty;
   }
   return Quantity::from_raw(total);
@@ -160,6 +167,21 @@ void OrderBook::add(const Event& e) {
   l.tail = slot;
   ++l.orders;
   l.qty += o.qty;
+  if (o.account) link_attributed(slot, l);
+}
+
+void OrderBook::link_attributed(uint32_t slot, Level& l) {
+  if (slot >= attributed_.size()) attributed_.resize(slot + 1);
+  attributed_[slot] = {kNoOrder, l.attributed_head};
+  if (l.attributed_head != kNoOrder) attributed_[l.attributed_head].prev = slot;
+  l.attributed_head = slot;
+}
+
+void OrderBook::unlink_attributed(uint32_t slot, Level& l) {
+  const AttributedLinks links = attributed_[slot];
+  if (links.prev != kNoOrder) attributed_[links.prev].next = links.next;
+  if (links.next != kNoOrder) attributed_[links.next].prev = links.prev;
+  if (l.attributed_head == slot) l.attributed_head = links.next;
 }
 
 // A cancel or execution takes `e.qty` off the order; a delete takes what is left.
@@ -234,6 +256,7 @@ void OrderBook::remove_order(uint32_t slot) {
   if (o.next != kNoOrder) orders_[o.next].prev = o.prev;
   if (l->head == slot) l->head = o.next;
   if (l->tail == slot) l->tail = o.prev;
+  if (o.account) unlink_attributed(slot, *l);
   --l->orders;
   const Side side = o.side;
   const Price price = o.price;

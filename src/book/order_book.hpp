@@ -139,6 +139,12 @@ class OrderBook {
     int64_t unattributed = 0;  // raw size of orders the feed never showed
     uint32_t orders = 0;
     uint32_t head = kNoOrder, tail = kNoOrder;
+    uint32_t attributed_head = kNoOrder;  // the newest of its orders with an account
+  };
+  // The chain of a level's orders with an account, by slot: kept apart from Order, which
+  // stays one cache line, and touched only for such orders (ITCH F adds).
+  struct AttributedLinks {
+    uint32_t prev = kNoOrder, next = kNoOrder;
   };
   using Levels = std::vector<Level>;
 
@@ -156,6 +162,8 @@ class OrderBook {
   void reduce_unknown(const Event& e, bool remove_all);
   int64_t take_from_order(uint32_t slot, int64_t qty);
   void remove_order(uint32_t slot);
+  void link_attributed(uint32_t slot, Level& l);
+  void unlink_attributed(uint32_t slot, Level& l);
   /// Removes a known order that left the book unseen, with what it had left.
   void drop_order(uint32_t slot);
   /// Keeps what the order in `slot` is now as removed_by_last_event().
@@ -174,6 +182,7 @@ class OrderBook {
   Levels bids_;  // ascending price: the best bid last
   Levels asks_;  // descending price: the best ask last
   KeyedPool<Order> orders_;
+  std::vector<AttributedLinks> attributed_;  // by slot, valid for orders with an account
   BookDiagnostics diagnostics_;
   RestingOrder removed_;
   bool has_removed_ = false;

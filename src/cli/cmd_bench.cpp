@@ -1,4 +1,5 @@
-// `tapewatch bench`: end-to-end throughput and peak memory of parsing, rules and storing.
+// `tapewatch bench`: end-to-end throughput and peak memory of parsing, rules and storing, and of
+// decoding, booking and surveilling generated ITCH order flow.
 #include <unistd.h>
 
 #include <fmt/format.h>
@@ -14,6 +15,8 @@
 #include "engine/batch_run.hpp"
 #include "engine/engine.hpp"
 #include "feed/feed.hpp"
+#include "feed/itch_reader.hpp"
+#include "sim/itch_market.hpp"
 #include "sim/trade_generator.hpp"
 #include "util/process.hpp"
 
@@ -29,6 +32,8 @@ struct BenchSettings {
   std::string work_dir;
   std::string phase = "all";
   std::string config_path;  // rules and e2e: this configuration instead of the defaults
+  bool itch = false;        // the order-flow phases over a generated ITCH file
+  sim::ItchMarketOptions itch_market{50'000'000, 100, 42, 2'000};
 
   Config config() const {
     return config_path.empty() ? default_config() : load_config(config_path);
@@ -99,6 +104,72 @@ void bench_end_to_end(const std::string& input, const std::string& work_dir, con
                      result.counters.bars));
 }
 
+// The generated file's day, unless the file's name gives one (an --input of a real day).
+FeedOptions itch_options(const std::string& input) {
+  FeedOptions options;
+  options.format = "itch";
+  int64_t year = 0;
+  unsigned month = 0, day = 0;
+  if (!itch_date_from_name(input, year, month, day)) options.date = sim::kItchMarketDate;
+  return options;
+}
+
+void bench_itch_decode(const std::string& input) {
+  Universe universe;
+  DeadLetter rejects;
+  auto feed = open_feed(input, itch_options(input), universe, rejects);
+  const auto& itch = dynamic_cast<const ItchFeed&>(*feed);
+  auto start = Clock::now();
+  Event e;
+  uint64_t events = 0;
+  while (feed->next(e)) ++events;
+  report("decode", itch.counts().messages, seconds_since(start), feed->bytes_read(),
+         fmt::format("ITCH messages -> {} events", events));
+}
+
+// Every rule off leaves the engine's own work: the reorder buffer, the books and the prints
+// of executions.
+Config without_rules(Config config) {
+  for (auto& [name, rule] : config.rules) rule.enabled = false;
+  return config;
+}
+
+void bench_itch_engine(const std::string& input, const Config& config, std::string_view phase) {
+  Universe universe;
+  DeadLetter rejects;
+  auto feed = open_feed(input, itch_options(input), universe, rejects);
+  const auto& itch = dynamic_cast<const ItchFeed&>(*feed);
+  NullSink alerts_out;
+  AlertBus bus;
+  bus.subscribe(alerts_out);
+  Engine engine(config, universe, bus, rejects);
+  auto start = Clock::now();
+  while (feed->next(engine.next_slot())) engine.push_slot();
+  engine.finish();
+  double seconds = seconds_since(start);
+  BookReport books = engine.book_report();
+  report(phase, itch.counts().messages, seconds, feed->bytes_read(),
+         fmt::format("ITCH messages -> books -> {} rules, {} alerts, {} orders live at the end",
+                     engine.active_rules().size(), bus.total(), books.live_orders));
+}
+
+std::string ensure_itch_input(const BenchSettings& s, const std::string& work_dir) {
+  if (!s.input.empty()) return s.input;
+  const sim::ItchMarketOptions& o = s.itch_market;
+  std::string path = (fs::path(work_dir) /
+                      fmt::format("bench-itch-m{}-s{}-seed{}.itch", o.messages, o.symbols, o.seed))
+                         .string();
+  if (fs::exists(path)) return path;
+  auto start = Clock::now();
+  std::string tmp = path + ".tmp";
+  sim::ItchMarketSummary summary = sim::write_itch_market(o, tmp);
+  fs::rename(tmp, path);
+  report("gen", summary.messages, seconds_since(start), fs::file_size(path),
+         fmt::format("ITCH 5.0, {} symbols, at most {} orders live", o.symbols,
+                     summary.max_live_orders));
+  return path;
+}
+
 std::string ensure_input(const BenchSettings& s, const std::string& work_dir) {
   if (!s.input.empty()) return s.input;
   std::string path = (fs::path(work_dir) / fmt::format("bench-{}.csv", s.rows)).string();
@@ -119,7 +190,7 @@ std::string ensure_input(const BenchSettings& s, const std::string& work_dir) {
 }
 
 // Each phase runs in its own process so that its peak memory is its own.
-void run_phase_in_child(const std::string& phase, const std::string& input,
+void run_phase_in_child(std::string_view phase, const std::string& input,
                         const std::string& work_dir, const std::string& config_path) {
   std::string self = fs::read_symlink("/proc/self/exe").string();
   std::string command = fmt::format("'{}' bench --phase {} --input '{}' --work-dir '{}'", self,
@@ -127,13 +198,24 @@ void run_phase_in_child(const std::string& phase, const std::string& input,
   if (!config_path.empty()) command += fmt::format(" --config '{}'", config_path);
   std::fflush(stdout);
   if (std::system(command.c_str()) != 0)
-    throw std::runtime_error("bench phase " + phase + " failed");
+    throw std::runtime_error(fmt::format("bench phase {} failed", phase));
+}
+
+void bench_itch(const BenchSettings& s, const std::string& work_dir) {
+  std::string input = ensure_itch_input(s, work_dir);
+  if (s.phase == "itch-decode") return bench_itch_decode(input);
+  if (s.phase == "itch-books") return bench_itch_engine(input, without_rules(s.config()), "books");
+  if (s.phase == "itch-rules") return bench_itch_engine(input, s.config(), "rules");
+  fmt::print("input  {} ({})\n", input, human_bytes(fs::file_size(input)));
+  for (const char* phase : {"itch-decode", "itch-books", "itch-rules"})
+    run_phase_in_child(phase, input, work_dir, s.config_path);
 }
 
 void bench(const BenchSettings& s) {
   std::string work_dir =
       s.work_dir.empty() ? (fs::temp_directory_path() / "tapewatch-bench").string() : s.work_dir;
   std::filesystem::create_directories(work_dir);
+  if (s.itch || s.phase.starts_with("itch-")) return bench_itch(s, work_dir);
   std::string input = ensure_input(s, work_dir);
   if (s.phase == "parse") return bench_parse(input);
   if (s.phase == "rules") return bench_rules(input, s.config());
@@ -148,7 +230,9 @@ void bench(const BenchSettings& s) {
 void add_bench_command(CLI::App& app) {
   auto settings = std::make_shared<BenchSettings>();
   CLI::App* cmd =
-      app.add_subcommand("bench", "Measure events/s and peak memory: parse, rules, end to end");
+      app.add_subcommand("bench",
+                         "Measure events/s and peak memory: parse, rules, end to end (trades); "
+                         "decode, books, rules (--itch)");
   cmd->add_option("--rows", settings->rows, "Rows of generated trades.csv input")
       ->capture_default_str();
   cmd->add_option("--input", settings->input, "Use this file instead of a generated one")
@@ -157,9 +241,20 @@ void add_bench_command(CLI::App& app) {
   cmd->add_option("--config", settings->config_path,
                   "TOML configuration for the rules and e2e phases (e.g. to time one rule alone)")
       ->check(CLI::ExistingFile);
-  cmd->add_option("--phase", settings->phase, "all, parse, rules or e2e")
-      ->check(CLI::IsMember({"all", "parse", "rules", "e2e"}))
+  cmd->add_option("--phase", settings->phase,
+                  "all, parse, rules or e2e; with --itch: itch-decode, itch-books or itch-rules")
+      ->check(CLI::IsMember(
+          {"all", "parse", "rules", "e2e", "itch-decode", "itch-books", "itch-rules"}))
       ->capture_default_str();
+  cmd->add_flag("--itch", settings->itch,
+                "Order flow instead: decode, decode + books, decode + books + rules over a "
+                "generated ITCH 5.0 file (or --input)");
+  sim::ItchMarketOptions& itch = settings->itch_market;
+  cmd->add_option("--messages", itch.messages, "Messages of the generated ITCH file")
+      ->capture_default_str();
+  cmd->add_option("--symbols", itch.symbols, "Symbols of the generated ITCH file")
+      ->capture_default_str();
+  cmd->add_option("--seed", itch.seed, "Seed of the generated ITCH file")->capture_default_str();
   cmd->callback([settings] { bench(*settings); });
 }
 

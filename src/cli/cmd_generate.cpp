@@ -1,9 +1,11 @@
-// `tapewatch generate`: a synthetic market with injected manipulation and its ground truth.
+// `tapewatch generate`: a synthetic market with injected manipulation and its ground truth, or
+// ITCH 5.0 order flow.
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 #include <filesystem>
 
 #include "cli/commands.hpp"
+#include "sim/itch_market.hpp"
 #include "sim/trade_generator.hpp"
 
 namespace tw::cli {
@@ -12,9 +14,26 @@ namespace {
 struct GenerateSettings {
   GeneratorOptions options;
   std::string out = "market";
+  std::string format = "trades";
+  uint64_t messages = 1'000'000;  // itch
 };
 
+// The file name carries the day (MMDDYYYY), so that readers need no --date.
+void generate_itch(const GenerateSettings& s) {
+  namespace fs = std::filesystem;
+  fs::create_directories(s.out);
+  sim::ItchMarketOptions options;
+  options.messages = s.messages;
+  options.symbols = static_cast<uint32_t>(s.options.symbols);
+  options.seed = s.options.seed;
+  const std::string path = (fs::path(s.out) / "orders_01302019.itch").string();
+  sim::ItchMarketSummary summary = sim::write_itch_market(options, path);
+  fmt::print("wrote {}: {} ITCH 5.0 messages over {} symbols, at most {} orders live\n", path,
+             summary.messages, options.symbols, summary.max_live_orders);
+}
+
 void generate(const GenerateSettings& s) {
+  if (s.format == "itch") return generate_itch(s);
   namespace fs = std::filesystem;
   fs::create_directories(s.out);
   fs::path dir(s.out);
@@ -56,6 +75,13 @@ void add_generate_command(CLI::App& app) {
                   "Injected pump & dump episodes per symbol-hour")
       ->capture_default_str();
   cmd->add_option("-o,--out", settings->out, "Output folder")->capture_default_str();
+  cmd->add_option("--format", settings->format,
+                  "trades (trades.csv, labels, owners) or itch (orders_01302019.itch: order "
+                  "flow, --symbols, --seed and --messages apply)")
+      ->check(CLI::IsMember({"trades", "itch"}))
+      ->capture_default_str();
+  cmd->add_option("--messages", settings->messages, "ITCH messages to write")
+      ->capture_default_str();
   cmd->callback([settings] { generate(*settings); });
 }
 

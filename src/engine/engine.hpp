@@ -99,6 +99,7 @@ class Engine {
   void dispatch(std::span<const Event> run);
   void deliver(std::span<const Event> run, bool has_order_events);
   void deliver_order_flow(std::span<const Event> run);
+  void deliver_segment();
   void to_rules(std::span<const Event> run);
   bool print_of_execution(const OrderBook& book, const Event& execution, Event& print) const;
   void prefetch_from(std::span<const Event> upcoming);
@@ -119,6 +120,11 @@ class Engine {
   std::vector<std::unique_ptr<BarBuilder>> bar_builders_;  // by symbol id
   PerSymbol<OrderBook> books_;                             // made on a symbol's first order event
   std::vector<std::string> source_names_;
+  // deliver_order_flow(): the segment being gathered (its events and the prints of its
+  // executions), and by symbol id the number of the last segment that holds an event of it.
+  std::vector<Event> segment_;
+  std::vector<uint64_t> segment_of_symbol_;
+  uint64_t segment_number_ = 1;
   Timestamp next_tick_ = Timestamp::min();
   size_t min_run_ = kDefaultRun;
   // push_events(): the bytes of the next stretch not yet prefetched.

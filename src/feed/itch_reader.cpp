@@ -2,7 +2,9 @@
 
 #include <fmt/format.h>
 
+#include <bit>
 #include <cctype>
+#include <cstring>
 
 #include "model/new_york_time.hpp"
 
@@ -20,10 +22,41 @@ constexpr std::array<uint8_t, 256> message_lengths() {
 }
 constexpr std::array<uint8_t, 256> kLengths = message_lengths();
 
+static_assert(std::endian::native == std::endian::little);
+
+// Fields of 2, 4 and 8 bytes are one load and a byte swap (`bytes` is a constant wherever it
+// is called). Assembling a field in a wider variable (6 bytes copied into 8) would stall the
+// load on the partial stores: times are read by time_of() instead.
 uint64_t big_endian(std::string_view m, size_t at, size_t bytes) {
-  uint64_t v = 0;
-  for (size_t i = 0; i < bytes; ++i) v = v << 8 | static_cast<unsigned char>(m[at + i]);
-  return v;
+  const char* p = m.data() + at;
+  switch (bytes) {
+    case 2: {
+      uint16_t v;
+      std::memcpy(&v, p, 2);
+      return __builtin_bswap16(v);
+    }
+    case 4: {
+      uint32_t v;
+      std::memcpy(&v, p, 4);
+      return __builtin_bswap32(v);
+    }
+    case 8: {
+      uint64_t v;
+      std::memcpy(&v, p, 8);
+      return __builtin_bswap64(v);
+    }
+    default: {
+      uint64_t v = 0;
+      for (size_t i = 0; i < bytes; ++i) v = v << 8 | static_cast<unsigned char>(p[i]);
+      return v;
+    }
+  }
+}
+
+// The 6-byte time at offset 5 as the low bytes of the 8 from offset 3 (every message of a
+// known type is longer than 11 bytes).
+int64_t nanos_after_midnight(std::string_view m) {
+  return static_cast<int64_t>(big_endian(m, 3, 8) & ((uint64_t{1} << 48) - 1));
 }
 
 std::string_view trimmed_alpha(std::string_view m, size_t at, size_t bytes) {
@@ -91,15 +124,17 @@ ItchFeed::ItchFeed(InputBuffer input, const FeedOptions& options, Universe& univ
       input_(std::move(input)),
       universe_(universe),
       source_index_(options.source_index) {
+  int64_t year = 0;
+  unsigned month = 0, day = 0;
   bool dated = false;
   if (!options.date.empty()) {
-    dated = parse_civil_date(options.date, year_, month_, day_);
+    dated = parse_civil_date(options.date, year, month, day);
     if (!dated) {
       throw FeedError(
           fmt::format("{}: date '{}' is not YYYY-MM-DD", reporter_.source(), options.date));
     }
   } else {
-    dated = itch_date_from_name(reporter_.source(), year_, month_, day_);
+    dated = itch_date_from_name(reporter_.source(), year, month, day);
   }
   if (!dated) {
     throw FeedError(
@@ -107,29 +142,19 @@ ItchFeed::ItchFeed(InputBuffer input, const FeedOptions& options, Universe& univ
                     "(--date YYYY-MM-DD), or keep the MMDDYYYY in the file name",
                     reporter_.source()));
   }
+  // New York's offset from UTC is judged by the date alone (the clocks change outside every
+  // session), so one day's times are its midnight plus the message's nanoseconds.
+  midnight_nanos_ = from_new_york_time(year, month, day, 0).nanos();
 }
 
 bool ItchFeed::next(Event& out) {
   for (;;) {
-    std::string_view head = input_.peek(2);
-    if (head.empty()) return false;
-    if (head.size() < 2) {
-      throw FeedError(
-          fmt::format("{}: truncated at byte {}: 1 byte left where a length prefix "
-                      "begins",
-                      reporter_.source(), offset_));
-    }
-    const size_t length = big_endian(head, 0, 2);
-    std::string_view data = input_.peek(2 + length);
-    if (data.size() < 2 + length) {
-      throw FeedError(
-          fmt::format("{}: the last message, at byte {}, is truncated: {} bytes "
-                      "announced, {} left",
-                      reporter_.source(), offset_, length, data.size() - 2));
-    }
-    std::string_view message = data.substr(2, length);
+    std::string_view data = buffered_message();
+    if (data.empty()) return false;
+    const size_t length = big_endian(data, 0, 2);
+    const std::string_view message(data.data() + 2, length);
     ++counts_.messages;
-    bool produced = length != 0 && decode(message, out);
+    const bool produced = length != 0 && decode(message, out);
     if (!produced && length != 0 && !error_.detail.empty()) {
       reporter_.report(counts_.messages, hex(message), error_);
     }
@@ -139,8 +164,35 @@ bool ItchFeed::next(Event& out) {
   }
 }
 
+// The buffer holds the next message whole but once per megabyte read: the rest is out of line.
+std::string_view ItchFeed::buffered_message() {
+  std::string_view data = input_.data();
+  if (data.size() >= 2 && data.size() >= 2 + big_endian(data, 0, 2)) return data;
+  return read_message();
+}
+
+std::string_view ItchFeed::read_message() {
+  std::string_view head = input_.peek(2);
+  if (head.empty()) return head;
+  if (head.size() < 2) {
+    throw FeedError(
+        fmt::format("{}: truncated at byte {}: 1 byte left where a length prefix "
+                    "begins",
+                    reporter_.source(), offset_));
+  }
+  const size_t length = big_endian(head, 0, 2);
+  std::string_view data = input_.peek(2 + length);
+  if (data.size() < 2 + length) {
+    throw FeedError(
+        fmt::format("{}: the last message, at byte {}, is truncated: {} bytes "
+                    "announced, {} left",
+                    reporter_.source(), offset_, length, data.size() - 2));
+  }
+  return data;
+}
+
 Timestamp ItchFeed::time_of(std::string_view m) const {
-  return from_new_york_time(year_, month_, day_, static_cast<int64_t>(big_endian(m, 5, 6)));
+  return Timestamp::from_nanos(midnight_nanos_ + nanos_after_midnight(m));
 }
 
 NamedCounts ItchFeed::counters() const {
@@ -207,15 +259,29 @@ void ItchFeed::add_to_directory(std::string_view m) {
   symbols_[locate] = universe_.symbol(trimmed_alpha(m, 11, 8));
 }
 
-// A locate no directory message named gets a name made from it, so that nothing is lost:
-// "LOCATE-17".
 SymbolId ItchFeed::symbol_of(std::string_view m) {
   const size_t locate = big_endian(m, 1, 2);
   if (locate < symbols_.size() && symbols_[locate].value != 0) return symbols_[locate];
+  return unknown_locate(locate);
+}
+
+// A locate no directory message named gets a name made from it, so that nothing is lost:
+// "LOCATE-17".
+SymbolId ItchFeed::unknown_locate(size_t locate) {
   ++counts_.unknown_locates;
   if (locate >= symbols_.size()) symbols_.resize(locate + 1);
   symbols_[locate] = universe_.symbol(fmt::format("LOCATE-{}", locate));
   return symbols_[locate];
+}
+
+// MPIDs are few and repeat: each is interned once and then found by its four bytes.
+AccountId ItchFeed::attribution(std::string_view m) {
+  uint32_t code;
+  std::memcpy(&code, m.data() + 36, 4);
+  MpidSlot& slot = mpids_[(code * 0x9E3779B1u) >> (32 - kMpidSlotBits)];
+  if (slot.account && slot.code == code) return slot.account;
+  slot = {code, universe_.account(trimmed_alpha(m, 36, 4))};
+  return slot.account;
 }
 
 bool ItchFeed::decode_order(char type, std::string_view m, Event& out) {
@@ -238,7 +304,7 @@ bool ItchFeed::decode_order(char type, std::string_view m, Event& out) {
       }
       out.qty = shares(20);
       out.price = price4(32);
-      if (type == 'F') out.account = universe_.account(trimmed_alpha(m, 36, 4));
+      if (type == 'F') out.account = attribution(m);
       break;
     case 'E':
     case 'C':

@@ -54,12 +54,16 @@ class ItchFeed final : public Feed {
   NamedCounts counters() const override;
 
  private:
+  std::string_view buffered_message();
+  [[gnu::noinline]] std::string_view read_message();
   /// Decodes one message; true when it became an event.
   bool decode(std::string_view message, Event& out);
   bool decode_order(char type, std::string_view m, Event& out);
   bool decode_trade(char type, std::string_view m, Event& out);
   void add_to_directory(std::string_view m);
   SymbolId symbol_of(std::string_view m);
+  [[gnu::noinline]] SymbolId unknown_locate(size_t locate);
+  AccountId attribution(std::string_view m);
   Timestamp time_of(std::string_view m) const;
 
   RejectReporter reporter_;
@@ -67,10 +71,15 @@ class ItchFeed final : public Feed {
   Universe& universe_;
   RowError error_;
   uint16_t source_index_;
-  int64_t year_ = 0;
-  unsigned month_ = 0, day_ = 0;
+  int64_t midnight_nanos_ = 0;     // the file's day, 00:00 New York time, in UTC nanoseconds
   uint64_t offset_ = 0;            // of the next message's length prefix
   std::vector<SymbolId> symbols_;  // by stock locate; 0 until its directory message
+  struct MpidSlot {
+    uint32_t code = 0;  // the attribution's four bytes
+    AccountId account;
+  };
+  static constexpr int kMpidSlotBits = 8;
+  std::array<MpidSlot, size_t{1} << kMpidSlotBits> mpids_{};  // a cache of the interned MPIDs
   ItchCounts counts_;
 };
 

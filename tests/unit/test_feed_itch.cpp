@@ -8,11 +8,11 @@
 #include "feed/feed.hpp"
 #include "feed/itch_reader.hpp"
 #include "feed_test_support.hpp"
-#include "itch_writer.hpp"
+#include "sim/itch_writer.hpp"
 
 using namespace tw;
 using namespace tw::test;
-using tw::testing::ItchWriter;
+using tw::sim::ItchWriter;
 
 namespace {
 

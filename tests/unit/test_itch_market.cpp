@@ -1,0 +1,92 @@
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "engine_run.hpp"
+#include "feed_test_support.hpp"
+#include "sim/itch_market.hpp"
+
+using namespace tw;
+using namespace tw::test;
+using tw::sim::ItchMarket;
+using tw::sim::ItchMarketOptions;
+using tw::sim::ItchWriter;
+
+namespace {
+
+ItchMarketOptions small_market(uint64_t seed) {
+  ItchMarketOptions o;
+  o.messages = 60'000;
+  o.symbols = 120;
+  o.seed = seed;
+  o.live_orders_per_symbol = 50;
+  return o;
+}
+
+std::string market_bytes(const ItchMarketOptions& options, sim::ItchMarketSummary* summary) {
+  ItchMarket market(options);
+  ItchWriter w;
+  while (market.write_next(w)) {
+  }
+  if (summary != nullptr) *summary = market.summary();
+  return w.bytes();
+}
+
+FeedOptions dated() {
+  FeedOptions options;
+  options.format = "itch";
+  options.date = sim::kItchMarketDate;
+  return options;
+}
+
+}  // namespace
+
+TEST(ItchMarket, TheSameSeedWritesTheSameBytes) {
+  EXPECT_EQ(market_bytes(small_market(7), nullptr), market_bytes(small_market(7), nullptr));
+  EXPECT_NE(market_bytes(small_market(7), nullptr), market_bytes(small_market(8), nullptr));
+}
+
+TEST(ItchMarket, WritesEveryOrderFlowMessageTheReaderAcceptsWhole) {
+  sim::ItchMarketSummary summary;
+  TempDir dir;
+  FeedRun run;
+  read_file(run, dir.write("flow.itch", market_bytes(small_market(3), &summary)), dated());
+  EXPECT_TRUE(run.sink.records.empty());
+  EXPECT_EQ(summary.messages, 60'000u);
+  EXPECT_EQ(summary.by_type['R'], 120u);
+  for (char type : {'S', 'R', 'H', 'A', 'F', 'E', 'C', 'X', 'D', 'U', 'P'})
+    EXPECT_GT(summary.by_type[static_cast<unsigned char>(type)], 0u) << type;
+  EXPECT_NE(run.universe.find_symbol("AAAA").value, 0u);
+  EXPECT_NE(run.universe.find_symbol(ItchMarket::symbol_name(119)).value, 0u);
+  // Every message but S and R is an event.
+  EXPECT_EQ(run.events.size(), summary.messages - summary.by_type['S'] - summary.by_type['R']);
+}
+
+// Ids are unique and every cancel, execution and replace names a live order: the books meet
+// nothing a clean feed would not have, and the live orders stay near the target per symbol.
+TEST(ItchMarket, OrdersAreConsistentAndTheirNumberStaysBounded) {
+  sim::ItchMarketSummary summary;
+  TempDir dir;
+  FeedRun run;
+  read_file(run, dir.write("flow.itch", market_bytes(small_market(5), &summary)), dated());
+  tw::testing::EngineRun engine_run(run.universe, run.events);
+  const BookReport books = engine_run.engine.book_report();
+  EXPECT_EQ(books.diagnostics.unknown_order, 0u);
+  EXPECT_EQ(books.diagnostics.duplicate_add, 0u);
+  EXPECT_EQ(books.diagnostics.overfill, 0u);
+  EXPECT_EQ(books.symbols, 120u);
+  EXPECT_GT(summary.max_live_orders, 120u * 50 / 2);
+  EXPECT_LT(summary.max_live_orders, 120u * 50 * 2);
+  EXPECT_EQ(engine_run.engine.counters().executions, summary.by_type['E'] + summary.by_type['C']);
+}
+
+TEST(ItchMarket, RefusesOptionsItCannotWrite) {
+  ItchMarketOptions none = small_market(1);
+  none.symbols = 0;
+  EXPECT_THROW(ItchMarket{none}, std::invalid_argument);
+  ItchMarketOptions too_few = small_market(1);
+  too_few.messages = 2 * 120 + 4;
+  EXPECT_THROW(ItchMarket{too_few}, std::invalid_argument);
+  EXPECT_EQ(ItchMarket::symbol_name(0), "AAAA");
+  EXPECT_EQ(ItchMarket::symbol_name(27), "AABB");
+}
