@@ -5,9 +5,9 @@
 
 #include <filesystem>
 
-#include "../../tests/unit/itch_writer.hpp"
 #include "check.hpp"
 #include "scratch.hpp"
+#include "sim/itch_writer.hpp"
 
 namespace tw::fuzz {
 namespace {
@@ -133,7 +133,7 @@ constexpr uint16_t kLocate = 7;
 // A day's order flow of one stock: its directory entry and trading state, then an order of
 // each kind and every trade message.
 std::string itch_order_flow() {
-  testing::ItchWriter w;
+  sim::ItchWriter w;
   uint64_t t = kNine30;
   w.begin('S', 0, t).letter('Q').end();
   w.begin('R', kLocate, t).alpha("ACME", 8).letter('Q').letter('N').number(100, 4).letter('N');
@@ -161,7 +161,7 @@ std::string itch_order_flow() {
 // Messages the reader must reject or pass over: unknown locate, side, state and type, zero
 // shares and prices, an empty cross, a message of the wrong length and one of none.
 std::string itch_oddities() {
-  testing::ItchWriter w;
+  sim::ItchWriter w;
   uint64_t t = kNine30;
   w.begin('A', 99, t).number(1, 8).letter('?').number(100, 4).alpha("ZZZ", 8);
   w.number(100000, 4).end();

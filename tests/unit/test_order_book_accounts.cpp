@@ -68,9 +68,10 @@ TEST(OrderBookAccounts, AnAccountsSizeAtAPriceFollowsEveryChange) {
       } else if (pick < 0.8) {
         book.apply(order_event(EventKind::kOrderDelete, it->first, o));
         live.erase(it);
-      } else {  // the new order keeps no account: a replace names none
+      } else {  // a replace names no account: the new order keeps the old one's
         ModelOrder replacement{o.side, 1000 + rng.below(3), 1 + rng.below(9), 0};
         Event e = order_event(EventKind::kOrderReplace, it->first, replacement);
+        replacement.account = o.account;
         e.ref = ExternalId::number(next_id);
         book.apply(e);
         live.erase(it);
