@@ -33,7 +33,7 @@ struct BenchSettings {
   std::string phase = "all";
   std::string config_path;  // rules and e2e: this configuration instead of the defaults
   bool itch = false;        // the order-flow phases over a generated ITCH file
-  sim::ItchMarketOptions itch_market{50'000'000, 100, 42, 2'000};
+  sim::ItchMarketOptions itch_market{50'000'000, 100, 42, 2'000, 0.8};
 
   Config config() const {
     return config_path.empty() ? default_config() : load_config(config_path);
@@ -156,9 +156,10 @@ void bench_itch_engine(const std::string& input, const Config& config, std::stri
 std::string ensure_itch_input(const BenchSettings& s, const std::string& work_dir) {
   if (!s.input.empty()) return s.input;
   const sim::ItchMarketOptions& o = s.itch_market;
-  std::string path = (fs::path(work_dir) /
-                      fmt::format("bench-itch-m{}-s{}-seed{}.itch", o.messages, o.symbols, o.seed))
-                         .string();
+  std::string path =
+      (fs::path(work_dir) / fmt::format("bench-itch-m{}-s{}-seed{}-recent{}.itch", o.messages,
+                                        o.symbols, o.seed, o.recent_share))
+          .string();
   if (fs::exists(path)) return path;
   auto start = Clock::now();
   std::string tmp = path + ".tmp";
@@ -255,6 +256,11 @@ void add_bench_command(CLI::App& app) {
   cmd->add_option("--symbols", itch.symbols, "Symbols of the generated ITCH file")
       ->capture_default_str();
   cmd->add_option("--seed", itch.seed, "Seed of the generated ITCH file")->capture_default_str();
+  cmd->add_option("--recent-share", itch.recent_share,
+                  "Share of the generated cancels, deletes and replaces that take one of the "
+                  "symbol's latest orders (0: any live order alike, the cache's worst case)")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
   cmd->callback([settings] { bench(*settings); });
 }
 

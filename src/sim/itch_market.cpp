@@ -67,6 +67,9 @@ ItchMarket::ItchMarket(const ItchMarketOptions& options)
   if (options.symbols == 0 || options.symbols > kMaxSymbols) {
     throw std::invalid_argument("symbols must be 1.." + std::to_string(kMaxSymbols));
   }
+  if (!(options.recent_share >= 0 && options.recent_share <= 1)) {
+    throw std::invalid_argument("recent_share must be within 0..1");
+  }
   opening_ = 2 * uint64_t{options.symbols} + 2;
   if (options.messages <= opening_ + kClosingMessages) {
     throw std::invalid_argument("messages must exceed " +
@@ -180,8 +183,18 @@ void ItchMarket::write_add(uint16_t locate, SymbolFlow& s, ItchWriter& w) {
   count(type);
 }
 
+// New orders go to the back of `live`, and a removal moves the back one into the hole, so the
+// back holds the latest orders (a removal far from the back sends one of them away).
+size_t ItchMarket::pull_target(const SymbolFlow& s) {
+  const auto size = static_cast<uint32_t>(s.live.size());
+  if (!rng_.chance(options_.recent_share)) return rng_.below(size);
+  constexpr double kMeanRecency = 8;
+  const auto back = static_cast<uint64_t>(rng_.exponential() * kMeanRecency);
+  return size - 1 - static_cast<size_t>(std::min<uint64_t>(back, size - 1));
+}
+
 void ItchMarket::write_cancel(uint16_t locate, SymbolFlow& s, ItchWriter& w) {
-  const size_t at = rng_.below(static_cast<uint32_t>(s.live.size()));
+  const size_t at = pull_target(s);
   LiveOrder& o = s.live[at];
   if (o.shares < 2) return write_delete(locate, s, w);
   const uint32_t cancelled = 1 + rng_.below(o.shares - 1);
@@ -191,14 +204,14 @@ void ItchMarket::write_cancel(uint16_t locate, SymbolFlow& s, ItchWriter& w) {
 }
 
 void ItchMarket::write_delete(uint16_t locate, SymbolFlow& s, ItchWriter& w) {
-  const size_t at = rng_.below(static_cast<uint32_t>(s.live.size()));
+  const size_t at = pull_target(s);
   w.begin('D', locate, nanos_).number(s.live[at].ref, 8).end();
   remove(s, at);
   count('D');
 }
 
 void ItchMarket::write_replace(uint16_t locate, SymbolFlow& s, ItchWriter& w) {
-  LiveOrder& o = s.live[rng_.below(static_cast<uint32_t>(s.live.size()))];
+  LiveOrder& o = s.live[pull_target(s)];
   const LiveOrder replacement = new_order(s, o.side);
   w.begin('U', locate, nanos_).number(o.ref, 8).number(replacement.ref, 8);
   w.number(replacement.shares, 4).number(static_cast<uint64_t>(price4(replacement.cents)), 4);

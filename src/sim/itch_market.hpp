@@ -32,6 +32,11 @@ struct ItchMarketOptions {
   uint32_t symbols = 100;
   uint64_t seed = 1;
   uint32_t live_orders_per_symbol = 2'000;
+  /// Share of cancels, deletes and replaces that take one of the symbol's latest orders (about
+  /// the 8th newest on average) rather than any live one: real flow pulls most orders soon
+  /// after placing them (on the Amazon LOBSTER day the median delete follows its add by 10
+  /// messages). 0 draws every target from all live orders alike.
+  double recent_share = 0.8;
 };
 
 /// The day the file's times belong to, for readers given a file name without it.
@@ -83,6 +88,8 @@ class ItchMarket {
   LiveOrder new_order(SymbolFlow& s, char side);
   static int64_t middle(const SymbolFlow& s);
   size_t most_aggressive_of_four(const SymbolFlow& s);
+  /// The live order a cancel, delete or replace takes (see recent_share).
+  size_t pull_target(const SymbolFlow& s);
   void remove(SymbolFlow& s, size_t at);
   void count(char type);
 

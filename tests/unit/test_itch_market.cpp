@@ -1,6 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <map>
 #include <string>
+#include <vector>
 
 #include "engine_run.hpp"
 #include "feed_test_support.hpp"
@@ -80,6 +83,33 @@ TEST(ItchMarket, OrdersAreConsistentAndTheirNumberStaysBounded) {
   EXPECT_EQ(engine_run.engine.counters().executions, summary.by_type['E'] + summary.by_type['C']);
 }
 
+// The median delete comes soon after its add when most pulls take recent orders, and long
+// after when every live order is as likely (50 live per symbol here).
+TEST(ItchMarket, PullsTakeRecentOrdersAsRecentShareSays) {
+  auto median_age = [](double recent_share) {
+    ItchMarketOptions options = small_market(9);
+    options.recent_share = recent_share;
+    TempDir dir;
+    FeedRun run;
+    read_file(run, dir.write("flow.itch", market_bytes(options, nullptr)), dated());
+    std::map<uint64_t, size_t> added_at;  // order id -> its symbol's message count then
+    std::map<uint32_t, size_t> seen;      // symbol -> messages so far
+    std::vector<size_t> ages;
+    for (const Event& e : run.events) {
+      const size_t n = ++seen[e.symbol.value];
+      if (e.kind == EventKind::kOrderAdd) added_at[e.id.as_number()] = n;
+      auto it = added_at.find(e.id.as_number());
+      if (e.kind == EventKind::kOrderDelete && it != added_at.end()) ages.push_back(n - it->second);
+    }
+    std::nth_element(ages.begin(), ages.begin() + ages.size() / 2, ages.end());
+    return ages[ages.size() / 2];
+  };
+  const size_t recent = median_age(0.8);
+  const size_t uniform = median_age(0.0);
+  EXPECT_LT(recent, 40u);
+  EXPECT_GT(uniform, 2 * recent) << recent;
+}
+
 TEST(ItchMarket, RefusesOptionsItCannotWrite) {
   ItchMarketOptions none = small_market(1);
   none.symbols = 0;
@@ -87,6 +117,9 @@ TEST(ItchMarket, RefusesOptionsItCannotWrite) {
   ItchMarketOptions too_few = small_market(1);
   too_few.messages = 2 * 120 + 4;
   EXPECT_THROW(ItchMarket{too_few}, std::invalid_argument);
+  ItchMarketOptions share = small_market(1);
+  share.recent_share = 1.5;
+  EXPECT_THROW(ItchMarket{share}, std::invalid_argument);
   EXPECT_EQ(ItchMarket::symbol_name(0), "AAAA");
   EXPECT_EQ(ItchMarket::symbol_name(27), "AABB");
 }
