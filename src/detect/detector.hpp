@@ -63,6 +63,11 @@ void check_every_param_set(const RuleConfig& config, std::string_view rule, Read
   }
 }
 
+/// `v` held to [0, 1]: how far along its range a measure is, for the parts of a score.
+inline double unit_share(double v) {
+  return v < 0 ? 0 : v > 1 ? 1 : v;
+}
+
 /// Every rule tapewatch knows, in a fixed order.
 const std::vector<RuleInfo>& rule_registry();
 const RuleInfo* find_rule(std::string_view name);

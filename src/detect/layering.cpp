@@ -9,6 +9,7 @@
 #include "detect/symbol_rule.hpp"
 #include "detect/trade_tape.hpp"
 #include "util/format.hpp"
+#include "util/recent_ring.hpp"
 
 namespace tw {
 namespace {
@@ -56,31 +57,6 @@ struct Pull {
   int64_t left = 0;          // raw size pulled
   int64_t depth_before = 0;  // raw visible depth of its side just before it went
   AccountId account;
-};
-
-/// The pulls of one side, newest last, oldest overwritten.
-class PullRing {
- public:
-  PullRing() : pulls_(kPullsKept) {}
-  void add(const Pull& p) {
-    pulls_[next_] = p;
-    next_ = (next_ + 1) % pulls_.size();
-    size_ = std::min(size_ + 1, pulls_.size());
-  }
-  /// Calls fn(pull) for the kept pulls at or after `since`, the newest first.
-  template <class Fn>
-  void for_each_since(Timestamp since, Fn&& fn) const {
-    for (size_t i = 0; i < size_; ++i) {
-      const Pull& p = pulls_[(next_ + pulls_.size() - 1 - i) % pulls_.size()];
-      if (p.pulled < since) return;
-      fn(p);
-    }
-  }
-
- private:
-  std::vector<Pull> pulls_;
-  size_t next_ = 0;
-  size_t size_ = 0;
 };
 
 /// Layers pulled together, grown while more of the same set are pulled, then reported.
@@ -146,19 +122,22 @@ class LayeringTracker {
         book.depth_within(gone.side, static_cast<size_t>(params_.depth_levels)).raw();
     Pull p{e.id,        e.seq, gone.added, e.ts, gone.price, gone.qty.raw(), depth + gone.qty.raw(),
            gone.account};
-    pulls(gone.side).add(p);
+    pulls(gone.side).push(p);
     if (!gather_layers(gone.side, p)) return;
     extend_or_open(gone.side, p.account);
   }
 
-  PullRing& pulls(Side side) { return side == Side::kBuy ? bid_pulls_ : ask_pulls_; }
+  RecentRing<Pull>& pulls(Side side) { return side == Side::kBuy ? bid_pulls_ : ask_pulls_; }
 
   /// Fills group_ with the pulls of `latest`'s owner that could be one layer set with it:
   /// pulled within cancel_window, placed within placement_window, at min_orders prices.
   bool gather_layers(Side side, const Pull& latest) {
     group_.clear();
-    pulls(side).for_each_since(latest.pulled - params_.cancel_window, [&](const Pull& p) {
+    const Timestamp since = latest.pulled - params_.cancel_window;
+    pulls(side).for_each_newest([&](const Pull& p) {
+      if (p.pulled < since) return false;
       if (p.account == latest.account) group_.push_back(p);
+      return true;
     });
     Timestamp newest_add = Timestamp::min();
     for (const Pull& p : group_) newest_add = std::max(newest_add, p.added);
@@ -295,19 +274,18 @@ class LayeringTracker {
   }
 
   double score_of(const Episode& ep, size_t levels, double share) const {
-    auto unit = [](double v) { return std::clamp(v, 0.0, 1.0); };
-    const double size = unit((share / params_.depth_share - 1) / 1);
-    const double more = unit((static_cast<double>(levels) - params_.min_orders) / 3);
-    const double quick = unit(1 - (ep.first_pull - ep.trade_ts).to_seconds() /
-                                      std::max(params_.max_cancel_delay.to_seconds(), 1e-9));
+    const double size = unit_share((share / params_.depth_share - 1) / 1);
+    const double more = unit_share((static_cast<double>(levels) - params_.min_orders) / 3);
+    const double quick = unit_share(1 - (ep.first_pull - ep.trade_ts).to_seconds() /
+                                            std::max(params_.max_cancel_delay.to_seconds(), 1e-9));
     return 50 + 50 * (0.5 * size + 0.25 * more + 0.25 * quick);
   }
 
   SymbolScope scope_;
   Params params_;
   TradeTape tape_;
-  PullRing bid_pulls_;
-  PullRing ask_pulls_;
+  RecentRing<Pull> bid_pulls_{kPullsKept};
+  RecentRing<Pull> ask_pulls_{kPullsKept};
   std::array<Episode, 2> episodes_;  // buy side, sell side
   std::vector<Pull> group_;
 };

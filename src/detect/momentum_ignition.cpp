@@ -13,6 +13,7 @@
 #include "detect/account_volumes.hpp"
 #include "detect/symbol_rule.hpp"
 #include "util/format.hpp"
+#include "util/growable_ring.hpp"
 
 namespace tw {
 namespace {
@@ -70,45 +71,6 @@ int64_t signed_move(Price from, Price to, Side direction) {
   int64_t change = to.raw() - from.raw();
   return direction == Side::kBuy ? change : -change;
 }
-
-/// A FIFO addressed by absolute position (positions only grow), in a power-of-two buffer that
-/// doubles when full: the rule bounds how many items it keeps.
-template <class T>
-class Ring {
- public:
-  Ring() : slots_(kInitialCapacity), mask_(kInitialCapacity - 1) {}
-
-  uint64_t first() const { return head_; }
-  uint64_t end() const { return tail_; }
-  size_t size() const { return static_cast<size_t>(tail_ - head_); }
-  bool empty() const { return head_ == tail_; }
-  T& operator[](uint64_t position) { return slots_[position & mask_]; }
-  const T& operator[](uint64_t position) const { return slots_[position & mask_]; }
-  const T& front() const { return (*this)[head_]; }
-  const T& back() const { return (*this)[tail_ - 1]; }
-  T& push_back() {
-    if (size() == slots_.size()) grow();
-    return slots_[tail_++ & mask_];
-  }
-  void pop_front() { ++head_; }
-  void pop_back() { --tail_; }
-
- private:
-  static constexpr size_t kInitialCapacity = 64;
-
-  [[gnu::noinline]] void grow() {
-    std::vector<T> bigger(slots_.size() * 2);
-    const uint64_t bigger_mask = bigger.size() - 1;
-    for (uint64_t i = head_; i != tail_; ++i) bigger[i & bigger_mask] = slots_[i & mask_];
-    slots_.swap(bigger);
-    mask_ = bigger_mask;
-  }
-
-  std::vector<T> slots_;
-  uint64_t mask_;
-  uint64_t head_ = 0;
-  uint64_t tail_ = 0;
-};
 
 /// Volume (raw) and aggressive trades by aggressor side, and prints, summed over a symbol's
 /// trades modulo 2^64: the flow of any run of held trades is the difference of two running
@@ -269,7 +231,7 @@ class MomentumIgnition {
   // Ends what time `now` closes: a cycle whose reversal window is over, and an episode that
   // no later cycle can join any more.
   void expire(Timestamp now) {
-    if (cycle_.phase != Phase::kWatching && now > trades_[cycle_.peak].ts + p_.reversal_window) {
+    if (cycle_.phase != Phase::kWatching && now > trades_.at(cycle_.peak).ts + p_.reversal_window) {
       end_cycle();
     }
     if (episode_.open && episode_complete(now)) emit();
@@ -280,7 +242,7 @@ class MomentumIgnition {
   bool episode_complete(Timestamp now) const {
     Timestamp last_join = episode_.end + p_.reversal_window;
     if (now <= last_join + p_.ignition_window) return false;
-    return cycle_.phase == Phase::kWatching || trades_[cycle_.start].ts > last_join;
+    return cycle_.phase == Phase::kWatching || trades_.at(cycle_.start).ts > last_join;
   }
 
   // Holds the trade, letting go of those older than the ignition window that no open cycle
@@ -289,13 +251,14 @@ class MomentumIgnition {
     const Timestamp oldest_needed = e.ts - p_.ignition_window;
     const uint64_t keep_from =
         cycle_.phase == Phase::kWatching ? std::numeric_limits<uint64_t>::max() : cycle_.start;
-    while (!trades_.empty() && trades_.first() < keep_from && trades_.front().ts < oldest_needed) {
+    while (!trades_.empty() && trades_.begin_index() < keep_from &&
+           trades_.front().ts < oldest_needed) {
       trades_.pop_front();
     }
     if (trades_.size() == p_.max_held_trades) make_room();
     const bool same_sweep =
         !trades_.empty() && trades_.back().ts == e.ts && trades_.back().side == e.side;
-    HeldTrade& t = trades_.push_back();
+    HeldTrade& t = trades_.push_slot();
     t.ts = e.ts;
     t.price = e.price;
     t.qty = e.qty;
@@ -305,14 +268,14 @@ class MomentumIgnition {
     t.ref = EventRef::of(e);
     flow_.add(e.side, e.qty, same_sweep);
     t.through = flow_;
-    const uint64_t n = trades_.end() - 1;
+    const uint64_t n = trades_.end_index() - 1;
     track_extremes(n);
     return n;
   }
 
   // Out of line: only a window or an open cycle of more than max_held_trades trades gets here.
   [[gnu::noinline]] void make_room() {
-    if (cycle_.phase != Phase::kWatching && cycle_.start == trades_.first()) end_cycle();
+    if (cycle_.phase != Phase::kWatching && cycle_.start == trades_.begin_index()) end_cycle();
     trades_.pop_front();
   }
 
@@ -320,21 +283,21 @@ class MomentumIgnition {
   // strictly higher (lower) than the one before: the front is the window's lowest (highest)
   // trade, the latest one when prices tie, which is where a move away from it starts.
   void track_extremes(uint64_t n) {
-    forget_before(floor_, trades_[n].ts - p_.ignition_window);
-    const Price price = trades_[n].price;
-    while (!lows_.empty() && trades_[lows_.back()].price >= price) lows_.pop_back();
-    lows_.push_back() = n;
-    while (!highs_.empty() && trades_[highs_.back()].price <= price) highs_.pop_back();
-    highs_.push_back() = n;
+    forget_before(floor_, trades_.at(n).ts - p_.ignition_window);
+    const Price price = trades_.at(n).price;
+    while (!lows_.empty() && trades_.at(lows_.back()).price >= price) lows_.pop_back();
+    lows_.push_slot() = n;
+    while (!highs_.empty() && trades_.at(highs_.back()).price <= price) highs_.pop_back();
+    highs_.push_slot() = n;
   }
 
   // Drops from the queues what can no longer start a burst: trades no longer held, before
   // `floor`, or before `window_start`.
   void forget_before(uint64_t floor, Timestamp window_start) {
-    const uint64_t oldest = std::max(floor, trades_.first());
-    for (Ring<uint64_t>* queue : {&lows_, &highs_}) {
+    const uint64_t oldest = std::max(floor, trades_.begin_index());
+    for (GrowableRing<uint64_t>* queue : {&lows_, &highs_}) {
       while (!queue->empty() &&
-             (queue->front() < oldest || trades_[queue->front()].ts < window_start)) {
+             (queue->front() < oldest || trades_.at(queue->front()).ts < window_start)) {
         queue->pop_front();
       }
     }
@@ -354,21 +317,21 @@ class MomentumIgnition {
 
   // Compared in exact products: a move of exactly min_move_bps qualifies.
   bool moved_enough(uint64_t start, uint64_t last, Side direction) const {
-    const Price from = trades_[start].price;
-    const double moved = static_cast<double>(signed_move(from, trades_[last].price, direction));
+    const Price from = trades_.at(start).price;
+    const double moved = static_cast<double>(signed_move(from, trades_.at(last).price, direction));
     return moved * 1e4 >= p_.min_move_bps * static_cast<double>(from.raw());
   }
 
   // The burst is the trades after `start` up to `last`.
   bool burst_qualifies(uint64_t start, uint64_t last, Side direction) const {
-    RunningFlow burst = trades_[last].through.since(trades_[start].through);
+    RunningFlow burst = trades_.at(last).through.since(trades_.at(start).through);
     return burst.aggressive_by(direction) >= p_.min_aggressive_trades &&
            burst.volume_share(direction) >= p_.min_aggressive_share;
   }
 
   void follow(uint64_t n) {
     const int64_t past_peak =
-        signed_move(trades_[cycle_.peak].price, trades_[n].price, cycle_.direction);
+        signed_move(trades_.at(cycle_.peak).price, trades_.at(n).price, cycle_.direction);
     if (past_peak > 0) return go_past_peak(n);
     if (-past_peak > cycle_.given_back) {
       cycle_.given_back = -past_peak;
@@ -378,8 +341,8 @@ class MomentumIgnition {
   }
 
   bool reversed_enough() const {
-    const double move = static_cast<double>(
-        signed_move(trades_[cycle_.start].price, trades_[cycle_.peak].price, cycle_.direction));
+    const double move = static_cast<double>(signed_move(
+        trades_.at(cycle_.start).price, trades_.at(cycle_.peak).price, cycle_.direction));
     return static_cast<double>(cycle_.given_back) >= p_.min_reversal_share * move;
   }
 
@@ -387,7 +350,7 @@ class MomentumIgnition {
   // window. Otherwise the move has gone on, not reversed: the cycle ends before this trade,
   // which may start the next one.
   void go_past_peak(uint64_t n) {
-    const bool in_window = trades_[n].ts - trades_[cycle_.start].ts <= p_.ignition_window;
+    const bool in_window = trades_.at(n).ts - trades_.at(cycle_.start).ts <= p_.ignition_window;
     if (cycle_.phase == Phase::kIgnited && in_window &&
         burst_qualifies(cycle_.start, n, cycle_.direction)) {
       cycle_.peak = cycle_.trough = n;
@@ -412,9 +375,9 @@ class MomentumIgnition {
   }
 
   Cycle summarize() const {
-    const HeldTrade& start = trades_[cycle_.start];
-    const HeldTrade& peak = trades_[cycle_.peak];
-    const HeldTrade& trough = trades_[cycle_.trough];
+    const HeldTrade& start = trades_.at(cycle_.start);
+    const HeldTrade& peak = trades_.at(cycle_.peak);
+    const HeldTrade& trough = trades_.at(cycle_.trough);
     Cycle c;
     c.direction = cycle_.direction;
     c.start = start.ts;
@@ -442,7 +405,7 @@ class MomentumIgnition {
   void find_initiator(Cycle& c) const {
     TopAccounts aggressors;
     for (uint64_t i = cycle_.start + 1; i <= cycle_.peak; ++i) {
-      const HeldTrade& t = trades_[i];
+      const HeldTrade& t = trades_.at(i);
       if (t.side == c.direction && t.aggressor()) aggressors.add(t.aggressor(), t.qty);
     }
     size_t count = 0;
@@ -451,7 +414,7 @@ class MomentumIgnition {
     c.initiator = top[0].account;
     c.initiator_burst_qty = top[0].qty;
     for (uint64_t i = cycle_.peak + 1; i <= cycle_.trough; ++i) {
-      const HeldTrade& t = trades_[i];
+      const HeldTrade& t = trades_.at(i);
       if ((c.direction == Side::kBuy ? t.seller : t.buyer) == c.initiator) {
         c.initiator_reversal_qty += t.qty;
       }
@@ -492,7 +455,7 @@ class MomentumIgnition {
     Episode& ep = episode_;
     for (uint64_t i = first; i <= last && i - first < most; ++i) {
       if (ep.evidence.size() == kMaxEvidenceIds) break;
-      ep.evidence.push_back(trades_[i].ref);
+      ep.evidence.push_back(trades_.at(i).ref);
     }
     ep.evidence_total += last + 1 - first;
   }
@@ -562,9 +525,9 @@ class MomentumIgnition {
 
   SymbolScope scope_;
   Params p_;
-  Ring<HeldTrade> trades_;  // positions count the symbol's trades from 0
-  Ring<uint64_t> lows_;     // positions of the window's candidate lows
-  Ring<uint64_t> highs_;
+  GrowableRing<HeldTrade> trades_;  // positions count the symbol's trades from 0
+  GrowableRing<uint64_t> lows_;     // positions of the window's candidate lows
+  GrowableRing<uint64_t> highs_;
   RunningFlow flow_;
   uint64_t floor_ = 0;  // the first position that may start a burst
   OpenCycle cycle_;

@@ -14,6 +14,7 @@
 #include "detect/account_volumes.hpp"
 #include "detect/per_symbol.hpp"
 #include "util/format.hpp"
+#include "util/recent_ring.hpp"
 
 namespace tw {
 namespace {
@@ -356,36 +357,6 @@ struct BarVolume {
   Quantity volume;
 };
 
-/// The last `capacity` items pushed; index 0 is the oldest. Allocates only when built.
-template <class T>
-class Ring {
- public:
-  explicit Ring(size_t capacity) : slots_(capacity) {}
-  void push(const T& v) { push_slot() = v; }
-  /// Makes room for a newest item and returns its slot, still holding an old item: assigning
-  /// to it in place reuses any buffers the old item held.
-  T& push_slot() {
-    T& slot = slots_[(head_ + size_) % slots_.size()];
-    if (size_ < slots_.size()) {
-      ++size_;
-    } else {
-      head_ = (head_ + 1) % slots_.size();
-    }
-    return slot;
-  }
-  size_t size() const { return size_; }
-  size_t capacity() const { return slots_.size(); }
-  const T& operator[](size_t i) const { return slots_[(head_ + i) % slots_.size()]; }
-  const T& back() const { return (*this)[size_ - 1]; }
-  T& operator[](size_t i) { return slots_[(head_ + i) % slots_.size()]; }
-  T& back() { return (*this)[size_ - 1]; }
-
- private:
-  std::vector<T> slots_;
-  size_t head_ = 0;
-  size_t size_ = 0;
-};
-
 constexpr Timestamp kNoLimitBefore = Timestamp::min();
 constexpr Timestamp kNoLimitAfter = Timestamp::max();
 
@@ -663,8 +634,8 @@ class SymbolTracker {
   const AlertWriter* writer_;
   OpenBar bar_;
   BarMarks marks_;
-  Ring<ClosedBar> bars_;     // the pump window
-  Ring<BarVolume> volumes_;  // the pump window and the baseline before it
+  RecentRing<ClosedBar> bars_;     // the pump window
+  RecentRing<BarVolume> volumes_;  // the pump window and the baseline before it
   std::vector<int64_t> baseline_scratch_;
   std::vector<size_t> candidates_;
   std::optional<Episode> episode_;
@@ -687,20 +658,16 @@ Severity severity_of(const PumpParams& p, double rise, double giveback) {
   return Severity::kMedium;
 }
 
-double unit(double v) {
-  return std::clamp(v, 0.0, 1.0);
-}
-
 // 50 at the thresholds, rising with each piece of evidence towards 100.
 double score_of(const PumpParams& p, const Episode& e, double pump_ratio) {
-  double rise = unit((e.rise() / p.min_rise - 1) / 3);
-  double giveback =
-      unit((e.giveback_to(e.trough.price) - p.min_giveback) / std::max(1 - p.min_giveback, 0.1));
-  double volume = p.volume_ratio > 0 ? unit((pump_ratio / p.volume_ratio - 1) / 3) : 1.0;
+  double rise = unit_share((e.rise() / p.min_rise - 1) / 3);
+  double giveback = unit_share((e.giveback_to(e.trough.price) - p.min_giveback) /
+                               std::max(1 - p.min_giveback, 0.1));
+  double volume = p.volume_ratio > 0 ? unit_share((pump_ratio / p.volume_ratio - 1) / 3) : 1.0;
   double buys =
-      unit((e.pump.flow.buy_share() - p.min_buy_share) / std::max(1 - p.min_buy_share, 0.01));
-  double sells =
-      unit((e.dump.flow.sell_share() - p.min_sell_share) / std::max(1 - p.min_sell_share, 0.01));
+      unit_share((e.pump.flow.buy_share() - p.min_buy_share) / std::max(1 - p.min_buy_share, 0.01));
+  double sells = unit_share((e.dump.flow.sell_share() - p.min_sell_share) /
+                            std::max(1 - p.min_sell_share, 0.01));
   double strength = 0.3 * rise + 0.25 * giveback + 0.25 * volume + 0.1 * buys + 0.1 * sells;
   return 50 + 50 * strength;
 }

@@ -9,6 +9,7 @@
 #include "detect/trade_tape.hpp"
 #include "util/format.hpp"
 #include "util/keyed_pool.hpp"
+#include "util/recent_ring.hpp"
 
 namespace tw {
 namespace {
@@ -54,31 +55,30 @@ struct SpoofingParams {
 /// slowly, and a fresh median per add would cost a selection per event.
 class RecentSizes {
  public:
-  explicit RecentSizes(size_t capacity) : sizes_(capacity), scratch_(capacity) {}
+  explicit RecentSizes(size_t capacity) : sizes_(capacity) { scratch_.reserve(capacity); }
 
   void add(int64_t size) {
-    sizes_[next_] = size;
-    next_ = next_ + 1 == sizes_.size() ? 0 : next_ + 1;
-    if (count_ < sizes_.size()) ++count_;
-    if (++since_refresh_ * 8 >= sizes_.size()) refresh();
+    sizes_.push(size);
+    if (++since_refresh_ * 8 >= sizes_.capacity()) refresh();
   }
-  size_t count() const { return count_; }
+  size_t count() const { return sizes_.size(); }
   int64_t median() const { return median_; }
 
  private:
   void refresh() {
     since_refresh_ = 0;
-    std::copy_n(sizes_.begin(), count_, scratch_.begin());
-    auto middle = scratch_.begin() + static_cast<std::ptrdiff_t>(count_ / 2);
-    std::nth_element(scratch_.begin(), middle,
-                     scratch_.begin() + static_cast<std::ptrdiff_t>(count_));
+    scratch_.clear();
+    sizes_.for_each_newest([&](int64_t s) {
+      scratch_.push_back(s);
+      return true;
+    });
+    auto middle = scratch_.begin() + static_cast<std::ptrdiff_t>(scratch_.size() / 2);
+    std::nth_element(scratch_.begin(), middle, scratch_.end());
     median_ = *middle;
   }
 
-  std::vector<int64_t> sizes_;
-  std::vector<int64_t> scratch_;
-  size_t next_ = 0;
-  size_t count_ = 0;
+  RecentRing<int64_t> sizes_;
+  std::vector<int64_t> scratch_;  // reserved: refreshing allocates nothing
   size_t since_refresh_ = 0;
   int64_t median_ = 0;
 };
@@ -230,20 +230,20 @@ class SpoofingTracker {
 
   double score_of(const WatchedOrder& o, Duration lifetime, double fill_ratio,
                   const OppositeTrades& against) const {
-    auto unit = [](double v) { return std::clamp(v, 0.0, 1.0); };
-    double size = std::max(unit((o.median_multiple / params_.size_multiple - 1) / 4),
-                           unit((o.depth_share / params_.depth_share - 1) / 2));
-    double quick = unit(1 - lifetime.to_seconds() / params_.max_lifetime.to_seconds());
+    double size = std::max(unit_share((o.median_multiple / params_.size_multiple - 1) / 4),
+                           unit_share((o.depth_share / params_.depth_share - 1) / 2));
+    double quick = unit_share(1 - lifetime.to_seconds() / params_.max_lifetime.to_seconds());
     double unfilled =
-        params_.max_fill_ratio > 0 ? unit(1 - fill_ratio / params_.max_fill_ratio) : 1;
-    double traded = unit(static_cast<double>(against.volume.raw()) / static_cast<double>(o.size));
+        params_.max_fill_ratio > 0 ? unit_share(1 - fill_ratio / params_.max_fill_ratio) : 1;
+    double traded =
+        unit_share(static_cast<double>(against.volume.raw()) / static_cast<double>(o.size));
     return 50 + 50 * (0.45 * size + 0.2 * quick + 0.15 * unfilled + 0.2 * traded);
   }
 
   void emit(const WatchedOrder& o, Timestamp now, double fill_ratio,
             const OppositeTrades& against) {
     const Duration lifetime = now - o.added;
-    const std::string id_text = o.id.empty() ? "line:" + std::to_string(o.seq) : o.id.to_string();
+    const std::string id_text = EventRef{o.id, o.seq}.text();
     Alert alert =
         scope_.new_alert(o.added, now, id_text, score_of(o, lifetime, fill_ratio, against));
     if (o.account) alert.accounts.emplace_back(scope_.account_name(o.account));

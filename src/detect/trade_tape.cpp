@@ -13,10 +13,8 @@ bool trades_against(const TapeTrade& t, Side order_side, AccountId account,
 }
 
 void TradeTape::add(const Event& trade) {
-  trades_[next_] = TapeTrade{trade.ts,    trade.price,  trade.qty, EventRef::of(trade),
-                             trade.buyer, trade.seller, trade.side};
-  next_ = next_ + 1 == trades_.size() ? 0 : next_ + 1;
-  if (size_ < trades_.size()) ++size_;
+  trades_.push(TapeTrade{trade.ts, trade.price, trade.qty, EventRef::of(trade), trade.buyer,
+                         trade.seller, trade.side});
 }
 
 OppositeTrades TradeTape::against(Side side, AccountId account, Timestamp since,
@@ -31,7 +29,7 @@ OppositeTrades TradeTape::against(Side side, AccountId account, Timestamp since,
     found.volume = Quantity::from_raw(found.volume.raw() + t.qty.raw());
     if (refs.size() < max_refs) refs.push_back(t.ref);
   });
-  found.truncated = seen == trades_.size();  // all kept are this recent: older ones are gone
+  found.truncated = seen == trades_.capacity();  // all kept are this recent: older ones are gone
   return found;
 }
 

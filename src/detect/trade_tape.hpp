@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "detect/symbol_rule.hpp"
+#include "util/recent_ring.hpp"
 
 namespace tw {
 
@@ -40,16 +41,16 @@ class TradeTape {
   explicit TradeTape(size_t capacity) : trades_(capacity) {}
 
   void add(const Event& trade);
-  size_t size() const { return size_; }
+  size_t size() const { return trades_.size(); }
 
   /// Calls fn(trade) for each kept trade at or after `since`, the newest first.
   template <class Fn>
   void for_each_since(Timestamp since, Fn&& fn) const {
-    for (size_t i = 0; i < size_; ++i) {
-      const TapeTrade& t = newest(i);
-      if (t.ts < since) return;
+    trades_.for_each_newest([&](const TapeTrade& t) {
+      if (t.ts < since) return false;
       fn(t);
-    }
+      return true;
+    });
   }
 
   /// The trades against an order of `side` and `account` at or after `since`; up to
@@ -58,13 +59,7 @@ class TradeTape {
                          std::vector<EventRef>& refs, size_t max_refs) const;
 
  private:
-  const TapeTrade& newest(size_t back) const {
-    return trades_[(next_ + trades_.size() - 1 - back) % trades_.size()];
-  }
-
-  std::vector<TapeTrade> trades_;
-  size_t next_ = 0;  // where the next trade goes
-  size_t size_ = 0;
+  RecentRing<TapeTrade> trades_;
 };
 
 }  // namespace tw

@@ -432,20 +432,21 @@ class WashRoundTrip final : public Detector {
   // second is what a wash looks like, one at the edge of the window and of the price tolerance
   // is what active traders produce by chance. The loosest pair sets the tightness.
   static double score_of(const Params& p, const Episode& ep) {
-    auto unit = [](double x) { return std::clamp(x, 0.0, 1.0); };
     double value_part = 1;
     if (p.critical_notional > p.medium_notional && p.medium_notional > 0) {
-      value_part = ep.notional <= 0 ? 0
-                                    : unit(std::log10(ep.notional / p.medium_notional) /
-                                           std::log10(p.critical_notional / p.medium_notional));
+      value_part = ep.notional <= 0
+                       ? 0
+                       : unit_share(std::log10(ep.notional / p.medium_notional) /
+                                    std::log10(p.critical_notional / p.medium_notional));
     }
     double repeats = ep.pairs + ep.self_trades;
-    double repeat_part =
-        p.critical_pairs > 1 ? unit((repeats - 1) / static_cast<double>(p.critical_pairs - 1)) : 1;
+    double repeat_part = p.critical_pairs > 1
+                             ? unit_share((repeats - 1) / static_cast<double>(p.critical_pairs - 1))
+                             : 1;
     double window_s = p.window.to_seconds();
-    double time_part = window_s > 0 ? 1 - unit(ep.max_time_gap_s / window_s) : 1;
+    double time_part = window_s > 0 ? 1 - unit_share(ep.max_time_gap_s / window_s) : 1;
     double tolerance_bps = p.price_tolerance * 1e4;
-    double price_part = tolerance_bps > 0 ? 1 - unit(ep.max_price_gap_bps / tolerance_bps)
+    double price_part = tolerance_bps > 0 ? 1 - unit_share(ep.max_price_gap_bps / tolerance_bps)
                                           : (ep.max_price_gap_bps > 0 ? 0 : 1);
     return 20 + 30 * value_part + 30 * repeat_part + 10 * time_part + 10 * price_part;
   }

@@ -29,13 +29,21 @@ class GrowableRing {
   const T& at(uint64_t index) const { return slots_[index & (slots_.size() - 1)]; }
   T& front() { return at(head_); }
   T& back() { return at(tail_ - 1); }
+  const T& front() const { return at(head_); }
+  const T& back() const { return at(tail_ - 1); }
 
   uint64_t push_back(const T& value) {
     if (size() == slots_.size()) grow();
     at(tail_) = value;
     return tail_++;
   }
+  /// Makes room for a newest element and returns its slot, still holding whatever it held.
+  T& push_slot() {
+    if (size() == slots_.size()) grow();
+    return at(tail_++);
+  }
   void pop_front() { ++head_; }
+  void pop_back() { --tail_; }
   void clear() { head_ = tail_; }
 
  private:

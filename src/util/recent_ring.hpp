@@ -1,0 +1,55 @@
+// The last N items pushed, in a fixed ring: the oldest is overwritten when it is full.
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+namespace tw {
+
+/// Index 0 is the oldest item kept, size() - 1 the newest. Allocates only when built.
+template <class T>
+class RecentRing {
+ public:
+  explicit RecentRing(size_t capacity) : slots_(capacity) {}
+
+  void push(const T& v) { push_slot() = v; }
+  /// Makes room for a newest item and returns its slot, still holding an old item: assigning
+  /// to it in place reuses any buffers the old item held.
+  T& push_slot() {
+    T& slot = slots_[wrap(head_ + size_)];
+    if (size_ < slots_.size()) {
+      ++size_;
+    } else {
+      head_ = wrap(head_ + 1);
+    }
+    return slot;
+  }
+
+  size_t size() const { return size_; }
+  size_t capacity() const { return slots_.size(); }
+  bool full() const { return size_ == slots_.size(); }
+  const T& operator[](size_t i) const { return slots_[wrap(head_ + i)]; }
+  T& operator[](size_t i) { return slots_[wrap(head_ + i)]; }
+  const T& back() const { return (*this)[size_ - 1]; }
+  T& back() { return (*this)[size_ - 1]; }
+  /// The item `i` places before the newest (0 = the newest).
+  const T& newest(size_t i) const { return (*this)[size_ - 1 - i]; }
+
+  /// Calls fn(item) from the newest back while it returns true.
+  template <class Fn>
+  void for_each_newest(Fn&& fn) const {
+    for (size_t i = 0; i < size_; ++i) {
+      if (!fn(newest(i))) return;
+    }
+  }
+
+ private:
+  // Positions are below twice the capacity: one subtraction wraps them, where % divides.
+  size_t wrap(size_t i) const { return i >= slots_.size() ? i - slots_.size() : i; }
+
+  std::vector<T> slots_;
+  size_t head_ = 0;
+  size_t size_ = 0;
+};
+
+}  // namespace tw
