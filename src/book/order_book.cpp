@@ -1,25 +1,12 @@
 #include "book/order_book.hpp"
 
 #include <algorithm>
-#include <bit>
-
-#include "util/hash.hpp"
 
 namespace tw {
-namespace {
-
-constexpr size_t kInitialIndex = 1024;
-
-}  // namespace
-
-OrderBook::OrderBook() : orders_(kInitialIndex) {}
-
-uint64_t OrderBook::key_of(const ExternalId& id) {
-  return id.lookup_key();
-}
 
 void OrderBook::apply(const Event& e) {
   has_removed_ = false;
+  touched_ = kNoOrder;
   if (!e.is_order_event()) return;
   if ((e.flags & event_flags::kDepthLimited) != 0) drop_stale_levels(e);
   switch (e.kind) {
@@ -49,7 +36,7 @@ BookLevel OrderBook::level(Side side, size_t i) const {
 }
 
 bool OrderBook::find(const ExternalId& id, RestingOrder& out) const {
-  uint32_t slot = find_order(key_of(id));
+  uint32_t slot = find_order(id.lookup_key());
   if (slot == kNoOrder) return false;
   out = resting(orders_[slot]);
   return true;
@@ -96,6 +83,16 @@ RestingOrder OrderBook::resting(const Order& o) const {
           o.added,
           Quantity::from_raw(o.size),
           Quantity::from_raw(o.executed)};
+}
+
+bool OrderBook::order_of_last_event(RestingOrder& out) const {
+  if (has_removed_) {
+    out = removed_;
+    return true;
+  }
+  if (touched_ == kNoOrder) return false;
+  out = resting(orders_[touched_]);
+  return true;
 }
 
 void OrderBook::note_removal(uint32_t slot) {
@@ -152,12 +149,13 @@ void OrderBook::erase_level_if_empty(Side side, Price price) {
 
 void OrderBook::add(const Event& e) {
   if (e.side != Side::kBuy && e.side != Side::kSell) return;
-  const uint64_t key = key_of(e.id);
-  if (find_order(key) != kNoOrder) {
+  const uint64_t key = e.id.lookup_key();
+  const uint32_t slot = orders_.try_insert(key);
+  if (slot == kNoOrder) {
     ++diagnostics_.duplicate_add;
     return;
   }
-  uint32_t slot = orders_.insert(key);
+  touched_ = slot;
   Order& o = orders_[slot];
   o = Order{key, e.price, e.qty.raw(), e.side, e.account, kNoOrder, kNoOrder, e.ts, e.qty.raw(), 0};
   Level& l = level_for(e.side, e.price);
@@ -186,7 +184,7 @@ void OrderBook::unlink_attributed(uint32_t slot, Level& l) {
 
 // A cancel or execution takes `e.qty` off the order; a delete takes what is left.
 void OrderBook::reduce(const Event& e, bool remove_all) {
-  uint32_t slot = find_order(key_of(e.id));
+  uint32_t slot = find_order(e.id.lookup_key());
   if (slot == kNoOrder) return reduce_unknown(e, remove_all);
   Order& o = orders_[slot];
   const int64_t left = o.qty;
@@ -194,6 +192,7 @@ void OrderBook::reduce(const Event& e, bool remove_all) {
   const int64_t taken = remove_all ? left : std::min(e.qty.raw(), left);
   if (e.kind == EventKind::kOrderExecute) o.executed += taken;
   if (taken == left) note_removal(slot);
+  touched_ = slot;  // read only while has_removed_ is false: the order still rests
   take_from_order(slot, taken);
 }
 
@@ -201,9 +200,11 @@ void OrderBook::reduce(const Event& e, bool remove_all) {
 int64_t OrderBook::take_from_order(uint32_t slot, int64_t qty) {
   Order& o = orders_[slot];
   const int64_t taken = std::min(qty, o.qty);
-  find_level(o.side, o.price)->qty -= taken;
+  Levels& side_levels = levels(o.side);
+  const size_t at = level_position(o.side, o.price);
+  side_levels[at].qty -= taken;
   o.qty -= taken;
-  if (o.qty == 0) remove_order(slot);
+  if (o.qty == 0) remove_order(slot, side_levels, at);
   return taken;
 }
 
@@ -232,7 +233,7 @@ void OrderBook::reduce_unknown(const Event& e, bool remove_all) {
 // The order `e.id` leaves the book and `e.ref` takes its place at the new price and size,
 // behind the orders already there (it loses its time priority).
 void OrderBook::replace(const Event& e) {
-  uint32_t slot = find_order(key_of(e.id));
+  uint32_t slot = find_order(e.id.lookup_key());
   if (slot == kNoOrder) {
     ++diagnostics_.unknown_order;
     return;
@@ -249,19 +250,18 @@ void OrderBook::replace(const Event& e) {
   add(added);
 }
 
-void OrderBook::remove_order(uint32_t slot) {
+void OrderBook::remove_order(uint32_t slot, Levels& side_levels, size_t at) {
   Order& o = orders_[slot];
-  Level* l = find_level(o.side, o.price);
+  Level& l = side_levels[at];
   if (o.prev != kNoOrder) orders_[o.prev].next = o.next;
   if (o.next != kNoOrder) orders_[o.next].prev = o.prev;
-  if (l->head == slot) l->head = o.next;
-  if (l->tail == slot) l->tail = o.prev;
-  if (o.account) unlink_attributed(slot, *l);
-  --l->orders;
-  const Side side = o.side;
-  const Price price = o.price;
+  if (l.head == slot) l.head = o.next;
+  if (l.tail == slot) l.tail = o.prev;
+  if (o.account) unlink_attributed(slot, l);
+  --l.orders;
   orders_.erase(slot);
-  erase_level_if_empty(side, price);
+  if (l.qty <= 0 && l.orders == 0)
+    side_levels.erase(side_levels.begin() + static_cast<std::ptrdiff_t>(at));
 }
 
 // Known orders beyond the size given left the book unseen (a depth-limited feed does not show

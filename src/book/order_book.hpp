@@ -84,8 +84,6 @@ inline BookDiagnostics& BookDiagnostics::operator+=(const BookDiagnostics& o) {
 /// the book has grown to its working size.
 class OrderBook {
  public:
-  OrderBook();
-
   /// Applies an order event (add, cancel, delete, replace, execute); ignores other kinds. An
   /// event flagged event_flags::kDepthLimited first drops the levels its price proves stale
   /// (drop_stale_levels).
@@ -115,12 +113,19 @@ class OrderBook {
   /// its last execution counted; null when that event removed none. Rules see an event after
   /// the book applied it, so this is where they find what the order was.
   const RestingOrder* removed_by_last_event() const { return has_removed_ ? &removed_ : nullptr; }
+  /// The order the last event applied was about (an add, cancel, delete, replace or execute of
+  /// an order the book knew): as it rests now, or as removed_by_last_event() tells it when the
+  /// event took it out. False when the book did not know it. The engine and the rules read an
+  /// event's order here rather than look it up again.
+  bool order_of_last_event(RestingOrder& out) const;
 
   size_t live_orders() const { return orders_.size(); }
   const BookDiagnostics& diagnostics() const { return diagnostics_; }
 
  private:
+  // The pool's "no slot", so that its lookups compare with it directly.
   static constexpr uint32_t kNoOrder = 0xffffffff;
+  static_assert(kNoOrder == KeyedPool<int>::kNone);
 
   struct Order {
     uint64_t key = 0;
@@ -161,7 +166,8 @@ class OrderBook {
   void replace(const Event& e);
   void reduce_unknown(const Event& e, bool remove_all);
   int64_t take_from_order(uint32_t slot, int64_t qty);
-  void remove_order(uint32_t slot);
+  /// Unlinks the order in `slot` from its level, side_levels[at], and erases the level if empty.
+  void remove_order(uint32_t slot, Levels& side_levels, size_t at);
   void link_attributed(uint32_t slot, Level& l);
   void unlink_attributed(uint32_t slot, Level& l);
   /// Removes a known order that left the book unseen, with what it had left.
@@ -176,7 +182,6 @@ class OrderBook {
 
   enum class Crossing : uint8_t { kNone, kLocked, kCrossed };
 
-  static uint64_t key_of(const ExternalId& id);
   uint32_t find_order(uint64_t key) const { return orders_.find(key); }
 
   Levels bids_;  // ascending price: the best bid last
@@ -186,6 +191,7 @@ class OrderBook {
   BookDiagnostics diagnostics_;
   RestingOrder removed_;
   bool has_removed_ = false;
+  uint32_t touched_ = kNoOrder;          // the slot of the last event's order, while it rests
   Crossing crossing_ = Crossing::kNone;  // after the last order event
   Timestamp crossing_since_;             // that event's time
 };

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <optional>
 #include <vector>
 
 #include "detect/symbol_rule.hpp"
@@ -49,8 +50,7 @@ struct LayeringParams {
 
 /// An order pulled from the book, as the rule remembers it.
 struct Pull {
-  ExternalId id;
-  uint64_t seq = 0;
+  EventRef ref;  // the event that pulled it
   Timestamp added;
   Timestamp pulled;
   Price price;
@@ -74,7 +74,8 @@ struct Episode {
   uint64_t trades_against = 0;
 
   bool holds(const Pull& p) const {
-    return std::any_of(layers.begin(), layers.end(), [&](const Pull& l) { return l.id == p.id; });
+    return std::any_of(layers.begin(), layers.end(),
+                       [&](const Pull& l) { return l.ref.id == p.ref.id; });
   }
 };
 
@@ -120,18 +121,19 @@ class LayeringTracker {
     if (gone.size.raw() <= 0 || filled >= params_.max_fill_ratio * gone.size.raw()) return;
     const int64_t depth =
         book.depth_within(gone.side, static_cast<size_t>(params_.depth_levels)).raw();
-    Pull p{e.id,        e.seq, gone.added, e.ts, gone.price, gone.qty.raw(), depth + gone.qty.raw(),
-           gone.account};
+    Pull p{EventRef::of(e),        gone.added,  e.ts, gone.price, gone.qty.raw(),
+           depth + gone.qty.raw(), gone.account};
     pulls(gone.side).push(p);
-    if (!gather_layers(gone.side, p)) return;
-    extend_or_open(gone.side, p.account);
+    const std::optional<Timestamp> newest_add = gather_layers(gone.side, p);
+    if (newest_add) extend_or_open(gone.side, p.account, *newest_add);
   }
 
   RecentRing<Pull>& pulls(Side side) { return side == Side::kBuy ? bid_pulls_ : ask_pulls_; }
 
   /// Fills group_ with the pulls of `latest`'s owner that could be one layer set with it:
-  /// pulled within cancel_window, placed within placement_window, at min_orders prices.
-  bool gather_layers(Side side, const Pull& latest) {
+  /// pulled within cancel_window, placed within placement_window, at min_orders prices. The
+  /// newest add among them when they are such a set.
+  std::optional<Timestamp> gather_layers(Side side, const Pull& latest) {
     group_.clear();
     const Timestamp since = latest.pulled - params_.cancel_window;
     pulls(side).for_each_newest([&](const Pull& p) {
@@ -144,7 +146,8 @@ class LayeringTracker {
     std::erase_if(group_,
                   [&](const Pull& p) { return p.added < newest_add - params_.placement_window; });
     std::reverse(group_.begin(), group_.end());  // in the order they were pulled
-    return distinct_prices(group_) >= static_cast<size_t>(params_.min_orders);
+    if (distinct_prices(group_) < static_cast<size_t>(params_.min_orders)) return std::nullopt;
+    return newest_add;
   }
 
   static size_t distinct_prices(const std::vector<Pull>& pulls) {
@@ -161,14 +164,10 @@ class LayeringTracker {
 
   /// group_ is a layer set by shape; it is layering when it was large against the depth and
   /// its first pull came soon after a trade against it, while every layer still rested.
-  void extend_or_open(Side side, AccountId account) {
+  void extend_or_open(Side side, AccountId account, Timestamp newest_add) {
     const Pull& first = group_.front();
     int64_t size = 0;
-    Timestamp newest_add = Timestamp::min();
-    for (const Pull& p : group_) {
-      size += p.left;
-      newest_add = std::max(newest_add, p.added);
-    }
+    for (const Pull& p : group_) size += p.left;
     if (static_cast<double>(size) < params_.depth_share * static_cast<double>(first.depth_before)) {
       return;
     }
@@ -187,12 +186,11 @@ class LayeringTracker {
   const TapeTrade* trade_before(Side side, AccountId account, Timestamp newest_add,
                                 Timestamp first_pull) const {
     const TapeTrade* found = nullptr;
+    const TradesAgainst against(side, account, *scope_.universe);
     tape_.for_each_since(std::max(newest_add, first_pull - params_.max_cancel_delay),
                          [&](const TapeTrade& t) {
-                           if (found == nullptr && t.ts <= first_pull &&
-                               trades_against(t, side, account, *scope_.universe)) {
-                             found = &t;
-                           }
+                           if (t.ts <= first_pull && against(t)) found = &t;
+                           return found == nullptr;  // the newest such trade ends the walk
                          });
     return found;
   }
@@ -210,10 +208,12 @@ class LayeringTracker {
     episode.depth_before = first.depth_before;
     episode.trades.clear();
     episode.trades_against = 0;
+    const TradesAgainst against(side, account, *scope_.universe);
     tape_.for_each_since(trade.ts - params_.max_cancel_delay, [&](const TapeTrade& t) {
-      if (t.ts > first.pulled || !trades_against(t, side, account, *scope_.universe)) return;
+      if (t.ts > first.pulled || !against(t)) return true;
       ++episode.trades_against;
       if (episode.trades.size() < kMaxTradeRefs) episode.trades.push_back(t.ref);
+      return true;
     });
   }
 
@@ -244,7 +244,7 @@ class LayeringTracker {
     const double share = ep.depth_before > 0 ? static_cast<double>(size) / ep.depth_before : 0;
     const Duration pull_span = ep.last_pull - ep.first_pull;
     const Duration delay = ep.first_pull - ep.trade_ts;
-    const std::string key = EventRef{ep.layers.front().id, ep.layers.front().seq}.text();
+    const std::string key = ep.layers.front().ref.text();
     Alert alert = scope_.new_alert(first_add, ep.last_pull, key, score_of(ep, levels, share));
     if (ep.account) alert.accounts.emplace_back(scope_.account_name(ep.account));
     JsonObjectWriter json;
@@ -268,7 +268,7 @@ class LayeringTracker {
         ep.layers_total, ep.side == Side::kBuy ? "buy" : "sell", levels, low.to_string(),
         high.to_string(), Quantity::from_raw(size).to_string(), share * 100,
         (last_add - first_add).to_seconds(), pull_span.to_seconds(), delay.to_seconds());
-    for (const Pull& p : ep.layers) alert.add_evidence("order", EventRef{p.id, p.seq}.text());
+    for (const Pull& p : ep.layers) alert.add_evidence("order", p.ref.text());
     for (const EventRef& t : ep.trades) alert.add_evidence("trade", t.text());
     return alert;
   }

@@ -116,9 +116,8 @@ void IdTable::grow() {
 
 AccountId order_owner(const Event& e, const OrderBook* book) {
   if (e.account || book == nullptr) return e.account;
-  if (const RestingOrder* gone = book->removed_by_last_event()) return gone->account;
   RestingOrder order;
-  return book->find(e.id, order) ? order.account : AccountId{};
+  return book->order_of_last_event(order) ? order.account : AccountId{};
 }
 
 }  // namespace tw

@@ -86,8 +86,7 @@ class RecentSizes {
 /// An order large enough to mislead, from its add until it leaves the book.
 struct WatchedOrder {
   uint64_t key = 0;
-  ExternalId id;
-  uint64_t seq = 0;
+  EventRef ref;  // its add
   Timestamp added;
   Price price;
   int64_t size = 0;  // raw, as added
@@ -123,7 +122,7 @@ class SpoofingTracker {
       case EventKind::kOrderCancel:
         return on_reduce(e, /*executed=*/false);
       case EventKind::kOrderDelete:
-      case EventKind::kOrderReplace:  // the order leaves; its replacement is judged as an add
+      case EventKind::kOrderReplace:  // the order leaves; its replacement is not watched
         return on_removed(e);
       default:
         return;
@@ -154,17 +153,19 @@ class SpoofingTracker {
   void judge_size(const Event& e) {
     const OrderBook* book = scope_.book();
     if (book == nullptr) return;
-    if (book->levels_better_than(e.side, e.price) >= static_cast<size_t>(params_.depth_levels)) {
-      return;  // too far from the top to be seen as pressure
-    }
     // Orders of one known account at one price count as one.
     const int64_t size =
         e.account ? book->account_size_at(e.side, e.price, e.account).raw() : e.qty.raw();
-    const int64_t depth =
-        book->depth_within(e.side, static_cast<size_t>(params_.depth_levels)).raw();
     const bool history = sizes_.count() >= static_cast<size_t>(params_.min_history);
     const double multiple =
         history && sizes_.median() > 0 ? static_cast<double>(size) / sizes_.median() : 0;
+    // Both tests need this multiple at least: most orders go before the book is asked more.
+    if (multiple < std::min(params_.size_multiple, params_.depth_min_multiple)) return;
+    if (book->levels_better_than(e.side, e.price) >= static_cast<size_t>(params_.depth_levels)) {
+      return;  // too far from the top to be seen as pressure
+    }
+    const int64_t depth =
+        book->depth_within(e.side, static_cast<size_t>(params_.depth_levels)).raw();
     const double share = depth > 0 ? static_cast<double>(size) / depth : 0;
     // The depth test needs the whole visible depth in view, and an order above the usual size:
     // on a thin or partly shown side any routine order is a large share of what shows.
@@ -177,23 +178,15 @@ class SpoofingTracker {
 
   void watch(const Event& e, double multiple, double share, int64_t depth) {
     const uint64_t key = e.id.lookup_key();
-    if (watched_.find(key) != KeyedPool<WatchedOrder>::kNone) return;
     if (watched_.size() >= kMaxWatched) {
-      ++unwatched_;
+      if (watched_.find(key) == KeyedPool<WatchedOrder>::kNone) ++unwatched_;
       return;
     }
-    WatchedOrder& o = watched_[watched_.insert(key)];
-    o.id = e.id;
-    o.seq = e.seq;
-    o.added = e.ts;
-    o.price = e.price;
-    o.size = e.qty.raw();
-    o.left = o.size;
-    o.side = e.side;
-    o.account = e.account;
-    o.median_multiple = multiple;
-    o.depth_share = share;
-    o.visible_depth = depth;
+    const uint32_t slot = watched_.try_insert(key);
+    if (slot == KeyedPool<WatchedOrder>::kNone) return;  // watched already
+    watched_[slot] =
+        WatchedOrder{key, EventRef::of(e), e.ts,      e.price,  e.qty.raw(), e.qty.raw(),
+                     0,   e.side,          e.account, multiple, share,       depth};
   }
 
   void on_reduce(const Event& e, bool executed) {
@@ -222,8 +215,8 @@ class SpoofingTracker {
     const double fill_ratio = static_cast<double>(o.filled) / static_cast<double>(o.size);
     if (fill_ratio >= params_.max_fill_ratio) return;
     trade_refs_.clear();
-    OppositeTrades against =
-        tape_.against(o.side, o.account, o.added, *scope_.universe, trade_refs_, kMaxTradeRefs);
+    OppositeTrades against = tape_.against(TradesAgainst(o.side, o.account, *scope_.universe),
+                                           o.added, trade_refs_, kMaxTradeRefs);
     if (against.count < static_cast<uint64_t>(params_.min_opposite_trades)) return;
     emit(o, now, fill_ratio, against);
   }
@@ -243,7 +236,7 @@ class SpoofingTracker {
   void emit(const WatchedOrder& o, Timestamp now, double fill_ratio,
             const OppositeTrades& against) {
     const Duration lifetime = now - o.added;
-    const std::string id_text = EventRef{o.id, o.seq}.text();
+    const std::string id_text = o.ref.text();
     Alert alert =
         scope_.new_alert(o.added, now, id_text, score_of(o, lifetime, fill_ratio, against));
     if (o.account) alert.accounts.emplace_back(scope_.account_name(o.account));

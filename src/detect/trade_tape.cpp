@@ -2,32 +2,30 @@
 
 namespace tw {
 
-bool trades_against(const TapeTrade& t, Side order_side, AccountId account,
-                    const Universe& universe) {
-  if (!account) return t.aggressor == order_side && order_side != Side::kUnknown;
-  const AccountId other = order_side == Side::kBuy ? t.seller : t.buyer;
+bool TradesAgainst::operator()(const TapeTrade& t) const {
+  if (!account_) return t.aggressor == side_ && side_ != Side::kUnknown;
+  const AccountId other = side_ == Side::kBuy ? t.seller : t.buyer;
   if (!other) return false;
-  if (other == account) return true;
-  const OwnerId owner = universe.owner_of(account);
-  return owner.value != 0 && universe.owner_of(other) == owner;
+  if (other == account_) return true;
+  return owner_.value != 0 && universe_->owner_of(other) == owner_;
 }
 
 void TradeTape::add(const Event& trade) {
-  trades_.push(TapeTrade{trade.ts, trade.price, trade.qty, EventRef::of(trade), trade.buyer,
-                         trade.seller, trade.side});
+  trades_.push(
+      TapeTrade{trade.ts, trade.qty, EventRef::of(trade), trade.buyer, trade.seller, trade.side});
 }
 
-OppositeTrades TradeTape::against(Side side, AccountId account, Timestamp since,
-                                  const Universe& universe, std::vector<EventRef>& refs,
-                                  size_t max_refs) const {
+OppositeTrades TradeTape::against(const TradesAgainst& order, Timestamp since,
+                                  std::vector<EventRef>& refs, size_t max_refs) const {
   OppositeTrades found;
   size_t seen = 0;
   for_each_since(since, [&](const TapeTrade& t) {
     ++seen;
-    if (!trades_against(t, side, account, universe)) return;
+    if (!order(t)) return true;
     ++found.count;
     found.volume = Quantity::from_raw(found.volume.raw() + t.qty.raw());
     if (refs.size() < max_refs) refs.push_back(t.ref);
+    return true;
   });
   found.truncated = seen == trades_.capacity();  // all kept are this recent: older ones are gone
   return found;

@@ -135,11 +135,10 @@ void Engine::deliver_order_flow(std::span<const Event> run) {
       book.apply(e);
       continue;
     }
+    book.apply(e);
     // The print is written in place behind its execution (the segment has room for it).
     Event& print = segment_.emplace_back();
-    const bool traded = print_of_execution(book, e, print);
-    book.apply(e);
-    if (!traded) {
+    if (!print_of_execution(book, e, print)) {
       segment_.pop_back();
       continue;
     }
@@ -155,20 +154,20 @@ void Engine::deliver_segment() {
   ++segment_number_;
 }
 
-// The print of an execution: the resting order's price when the execution gives none (ITCH
-// E), the aggressor on the other side, and the resting order's owner on its own side. An
-// order the book never saw (it rested before the feed began) is taken from the execution.
+// The print of an execution, from `book` with the execution applied: the resting order's price
+// when the execution gives none (ITCH E), the aggressor on the other side, and the resting
+// order's owner on its own side. An order the book never saw (it rested before the feed began)
+// is taken from the execution. `print` is a fresh event.
 bool Engine::print_of_execution(const OrderBook& book, const Event& execution, Event& print) const {
   if ((execution.flags & event_flags::kNotPrintable) != 0) return false;
   RestingOrder resting;
-  const bool known = book.find(execution.id, resting);
+  const bool known = book.order_of_last_event(resting);
   const Side resting_side = known ? resting.side : execution.side;
   const Price price = execution.price.is_positive() ? execution.price : resting.price;
   if ((resting_side != Side::kBuy && resting_side != Side::kSell) || !price.is_positive() ||
       !execution.qty.is_positive()) {
     return false;
   }
-  print = Event{};
   print.kind = EventKind::kTrade;
   print.ts = execution.ts;
   print.symbol = execution.symbol;

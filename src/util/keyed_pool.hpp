@@ -37,16 +37,18 @@ class KeyedPool {
     }
   }
 
-  /// A slot for a key not yet in the pool, its record reset and keyed.
-  uint32_t insert(uint64_t key) {
+  /// A slot for `key`, keyed and otherwise as a freed record left it (the caller fills it), or
+  /// kNone when the key is in the pool already: one walk of the probe chain for both.
+  uint32_t try_insert(uint64_t key) {
     if ((size_ + 1) * 2 > index_.size()) grow_index();
-    uint32_t slot = new_slot();
-    records_[slot] = Record{};
-    records_[slot].key = key;
     const size_t mask = index_.size() - 1;
     const uint64_t tag = hash_tag(key);
     size_t at = home_of(tag);
-    while (index_[at] != 0) at = (at + 1) & mask;
+    for (; index_[at] != 0; at = (at + 1) & mask) {
+      if ((index_[at] & kTagMask) == tag && records_[slot_of(index_[at])].key == key) return kNone;
+    }
+    const uint32_t slot = new_slot();
+    records_[slot].key = key;
     index_[at] = tag | (slot + 1);
     ++size_;
     return slot;
