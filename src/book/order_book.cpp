@@ -7,6 +7,7 @@ namespace tw {
 void OrderBook::apply(const Event& e) {
   has_removed_ = false;
   touched_ = kNoOrder;
+  last_unknown_ = false;
   if (!e.is_order_event()) return;
   if ((e.flags & event_flags::kDepthLimited) != 0) drop_stale_levels(e);
   switch (e.kind) {
@@ -83,6 +84,11 @@ RestingOrder OrderBook::resting(const Order& o) const {
           o.added,
           Quantity::from_raw(o.size),
           Quantity::from_raw(o.executed)};
+}
+
+void OrderBook::count_unknown() {
+  ++diagnostics_.unknown_order;
+  last_unknown_ = true;
 }
 
 bool OrderBook::order_of_last_event(RestingOrder& out) const {
@@ -213,7 +219,7 @@ int64_t OrderBook::take_from_order(uint32_t slot, int64_t qty) {
 // size is short of it, the level's size was set from a snapshot that left known orders in
 // place of this one (see set_level): those, the oldest first, make up the rest.
 void OrderBook::reduce_unknown(const Event& e, bool remove_all) {
-  ++diagnostics_.unknown_order;
+  count_unknown();
   if (e.side != Side::kBuy && e.side != Side::kSell) return;
   Level* l = find_level(e.side, e.price);
   if (l == nullptr) return;
@@ -235,7 +241,7 @@ void OrderBook::reduce_unknown(const Event& e, bool remove_all) {
 void OrderBook::replace(const Event& e) {
   uint32_t slot = find_order(e.id.lookup_key());
   if (slot == kNoOrder) {
-    ++diagnostics_.unknown_order;
+    count_unknown();
     return;
   }
   const Side side = orders_[slot].side;

@@ -118,6 +118,9 @@ class OrderBook {
   /// event took it out. False when the book did not know it. The engine and the rules read an
   /// event's order here rather than look it up again.
   bool order_of_last_event(RestingOrder& out) const;
+  /// Whether the last event applied named an order the book never held (counted in
+  /// diagnostics().unknown_order).
+  bool last_event_unknown() const { return last_unknown_; }
 
   size_t live_orders() const { return orders_.size(); }
   const BookDiagnostics& diagnostics() const { return diagnostics_; }
@@ -174,6 +177,7 @@ class OrderBook {
   void drop_order(uint32_t slot);
   /// Keeps what the order in `slot` is now as removed_by_last_event().
   void note_removal(uint32_t slot);
+  void count_unknown();
   RestingOrder resting(const Order& o) const;
   void drop_stale_levels(const Event& e);
   /// Drops the best level of `side`, orders and unattributed size: it left the book unseen.
@@ -191,7 +195,8 @@ class OrderBook {
   BookDiagnostics diagnostics_;
   RestingOrder removed_;
   bool has_removed_ = false;
-  uint32_t touched_ = kNoOrder;          // the slot of the last event's order, while it rests
+  uint32_t touched_ = kNoOrder;  // the slot of the last event's order, while it rests
+  bool last_unknown_ = false;
   Crossing crossing_ = Crossing::kNone;  // after the last order event
   Timestamp crossing_since_;             // that event's time
 };

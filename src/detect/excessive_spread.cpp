@@ -11,6 +11,7 @@
 
 #include "detect/symbol_rule.hpp"
 #include "util/format.hpp"
+#include "util/recent_ring.hpp"
 #include "util/sorted_values.hpp"
 
 namespace tw {
@@ -298,7 +299,7 @@ class RecentOrders {
  public:
   /// An add, or a replace (whose new order is `ref`).
   void note(const Event& e, const OrderBook& book) {
-    Entry entry{EventRef{e.id, e.seq}, e.account, e.price};
+    Entry entry{EventRef::of(e), e.account, e.price};
     Side side = e.side;
     if (e.kind == EventKind::kOrderReplace) {
       RestingOrder order;
@@ -307,16 +308,14 @@ class RecentOrders {
       side = order.side;
     }
     if (entry.ref.id.empty() || (side != Side::kBuy && side != Side::kSell)) return;
-    size_t s = side_index(side);
-    by_side_[s][next_[s]] = entry;
-    next_[s] = (next_[s] + 1) % kRecentOrdersPerSide;
+    by_side_[side_index(side)].push(entry);
   }
 
   /// The account that added order `id`, when it is remembered and known.
   AccountId owner_of(const ExternalId& id) const {
-    for (const auto& side : by_side_) {
-      for (const Entry& entry : side) {
-        if (entry.ref.id == id) return entry.account;
+    for (const RecentRing<Entry>& side : by_side_) {
+      for (size_t i = 0; i < side.size(); ++i) {
+        if (side[i].ref.id == id) return side[i].account;
       }
     }
     return AccountId{};
@@ -327,12 +326,11 @@ class RecentOrders {
   void resting_at_top(const OrderBook& book, Side side, size_t n, Fn&& fn) const {
     if (book.depth(side) == 0) return;
     Price top = book.level(side, 0).price;
-    size_t s = side_index(side);
-    for (size_t i = 1; i <= kRecentOrdersPerSide && n > 0; ++i) {
-      const Entry& entry =
-          by_side_[s][(next_[s] + kRecentOrdersPerSide - i) % kRecentOrdersPerSide];
+    const RecentRing<Entry>& recent = by_side_[side_index(side)];
+    for (size_t i = 0; i < recent.size() && n > 0; ++i) {
+      const Entry& entry = recent.newest(i);
       RestingOrder order;
-      if (entry.ref.id.empty() || entry.price != top || !book.find(entry.ref.id, order)) continue;
+      if (entry.price != top || !book.find(entry.ref.id, order)) continue;
       if (order.side != side || order.price != top) continue;
       fn(Cited{entry.ref, "order", order.account});
       --n;
@@ -347,8 +345,8 @@ class RecentOrders {
   };
   static size_t side_index(Side side) { return side == Side::kBuy ? 0 : 1; }
 
-  std::array<std::array<Entry, kRecentOrdersPerSide>, 2> by_side_{};
-  std::array<size_t, 2> next_{};
+  std::array<RecentRing<Entry>, 2> by_side_{RecentRing<Entry>(kRecentOrdersPerSide),
+                                            RecentRing<Entry>(kRecentOrdersPerSide)};
 };
 
 /// Time-weighted sums over stretches of event time.
@@ -403,11 +401,6 @@ std::string price_text(double raw) {
   return format_number(std::stod(fmt::format("{:.4g}", raw / static_cast<double>(kFixedScale))));
 }
 
-std::string rounded(double v, int decimals) {
-  double scale = std::pow(10.0, decimals);
-  return format_number(std::round(v * scale) / scale);
-}
-
 /// The spread of one symbol against its own trailing median.
 class Tracker {
  public:
@@ -459,10 +452,7 @@ class Tracker {
     if (e.kind == EventKind::kOrderAdd || e.kind == EventKind::kOrderReplace) {
       recent_.note(e, *book);
     }
-    // The book counts the messages about orders it never held: this was one.
-    uint64_t unknown = book->diagnostics().unknown_order;
-    if (unknown != unknown_orders_) unseen_.note(e, quotes_);
-    unknown_orders_ = unknown;
+    if (book->last_event_unknown()) unseen_.note(e, quotes_);
     unseen_.settle(quotes_);
     return true;
   }
@@ -663,11 +653,13 @@ class Tracker {
         "{}'s bid-ask spread was at least {}x its trailing {} median of {} ({} bps) for {} s of "
         "the {} s from {}: mean {} ({} bps, {}x), peak {} ({} bps) at {}, mid price {}.",
         scope_.name, format_number(p_.multiple), p_.baseline.to_string(), price_text(ep.median),
-        rounded(bps_of(ep.median, ep.start_top.mid()), 1),
-        rounded(ep.wide.seconds(TopKind::kSpread), 3), rounded(duration.to_seconds(), 3),
-        ep.start.to_iso8601(), price_text(ep.wide.mean_spread()), rounded(ep.wide.mean_bps(), 1),
-        rounded(mean_multiple, 2), Price::from_raw(ep.peak.spread()).to_string(),
-        rounded(ep.peak.bps(), 1), ep.peak_at.to_iso8601(), format_number(ep.start_top.mid()));
+        format_rounded(bps_of(ep.median, ep.start_top.mid()), 1),
+        format_rounded(ep.wide.seconds(TopKind::kSpread), 3),
+        format_rounded(duration.to_seconds(), 3), ep.start.to_iso8601(),
+        price_text(ep.wide.mean_spread()), format_rounded(ep.wide.mean_bps(), 1),
+        format_rounded(mean_multiple, 2), Price::from_raw(ep.peak.spread()).to_string(),
+        format_rounded(ep.peak.bps(), 1), ep.peak_at.to_iso8601(),
+        format_number(ep.start_top.mid()));
   }
 
   // The event that opened the wide spread, the orders at the top at its widest, the event
@@ -706,7 +698,6 @@ class Tracker {
   Quotes quotes_;
   bool halted_ = false;
   UnseenTop unseen_;
-  uint64_t unknown_orders_ = 0;  // the book's count of messages about orders it never held
   RecentOrders recent_;
   Top top_;
   Cited top_set_by_;

@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <array>
 #include <cmath>
 #include <cstdint>
 #include <string>
@@ -13,6 +12,7 @@
 #include "detect/symbol_rule.hpp"
 #include "model/new_york_time.hpp"
 #include "util/format.hpp"
+#include "util/recent_ring.hpp"
 
 namespace tw {
 namespace {
@@ -54,12 +54,6 @@ std::vector<ParamSpec> param_specs() {
   };
 }
 
-/// +1 for an upward move, -1 for a downward one: a price change in the move's direction.
-int64_t signed_move(Price from, Price to, Side direction) {
-  int64_t change = to.raw() - from.raw();
-  return direction == Side::kBuy ? change : -change;
-}
-
 /// A volume-weighted average price summed exactly: a price times a quantity needs up to 126
 /// bits (__extension__: GCC/Clang's 128-bit type is not ISO C++).
 class Vwap {
@@ -85,18 +79,23 @@ class Vwap {
 /// The last kMaxEvidenceIds trades offered (oldest overwritten first), and how many were.
 class LastTrades {
  public:
-  void add(const Event& e) { slots_[offered_++ % slots_.size()] = EventRef::of(e); }
-  void clear() { offered_ = 0; }
+  void add(const Event& e) {
+    kept_.push(EventRef::of(e));
+    ++offered_;
+  }
+  void clear() {
+    kept_.clear();
+    offered_ = 0;
+  }
   uint64_t offered() const { return offered_; }
   /// Oldest first.
   template <class Fn>
   void for_each(Fn&& fn) const {
-    const uint64_t kept = std::min<uint64_t>(offered_, slots_.size());
-    for (uint64_t i = offered_ - kept; i < offered_; ++i) fn(slots_[i % slots_.size()]);
+    for (size_t i = 0; i < kept_.size(); ++i) fn(kept_[i]);
   }
 
  private:
-  std::array<EventRef, kMaxEvidenceIds> slots_{};
+  RecentRing<EventRef> kept_{kMaxEvidenceIds};
   uint64_t offered_ = 0;
 };
 
@@ -370,12 +369,11 @@ class MarkingTheClose {
   std::string why(double share, const AccountVolume& top) const {
     const MarkedClose& m = marked_;
     const bool up = m.direction == Side::kBuy;
-    auto rounded = [](double v) { return format_number(std::round(v * 100) / 100); };
     std::string reversal =
         m.observed()
             ? fmt::format("the {} of trading after the close (VWAP {}) gave back {}% of it",
                           p_.reversal_window.to_string(), m.after.price().to_string(),
-                          rounded(100 * share))
+                          format_rounded(100 * share, 2))
             : std::string("no trade after the close was seen, so the reversal was not observed");
     std::string who;
     if (top.account) {
@@ -386,7 +384,7 @@ class MarkingTheClose {
     return fmt::format(
         "{} closed at {} at {}, {}% {} the {} VWAP of {} before its {} closing window, whose {} "
         "trades moved it from {}; {}{}.",
-        scope_.name, m.close_price.to_string(), m.close.to_iso8601(), rounded(m.move_pct),
+        scope_.name, m.close_price.to_string(), m.close.to_iso8601(), format_rounded(m.move_pct, 2),
         up ? "above" : "below", p_.reference_window.to_string(), m.reference_vwap.to_string(),
         p_.closing_window.to_string(), m.window_trades, m.last_reference_price.to_string(),
         reversal, who);

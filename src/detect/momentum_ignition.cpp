@@ -3,7 +3,6 @@
 #include <fmt/format.h>
 
 #include <array>
-#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -64,12 +63,6 @@ std::vector<ParamSpec> param_specs() {
 
 constexpr size_t index_of(Side s) {
   return static_cast<size_t>(s);
-}
-
-/// +1 for a rise (buyers push it), -1 for a fall: a price change in the move's direction.
-int64_t signed_move(Price from, Price to, Side direction) {
-  int64_t change = to.raw() - from.raw();
-  return direction == Side::kBuy ? change : -change;
 }
 
 /// Volume (raw) and aggressive trades by aggressor side, and prints, summed over a symbol's
@@ -503,7 +496,6 @@ class MomentumIgnition {
   std::string why(const Episode& ep) const {
     const Cycle& c = ep.strongest;
     const bool up = c.direction == Side::kBuy;
-    auto rounded = [](double v) { return format_number(std::round(v * 10) / 10); };
     std::string who = "the aggressors' accounts are unknown";
     if (c.initiator) {
       std::string_view name = scope_.account_name(c.initiator);
@@ -517,10 +509,11 @@ class MomentumIgnition {
     return fmt::format(
         "{} {} {} bps from {} to {} in {} s on {} aggressive {} ({}% of the burst's volume), "
         "then gave back {}% of the move within {} s; {}{}.",
-        scope_.name, up ? "rose" : "fell", rounded(c.move_bps), c.from.to_string(),
-        c.peak.to_string(), rounded((c.peak_time - c.start).to_seconds()), c.aggressive_trades,
-        up ? "buys" : "sells", rounded(100 * c.aggressive_share), rounded(100 * c.reversal_share),
-        rounded((c.end - c.peak_time).to_seconds()), who, cycles);
+        scope_.name, up ? "rose" : "fell", format_rounded(c.move_bps, 1), c.from.to_string(),
+        c.peak.to_string(), format_rounded((c.peak_time - c.start).to_seconds(), 1),
+        c.aggressive_trades, up ? "buys" : "sells", format_rounded(100 * c.aggressive_share, 1),
+        format_rounded(100 * c.reversal_share, 1),
+        format_rounded((c.end - c.peak_time).to_seconds(), 1), who, cycles);
   }
 
   SymbolScope scope_;

@@ -177,7 +177,7 @@ class OrderToTradeRatio {
         "executions in the {} period from {}: {} messages per execution, above the limit of {}.",
         who, c.orders_sent(), scope_.name, c.adds, c.replaces, c.cancellations(), c.executions,
         p_.period.to_string(), aligned_start(period_, p_.period).to_iso8601(),
-        format_number(std::round(t.ratio() * 100) / 100), format_number(p_.max_ratio));
+        format_rounded(t.ratio(), 2), format_number(p_.max_ratio));
   }
 
   SymbolScope scope_;

@@ -326,9 +326,8 @@ class QuoteStuffing {
   std::string why(const Episode& ep, std::string_view account) const {
     const double seconds = p_.window_seconds();
     const auto messages = static_cast<double>(ep.counts.messages());
-    auto rounded = [](double v) { return format_number(std::round(v * 10) / 10); };
     auto percent = [&](int64_t part) {
-      return rounded(100 * static_cast<double>(part) / messages) + "%";
+      return format_rounded(100 * static_cast<double>(part) / messages, 1) + "%";
     };
     const std::string who = account.empty() ? std::string("Orders with no known owner")
                                             : "Account " + std::string(account);
@@ -339,8 +338,9 @@ class QuoteStuffing {
         who, ep.counts.messages(), scope_.name, ep.last_window - ep.first_window + 1,
         p_.window.to_string(), aligned_start(ep.first_window, p_.window).to_iso8601(),
         percent(ep.counts.cancellations()), percent(ep.counts.executions),
-        rounded(static_cast<double>(ep.peak_messages) / seconds),
-        rounded(ep.peak_baseline / seconds), rounded(ep.peak_threshold / seconds));
+        format_rounded(static_cast<double>(ep.peak_messages) / seconds, 1),
+        format_rounded(ep.peak_baseline / seconds, 1),
+        format_rounded(ep.peak_threshold / seconds, 1));
   }
 
   SymbolScope scope_;

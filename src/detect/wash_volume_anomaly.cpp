@@ -553,10 +553,9 @@ class WashVolumeAnomaly final : public Detector {
         "{} traded {} in the {} window ending {} ({} trades), {} robust deviations above its "
         "trailing {} median of {} (deviation {}); the episode lasted {} s.",
         st.symbol, format_number(to_units(ep.peak.volume)), window.to_string(),
-        peak_end.to_iso8601(), ep.peak.trades, format_number(std::round(ep.peak_z * 100) / 100),
+        peak_end.to_iso8601(), ep.peak.trades, format_rounded(ep.peak_z, 2),
         (window * p.baseline_samples).to_string(), format_number(to_units(ep.peak_median)),
-        format_number(std::round(to_units(ep.peak_deviation) * 1e4) / 1e4),
-        format_number((end - start).to_seconds()));
+        format_rounded(to_units(ep.peak_deviation), 4), format_number((end - start).to_seconds()));
     for (const TradeRef& t : ep.peak_trades) a.add_evidence("trade", trade_text(t));
     a.evidence_total = static_cast<uint64_t>(ep.peak.trades);
     ctx_.sink.emit(std::move(a));

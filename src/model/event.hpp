@@ -18,6 +18,13 @@ constexpr Side opposite(Side s) {
 }
 std::string_view to_string(Side s);
 
+/// The raw price change from `from` to `to` in `direction`: positive when a buy-side move
+/// (kBuy) rose, or a sell-side move (kSell) fell.
+constexpr int64_t signed_move(Price from, Price to, Side direction) {
+  const int64_t change = to.raw() - from.raw();
+  return direction == Side::kBuy ? change : -change;
+}
+
 enum class EventKind : uint8_t {
   kTrade,         // a print: price, qty, aggressor side, buyer/seller accounts when known
   kOrderAdd,      // new resting order: id, side, price, qty, account

@@ -56,12 +56,6 @@ std::string decimal(int64_t raw) {
   return format_scaled_decimal(raw);
 }
 
-// v rounded to `decimals` places, so the JSON shows "93.46" rather than "93.46000000000001".
-double rounded(double v, int decimals) {
-  double scale = std::pow(10.0, decimals);
-  return std::round(v * scale) / scale;
-}
-
 std::string account_list(const TradeGenerator& market, const std::vector<uint32_t>& accounts) {
   std::string json = "[";
   for (size_t i = 0; i < accounts.size(); ++i) {
@@ -189,11 +183,11 @@ void LabelWriter::write(const EpisodeLabel& label) {
         .raw("low_price", decimal(label.low_price.raw()))
         .field("peak_time", tape_time(label.peak_time))
         .field("pump_end", tape_time(label.pump_end))
-        .field("rise_pct", rounded(100 * rise / base, 2))
-        .field("giveback_pct", rounded(rise > 0 ? 100 * fall / rise : 0, 2))
-        .field("target_rise_pct", rounded(100 * label.target_rise, 2))
-        .field("target_giveback_pct", rounded(100 * label.target_giveback, 2))
-        .field("volume_multiple", rounded(label.volume_multiple, 2))
+        .field("rise_pct", round_to(100 * rise / base, 2))
+        .field("giveback_pct", round_to(rise > 0 ? 100 * fall / rise : 0, 2))
+        .field("target_rise_pct", round_to(100 * label.target_rise, 2))
+        .field("target_giveback_pct", round_to(100 * label.target_giveback, 2))
+        .field("volume_multiple", round_to(label.volume_multiple, 2))
         .raw("pump_volume", decimal(label.pump_volume.raw()))
         .raw("dump_volume", decimal(label.dump_volume.raw()));
   } else {
@@ -201,7 +195,7 @@ void LabelWriter::write(const EpisodeLabel& label) {
         .raw("price", decimal(label.price.raw()))
         .raw("price2", decimal(label.price2.raw()))
         .raw("quantity", decimal(label.quantity.raw()))
-        .field("delay_ms", rounded((label.end - label.start).to_seconds() * 1000, 3));
+        .field("delay_ms", round_to((label.end - label.start).to_seconds() * 1000, 3));
     if (label.owner_group >= 0) {
       json.field("owner", owner_name(static_cast<size_t>(label.owner_group)));
     }

@@ -139,4 +139,13 @@ std::string JsonObjectWriter::finish() && {
   return std::move(text_);
 }
 
+double round_to(double v, int decimals) {
+  const double scale = std::pow(10.0, decimals);
+  return std::round(v * scale) / scale;
+}
+
+std::string format_rounded(double v, int decimals) {
+  return format_number(round_to(v, decimals));
+}
+
 }  // namespace tw

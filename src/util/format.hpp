@@ -8,6 +8,10 @@ namespace tw {
 
 /// Shortest text that reads back as the same double ("0.001", "3", "1e+300").
 std::string format_number(double v);
+/// `v` rounded to `decimals` places: 93.46, not 93.46000000000001.
+double round_to(double v, int decimals);
+/// format_number(round_to(v, decimals)), for numbers in sentences.
+std::string format_rounded(double v, int decimals);
 /// Appends format_number(v) to `out`.
 void append_number(std::string& out, double v);
 /// Appends `s` as a JSON string literal, quotes included.

@@ -25,6 +25,7 @@ class RecentRing {
     return slot;
   }
 
+  void clear() { head_ = size_ = 0; }
   size_t size() const { return size_; }
   size_t capacity() const { return slots_.size(); }
   bool full() const { return size_ == slots_.size(); }
