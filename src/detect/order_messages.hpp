@@ -14,6 +14,7 @@
 #include "model/timestamp.hpp"
 #include "model/universe.hpp"
 #include "util/format.hpp"
+#include "util/keyed_pool.hpp"
 
 namespace tw {
 
@@ -71,40 +72,6 @@ class OrderSample {
   size_t size_ = 0;
 };
 
-/// A small open-addressing table from non-zero 64-bit keys to 32-bit values (linear probing,
-/// deletion by shifting back). It allocates nothing until the first insert, then doubles while
-/// it is more than half full, up to room for `max_entries`; past that an insert is refused.
-class IdTable {
- public:
-  static constexpr uint32_t kAbsent = 0xffffffff;
-
-  explicit IdTable(size_t max_entries) : max_entries_(max_entries) {}
-
-  uint32_t find(uint64_t key) const;
-  /// Sets `key` to `value`; false, changing nothing, when the key is new and the table full.
-  bool insert(uint64_t key, uint32_t value);
-  void erase(uint64_t key);
-  void clear();
-  size_t size() const { return size_; }
-  bool empty() const { return size_ == 0; }
-
- private:
-  struct Entry {
-    uint64_t key = 0;  // 0: free
-    uint32_t value = 0;
-  };
-
-  size_t home(uint64_t key) const;
-  /// The slot holding `key`, or the free slot where it would go.
-  size_t probe(uint64_t key) const;
-  void grow();
-
-  std::vector<Entry> entries_;  // a power of two in size, or empty
-  int shift_ = 64;              // 64 - log2(entries_.size())
-  size_t size_ = 0;
-  size_t max_entries_;
-};
-
 /// The account behind `e`, an order event that `book` (null without an engine) has already
 /// applied: the event's own account, else the owner of its order as the book holds it, or held
 /// it when the event took it out; 0 when neither is known. Feeds name the owner on the add (or
@@ -116,18 +83,18 @@ AccountId order_owner(const Event& e, const OrderBook* book);
 template <class State>
 class AccountSlots {
  public:
-  explicit AccountSlots(size_t max_accounts) : index_(max_accounts), max_(max_accounts) {}
+  explicit AccountSlots(size_t max_accounts) : index_(kInitialIndex), max_(max_accounts) {}
 
   State* find(AccountId account) {
-    uint32_t at = index_.find(account.value);
-    return at == IdTable::kAbsent ? nullptr : &states_[at];
+    const uint32_t slot = index_.find(account.value);
+    return slot == Index::kNone ? nullptr : &states_[index_[slot].at];
   }
   bool full() const { return states_.size() >= max_; }
 
   /// Adds `state` for `state.account`, which must not be present; null when full.
   State* add(State&& state) {
     if (full()) return nullptr;
-    index_.insert(state.account.value, static_cast<uint32_t>(states_.size()));
+    index_[index_.try_insert(state.account.value)].at = static_cast<uint32_t>(states_.size());
     states_.push_back(std::move(state));
     return &states_.back();
   }
@@ -140,10 +107,10 @@ class AccountSlots {
         ++i;
         continue;
       }
-      index_.erase(states_[i].account.value);
+      index_.erase(index_.find(states_[i].account.value));
       if (i + 1 != states_.size()) {
         states_[i] = std::move(states_.back());
-        index_.insert(states_[i].account.value, static_cast<uint32_t>(i));
+        index_[index_.find(states_[i].account.value)].at = static_cast<uint32_t>(i);
       }
       states_.pop_back();
     }
@@ -154,12 +121,18 @@ class AccountSlots {
     index_.clear();
   }
   size_t size() const { return states_.size(); }
-  size_t capacity() const { return max_; }
   auto begin() { return states_.begin(); }
   auto end() { return states_.end(); }
 
  private:
-  IdTable index_;  // account id -> position in states_
+  struct Position {
+    uint64_t key = 0;  // the account id
+    uint32_t at = 0;   // in states_
+  };
+  using Index = KeyedPool<Position>;
+  static constexpr size_t kInitialIndex = 16;  // grows with the accounts a symbol meets
+
+  Index index_;
   std::vector<State> states_;
   size_t max_;
 };

@@ -1,6 +1,7 @@
 // A pool of records found by a 64-bit key in O(1): open addressing over reusable slots.
 #pragma once
 
+#include <algorithm>
 #include <bit>
 #include <cstdint>
 #include <vector>
@@ -71,6 +72,14 @@ class KeyedPool {
     index_[at] = 0;
     free_slots_.push_back(slot);
     --size_;
+  }
+
+  /// Empties the pool, keeping what it allocated.
+  void clear() {
+    std::fill(index_.begin(), index_.end(), 0);
+    records_.clear();
+    free_slots_.clear();
+    size_ = 0;
   }
 
   Record& operator[](uint32_t slot) { return records_[slot]; }

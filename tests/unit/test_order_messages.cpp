@@ -7,6 +7,7 @@
 #include <unordered_map>
 
 #include "detect/order_messages.hpp"
+#include "util/keyed_pool.hpp"
 
 using namespace tw;
 
@@ -56,40 +57,42 @@ TEST(MessageCounts, AlignedIndexFloorsBeforeTheEpochToo) {
 
 // Random inserts and erases against a standard map: lookups agree after every step, erases
 // that shift entries back included.
-TEST(IdTable, AgreesWithAStandardMapUnderChurn) {
-  IdTable table(1000);
+TEST(KeyedPool, AgreesWithAStandardMapUnderChurn) {
+  struct Entry {
+    uint64_t key = 0;
+    uint32_t value = 0;
+  };
+  KeyedPool<Entry> pool(4);
   std::unordered_map<uint64_t, uint32_t> expected;
   std::mt19937_64 random(7);
   for (int step = 0; step < 20000; ++step) {
     uint64_t key = random() % 1500 + 1;
+    const uint32_t found = pool.find(key);
     if (random() % 3 == 0) {
-      table.erase(key);
+      if (found != KeyedPool<Entry>::kNone) pool.erase(found);
       expected.erase(key);
-    } else if (expected.size() < 1000 || expected.count(key) != 0) {
+    } else {
       auto value = static_cast<uint32_t>(random() % 100000);
-      ASSERT_TRUE(table.insert(key, value));
+      const uint32_t slot = found != KeyedPool<Entry>::kNone ? found : pool.try_insert(key);
+      ASSERT_NE(slot, KeyedPool<Entry>::kNone);
+      pool[slot].value = value;
       expected[key] = value;
     }
-    ASSERT_EQ(table.size(), expected.size());
+    if (step == 10000) {
+      pool.clear();
+      expected.clear();
+    }
+    ASSERT_EQ(pool.size(), expected.size());
     uint64_t probe = random() % 1500 + 1;
     auto it = expected.find(probe);
-    ASSERT_EQ(table.find(probe), it == expected.end() ? IdTable::kAbsent : it->second) << step;
+    const uint32_t at = pool.find(probe);
+    ASSERT_EQ(at == KeyedPool<Entry>::kNone, it == expected.end()) << step;
+    if (it != expected.end()) {
+      ASSERT_EQ(pool[at].value, it->second) << step;
+    }
   }
-  for (const auto& [key, value] : expected) EXPECT_EQ(table.find(key), value);
-}
-
-TEST(IdTable, RefusesNewKeysWhenFullButUpdatesKnownOnes) {
-  IdTable table(2);
-  EXPECT_EQ(table.find(5), IdTable::kAbsent);  // nothing allocated yet
-  EXPECT_TRUE(table.insert(5, 50));
-  EXPECT_TRUE(table.insert(6, 60));
-  EXPECT_FALSE(table.insert(7, 70));
-  EXPECT_TRUE(table.insert(6, 61));
-  EXPECT_EQ(table.find(6), 61u);
-  EXPECT_EQ(table.find(7), IdTable::kAbsent);
-  table.clear();
-  EXPECT_TRUE(table.empty());
-  EXPECT_TRUE(table.insert(7, 70));
+  for (const auto& [key, value] : expected) EXPECT_EQ(pool[pool.find(key)].value, value);
+  EXPECT_EQ(pool.try_insert(expected.begin()->first), KeyedPool<Entry>::kNone) << "present";
 }
 
 // Owners come from the add; a cancel or execution that leaves the order in the book keeps it,
