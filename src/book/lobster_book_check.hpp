@@ -33,6 +33,13 @@ struct BookCheck {
   std::string first_mismatch;        // what differed there
   BookDiagnostics diagnostics;
   uint64_t messages = 0;
+
+  /// Mismatched levels of every kind.
+  uint64_t mismatched_levels() const {
+    uint64_t n = 0;
+    for (const auto& [kind, count] : mismatches) n += count;
+    return n;
+  }
 };
 
 /// Replays `messages` (a LOBSTER message file) with `orderbook` (its orderbook file, whose first

@@ -33,7 +33,7 @@ struct BenchSettings {
   std::string phase = "all";
   std::string config_path;  // rules and e2e: this configuration instead of the defaults
   bool itch = false;        // the order-flow phases over a generated ITCH file
-  sim::ItchMarketOptions itch_market{50'000'000, 100, 42, 2'000, 0.8};
+  sim::ItchMarketOptions itch_market{.messages = 50'000'000, .seed = 42};
 
   Config config() const {
     return config_path.empty() ? default_config() : load_config(config_path);

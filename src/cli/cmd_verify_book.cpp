@@ -25,10 +25,8 @@ void print_check(const BookCheck& c) {
              c.rows == 0 ? 100.0 : 100.0 * static_cast<double>(c.matched) / c.rows);
   fmt::print("revealed levels   {} taken from the rows as they came into view ({} of them gone)\n",
              c.revealed_levels, c.revealed_gone);
-  uint64_t mismatched = 0;
-  for (const auto& [kind, n] : c.mismatches) mismatched += n;
   fmt::print("mismatched levels {}, {} of them at prices whose orders the book inferred\n",
-             mismatched, c.mismatches_inferred);
+             c.mismatched_levels(), c.mismatches_inferred);
   for (const auto& [kind, n] : c.mismatches) fmt::print("  {:<15} {}\n", kind, n);
   if (c.first_mismatch_line != 0) {
     fmt::print("first mismatch    orderbook line {}: {}\n", c.first_mismatch_line,
@@ -66,9 +64,7 @@ void add_verify_book_command(CLI::App& app) {
     if (rejects.total() != 0) fmt::print("rejected messages {}\n", rejects.total());
     // Non-zero when a level differed at a price whose orders the book never had to infer:
     // there the files leave nothing unknown, so a difference is a fault.
-    uint64_t mismatched = 0;
-    for (const auto& [kind, n] : check.mismatches) mismatched += n;
-    if (mismatched != check.mismatches_inferred) std::exit(1);
+    if (check.mismatched_levels() != check.mismatches_inferred) std::exit(1);
   });
 }
 

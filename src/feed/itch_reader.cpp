@@ -274,14 +274,9 @@ SymbolId ItchFeed::unknown_locate(size_t locate) {
   return symbols_[locate];
 }
 
-// MPIDs are few and repeat: each is interned once and then found by its four bytes.
 AccountId ItchFeed::attribution(std::string_view m) {
-  uint32_t code;
-  std::memcpy(&code, m.data() + 36, 4);
-  MpidSlot& slot = mpids_[(code * 0x9E3779B1u) >> (32 - kMpidSlotBits)];
-  if (slot.account && slot.code == code) return slot.account;
-  slot = {code, universe_.account(trimmed_alpha(m, 36, 4))};
-  return slot.account;
+  return mpids_.get(trimmed_alpha(m, 36, 4),
+                    [this](std::string_view name) { return universe_.account(name); });
 }
 
 bool ItchFeed::decode_order(char type, std::string_view m, Event& out) {

@@ -9,6 +9,7 @@
 
 #include "feed/feed.hpp"
 #include "feed/input_buffer.hpp"
+#include "feed/name_cache.hpp"
 #include "feed/validate.hpp"
 
 namespace tw {
@@ -71,15 +72,10 @@ class ItchFeed final : public Feed {
   Universe& universe_;
   RowError error_;
   uint16_t source_index_;
-  int64_t midnight_nanos_ = 0;     // the file's day, 00:00 New York time, in UTC nanoseconds
-  uint64_t offset_ = 0;            // of the next message's length prefix
-  std::vector<SymbolId> symbols_;  // by stock locate; 0 until its directory message
-  struct MpidSlot {
-    uint32_t code = 0;  // the attribution's four bytes
-    AccountId account;
-  };
-  static constexpr int kMpidSlotBits = 8;
-  std::array<MpidSlot, size_t{1} << kMpidSlotBits> mpids_{};  // a cache of the interned MPIDs
+  int64_t midnight_nanos_ = 0;       // the file's day, 00:00 New York time, in UTC nanoseconds
+  uint64_t offset_ = 0;              // of the next message's length prefix
+  std::vector<SymbolId> symbols_;    // by stock locate; 0 until its directory message
+  NameCache<AccountId, 256> mpids_;  // MPIDs are few and repeat
   ItchCounts counts_;
 };
 

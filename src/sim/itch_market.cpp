@@ -117,6 +117,12 @@ void ItchMarket::write_opening(uint64_t index, ItchWriter& w) {
     w.letter('N').number(0, 4).letter('N').end();
     return count('R');
   }
+  write_trading(locate, nanos, name, w);
+}
+
+// H 'T': the stock trades (the opening of every symbol, and now and then during the day).
+void ItchMarket::write_trading(uint16_t locate, uint64_t nanos, const std::string& name,
+                               ItchWriter& w) {
   w.begin('H', locate, nanos).alpha(name, 8).letter('T').letter(' ').alpha("", 4).end();
   count('H');
 }
@@ -135,9 +141,7 @@ void ItchMarket::write_flow(ItchWriter& w) {
   if (pick < 0.88) return write_execution(locate, s, false, w);
   if (pick < 0.90) return write_execution(locate, s, true, w);
   if (pick < 0.99995) return write_hidden_trade(locate, s, w);
-  w.begin('H', locate, nanos_).alpha(s.name, 8).letter('T').letter(' ');
-  w.alpha("", 4).end();
-  count('H');
+  write_trading(locate, nanos_, s.name, w);
 }
 
 // Even at the target count, adds come as often as the rest: deletes and full executions take

@@ -88,6 +88,7 @@ class ItchMarket {
   LiveOrder new_order(SymbolFlow& s, char side);
   static int64_t middle(const SymbolFlow& s);
   size_t most_aggressive_of_four(const SymbolFlow& s);
+  void write_trading(uint16_t locate, uint64_t nanos, const std::string& name, ItchWriter& w);
   /// The live order a cancel, delete or replace takes (see recent_share).
   size_t pull_target(const SymbolFlow& s);
   void remove(SymbolFlow& s, size_t at);
