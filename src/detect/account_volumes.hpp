@@ -10,6 +10,7 @@
 
 #include "model/fixed_point.hpp"
 #include "model/universe.hpp"
+#include "util/hash.hpp"
 
 namespace tw {
 
@@ -119,7 +120,7 @@ class AccountVolumes {
   // The slot of `account`, or the empty slot where it would go (linear probing).
   size_t slot_of(AccountId account) const {
     const size_t mask = slots_.size() - 1;
-    size_t slot = static_cast<size_t>((account.value * 0x9e3779b97f4a7c15ULL) >> shift_);
+    size_t slot = fibonacci_index(account.value, shift_);
     while (slots_[slot].account != 0 && slots_[slot].account != account.value) {
       slot = (slot + 1) & mask;
     }

@@ -220,14 +220,14 @@ class MarkingTheClose {
   // day's start and 29 hours later (24h New York time in winter), so the day before `t`'s is
   // the earliest that can qualify.
   Timestamp close_at_or_after(Timestamp t) const {
-    int64_t day = t.floor_to(kDay).nanos() / kDay.count() - 1;
+    int64_t day = aligned_index(t, kDay) - 1;
     Timestamp close = close_on(day);
     while (close < t) close = close_on(++day);
     return close;
   }
 
   Timestamp close_on(int64_t day) const {
-    if (!p_.new_york_time) return Timestamp::from_nanos(day * kDay.count()) + p_.close_time;
+    if (!p_.new_york_time) return aligned_start(day, kDay) + p_.close_time;
     const CivilDate date = civil_from_days(day);
     return from_new_york_time(date.year, date.month, date.day, p_.close_time.count());
   }

@@ -18,15 +18,6 @@
 
 namespace tw {
 
-/// The index of the bucket of `width` holding `t`, buckets aligned to multiples of `width`
-/// since the epoch (floor division, so also before 1970).
-inline int64_t aligned_index(Timestamp t, Duration width) {
-  return t.floor_to(width).nanos() / width.count();
-}
-inline Timestamp aligned_start(int64_t index, Duration width) {
-  return Timestamp::from_nanos(index * width.count());
-}
-
 /// Order messages by kind: adds, partial cancels, deletes (full cancels), replaces
 /// (modifications) and executions of resting orders.
 struct MessageCounts {

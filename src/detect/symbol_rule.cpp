@@ -30,8 +30,7 @@ Severity severity_for_score(double score) {
 
 double score_between(double value, double threshold, double full) {
   if (!(full > threshold)) return value >= threshold ? 100 : 50;
-  double past = std::clamp((value - threshold) / (full - threshold), 0.0, 1.0);
-  return 50 + 50 * past;
+  return 50 + 50 * unit_share((value - threshold) / (full - threshold));
 }
 
 }  // namespace tw

@@ -70,6 +70,16 @@ class Timestamp {
   int64_t ns_ = 0;
 };
 
+/// The index of the bucket of `width` holding `t`, buckets aligned to multiples of `width`
+/// since the epoch (floor division, so also before 1970).
+constexpr int64_t aligned_index(Timestamp t, Duration width) {
+  return t.floor_to(width).nanos() / width.count();
+}
+/// Where bucket `index` of `width` starts.
+constexpr Timestamp aligned_start(int64_t index, Duration width) {
+  return Timestamp::from_nanos(index * width.count());
+}
+
 /// Days since 1970-01-01 for a proleptic Gregorian date (Howard Hinnant's algorithm).
 constexpr int64_t days_from_civil(int64_t y, unsigned m, unsigned d) {
   y -= m <= 2;
