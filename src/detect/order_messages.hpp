@@ -63,6 +63,26 @@ class OrderSample {
   size_t size_ = 0;
 };
 
+/// Who sent a run of order messages, as the order-flow rules' alerts name it: an account, or
+/// the orders of a symbol that have no known owner.
+struct SenderName {
+  AccountId id;              // 0: no known owner
+  std::string_view account;  // its name; empty without one
+
+  static SenderName of(AccountId id, const SymbolScope& scope) {
+    return {id, id ? scope.account_name(id) : std::string_view()};
+  }
+  /// "account:NAME" or "unattributed", for alert ids.
+  std::string key() const { return id ? "account:" + std::string(account) : "unattributed"; }
+  /// "account" or "unattributed", the `sender` metric.
+  std::string_view kind() const { return id ? "account" : "unattributed"; }
+  /// The subject of the alert's sentence.
+  std::string who() const {
+    return account.empty() ? std::string("Orders with no known owner")
+                           : "Account " + std::string(account);
+  }
+};
+
 /// The account behind `e`, an order event that `book` (null without an engine) has already
 /// applied: the event's own account, else the owner of its order as the book holds it, or held
 /// it when the event took it out; 0 when neither is known. Feeds name the owner on the add (or

@@ -131,14 +131,13 @@ class OrderToTradeRatio {
   }
 
   void emit(const Tally& t) {
-    const std::string_view account = t.account ? scope_.account_name(t.account) : "";
-    std::string key = t.account ? "account:" + std::string(account) : "unattributed";
-    key += "|period:" + std::to_string(period_);
+    const SenderName sender = SenderName::of(t.account, scope_);
+    const std::string key = sender.key() + "|period:" + std::to_string(period_);
     const double score = score_between(t.ratio(), p_.max_ratio, kFullScoreMultiple * p_.max_ratio);
     Alert a = scope_.new_alert(t.first, t.last, key, score);
-    if (t.account) a.accounts.emplace_back(account);
-    a.metrics_json = metrics(t);
-    a.why = why(t, account);
+    if (t.account) a.accounts.emplace_back(sender.account);
+    a.metrics_json = metrics(t, sender);
+    a.why = why(t, sender);
     add_evidence(t, a);
     scope_.sink->emit(std::move(a));
   }
@@ -152,11 +151,9 @@ class OrderToTradeRatio {
     a.evidence_total = static_cast<uint64_t>(t.counts.messages());
   }
 
-  std::string metrics(const Tally& t) const {
+  std::string metrics(const Tally& t, const SenderName& sender) const {
     JsonObjectWriter m;
-    m.field("sender", t.account ? "account" : "unattributed")
-        .field("ratio", t.ratio())
-        .field("max_ratio", p_.max_ratio);
+    m.field("sender", sender.kind()).field("ratio", t.ratio()).field("max_ratio", p_.max_ratio);
     // RTS 9 Art. 3's number ratio (orders / transactions - 1), defined with an execution.
     if (t.counts.executions > 0) m.field("rts9_number_ratio", t.ratio() - 1);
     m.field("messages", t.counts.orders_sent());
@@ -168,15 +165,13 @@ class OrderToTradeRatio {
     return std::move(m).finish();
   }
 
-  std::string why(const Tally& t, std::string_view account) const {
+  std::string why(const Tally& t, const SenderName& sender) const {
     const MessageCounts& c = t.counts;
-    const std::string who = account.empty() ? std::string("Orders with no known owner")
-                                            : "Account " + std::string(account);
     return fmt::format(
         "{} sent {} order messages on {} ({} new, {} modified, {} cancelled) against {} "
         "executions in the {} period from {}: {} messages per execution, above the limit of {}.",
-        who, c.orders_sent(), scope_.name, c.adds, c.replaces, c.cancellations(), c.executions,
-        p_.period.to_string(), aligned_start(period_, p_.period).to_iso8601(),
+        sender.who(), c.orders_sent(), scope_.name, c.adds, c.replaces, c.cancellations(),
+        c.executions, p_.period.to_string(), aligned_start(period_, p_.period).to_iso8601(),
         format_rounded(t.ratio(), 2), format_number(p_.max_ratio));
   }
 

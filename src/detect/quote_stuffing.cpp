@@ -285,15 +285,15 @@ class QuoteStuffing {
   void emit(Sender& s) {
     Episode& ep = s.episode;
     ep.open = false;
-    const std::string_view account = s.account ? scope_.account_name(s.account) : "";
+    const SenderName sender = SenderName::of(s.account, scope_);
     const Timestamp start = aligned_start(ep.first_window, p_.window);
     const Timestamp end = aligned_start(ep.last_window + 1, p_.window);
     const double peak_excess = excess(ep.peak_messages, ep.peak_threshold);
-    const std::string key = s.account ? "account:" + std::string(account) : "unattributed";
-    Alert a = scope_.new_alert(start, end, key, score_between(peak_excess, 1, kFullScoreExcess));
-    if (s.account) a.accounts.emplace_back(account);
-    a.metrics_json = metrics(ep, s.account ? "account" : "unattributed");
-    a.why = why(ep, account);
+    Alert a =
+        scope_.new_alert(start, end, sender.key(), score_between(peak_excess, 1, kFullScoreExcess));
+    if (s.account) a.accounts.emplace_back(sender.account);
+    a.metrics_json = metrics(ep, sender.kind());
+    a.why = why(ep, sender);
     for (const EventRef& ref : ep.evidence) a.add_evidence("order", ref.text());
     a.evidence_total = static_cast<uint64_t>(ep.counts.messages());
     scope_.sink->emit(std::move(a));
@@ -323,19 +323,17 @@ class QuoteStuffing {
     return std::move(m).finish();
   }
 
-  std::string why(const Episode& ep, std::string_view account) const {
+  std::string why(const Episode& ep, const SenderName& sender) const {
     const double seconds = p_.window_seconds();
     const auto messages = static_cast<double>(ep.counts.messages());
     auto percent = [&](int64_t part) {
       return format_rounded(100 * static_cast<double>(part) / messages, 1) + "%";
     };
-    const std::string who = account.empty() ? std::string("Orders with no known owner")
-                                            : "Account " + std::string(account);
     return fmt::format(
         "{} sent {} order messages on {} in {} consecutive {} windows from {} ({} cancelled or "
         "deleted, {} executed), peaking at {} messages/s against a trailing median of {}/s "
         "(firing from {}/s).",
-        who, ep.counts.messages(), scope_.name, ep.last_window - ep.first_window + 1,
+        sender.who(), ep.counts.messages(), scope_.name, ep.last_window - ep.first_window + 1,
         p_.window.to_string(), aligned_start(ep.first_window, p_.window).to_iso8601(),
         percent(ep.counts.cancellations()), percent(ep.counts.executions),
         format_rounded(static_cast<double>(ep.peak_messages) / seconds, 1),
