@@ -39,3 +39,8 @@ inline double metric(const tw::Alert& alert, std::string_view key) {
   simdjson::dom::element doc = parser.parse(alert.metrics_json);
   return doc[key].get_double().value();
 }
+
+/// Whether an alert's metrics_json holds `fragment` (a key and value as written, for text).
+inline bool metrics_say(const tw::Alert& alert, std::string_view fragment) {
+  return alert.metrics_json.find(fragment) != std::string::npos;
+}

@@ -64,10 +64,6 @@ struct Tape {
   }
 };
 
-bool metrics_say(const Alert& a, std::string_view fragment) {
-  return a.metrics_json.find(fragment) != std::string::npos;
-}
-
 }  // namespace
 
 TEST(OrderToTradeRatio, IsRegistered) {

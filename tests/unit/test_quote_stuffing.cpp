@@ -102,10 +102,6 @@ std::vector<Alert> burst_at_60(const Burst& b, ParamTexts params = {}, int pairs
   return tape.run(params);
 }
 
-bool metrics_say(const Alert& a, std::string_view fragment) {
-  return a.metrics_json.find(fragment) != std::string::npos;
-}
-
 }  // namespace
 
 TEST(QuoteStuffing, IsRegistered) {
