@@ -34,15 +34,6 @@ int64_t cents_behind(Rng& rng) {
   return cents;
 }
 
-void add_level(std::map<int64_t, uint32_t>& levels, int64_t cents) {
-  ++levels[cents];
-}
-
-void remove_level(std::map<int64_t, uint32_t>& levels, int64_t cents) {
-  auto level = levels.find(cents);
-  if (--level->second == 0) levels.erase(level);
-}
-
 int64_t price4(int64_t cents) {
   return cents * 100;
 }
@@ -169,8 +160,15 @@ ItchMarket::LiveOrder ItchMarket::new_order(SymbolFlow& s, char side) {
   const int64_t behind = improve ? -1 : cents_behind(rng_);
   const int64_t cents = buy ? std::clamp(best_bid - behind, kLowestBid, best_ask - 1)
                             : std::max(best_ask + behind, best_bid + 1);
-  add_level(buy ? s.bids : s.asks, cents);
-  return LiveOrder{next_ref_++, cents, order_shares(rng_), side};
+  const LiveOrder o{next_ref_++, cents, order_shares(rng_), side};
+  PriceQueue& queue = (buy ? s.bids : s.asks)[cents];
+  // Gone refs of a price that never empties would pile up: drop them now and then.
+  if (queue.refs.size() > 2 * queue.live + 64) {
+    std::erase_if(queue.refs, [&](uint64_t ref) { return !s.position.contains(ref); });
+  }
+  ++queue.live;
+  queue.refs.push_back(o.ref);
+  return o;
 }
 
 void ItchMarket::write_add(uint16_t locate, SymbolFlow& s, ItchWriter& w) {
@@ -181,7 +179,7 @@ void ItchMarket::write_add(uint16_t locate, SymbolFlow& s, ItchWriter& w) {
   w.alpha(s.name, 8).number(static_cast<uint64_t>(price4(o.cents)), 4);
   if (attributed) w.alpha(kMpids[rng_.below(std::size(kMpids))], 4);
   w.end();
-  s.live.push_back(o);
+  place(s, o, s.live.size());
   live_ += 1;
   summary_.max_live_orders = std::max(summary_.max_live_orders, live_);
   count(type);
@@ -215,33 +213,38 @@ void ItchMarket::write_delete(uint16_t locate, SymbolFlow& s, ItchWriter& w) {
 }
 
 void ItchMarket::write_replace(uint16_t locate, SymbolFlow& s, ItchWriter& w) {
-  LiveOrder& o = s.live[pull_target(s)];
+  const size_t at = pull_target(s);
+  const LiveOrder o = s.live[at];
   const LiveOrder replacement = new_order(s, o.side);
   w.begin('U', locate, nanos_).number(o.ref, 8).number(replacement.ref, 8);
   w.number(replacement.shares, 4).number(static_cast<uint64_t>(price4(replacement.cents)), 4);
   w.end();
   remove_level(o.side == 'B' ? s.bids : s.asks, o.cents);
-  o = replacement;
+  s.position.erase(o.ref);
+  place(s, replacement, at);
   count('U');
 }
 
-// Executions take the order nearest the other side of four drawn: those at the touch trade.
-size_t ItchMarket::most_aggressive_of_four(const SymbolFlow& s) {
-  const auto size = static_cast<uint32_t>(s.live.size());
-  size_t best = rng_.below(size);
-  const int64_t mid = middle(s);
-  auto aggression = [mid](const LiveOrder& o) {
-    return o.side == 'B' ? o.cents - mid : mid - o.cents;
-  };
-  for (int i = 0; i < 3; ++i) {
-    const size_t other = rng_.below(size);
-    if (aggression(s.live[other]) > aggression(s.live[best])) best = other;
-  }
-  return best;
+void ItchMarket::remove_level(PriceQueues& levels, int64_t cents) {
+  auto level = levels.find(cents);
+  if (--level->second.live == 0) levels.erase(level);
+}
+
+void ItchMarket::place(SymbolFlow& s, const LiveOrder& o, size_t at) {
+  if (at == s.live.size()) s.live.emplace_back();
+  s.live[at] = o;
+  s.position[o.ref] = static_cast<uint32_t>(at);
+}
+
+size_t ItchMarket::oldest_at_touch(SymbolFlow& s) {
+  const bool buy = s.asks.empty() || (!s.bids.empty() && rng_.chance(0.5));
+  PriceQueue& best = buy ? s.bids.rbegin()->second : s.asks.begin()->second;
+  while (!s.position.contains(best.refs.front())) best.refs.pop_front();
+  return s.position.find(best.refs.front())->second;
 }
 
 void ItchMarket::write_execution(uint16_t locate, SymbolFlow& s, bool with_price, ItchWriter& w) {
-  const size_t at = most_aggressive_of_four(s);
+  const size_t at = oldest_at_touch(s);
   LiveOrder& o = s.live[at];
   const uint32_t shares =
       o.shares < 2 || rng_.chance(0.6) ? o.shares : 1 + rng_.below(o.shares - 1);
@@ -263,7 +266,8 @@ void ItchMarket::write_hidden_trade(uint16_t locate, const SymbolFlow& s, ItchWr
 
 void ItchMarket::remove(SymbolFlow& s, size_t at) {
   remove_level(s.live[at].side == 'B' ? s.bids : s.asks, s.live[at].cents);
-  s.live[at] = s.live.back();
+  s.position.erase(s.live[at].ref);
+  if (at + 1 != s.live.size()) place(s, s.live.back(), at);
   s.live.pop_back();
   live_ -= 1;
 }

@@ -8,8 +8,9 @@
 // replaces U join their side's best price or rest a geometric number of cents behind it (9 on
 // average), or improve it by a cent when the spread allows; none reaches the other side, so
 // the book never crosses or locks. Cancels X, deletes D and replaces U take a live order at
-// random, executions E and C the one nearest the other side of four drawn, so that the touch
-// is taken and prices wander; hidden trades P print at the middle of the spread. How often an
+// random; executions E and C take the oldest order at the best price of a side, as a matching
+// engine in price-time priority does, so that the touch is taken and prices wander; hidden
+// trades P print at the middle of the spread. How often an
 // add comes falls as the symbol's live orders pass `live_orders_per_symbol`, so that the count
 // stays near it and orders live a realistic while (on average about live_orders_per_symbol x
 // symbols x 2 messages). Order references and match numbers are unique and ascending. The
@@ -18,8 +19,10 @@
 
 #include <array>
 #include <cstdint>
+#include <deque>
 #include <map>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "sim/itch_writer.hpp"
@@ -69,11 +72,19 @@ class ItchMarket {
     uint32_t shares = 0;
     char side = 'B';
   };
+  // The orders at one price in time priority. Refs of orders gone stay until they reach the
+  // front or the queue is compacted, so that a removal need not search it.
+  struct PriceQueue {
+    uint32_t live = 0;
+    std::deque<uint64_t> refs;
+  };
+  using PriceQueues = std::map<int64_t, PriceQueue>;
   struct SymbolFlow {
     std::string name;
     int64_t start_cents = 0;  // where prices start, and the middle while a side is empty
     std::vector<LiveOrder> live;
-    std::map<int64_t, uint32_t> bids, asks;  // live orders by price, for the best of each side
+    std::unordered_map<uint64_t, uint32_t> position;  // ref -> index in `live`
+    PriceQueues bids, asks;                           // live orders by price
   };
 
   void write_opening(uint64_t index, ItchWriter& w);
@@ -87,7 +98,11 @@ class ItchMarket {
   double add_chance(const SymbolFlow& s) const;
   LiveOrder new_order(SymbolFlow& s, char side);
   static int64_t middle(const SymbolFlow& s);
-  size_t most_aggressive_of_four(const SymbolFlow& s);
+  /// The index in `live` of the oldest order at the best price of a side drawn at random (the
+  /// other when it is empty).
+  size_t oldest_at_touch(SymbolFlow& s);
+  static void place(SymbolFlow& s, const LiveOrder& o, size_t at);
+  static void remove_level(PriceQueues& levels, int64_t cents);
   void write_trading(uint16_t locate, uint64_t nanos, const std::string& name, ItchWriter& w);
   /// The live order a cancel, delete or replace takes (see recent_share).
   size_t pull_target(const SymbolFlow& s);

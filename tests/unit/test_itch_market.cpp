@@ -1,7 +1,9 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -108,6 +110,72 @@ TEST(ItchMarket, PullsTakeRecentOrdersAsRecentShareSays) {
   const size_t uniform = median_age(0.0);
   EXPECT_LT(recent, 40u);
   EXPECT_GT(uniform, 2 * recent) << recent;
+}
+
+// A matching engine in price-time priority fills the oldest order at the best price first:
+// every execution here names the lowest (oldest: refs ascend) live ref at its side's best.
+TEST(ItchMarket, ExecutionsTakeTheOldestOrderAtTheBestPrice) {
+  TempDir dir;
+  FeedRun run;
+  read_file(run, dir.write("flow.itch", market_bytes(small_market(4), nullptr)), dated());
+  struct Resting {
+    Side side;
+    Price price;
+  };
+  using Queues = std::map<Price, std::set<uint64_t>>;
+  std::map<uint32_t, std::array<Queues, 2>> books;  // symbol -> bids, asks
+  std::map<uint64_t, Resting> live;
+  auto queues = [&](uint32_t symbol, Side side) -> Queues& {
+    return books[symbol][side == Side::kBuy ? 0 : 1];
+  };
+  auto remove = [&](uint32_t symbol, uint64_t ref) {
+    const Resting r = live.at(ref);
+    Queues& q = queues(symbol, r.side);
+    q[r.price].erase(ref);
+    if (q[r.price].empty()) q.erase(r.price);
+    live.erase(ref);
+  };
+  auto add = [&](uint32_t symbol, uint64_t ref, Side side, Price price) {
+    live[ref] = {side, price};
+    queues(symbol, side)[price].insert(ref);
+  };
+  std::map<uint64_t, int64_t> shares;
+  size_t executions = 0;
+  for (const Event& e : run.events) {
+    const uint32_t symbol = e.symbol.value;
+    const uint64_t ref = e.id.as_number();
+    switch (e.kind) {
+      case EventKind::kOrderAdd:
+        add(symbol, ref, e.side, e.price);
+        shares[ref] = e.qty.raw();
+        break;
+      case EventKind::kOrderExecute: {
+        const Resting r = live.at(ref);
+        Queues& q = queues(symbol, r.side);
+        const auto& best = r.side == Side::kBuy ? *q.rbegin() : *q.begin();
+        EXPECT_EQ(r.price, best.first) << "execution of " << ref << " away from the best";
+        EXPECT_EQ(ref, *best.second.begin()) << "execution of " << ref << " ahead of older orders";
+        ++executions;
+        [[fallthrough]];
+      }
+      case EventKind::kOrderCancel:
+        if ((shares[ref] -= e.qty.raw()) == 0) remove(symbol, ref);
+        break;
+      case EventKind::kOrderDelete:
+        remove(symbol, ref);
+        break;
+      case EventKind::kOrderReplace: {
+        const Side side = live.at(ref).side;
+        remove(symbol, ref);
+        add(symbol, e.ref.as_number(), side, e.price);
+        shares[e.ref.as_number()] = e.qty.raw();
+        break;
+      }
+      default:
+        break;
+    }
+  }
+  EXPECT_GT(executions, 1000u);
 }
 
 TEST(ItchMarket, RefusesOptionsItCannotWrite) {
