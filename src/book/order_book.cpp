@@ -30,10 +30,24 @@ void OrderBook::apply(const Event& e) {
   count_crossing(e.ts);
 }
 
+void OrderBook::prefetch(const Event& e, bool first) const {
+  const uint64_t key = e.id.lookup_key();
+  const bool add = e.kind == EventKind::kOrderAdd;
+  const bool sided = e.side == Side::kBuy || e.side == Side::kSell;
+  if (first) {
+    orders_.prefetch_index(key);  // where an add's id goes in, or the others' is found
+    if (add && sided) levels(e.side).by_price.prefetch_index(price_key(e.price));
+  } else if (add) {
+    if (sided) levels(e.side).by_price.prefetch_record(price_key(e.price));
+  } else {
+    orders_.prefetch_record(key);
+  }
+}
+
 BookLevel OrderBook::level(Side side, size_t i) const {
-  const Levels& side_levels = levels(side);
-  const Level& l = side_levels[side_levels.size() - 1 - i];
-  return {l.price, Quantity::from_raw(l.qty), l.orders};
+  const SideLevels& side_levels = levels(side);
+  const Level& l = side_levels.by_price[side_levels.sorted[side_levels.sorted.size() - 1 - i].slot];
+  return {l.price(), Quantity::from_raw(l.qty), l.orders};
 }
 
 bool OrderBook::find(const ExternalId& id, RestingOrder& out) const {
@@ -44,46 +58,44 @@ bool OrderBook::find(const ExternalId& id, RestingOrder& out) const {
 }
 
 Quantity OrderBook::depth_within(Side side, size_t levels_wanted) const {
-  const Levels& side_levels = levels(side);
-  const size_t n = std::min(levels_wanted, side_levels.size());
+  const SideLevels& side_levels = levels(side);
+  const size_t size = side_levels.sorted.size();
+  const size_t n = std::min(levels_wanted, size);
   int64_t total = 0;
-  for (size_t i = side_levels.size() - n; i < side_levels.size(); ++i) total += side_levels[i].qty;
+  for (size_t i = size - n; i < size; ++i) {
+    total += side_levels.by_price[side_levels.sorted[i].slot].qty;
+  }
   return Quantity::from_raw(total);
 }
 
 size_t OrderBook::levels_better_than(Side side, Price price) const {
-  const Levels& side_levels = levels(side);
+  const std::vector<LevelRef>& sorted = levels(side).sorted;
   const size_t at = level_position(side, price);
-  const bool here = at < side_levels.size() && side_levels[at].price == price;
-  return side_levels.size() - at - (here ? 1 : 0);
+  const bool here = at < sorted.size() && sorted[at].price == price;
+  return sorted.size() - at - (here ? 1 : 0);
 }
 
 Quantity OrderBook::account_size_at(Side side, Price price, AccountId account) const {
-  const Levels& side_levels = levels(side);
-  const size_t at = level_position(side, price);
-  if (at >= side_levels.size() || side_levels[at].price != price) return Quantity{};
+  const uint32_t level = find_level(side, price);
+  if (level == kNoOrder) return Quantity{};
+  const Level& l = level_at(side, level);
   int64_t total = 0;
   if (!account) {
-    for (uint32_t o = side_levels[at].head; o != kNoOrder; o = orders_[o].next) {
+    for (uint32_t o = l.head; o != kNoOrder; o = orders_[o].next) {
       if (!orders_[o].account) total += orders_[o].qty;
     }
     return Quantity::from_raw(total);
   }
   // Only the level's orders with an account: a busy level holds few of them.
-  for (uint32_t o = side_levels[at].attributed_head; o != kNoOrder; o = attributed_[o].next) {
+  for (uint32_t o = l.attributed_head; o != kNoOrder; o = attributed_[o].next) {
     if (orders_[o].account == account) total += orders_[o].qty;
   }
   return Quantity::from_raw(total);
 }
 
 RestingOrder OrderBook::resting(const Order& o) const {
-  return {o.side,
-          o.price,
-          Quantity::from_raw(o.qty),
-          o.account,
-          o.added,
-          Quantity::from_raw(o.size),
-          Quantity::from_raw(o.executed)};
+  return {o.side,  level_at(o.side, o.level).price(), Quantity::from_raw(o.qty),     o.account,
+          o.added, Quantity::from_raw(o.size),        Quantity::from_raw(o.executed)};
 }
 
 void OrderBook::count_unknown() {
@@ -107,50 +119,49 @@ void OrderBook::note_removal(uint32_t slot) {
 }
 
 Quantity OrderBook::size_at(Side side, Price price) const {
-  const Levels& side_levels = levels(side);
-  size_t at = level_position(side, price);
-  bool found = at < side_levels.size() && side_levels[at].price == price;
-  return Quantity::from_raw(found ? side_levels[at].qty : 0);
+  const uint32_t level = find_level(side, price);
+  return Quantity::from_raw(level == kNoOrder ? 0 : level_at(side, level).qty);
 }
 
 // Bids ascend and asks descend, so that on both sides the best level is the last.
 size_t OrderBook::level_position(Side side, Price price) const {
-  const Levels& side_levels = levels(side);
+  const std::vector<LevelRef>& sorted = levels(side).sorted;
   auto first_not_below = [&](auto below) {
-    return static_cast<size_t>(
-        std::lower_bound(side_levels.begin(), side_levels.end(), price, below) -
-        side_levels.begin());
+    return static_cast<size_t>(std::lower_bound(sorted.begin(), sorted.end(), price, below) -
+                               sorted.begin());
   };
   if (side == Side::kBuy) {
-    return first_not_below([](const Level& l, Price p) { return l.price < p; });
+    return first_not_below([](const LevelRef& l, Price p) { return l.price < p; });
   }
-  return first_not_below([](const Level& l, Price p) { return l.price > p; });
+  return first_not_below([](const LevelRef& l, Price p) { return l.price > p; });
 }
 
-OrderBook::Level* OrderBook::find_level(Side side, Price price) {
-  Levels& side_levels = levels(side);
-  size_t at = level_position(side, price);
-  return at < side_levels.size() && side_levels[at].price == price ? &side_levels[at] : nullptr;
+uint32_t OrderBook::find_level(Side side, Price price) const {
+  return levels(side).by_price.find(price_key(price));
 }
 
-OrderBook::Level& OrderBook::level_for(Side side, Price price) {
-  Levels& side_levels = levels(side);
-  size_t at = level_position(side, price);
-  if (at == side_levels.size() || side_levels[at].price != price) {
-    Level fresh;
-    fresh.price = price;
-    side_levels.insert(side_levels.begin() + static_cast<std::ptrdiff_t>(at), fresh);
+uint32_t OrderBook::level_for(Side side, Price price) {
+  SideLevels& side_levels = levels(side);
+  if (const uint32_t known = side_levels.by_price.find(price_key(price)); known != kNoOrder) {
+    return known;
   }
-  return side_levels[at];
+  const uint32_t fresh = side_levels.by_price.try_insert(price_key(price));
+  Level& l = side_levels.by_price[fresh];
+  l = Level{};
+  l.key = price_key(price);
+  const size_t at = level_position(side, price);
+  side_levels.sorted.insert(side_levels.sorted.begin() + static_cast<std::ptrdiff_t>(at),
+                            LevelRef{price, fresh});
+  return fresh;
 }
 
-void OrderBook::erase_level_if_empty(Side side, Price price) {
-  Levels& side_levels = levels(side);
-  size_t at = level_position(side, price);
-  if (at < side_levels.size() && side_levels[at].price == price && side_levels[at].qty <= 0 &&
-      side_levels[at].orders == 0) {
-    side_levels.erase(side_levels.begin() + static_cast<std::ptrdiff_t>(at));
-  }
+void OrderBook::erase_level_if_empty(Side side, uint32_t slot) {
+  SideLevels& side_levels = levels(side);
+  const Level& l = side_levels.by_price[slot];
+  if (l.qty > 0 || l.orders != 0) return;
+  const size_t at = level_position(side, l.price());
+  side_levels.sorted.erase(side_levels.sorted.begin() + static_cast<std::ptrdiff_t>(at));
+  side_levels.by_price.erase(slot);
 }
 
 void OrderBook::add(const Event& e) {
@@ -162,9 +173,10 @@ void OrderBook::add(const Event& e) {
     return;
   }
   touched_ = slot;
+  const uint32_t level = level_for(e.side, e.price);
   Order& o = orders_[slot];
-  o = Order{key, e.price, e.qty.raw(), e.side, e.account, kNoOrder, kNoOrder, e.ts, e.qty.raw(), 0};
-  Level& l = level_for(e.side, e.price);
+  o = Order{key, e.qty.raw(), e.side, e.account, level, kNoOrder, kNoOrder, e.ts, e.qty.raw(), 0};
+  Level& l = level_at(e.side, level);
   o.prev = l.tail;
   if (l.tail != kNoOrder) orders_[l.tail].next = slot;
   if (l.head == kNoOrder) l.head = slot;
@@ -206,11 +218,9 @@ void OrderBook::reduce(const Event& e, bool remove_all) {
 int64_t OrderBook::take_from_order(uint32_t slot, int64_t qty) {
   Order& o = orders_[slot];
   const int64_t taken = std::min(qty, o.qty);
-  Levels& side_levels = levels(o.side);
-  const size_t at = level_position(o.side, o.price);
-  side_levels[at].qty -= taken;
+  level_at(o.side, o.level).qty -= taken;
   o.qty -= taken;
-  if (o.qty == 0) remove_order(slot, side_levels, at);
+  if (o.qty == 0) remove_order(slot);
   return taken;
 }
 
@@ -221,19 +231,22 @@ int64_t OrderBook::take_from_order(uint32_t slot, int64_t qty) {
 void OrderBook::reduce_unknown(const Event& e, bool remove_all) {
   count_unknown();
   if (e.side != Side::kBuy && e.side != Side::kSell) return;
-  Level* l = find_level(e.side, e.price);
-  if (l == nullptr) return;
-  int64_t left = remove_all && !e.qty.is_positive() ? l->unattributed : e.qty.raw();
-  int64_t from_seeded = std::min(left, l->unattributed);
+  uint32_t level = find_level(e.side, e.price);
+  if (level == kNoOrder) return;
+  Level& l = level_at(e.side, level);
+  int64_t left = remove_all && !e.qty.is_positive() ? l.unattributed : e.qty.raw();
+  int64_t from_seeded = std::min(left, l.unattributed);
   if (from_seeded > 0) ++diagnostics_.seeded_reduced;
-  l->unattributed -= from_seeded;
-  l->qty -= from_seeded;
+  l.unattributed -= from_seeded;
+  l.qty -= from_seeded;
   left -= from_seeded;
-  for (; left > 0 && l != nullptr && l->head != kNoOrder; l = find_level(e.side, e.price)) {
+  // Each order taken may empty and erase the level: it is looked up again.
+  for (; left > 0 && level != kNoOrder && level_at(e.side, level).head != kNoOrder;
+       level = find_level(e.side, e.price)) {
     ++diagnostics_.orders_dropped;
-    left -= take_from_order(l->head, left);
+    left -= take_from_order(level_at(e.side, level).head, left);
   }
-  erase_level_if_empty(e.side, e.price);
+  if (level != kNoOrder) erase_level_if_empty(e.side, level);
 }
 
 // The order `e.id` leaves the book and `e.ref` takes its place at the new price and size,
@@ -256,9 +269,11 @@ void OrderBook::replace(const Event& e) {
   add(added);
 }
 
-void OrderBook::remove_order(uint32_t slot, Levels& side_levels, size_t at) {
+void OrderBook::remove_order(uint32_t slot) {
   Order& o = orders_[slot];
-  Level& l = side_levels[at];
+  const Side side = o.side;
+  const uint32_t level = o.level;
+  Level& l = level_at(side, level);
   if (o.prev != kNoOrder) orders_[o.prev].next = o.next;
   if (o.next != kNoOrder) orders_[o.next].prev = o.prev;
   if (l.head == slot) l.head = o.next;
@@ -266,8 +281,7 @@ void OrderBook::remove_order(uint32_t slot, Levels& side_levels, size_t at) {
   if (o.account) unlink_attributed(slot, l);
   --l.orders;
   orders_.erase(slot);
-  if (l.qty <= 0 && l.orders == 0)
-    side_levels.erase(side_levels.begin() + static_cast<std::ptrdiff_t>(at));
+  erase_level_if_empty(side, level);
 }
 
 // Known orders beyond the size given left the book unseen (a depth-limited feed does not show
@@ -278,24 +292,26 @@ void OrderBook::remove_order(uint32_t slot, Levels& side_levels, size_t at) {
 void OrderBook::set_level(Side side, Price price, Quantity qty) {
   ++diagnostics_.levels_adopted;
   const int64_t target = qty.raw();
-  if (Level* l = find_level(side, price)) {
-    const int64_t shrunk = l->qty - target;
+  if (const uint32_t level = find_level(side, price); level != kNoOrder) {
+    const int64_t shrunk = level_at(side, level).qty - target;
     uint32_t exact = kNoOrder;
-    for (uint32_t o = l->head; shrunk > 0 && o != kNoOrder && exact == kNoOrder;
+    for (uint32_t o = level_at(side, level).head; shrunk > 0 && o != kNoOrder && exact == kNoOrder;
          o = orders_[o].next) {
       if (orders_[o].qty == shrunk) exact = o;
     }
     if (exact != kNoOrder) drop_order(exact);
   }
-  for (Level* l = find_level(side, price); l != nullptr && l->qty - l->unattributed > target;
-       l = find_level(side, price)) {
-    drop_order(l->head);
+  for (uint32_t level = find_level(side, price);
+       level != kNoOrder && level_at(side, level).qty - level_at(side, level).unattributed > target;
+       level = find_level(side, price)) {
+    drop_order(level_at(side, level).head);
   }
-  Level& l = level_for(side, price);
+  const uint32_t level = level_for(side, price);
+  Level& l = level_at(side, level);
   const int64_t known = l.qty - l.unattributed;
   l.unattributed = target - known;
   l.qty = target;
-  erase_level_if_empty(side, price);
+  erase_level_if_empty(side, level);
 }
 
 void OrderBook::drop_order(uint32_t slot) {
@@ -319,27 +335,36 @@ void OrderBook::drop_stale_levels(const Event& e) {
     return side == Side::kBuy ? a >= b : a <= b;
   };
   const Side other = opposite(e.side);
-  while (!levels(other).empty() && at_or_better(other, levels(other).back().price, e.price)) {
+  const std::vector<LevelRef>& others = levels(other).sorted;
+  while (!others.empty() && at_or_better(other, others.back().price, e.price)) {
     drop_best_level(other);
   }
   if (e.kind != EventKind::kOrderExecute) return;
-  while (!levels(e.side).empty() && !at_or_better(e.side, e.price, levels(e.side).back().price)) {
+  const std::vector<LevelRef>& own = levels(e.side).sorted;
+  while (!own.empty() && !at_or_better(e.side, e.price, own.back().price)) {
     drop_best_level(e.side);
   }
 }
 
 void OrderBook::drop_best_level(Side side) {
   ++diagnostics_.stale_levels;
-  Level& best = levels(side).back();
-  const Price price = best.price;
+  SideLevels& side_levels = levels(side);
+  const uint32_t level = side_levels.sorted.back().slot;
+  const Price price = side_levels.sorted.back().price;
+  Level& best = side_levels.by_price[level];
   best.qty -= best.unattributed;
   best.unattributed = 0;
-  for (Level* l = &best; l != nullptr && l->head != kNoOrder; l = find_level(side, price)) {
+  // Taking its last order erases the level, and then its slot may be taken by another.
+  while (find_level(side, price) == level && level_at(side, level).head != kNoOrder) {
     ++diagnostics_.stale_orders;
-    take_from_order(l->head, orders_[l->head].qty);
+    const uint32_t head = level_at(side, level).head;
+    take_from_order(head, orders_[head].qty);
   }
   // Sizes that do not add up (overfills) may leave the level without orders but not empty.
-  if (!levels(side).empty() && levels(side).back().price == price) levels(side).pop_back();
+  if (find_level(side, price) == level) {
+    side_levels.sorted.pop_back();
+    side_levels.by_price.erase(level);
+  }
 }
 
 // Counts the event, and the time since the one before, as the book was then.
@@ -354,8 +379,8 @@ void OrderBook::count_crossing(Timestamp now) {
   }
   crossing_since_ = now;
   crossing_ = Crossing::kNone;
-  if (bids_.empty() || asks_.empty()) return;
-  Price bid = bids_.back().price, ask = asks_.back().price;
+  if (bids_.sorted.empty() || asks_.sorted.empty()) return;
+  Price bid = bids_.sorted.back().price, ask = asks_.sorted.back().price;
   if (bid > ask) {
     ++diagnostics_.crossed;
     crossing_ = Crossing::kCrossed;

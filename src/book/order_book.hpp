@@ -78,10 +78,12 @@ inline BookDiagnostics& BookDiagnostics::operator+=(const BookDiagnostics& o) {
 }
 
 /// Full depth by order with price-time priority. Orders are found by id in O(1) (an open
-/// addressing index into a pool of order slots); levels sit in one sorted array per side with
-/// the best at the back, so the changes near the top that most messages make move little.
-/// Slots, index and levels grow when needed and are reused: an event allocates nothing once
-/// the book has grown to its working size.
+/// addressing index into a pool of order slots), and levels by price the same way; each order
+/// knows its level's slot, so a message about an order finds its level without a search. Per
+/// side, an array of (price, slot) sorted with the best at the back keeps the levels in order:
+/// it changes only when a level appears or empties, mostly near the top. Slots, indexes and
+/// arrays grow when needed and are reused: an event allocates nothing once the book has grown
+/// to its working size.
 class OrderBook {
  public:
   /// Applies an order event (add, cancel, delete, replace, execute); ignores other kinds. An
@@ -89,7 +91,12 @@ class OrderBook {
   /// (drop_stale_levels).
   void apply(const Event& e);
 
-  size_t depth(Side side) const { return levels(side).size(); }
+  /// Asks the cache for what apply(e) will read, in two steps taken some events ahead of it:
+  /// `first` the index lines of its order (and, for an add, its level), then, once they have
+  /// arrived, the records they point to.
+  void prefetch(const Event& e, bool first) const;
+
+  size_t depth(Side side) const { return levels(side).sorted.size(); }
   /// The level `i` places from the best (0 = best); i < depth(side).
   BookLevel level(Side side, size_t i) const;
   /// The size at `price`, 0 when the side has no level there.
@@ -126,51 +133,67 @@ class OrderBook {
   const BookDiagnostics& diagnostics() const { return diagnostics_; }
 
  private:
-  // The pool's "no slot", so that its lookups compare with it directly.
+  // The pools' "no slot", so that their lookups compare with it directly.
   static constexpr uint32_t kNoOrder = 0xffffffff;
   static_assert(kNoOrder == KeyedPool<int>::kNone);
 
   struct Order {
     uint64_t key = 0;
-    Price price;
     int64_t qty = 0;  // raw size left
     Side side = Side::kUnknown;
     AccountId account;
+    uint32_t level = kNoOrder;                  // its level's slot in its side's pool
     uint32_t prev = kNoOrder, next = kNoOrder;  // within its level, oldest first
     Timestamp added;
     int64_t size = 0;      // raw size when added
     int64_t executed = 0;  // raw size traded
   };
   struct Level {
-    Price price;
+    uint64_t key = 0;          // the price's raw value: the pool's key
     int64_t qty = 0;           // raw total, known orders and unattributed size
     int64_t unattributed = 0;  // raw size of orders the feed never showed
     uint32_t orders = 0;
     uint32_t head = kNoOrder, tail = kNoOrder;
     uint32_t attributed_head = kNoOrder;  // the newest of its orders with an account
+
+    Price price() const { return Price::from_raw(static_cast<int64_t>(key)); }
+  };
+  // A level's place in its side's order.
+  struct LevelRef {
+    Price price;
+    uint32_t slot = kNoOrder;
+  };
+  struct SideLevels {
+    KeyedPool<Level> by_price{64};
+    std::vector<LevelRef> sorted;  // bids ascending, asks descending: the best last
   };
   // The chain of a level's orders with an account, by slot: kept apart from Order, which
   // stays one cache line, and touched only for such orders (ITCH F adds).
   struct AttributedLinks {
     uint32_t prev = kNoOrder, next = kNoOrder;
   };
-  using Levels = std::vector<Level>;
 
-  const Levels& levels(Side side) const { return side == Side::kBuy ? bids_ : asks_; }
-  Levels& levels(Side side) { return side == Side::kBuy ? bids_ : asks_; }
-  /// Where the level at `price` is, or would go, in `side`'s array.
+  const SideLevels& levels(Side side) const { return side == Side::kBuy ? bids_ : asks_; }
+  SideLevels& levels(Side side) { return side == Side::kBuy ? bids_ : asks_; }
+  static uint64_t price_key(Price price) { return static_cast<uint64_t>(price.raw()); }
+  /// Where the level at `price` is, or would go, in `side`'s sorted array.
   size_t level_position(Side side, Price price) const;
-  Level* find_level(Side side, Price price);
-  Level& level_for(Side side, Price price);
-  void erase_level_if_empty(Side side, Price price);
+  /// The slot of the level at `price`, or kNoOrder.
+  uint32_t find_level(Side side, Price price) const;
+  /// The slot of the level at `price`, made empty when there was none.
+  uint32_t level_for(Side side, Price price);
+  Level& level_at(Side side, uint32_t slot) { return levels(side).by_price[slot]; }
+  const Level& level_at(Side side, uint32_t slot) const { return levels(side).by_price[slot]; }
+  /// Takes the level in `slot` out of its side when it holds nothing any more.
+  void erase_level_if_empty(Side side, uint32_t slot);
 
   void add(const Event& e);
   void reduce(const Event& e, bool remove_all);
   void replace(const Event& e);
   void reduce_unknown(const Event& e, bool remove_all);
   int64_t take_from_order(uint32_t slot, int64_t qty);
-  /// Unlinks the order in `slot` from its level, side_levels[at], and erases the level if empty.
-  void remove_order(uint32_t slot, Levels& side_levels, size_t at);
+  /// Unlinks the order in `slot` from its level, and erases the level if empty.
+  void remove_order(uint32_t slot);
   void link_attributed(uint32_t slot, Level& l);
   void unlink_attributed(uint32_t slot, Level& l);
   /// Removes a known order that left the book unseen, with what it had left.
@@ -188,8 +211,8 @@ class OrderBook {
 
   uint32_t find_order(uint64_t key) const { return orders_.find(key); }
 
-  Levels bids_;  // ascending price: the best bid last
-  Levels asks_;  // descending price: the best ask last
+  SideLevels bids_;
+  SideLevels asks_;
   KeyedPool<Order> orders_;
   std::vector<AttributedLinks> attributed_;  // by slot, valid for orders with an account
   BookDiagnostics diagnostics_;

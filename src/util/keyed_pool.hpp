@@ -38,6 +38,21 @@ class KeyedPool {
     }
   }
 
+  /// Asks the cache for the index line where a lookup of `key` starts: the first of two
+  /// steps a caller takes some work ahead of the lookup, so that it does not wait on memory.
+  void prefetch_index(uint64_t key) const { __builtin_prefetch(&index_[home_of(hash_tag(key))]); }
+  /// The second step, once the index line has arrived: asks for the record of the first entry
+  /// whose tag matches (most likely `key`'s), without loading any record.
+  void prefetch_record(uint64_t key) const {
+    const size_t mask = index_.size() - 1;
+    const uint64_t tag = hash_tag(key);
+    for (size_t at = home_of(tag);; at = (at + 1) & mask) {
+      const uint64_t entry = index_[at];
+      if (entry == 0) return;
+      if ((entry & kTagMask) == tag) return __builtin_prefetch(&records_[slot_of(entry)]);
+    }
+  }
+
   /// A slot for `key`, keyed and otherwise as a freed record left it (the caller fills it), or
   /// kNone when the key is in the pool already: one walk of the probe chain for both.
   uint32_t try_insert(uint64_t key) {

@@ -154,13 +154,19 @@ TEST(OrderBook, MatchesAPlainModel) {
     x = x * 6364136223846793005ULL + 1442695040888963407ULL;
     return x >> 33;
   };
+  // Each event is prefetched as the engine does, which must change nothing.
+  auto apply = [&book](const Event& e) {
+    book.prefetch(e, true);
+    book.prefetch(e, false);
+    book.apply(e);
+  };
   for (int step = 0; step < 60'000; ++step) {
     if (live.size() < 50 || next() % 3 == 0) {
       Side side = next() % 2 ? Side::kBuy : Side::kSell;
       int64_t price = side == Side::kBuy ? 900 + next() % 20 : 1000 + next() % 20;
       int64_t size = 1 + next() % 100;
       uint64_t id = next_id++ * 2654435761ULL;  // spread ids
-      book.apply(add(id, side, price, size));
+      apply(add(id, side, price, size));
       live[id] = {side, price, size};
       continue;
     }
@@ -170,13 +176,13 @@ TEST(OrderBook, MatchesAPlainModel) {
     int64_t size = 1 + static_cast<int64_t>(next() % static_cast<uint64_t>(o.size));
     switch (next() % 3) {
       case 0:
-        book.apply(order(EventKind::kOrderCancel, it->first, o.side, o.price, size));
+        apply(order(EventKind::kOrderCancel, it->first, o.side, o.price, size));
         break;
       case 1:
-        book.apply(order(EventKind::kOrderExecute, it->first, o.side, o.price, size));
+        apply(order(EventKind::kOrderExecute, it->first, o.side, o.price, size));
         break;
       default:
-        book.apply(order(EventKind::kOrderDelete, it->first, o.side, o.price, 0));
+        apply(order(EventKind::kOrderDelete, it->first, o.side, o.price, 0));
         size = o.size;
     }
     o.size -= size;
@@ -201,6 +207,29 @@ TEST(OrderBook, MatchesAPlainModel) {
   EXPECT_EQ(levels(book, Side::kSell), asks);
   EXPECT_EQ(book.live_orders(), live.size());
   EXPECT_EQ(book.diagnostics().unknown_order, 0u);
+}
+
+// Prefetching asks for memory and nothing else, whatever the event: ids and prices the book
+// never saw, an add with no side, events that are not order events.
+TEST(OrderBook, PrefetchingOddEventsChangesNothing) {
+  OrderBook book;
+  book.apply(add(1, Side::kBuy, 1000, 5));
+  const Levels before = levels(book, Side::kBuy);
+  Event unsided = add(2, Side::kUnknown, 1000, 5);
+  Event trade = add(3, Side::kSell, 1000, 5);
+  trade.kind = EventKind::kTrade;
+  for (const Event& e : {add(1, Side::kBuy, 1000, 5), add(4, Side::kSell, 1200, 1), unsided, trade,
+                         order(EventKind::kOrderDelete, 99, Side::kBuy, 1000, 0),
+                         order(EventKind::kOrderCancel, 1, Side::kBuy, 1000, 2)}) {
+    OrderBook empty;
+    for (bool first : {true, false}) {
+      book.prefetch(e, first);
+      empty.prefetch(e, first);
+    }
+  }
+  EXPECT_EQ(levels(book, Side::kBuy), before);
+  EXPECT_EQ(book.depth(Side::kSell), 0u);
+  EXPECT_EQ(book.live_orders(), 1u);
 }
 
 TEST(OrderBook, TellsWhatTheLastEventTookOutWhole) {
