@@ -154,14 +154,17 @@ bool ItchFeed::next(Event& out) {
     const size_t length = big_endian(data, 0, 2);
     const std::string_view message(data.data() + 2, length);
     ++counts_.messages;
-    const bool produced = length != 0 && decode(message, out);
-    if (!produced && length != 0 && !error_.detail.empty()) {
-      reporter_.report(counts_.messages, hex(message), error_);
-    }
+    // The bytes stay where they are until the next read: consumed, they can still be decoded.
     input_.consume(2 + length);
     offset_ += 2 + length;
-    if (produced) return true;
+    if (length != 0 && decode(message, out)) return true;
+    if (!error_.detail.empty()) report_rejected(message);
   }
+}
+
+void ItchFeed::report_rejected(std::string_view message) {
+  reporter_.report(counts_.messages, hex(message), error_);
+  error_.detail.clear();
 }
 
 // The buffer holds the next message whole but once per megabyte read: the rest is out of line.
@@ -208,8 +211,8 @@ NamedCounts ItchFeed::counters() const {
   return counts;
 }
 
-bool ItchFeed::decode(std::string_view m, Event& out) {
-  error_.detail.clear();
+// error_ is empty on entry: a message that set it was reported and the error cleared.
+inline bool ItchFeed::decode(std::string_view m, Event& out) {
   const auto type = static_cast<unsigned char>(m[0]);
   ++counts_.by_type[type];
   if (kLengths[type] == 0) {
@@ -220,7 +223,9 @@ bool ItchFeed::decode(std::string_view m, Event& out) {
     return error_.set(RejectReason::kMalformedRow, "message '{}' of {} bytes, not {}",
                       static_cast<char>(type), m.size(), kLengths[type]);
   }
-  out = Event{};
+  // A copy of a blank event: Event{} is built field by field (23 instructions against 8).
+  static const Event kBlank{};
+  out = kBlank;
   out.seq = counts_.messages;
   out.source = source_index_;
   out.ts = time_of(m);
@@ -279,7 +284,7 @@ AccountId ItchFeed::attribution(std::string_view m) {
                     [this](std::string_view name) { return universe_.account(name); });
 }
 
-bool ItchFeed::decode_order(char type, std::string_view m, Event& out) {
+inline bool ItchFeed::decode_order(char type, std::string_view m, Event& out) {
   out.symbol = symbol_of(m);
   out.id = ExternalId::number(big_endian(m, 11, 8));
   auto shares = [&](size_t at) {

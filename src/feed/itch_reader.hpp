@@ -57,9 +57,11 @@ class ItchFeed final : public Feed {
  private:
   std::string_view buffered_message();
   [[gnu::noinline]] std::string_view read_message();
-  /// Decodes one message; true when it became an event.
-  bool decode(std::string_view message, Event& out);
-  bool decode_order(char type, std::string_view m, Event& out);
+  [[gnu::noinline]] void report_rejected(std::string_view message);
+  /// Decodes one message; true when it became an event. It and decode_order are inlined into
+  /// next(), so that the usual path saves and restores registers once per message, not thrice.
+  [[gnu::always_inline]] bool decode(std::string_view message, Event& out);
+  [[gnu::always_inline]] bool decode_order(char type, std::string_view m, Event& out);
   bool decode_trade(char type, std::string_view m, Event& out);
   void add_to_directory(std::string_view m);
   SymbolId symbol_of(std::string_view m);

@@ -24,9 +24,11 @@ struct RowError {
   RejectReason reason = RejectReason::kMalformedRow;
   std::string detail;
 
-  /// Records the reason and detail; returns false so parsers can `return error.set(...)`.
+  /// Records the reason and detail; returns false so parsers can `return error.set(...)`. Out
+  /// of line and cold: a parser's usual path stays short.
   template <class... Args>
-  bool set(RejectReason why, fmt::format_string<Args...> format, Args&&... args) {
+  [[gnu::cold, gnu::noinline]] bool set(RejectReason why, fmt::format_string<Args...> format,
+                                        Args&&... args) {
     reason = why;
     detail.clear();
     fmt::format_to(std::back_inserter(detail), format, std::forward<Args>(args)...);

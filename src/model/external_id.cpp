@@ -103,13 +103,6 @@ bool parse_canonical_number(std::string_view t, uint64_t& out) {
 
 }  // namespace
 
-ExternalId ExternalId::number(uint64_t n) {
-  ExternalId id;
-  id.bytes_[0] = static_cast<unsigned char>(Kind::kNumber);
-  std::memcpy(id.bytes_ + 8, &n, 8);
-  return id;
-}
-
 ExternalId ExternalId::from_text(std::string_view text) {
   ExternalId id;
   id.assign_text(text);
@@ -143,13 +136,6 @@ void ExternalId::assign_text(std::string_view text) {
   std::memcpy(bytes_ + 2, text.data(), kHashedPrefix);
   uint64_t h = fnv1a64(text);
   std::memcpy(bytes_ + 16, &h, 8);
-}
-
-uint64_t ExternalId::as_number() const {
-  if (kind() != Kind::kNumber) return 0;
-  uint64_t n;
-  std::memcpy(&n, bytes_ + 8, 8);
-  return n;
 }
 
 void ExternalId::append_to(std::string& out) const {
@@ -200,13 +186,6 @@ uint64_t ExternalId::hash() const {
   std::memcpy(&b, bytes_ + 8, 8);
   std::memcpy(&c, bytes_ + 16, 8);
   return mix64(a ^ mix64(b ^ mix64(c)));
-}
-
-uint64_t ExternalId::lookup_key() const {
-  // Text ids are keyed by their hash, kept apart from numeric ids by the top bit.
-  constexpr uint64_t kTextKeyBit = uint64_t{1} << 63;
-  if (kind() == Kind::kNumber) return as_number() & ~kTextKeyBit;
-  return hash() | kTextKeyBit;
 }
 
 }  // namespace tw

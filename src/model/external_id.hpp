@@ -16,7 +16,12 @@ class ExternalId {
   enum class Kind : uint8_t { kNone, kNumber, kUuid, kText, kHashedText };
 
   constexpr ExternalId() = default;
-  static ExternalId number(uint64_t n);
+  static ExternalId number(uint64_t n) {
+    ExternalId id;
+    id.bytes_[0] = static_cast<unsigned char>(Kind::kNumber);
+    std::memcpy(id.bytes_ + 8, &n, 8);
+    return id;
+  }
   /// Picks the most compact exact form for `text`: number, UUID, text, or hashed text.
   static ExternalId from_text(std::string_view text);
   /// Makes this id from_text(text), built in place: parsers filling an event call this, as a
@@ -26,7 +31,12 @@ class ExternalId {
   Kind kind() const { return static_cast<Kind>(bytes_[0]); }
   bool empty() const { return kind() == Kind::kNone; }
   /// The number for kNumber ids; 0 otherwise.
-  uint64_t as_number() const;
+  uint64_t as_number() const {
+    if (kind() != Kind::kNumber) return 0;
+    uint64_t n;
+    std::memcpy(&n, bytes_ + 8, 8);
+    return n;
+  }
   /// The id as text, in the source's spelling for numbers, UUIDs (lower case) and short text.
   std::string to_string() const;
   void append_to(std::string& out) const;
@@ -35,9 +45,15 @@ class ExternalId {
   uint64_t hash() const;
   /// A 64-bit key for tables of ids: the number itself for numeric ids (below 2^63), the hash
   /// with the top bit set for others. Two text ids share a key only if their hashes collide.
-  uint64_t lookup_key() const;
+  uint64_t lookup_key() const {
+    return kind() == Kind::kNumber ? as_number() & ~kTextKeyBit : text_key();
+  }
 
  private:
+  // Text ids are keyed by their hash, kept apart from numeric ids by the top bit.
+  static constexpr uint64_t kTextKeyBit = uint64_t{1} << 63;
+  uint64_t text_key() const { return hash() | kTextKeyBit; }
+
   // bytes_[0] = kind, bytes_[1] = text length; payload from bytes_[2] (text) or bytes_[8].
   alignas(8) unsigned char bytes_[24] = {};
 };
