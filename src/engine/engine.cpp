@@ -121,6 +121,7 @@ void Engine::to_rules(std::span<const Event> run) {
 // that the trade rules see every trade of an order-level feed. Measured on the generated ITCH
 // flow (see docs/PERFORMANCE.md), against one call per event per rule.
 void Engine::deliver_order_flow(std::span<const Event> run) {
+  if (detectors_.empty()) return build_books(run);
   for (size_t i = 0; i < run.size(); ++i) {
     prefetch_books(run, i);
     const Event& e = run[i];
@@ -134,22 +135,30 @@ void Engine::deliver_order_flow(std::span<const Event> run) {
     last_segment = segment_number_;
     segment_.push_back(e);
     if (!order_event) continue;
-    OrderBook& book = books_.get(e.symbol, [](SymbolId) { return OrderBook(); });
-    if (e.kind != EventKind::kOrderExecute) {
-      book.apply(e);
-      continue;
-    }
-    book.apply(e);
     // The print is written in place behind its execution (the segment has room for it).
-    Event& print = segment_.emplace_back();
-    if (!print_of_execution(book, e, print)) {
-      segment_.pop_back();
-      continue;
-    }
-    ++counters_.executions;
-    count(print);
+    if (!apply_to_book(e, segment_.emplace_back())) segment_.pop_back();
   }
   deliver_segment();
+}
+
+// With no rule to hand them to, order events only build the books: nothing is gathered. The
+// prints are only counted (count() and the bars read their kind, time, symbol, price, size and
+// side, which print_of_execution writes), so one event serves for all of them.
+void Engine::build_books(std::span<const Event> run) {
+  Event print;
+  for (size_t i = 0; i < run.size(); ++i) {
+    prefetch_books(run, i);
+    if (run[i].is_order_event()) apply_to_book(run[i], print);
+  }
+}
+
+bool Engine::apply_to_book(const Event& e, Event& print) {
+  OrderBook& book = books_.get(e.symbol, [](SymbolId) { return OrderBook(); });
+  book.apply(e);
+  if (e.kind != EventKind::kOrderExecute || !print_of_execution(book, e, print)) return false;
+  ++counters_.executions;
+  count(print);
+  return true;
 }
 
 // The books' order index and records are far larger than the caches, and most messages touch
@@ -175,7 +184,7 @@ void Engine::deliver_segment() {
 // The print of an execution, from `book` with the execution applied: the resting order's price
 // when the execution gives none (ITCH E), the aggressor on the other side, and the resting
 // order's owner on its own side. An order the book never saw (it rested before the feed began)
-// is taken from the execution. `print` is a fresh event.
+// is taken from the execution. `print` is a fresh event, or one that is only counted.
 bool Engine::print_of_execution(const OrderBook& book, const Event& execution, Event& print) const {
   if ((execution.flags & event_flags::kNotPrintable) != 0) return false;
   RestingOrder resting;

@@ -2,9 +2,11 @@
 // the trade rules see.
 #include <gtest/gtest.h>
 
+#include <tuple>
 #include <vector>
 
 #include "engine_run.hpp"
+#include "model/bar.hpp"
 
 using namespace tw;
 
@@ -73,4 +75,58 @@ TEST(EngineOrders, ExecutionsOfUnknownOrdersArePrintedFromWhatTheyCarry) {
   const Engine& engine = run.engine;
   EXPECT_EQ(engine.counters().executions, 1u);
   EXPECT_EQ(engine.book_report().diagnostics.unknown_order, 2u);
+}
+
+namespace {
+
+/// The bars an engine closes, as (volume, buy volume, trades) each.
+class BarLog final : public BarSink {
+ public:
+  void on_bar(std::string_view, const Bar& bar) override {
+    bars.push_back({bar.volume.raw(), bar.buy_volume.raw(), bar.trades});
+  }
+  std::vector<std::tuple<int64_t, int64_t, uint64_t>> bars;
+};
+
+}  // namespace
+
+// With every rule off, order flow only builds the books (nothing is gathered for rules): the
+// books, the prints counted and the bars made of them are as with the rules on.
+TEST(EngineOrders, WithoutRulesTheBooksPrintsAndBarsAreTheSame) {
+  OrderFlow flow;
+  flow.order(0, EventKind::kOrderAdd, "o1", Side::kBuy, "alice");
+  flow.order(1, EventKind::kOrderExecute, "o1", Side::kBuy, nullptr);
+  flow.order(2, EventKind::kOrderAdd, "o2", Side::kSell, "alice");
+  flow.order(3, EventKind::kOrderAdd, "o3", Side::kSell, "bob");
+  flow.order(4, EventKind::kOrderExecute, "o2", Side::kSell, nullptr);
+  flow.order(65, EventKind::kOrderDelete, "o3", Side::kSell, nullptr);
+  flow.order(66, EventKind::kOrderExecute, "old", Side::kSell, nullptr);
+  struct Outcome {
+    EngineCounters counters;
+    BookReport books;
+    std::vector<std::tuple<int64_t, int64_t, uint64_t>> bars;
+  };
+  auto run = [&](bool rules) {
+    Config config = default_config();
+    for (auto& [name, rule] : config.rules) rule.enabled = rules;
+    AlertCollector alerts;
+    DeadLetter rejects;
+    BarLog bars;
+    Engine engine(config, flow.universe, alerts, rejects, &bars);
+    engine.push_events(flow.events);
+    engine.finish();
+    return Outcome{engine.counters(), engine.book_report(), bars.bars};
+  };
+  const Outcome with_rules = run(true);
+  const Outcome without = run(false);
+  EXPECT_EQ(without.counters.executions, 3u);
+  EXPECT_EQ(without.counters.executions, with_rules.counters.executions);
+  EXPECT_EQ(without.counters.trades, with_rules.counters.trades);
+  EXPECT_EQ(without.counters.order_events, with_rules.counters.order_events);
+  EXPECT_EQ(without.books.live_orders, 0u);
+  EXPECT_EQ(without.books.live_orders, with_rules.books.live_orders);
+  EXPECT_EQ(without.books.diagnostics.unknown_order, 1u);
+  EXPECT_EQ(without.books.diagnostics.unknown_order, with_rules.books.diagnostics.unknown_order);
+  ASSERT_EQ(without.bars.size(), 2u);
+  EXPECT_EQ(without.bars, with_rules.bars);
 }
