@@ -224,4 +224,19 @@ class OrderBook {
   Timestamp crossing_since_;             // that event's time
 };
 
+// Inline: the engine calls it twice per event.
+inline void OrderBook::prefetch(const Event& e, bool first) const {
+  const uint64_t key = e.id.lookup_key();
+  const bool add = e.kind == EventKind::kOrderAdd;
+  const bool sided = e.side == Side::kBuy || e.side == Side::kSell;
+  if (first) {
+    orders_.prefetch_index(key);  // where an add's id goes in, or the others' is found
+    if (add && sided) levels(e.side).by_price.prefetch_index(price_key(e.price));
+  } else if (add) {
+    if (sided) levels(e.side).by_price.prefetch_record(price_key(e.price));
+  } else {
+    orders_.prefetch_record(key);
+  }
+}
+
 }  // namespace tw
