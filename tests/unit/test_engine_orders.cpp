@@ -31,17 +31,24 @@ struct OrderFlow {
   }
 };
 
-}  // namespace
-
-// alice's resting buy is hit, then her resting sell is lifted at the same price and size: the
-// two prints name her on both sides, and wash.round_trip pairs them.
-TEST(EngineOrders, ExecutionsBecomePrintsThatTheTradeRulesSee) {
+// alice's resting buy is hit, then her resting sell is lifted at the same price and size; bob's
+// sell rests.
+OrderFlow alice_trades_with_herself() {
   OrderFlow flow;
   flow.order(0, EventKind::kOrderAdd, "o1", Side::kBuy, "alice");
   flow.order(1, EventKind::kOrderExecute, "o1", Side::kBuy, nullptr);
   flow.order(2, EventKind::kOrderAdd, "o2", Side::kSell, "alice");
   flow.order(3, EventKind::kOrderAdd, "o3", Side::kSell, "bob");
   flow.order(4, EventKind::kOrderExecute, "o2", Side::kSell, nullptr);
+  return flow;
+}
+
+}  // namespace
+
+// The two prints of alice_trades_with_herself() name her on both sides, and wash.round_trip
+// pairs them.
+TEST(EngineOrders, ExecutionsBecomePrintsThatTheTradeRulesSee) {
+  OrderFlow flow = alice_trades_with_herself();
   tw::testing::EngineRun run(flow.universe, flow.events);
   const Engine& engine = run.engine;
 
@@ -93,12 +100,7 @@ class BarLog final : public BarSink {
 // With every rule off, order flow only builds the books (nothing is gathered for rules): the
 // books, the prints counted and the bars made of them are as with the rules on.
 TEST(EngineOrders, WithoutRulesTheBooksPrintsAndBarsAreTheSame) {
-  OrderFlow flow;
-  flow.order(0, EventKind::kOrderAdd, "o1", Side::kBuy, "alice");
-  flow.order(1, EventKind::kOrderExecute, "o1", Side::kBuy, nullptr);
-  flow.order(2, EventKind::kOrderAdd, "o2", Side::kSell, "alice");
-  flow.order(3, EventKind::kOrderAdd, "o3", Side::kSell, "bob");
-  flow.order(4, EventKind::kOrderExecute, "o2", Side::kSell, nullptr);
+  OrderFlow flow = alice_trades_with_herself();
   flow.order(65, EventKind::kOrderDelete, "o3", Side::kSell, nullptr);
   flow.order(66, EventKind::kOrderExecute, "old", Side::kSell, nullptr);
   struct Outcome {
