@@ -118,7 +118,7 @@ constexpr size_t kTopKinds = 7;
 constexpr std::array<std::string_view, kTopKinds> kTopKindNames = {
     "spread", "one_sided", "crossed", "locked", "halted", "unseen_top", "no_data"};
 
-size_t index_of(TopKind kind) {
+constexpr size_t index_of(TopKind kind) {
   return static_cast<size_t>(kind);
 }
 
@@ -242,38 +242,44 @@ class SpreadBaseline {
     return n % 2 == 1 ? upper : (static_cast<double>(sorted_[n / 2 - 1]) + upper) / 2;
   }
 
-  void push(const Top& top) {
-    Sample arriving{top.has_spread() ? top.spread() : 0, top.kind};
-    ++seconds_[index_of(arriving.kind)];
+  /// Takes the second's top; false when it equals the one leaving, so that nothing changed.
+  bool push(const Top& top) {
+    const int64_t arriving = sample_of(top);
+    ++seconds_[kind_index(arriving)];
     if (ring_.size() < capacity_) {
       ring_.push_back(arriving);
-      if (top.has_spread()) insert_sorted(sorted_, arriving.spread);
-      return;
+      if (arriving > 0) insert_sorted(sorted_, arriving);
+      return true;
     }
-    Sample& oldest = ring_[next_];
+    int64_t& oldest = ring_[next_];
     next_ = next_ + 1 == capacity_ ? 0 : next_ + 1;
-    --seconds_[index_of(oldest.kind)];
-    if (oldest.kind == arriving.kind && oldest.spread == arriving.spread) return;
+    --seconds_[kind_index(oldest)];
+    if (oldest == arriving) return false;
     replace_sample(oldest, arriving);
     oldest = arriving;
+    return true;
   }
 
  private:
-  struct Sample {
-    int64_t spread = 0;  // raw, when kind is kSpread
-    TopKind kind = TopKind::kNoData;
-  };
+  // A second in one word: its spread (raw, positive) when it had one, else minus the index of
+  // its kind. Half the ring a struct took: the ring is read every second of
+  // every symbol, mostly from beyond the caches.
+  static_assert(index_of(TopKind::kSpread) == 0, "a sample of 0 or less is not a spread");
+  static int64_t sample_of(const Top& top) {
+    return top.has_spread() ? top.spread() : -static_cast<int64_t>(index_of(top.kind));
+  }
+  static size_t kind_index(int64_t sample) {
+    return sample > 0 ? index_of(TopKind::kSpread) : static_cast<size_t>(-sample);
+  }
 
-  void replace_sample(const Sample& leaving, const Sample& arriving) {
-    bool left = leaving.kind == TopKind::kSpread;
-    bool comes = arriving.kind == TopKind::kSpread;
-    if (left && comes) return replace_sorted(sorted_, leaving.spread, arriving.spread);
-    if (left) sorted_.erase(std::lower_bound(sorted_.begin(), sorted_.end(), leaving.spread));
-    if (comes) insert_sorted(sorted_, arriving.spread);
+  void replace_sample(int64_t leaving, int64_t arriving) {
+    if (leaving > 0 && arriving > 0) return replace_sorted(sorted_, leaving, arriving);
+    if (leaving > 0) sorted_.erase(std::lower_bound(sorted_.begin(), sorted_.end(), leaving));
+    if (arriving > 0) insert_sorted(sorted_, arriving);
   }
 
   size_t capacity_;
-  std::vector<Sample> ring_;  // oldest at next_ once full
+  std::vector<int64_t> ring_;  // samples (sample_of), oldest at next_ once full
   size_t next_ = 0;
   std::vector<int64_t> sorted_;
   std::array<int64_t, kTopKinds> seconds_{};
@@ -516,8 +522,9 @@ class Tracker {
   void take_sample(Timestamp at) {
     end_dip_if_over(at);
     account_until(at);
-    baseline_.push(top_);
-    judge(at, nullptr);  // the median moved, the top did not
+    // The median moved, the top did not; a baseline that did not change changes no judgement
+    // (after each judge the phase is wide exactly when the top is, and peaks are noted).
+    if (baseline_.push(top_)) judge(at, nullptr);
   }
 
   /// Adds the stretch since the last change to the episode, as wide time or as a dip.
