@@ -114,12 +114,12 @@ struct Sender {
     const int64_t from =
         std::max(recorded_until + 1, window_index - static_cast<int64_t>(history.size()));
     if (from < window_index) {
-      // One division for the first slot; the others follow it round the ring.
-      size_t at = slot_index(from);
-      for (int64_t w = from; w < window_index; ++w) {
-        history[at] = 0;
-        at = at + 1 == history.size() ? 0 : at + 1;
-      }
+      // One division for the first slot; the others follow it round the ring, in two fills.
+      const size_t at = slot_index(from);
+      const auto silent = static_cast<size_t>(window_index - from);
+      const size_t to_end = std::min(silent, history.size() - at);
+      std::fill_n(history.begin() + static_cast<std::ptrdiff_t>(at), to_end, 0);
+      std::fill_n(history.begin(), silent - to_end, 0);
     }
     recorded_until = std::max(recorded_until, window_index - 1);
   }
