@@ -136,6 +136,15 @@ class LayeringTracker {
   std::optional<Timestamp> gather_layers(Side side, const Pull& latest) {
     group_.clear();
     const Timestamp since = latest.pulled - params_.cancel_window;
+    // Most pulls have fewer than min_orders pulls of their owner beside them, so no set: they
+    // are counted before any is copied.
+    size_t candidates = 0;
+    pulls(side).for_each_newest([&](const Pull& p) {
+      if (p.pulled < since) return false;
+      candidates += p.account == latest.account ? 1 : 0;
+      return true;
+    });
+    if (candidates < static_cast<size_t>(params_.min_orders)) return std::nullopt;
     pulls(side).for_each_newest([&](const Pull& p) {
       if (p.pulled < since) return false;
       if (p.account == latest.account) group_.push_back(p);
