@@ -54,7 +54,9 @@ inline void replace_sorted(std::vector<int64_t>& sorted, int64_t old_value, int6
     Iter hole = std::upper_bound(sorted.begin(), sorted.end(), old_value) - 1;  // the last old
     const Iter stop = std::lower_bound(hole + 1, sorted.end(), new_value);
     while (hole + 1 != stop) {
-      const Iter next_hole = sorted_detail::run_end(hole + 1, stop) - 1;
+      // A run of one value moves by one place, as in a shift; a longer one jumps.
+      const bool single = hole + 2 == stop || hole[2] != hole[1];
+      const Iter next_hole = single ? hole + 1 : sorted_detail::run_end(hole + 1, stop) - 1;
       *hole = *next_hole;
       hole = next_hole;
     }
@@ -63,7 +65,8 @@ inline void replace_sorted(std::vector<int64_t>& sorted, int64_t old_value, int6
     Iter hole = std::lower_bound(sorted.begin(), sorted.end(), old_value);  // the first old
     const Iter stop = std::upper_bound(sorted.begin(), hole, new_value);
     while (hole != stop) {
-      const Iter next_hole = sorted_detail::run_begin(stop, hole);
+      const bool single = hole - 1 == stop || hole[-2] != hole[-1];
+      const Iter next_hole = single ? hole - 1 : sorted_detail::run_begin(stop, hole);
       *hole = *next_hole;
       hole = next_hole;
     }
