@@ -12,7 +12,6 @@
 #include "detect/symbol_rule.hpp"
 #include "util/format.hpp"
 #include "util/recent_ring.hpp"
-#include "util/sorted_values.hpp"
 
 namespace tw {
 namespace {
@@ -218,29 +217,66 @@ class UnseenTop {
   bool has_ask_ = false;
 };
 
+/// Spreads as their distinct values with how many seconds had each, in increasing order: a
+/// spread is a few ticks, so a half-hour baseline holds a few dozen values where it holds 1,800
+/// seconds, and they stay in the cache that the 1,800 sorted did not.
+class SpreadCounts {
+ public:
+  SpreadCounts() { distinct_.reserve(kReserved); }
+
+  size_t total() const { return total_; }
+  void add(int64_t spread) {
+    auto at = find(spread);
+    if (at == distinct_.end() || at->spread != spread) at = distinct_.insert(at, {spread, 0});
+    ++at->seconds;
+    ++total_;
+  }
+  /// `spread` must be counted.
+  void remove(int64_t spread) {
+    auto at = find(spread);
+    if (--at->seconds == 0) distinct_.erase(at);
+    --total_;
+  }
+  /// The spread of rank `r` (0 the narrowest); r < total().
+  int64_t at_rank(size_t r) const {
+    for (const Distinct& d : distinct_) {
+      if (r < d.seconds) return d.spread;
+      r -= d.seconds;
+    }
+    return distinct_.back().spread;
+  }
+
+ private:
+  struct Distinct {
+    int64_t spread = 0;
+    size_t seconds = 0;
+  };
+  static constexpr size_t kReserved = 64;  // more only grows the vector on a new value
+
+  std::vector<Distinct>::iterator find(int64_t spread) {
+    return std::lower_bound(distinct_.begin(), distinct_.end(), spread,
+                            [](const Distinct& d, int64_t v) { return d.spread < v; });
+  }
+
+  std::vector<Distinct> distinct_;
+  size_t total_ = 0;
+};
+
 /// The top in force at each of the last `capacity` seconds, and the spreads among them
-/// sorted, for the median. A second replaces the oldest, so keeping the sorted copy moves
-/// only the spreads between the leaving and the arriving one; both vectors are reserved in
-/// full up front and never reallocate.
+/// counted, for the median, which is worked out again only when the baseline changes. The ring
+/// is reserved in full up front and never reallocates.
 class SpreadBaseline {
  public:
-  explicit SpreadBaseline(size_t capacity) : capacity_(capacity) {
-    ring_.reserve(capacity);
-    sorted_.reserve(capacity);
-  }
+  explicit SpreadBaseline(size_t capacity) : capacity_(capacity) { ring_.reserve(capacity); }
 
   size_t capacity() const { return capacity_; }
   /// Seconds with a spread.
-  size_t valid() const { return sorted_.size(); }
+  size_t valid() const { return spreads_.total(); }
   /// Seconds of each kind, spreads included.
   const std::array<int64_t, kTopKinds>& seconds() const { return seconds_; }
 
   /// The median spread (raw); only when valid() > 0.
-  double median() const {
-    size_t n = sorted_.size();
-    double upper = static_cast<double>(sorted_[n / 2]);
-    return n % 2 == 1 ? upper : (static_cast<double>(sorted_[n / 2 - 1]) + upper) / 2;
-  }
+  double median() const { return median_; }
 
   /// Takes the second's top; false when it equals the one leaving, so that nothing changed.
   bool push(const Top& top) {
@@ -248,22 +284,25 @@ class SpreadBaseline {
     ++seconds_[kind_index(arriving)];
     if (ring_.size() < capacity_) {
       ring_.push_back(arriving);
-      if (arriving > 0) insert_sorted(sorted_, arriving);
+      if (arriving > 0) spreads_.add(arriving);
+      update_median();
       return true;
     }
     int64_t& oldest = ring_[next_];
     next_ = next_ + 1 == capacity_ ? 0 : next_ + 1;
     --seconds_[kind_index(oldest)];
     if (oldest == arriving) return false;
-    replace_sample(oldest, arriving);
+    if (oldest > 0) spreads_.remove(oldest);
+    if (arriving > 0) spreads_.add(arriving);
     oldest = arriving;
+    update_median();
     return true;
   }
 
  private:
   // A second in one word: its spread (raw, positive) when it had one, else minus the index of
-  // its kind. Half the ring a struct took: the ring is read every second of
-  // every symbol, mostly from beyond the caches.
+  // its kind. Half the ring a struct took: the ring is read every second of every symbol,
+  // mostly from beyond the caches.
   static_assert(index_of(TopKind::kSpread) == 0, "a sample of 0 or less is not a spread");
   static int64_t sample_of(const Top& top) {
     return top.has_spread() ? top.spread() : -static_cast<int64_t>(index_of(top.kind));
@@ -272,16 +311,18 @@ class SpreadBaseline {
     return sample > 0 ? index_of(TopKind::kSpread) : static_cast<size_t>(-sample);
   }
 
-  void replace_sample(int64_t leaving, int64_t arriving) {
-    if (leaving > 0 && arriving > 0) return replace_sorted(sorted_, leaving, arriving);
-    if (leaving > 0) sorted_.erase(std::lower_bound(sorted_.begin(), sorted_.end(), leaving));
-    if (arriving > 0) insert_sorted(sorted_, arriving);
+  void update_median() {
+    const size_t n = spreads_.total();
+    if (n == 0) return;
+    const auto upper = static_cast<double>(spreads_.at_rank(n / 2));
+    median_ = n % 2 == 1 ? upper : (static_cast<double>(spreads_.at_rank(n / 2 - 1)) + upper) / 2;
   }
 
   size_t capacity_;
   std::vector<int64_t> ring_;  // samples (sample_of), oldest at next_ once full
   size_t next_ = 0;
-  std::vector<int64_t> sorted_;
+  SpreadCounts spreads_;
+  double median_ = 0;  // of spreads_, when it holds any
   std::array<int64_t, kTopKinds> seconds_{};
 };
 
