@@ -12,6 +12,7 @@
 #include "detect/symbol_rule.hpp"
 #include "util/format.hpp"
 #include "util/recent_ring.hpp"
+#include "util/value_counts.hpp"
 
 namespace tw {
 namespace {
@@ -217,54 +218,9 @@ class UnseenTop {
   bool has_ask_ = false;
 };
 
-/// Spreads as their distinct values with how many seconds had each, in increasing order: a
-/// spread is a few ticks, so a half-hour baseline holds a few dozen values where it holds 1,800
-/// seconds, and they stay in the cache that the 1,800 sorted did not.
-class SpreadCounts {
- public:
-  SpreadCounts() { distinct_.reserve(kReserved); }
-
-  size_t total() const { return total_; }
-  void add(int64_t spread) {
-    auto at = find(spread);
-    if (at == distinct_.end() || at->spread != spread) at = distinct_.insert(at, {spread, 0});
-    ++at->seconds;
-    ++total_;
-  }
-  /// `spread` must be counted.
-  void remove(int64_t spread) {
-    auto at = find(spread);
-    if (--at->seconds == 0) distinct_.erase(at);
-    --total_;
-  }
-  /// The spread of rank `r` (0 the narrowest); r < total().
-  int64_t at_rank(size_t r) const {
-    for (const Distinct& d : distinct_) {
-      if (r < d.seconds) return d.spread;
-      r -= d.seconds;
-    }
-    return distinct_.back().spread;
-  }
-
- private:
-  struct Distinct {
-    int64_t spread = 0;
-    size_t seconds = 0;
-  };
-  static constexpr size_t kReserved = 64;  // more only grows the vector on a new value
-
-  std::vector<Distinct>::iterator find(int64_t spread) {
-    return std::lower_bound(distinct_.begin(), distinct_.end(), spread,
-                            [](const Distinct& d, int64_t v) { return d.spread < v; });
-  }
-
-  std::vector<Distinct> distinct_;
-  size_t total_ = 0;
-};
-
-/// The top in force at each of the last `capacity` seconds, and the spreads among them
-/// counted, for the median, which is worked out again only when the baseline changes. The ring
-/// is reserved in full up front and never reallocates.
+/// The top in force at each of the last `capacity` seconds, and the spreads among them counted
+/// by value (a few ticks: a few dozen values for 1,800 seconds), for the median, which is worked
+/// out again only when the baseline changes. The ring is reserved in full up front.
 class SpreadBaseline {
  public:
   explicit SpreadBaseline(size_t capacity) : capacity_(capacity) { ring_.reserve(capacity); }
@@ -321,8 +277,8 @@ class SpreadBaseline {
   size_t capacity_;
   std::vector<int64_t> ring_;  // samples (sample_of), oldest at next_ once full
   size_t next_ = 0;
-  SpreadCounts spreads_;
-  double median_ = 0;  // of spreads_, when it holds any
+  ValueCounts spreads_;  // the spreads among the samples
+  double median_ = 0;    // of spreads_, when it holds any
   std::array<int64_t, kTopKinds> seconds_{};
 };
 
