@@ -495,13 +495,19 @@ class Tracker {
 
   // --- Event time ----------------------------------------------------------------------------
 
+  void pass_time_to(Timestamp t) {
+    if (next_sample_ <= t) take_samples_to(t);
+    end_dip_if_over(t);
+    now_ = std::max(now_, t);
+  }
+
   // Samples every whole second up to `t` with the top in force before it. After a gap longer
   // than the baseline every sample is the same top, so the baseline and the judgement no
-  // longer change and the rest of the gap is skipped.
-  void pass_time_to(Timestamp t) {
-    if (!started_) {
-      started_ = true;
+  // longer change and the rest of the gap is skipped. The first event only sets the clock.
+  void take_samples_to(Timestamp t) {
+    if (next_sample_ == Timestamp::min()) {
       next_sample_ = t.floor_to(kSampleInterval) + kSampleInterval;
+      return;
     }
     const size_t most = baseline_.capacity() + 1;
     for (size_t taken = 0; next_sample_ <= t; ++taken) {
@@ -512,8 +518,6 @@ class Tracker {
       take_sample(next_sample_);
       next_sample_ = next_sample_ + kSampleInterval;
     }
-    end_dip_if_over(t);
-    now_ = std::max(now_, t);
   }
 
   void take_sample(Timestamp at) {
@@ -706,8 +710,7 @@ class Tracker {
   Top top_;
   Cited top_set_by_;
   // Event time.
-  bool started_ = false;
-  Timestamp next_sample_;
+  Timestamp next_sample_ = Timestamp::min();  // min: before the symbol's first event
   Timestamp now_;
   Timestamp segment_start_;  // the top or the phase last changed
   SpreadBaseline baseline_;
