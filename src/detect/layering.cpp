@@ -90,11 +90,14 @@ class LayeringTracker {
     group_.reserve(kPullsKept);
   }
 
+  /// Trades, and the messages that can pull an order.
+  static bool wants(const Event& e) {
+    return e.kind == EventKind::kTrade || e.kind == EventKind::kOrderDelete ||
+           e.kind == EventKind::kOrderCancel || e.kind == EventKind::kOrderReplace;
+  }
+
   void on_event(const Event& e) {
     if (e.kind == EventKind::kTrade) return tape_.add(e);
-    const bool pull = e.kind == EventKind::kOrderDelete || e.kind == EventKind::kOrderCancel ||
-                      e.kind == EventKind::kOrderReplace;
-    if (!pull) return;
     const OrderBook* book = scope_.book();
     const RestingOrder* gone = book == nullptr ? nullptr : book->removed_by_last_event();
     if (gone == nullptr || (gone->side != Side::kBuy && gone->side != Side::kSell)) return;

@@ -188,8 +188,12 @@ class MarkingTheClose {
 
   MarkingTheClose(const SymbolScope& scope, const Params& params) : scope_(scope), p_(params) {}
 
+  /// Prints with a price and a size.
+  static bool wants(const Event& e) {
+    return e.is_trade() && e.price.is_positive() && e.qty.is_positive();
+  }
+
   void on_event(const Event& e) {
-    if (!e.is_trade() || !e.price.is_positive() || !e.qty.is_positive()) return;
     if (!session_.active || e.ts > session_.close) start_session(e.ts);
     if (marked_.open) follow_reversal(e);
     add_to_session(e);

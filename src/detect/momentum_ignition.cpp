@@ -192,9 +192,13 @@ class MomentumIgnition {
     episode_.evidence.reserve(kMaxEvidenceIds);
   }
 
+  /// Continuous trading's prints with a price and a size.
+  static bool wants(const Event& e) {
+    return e.is_trade() && (e.flags & event_flags::kAuction) == 0 && e.price.is_positive() &&
+           e.qty.is_positive();
+  }
+
   void on_event(const Event& e) {
-    if (!e.is_trade() || (e.flags & event_flags::kAuction) != 0) return;
-    if (!e.price.is_positive() || !e.qty.is_positive()) return;
     expire(e.ts);
     uint64_t n = hold(e);
     if (cycle_.phase == Phase::kWatching) return watch(n);

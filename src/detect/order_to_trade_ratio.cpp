@@ -81,8 +81,9 @@ class OrderToTradeRatio {
   OrderToTradeRatio(const SymbolScope& scope, const Params& params)
       : scope_(scope), p_(params), accounts_(static_cast<size_t>(params.max_accounts)) {}
 
+  static bool wants(const Event& e) { return e.is_order_event(); }
+
   void on_event(const Event& e) {
-    if (!e.is_order_event()) return;
     // A message behind the open period (only if event time went back) joins it.
     if (!started_ || e.ts.nanos() >= period_end_) roll_to(e.ts);
     const AccountId owner = order_owner(e, scope_.book());

@@ -137,8 +137,9 @@ class QuoteStuffing {
         accounts_(static_cast<size_t>(params.max_accounts)),
         scratch_(static_cast<size_t>(params.baseline_windows)) {}
 
+  static bool wants(const Event& e) { return e.is_order_event(); }
+
   void on_event(const Event& e) {
-    if (!e.is_order_event()) return;
     if (!started_) start(e.ts);
     // A message behind the open window (only if event time went back) joins it.
     if (e.ts.nanos() >= window_end_) roll_to(aligned_index(e.ts, p_.window));

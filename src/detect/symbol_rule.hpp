@@ -50,7 +50,10 @@ double score_between(double value, double threshold, double full);
 ///   struct Params { static Params read(const ParamValues&, std::string_view where); };
 ///   Tracker(const SymbolScope&, const Params&);
 ///   void on_event(const Event&); void advance_to(Timestamp); void finish();
-/// and a static constexpr std::string_view kRule, the rule's name.
+/// and a static constexpr std::string_view kRule, the rule's name. It may provide
+///   static bool wants(const Event&);
+/// the events it reads: the others never reach it, nor make it, so that a trade rule on an order
+/// feed does not fetch a symbol's state for each order event only to ignore it.
 template <class Tracker>
 class SymbolRule final : public Detector {
  public:
@@ -59,7 +62,12 @@ class SymbolRule final : public Detector {
   void on_events(std::span<const Event> events) override {
     for (const Event& e : events) on_event(e);
   }
-  void on_event(const Event& event) override { tracker_for(event.symbol).on_event(event); }
+  void on_event(const Event& event) override {
+    if constexpr (requires { Tracker::wants(event); }) {
+      if (!Tracker::wants(event)) return;
+    }
+    tracker_for(event.symbol).on_event(event);
+  }
   void advance_to(Timestamp watermark) override {
     trackers_.for_each([&](SymbolId, Tracker& t) { t.advance_to(watermark); });
   }
