@@ -190,8 +190,15 @@ class SpoofingTracker {
                      0,   e.side,          e.account, multiple, share,       depth};
   }
 
+  // The watched order `e` is about, or kNone. Mostly nothing is watched, and then the index
+  // (beyond the caches) is not probed.
+  uint32_t watched_slot(const Event& e) const {
+    if (watched_.size() == 0) return KeyedPool<WatchedOrder>::kNone;
+    return watched_.find(e.id.lookup_key());
+  }
+
   void on_reduce(const Event& e, bool executed) {
-    const uint32_t slot = watched_.find(e.id.lookup_key());
+    const uint32_t slot = watched_slot(e);
     if (slot == KeyedPool<WatchedOrder>::kNone) return;
     WatchedOrder& o = watched_[slot];
     const int64_t taken = std::min(e.qty.raw(), o.left);
@@ -203,7 +210,7 @@ class SpoofingTracker {
   }
 
   void on_removed(const Event& e) {
-    const uint32_t slot = watched_.find(e.id.lookup_key());
+    const uint32_t slot = watched_slot(e);
     if (slot == KeyedPool<WatchedOrder>::kNone) return;
     judge(watched_[slot], e.ts);
     watched_.erase(slot);
