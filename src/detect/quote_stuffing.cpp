@@ -151,8 +151,10 @@ class QuoteStuffing {
     s->add(e);
   }
 
+  // A symbol with no active sender has nothing to close: its windows roll on at its next
+  // message (or a tick once one is active), which finds the same windows empty.
   void advance_to(Timestamp watermark) {
-    if (started_ && watermark.nanos() >= window_end_) {
+    if (started_ && watermark.nanos() >= window_end_ && any_active()) {
       roll_to(aligned_index(watermark, p_.window));
     }
   }
@@ -177,6 +179,8 @@ class QuoteStuffing {
     open_window_ = window;
     window_end_ = aligned_start(window + 1, p_.window).nanos();
   }
+
+  bool any_active() const { return anonymous_.active() || !active_accounts_.empty(); }
 
   template <class Fn>
   void for_each_sender(Fn&& fn) {
