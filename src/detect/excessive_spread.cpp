@@ -268,10 +268,7 @@ class SpreadBaseline {
   }
 
   void update_median() {
-    const size_t n = spreads_.total();
-    if (n == 0) return;
-    const auto upper = static_cast<double>(spreads_.at_rank(n / 2));
-    median_ = n % 2 == 1 ? upper : (static_cast<double>(spreads_.at_rank(n / 2 - 1)) + upper) / 2;
+    if (spreads_.total() > 0) median_ = spreads_.median();
   }
 
   size_t capacity_;

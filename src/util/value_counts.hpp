@@ -40,6 +40,21 @@ class ValueCounts {
     add(arriving);
   }
 
+  /// The middle value, or the mean of the two middle ones; total() > 0. One walk of the table.
+  double median() const {
+    const size_t upper = total_ / 2;
+    const size_t lower = total_ % 2 == 1 ? upper : upper - 1;
+    size_t passed = 0;  // values of the entries before `d`
+    double lower_value = 0;
+    for (const Distinct& d : distinct_) {
+      const size_t through = passed + d.count;
+      if (lower >= passed && lower < through) lower_value = static_cast<double>(d.value);
+      if (upper < through) return (lower_value + static_cast<double>(d.value)) / 2;
+      passed = through;
+    }
+    return lower_value;
+  }
+
   /// The value of rank `r` (0 the least), as the r-th of the values sorted; r < total().
   int64_t at_rank(size_t r) const {
     for (const Distinct& d : distinct_) {

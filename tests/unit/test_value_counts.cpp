@@ -35,14 +35,24 @@ void check_rolling_window(size_t n, uint64_t distinct, uint64_t seed) {
     for (size_t r = 0; r < n; ++r) {
       ASSERT_EQ(counts.at_rank(r), sorted[r]) << "rank " << r << " step " << i;
     }
+    const size_t upper = n / 2;
+    const double median =
+        n % 2 == 1
+            ? static_cast<double>(sorted[upper])
+            : (static_cast<double>(sorted[upper - 1]) + static_cast<double>(sorted[upper])) / 2;
+    ASSERT_EQ(counts.median(), median) << "step " << i;
     ASSERT_EQ(counts.distinct(),
               static_cast<size_t>(std::unique(sorted.begin(), sorted.end()) - sorted.begin()));
   }
 }
 
 TEST(ValueCounts, RanksFollowARollingWindow) {
-  for (uint64_t distinct : {1, 2, 7, 40}) check_rolling_window(101, distinct, distinct);
+  for (uint64_t distinct : {1, 2, 7, 40}) {
+    check_rolling_window(101, distinct, distinct);  // an odd count: the middle value
+    check_rolling_window(100, distinct, distinct);  // even: the mean of the middle two
+  }
   check_rolling_window(64, 1000, 5);
+  check_rolling_window(1, 3, 6);
 }
 
 TEST(ValueCounts, AValueLeavesTheTableWithItsLastOccurrence) {
