@@ -234,11 +234,19 @@ class SpreadBaseline {
   /// The median spread (raw); only when valid() > 0.
   double median() const { return median_; }
 
-  /// Takes the second's top; false when it equals the one leaving, so that nothing changed.
-  bool push(const Top& top) {
-    const int64_t arriving = sample_of(top);
-    ++seconds_[kind_index(arriving)];
+  // A second in one word: its spread (raw, positive) when it had one, else minus the index of
+  // its kind. Half the ring a struct took: the ring is read every second of every symbol,
+  // mostly from beyond the caches.
+  static_assert(index_of(TopKind::kSpread) == 0, "a sample of 0 or less is not a spread");
+  static int64_t sample_of(const Top& top) {
+    return top.has_spread() ? top.spread() : -static_cast<int64_t>(index_of(top.kind));
+  }
+
+  /// Takes the second's top, as sample_of gives it; false when it equals the one leaving, so
+  /// that nothing changed.
+  bool push(int64_t arriving) {
     if (ring_.size() < capacity_) {
+      ++seconds_[kind_index(arriving)];
       ring_.push_back(arriving);
       if (arriving > 0) spreads_.add(arriving);
       update_median();
@@ -246,8 +254,9 @@ class SpreadBaseline {
     }
     int64_t& oldest = ring_[next_];
     next_ = next_ + 1 == capacity_ ? 0 : next_ + 1;
-    --seconds_[kind_index(oldest)];
     if (oldest == arriving) return false;
+    --seconds_[kind_index(oldest)];
+    ++seconds_[kind_index(arriving)];
     if (oldest > 0) spreads_.remove(oldest);
     if (arriving > 0) spreads_.add(arriving);
     oldest = arriving;
@@ -256,13 +265,6 @@ class SpreadBaseline {
   }
 
  private:
-  // A second in one word: its spread (raw, positive) when it had one, else minus the index of
-  // its kind. Half the ring a struct took: the ring is read every second of every symbol,
-  // mostly from beyond the caches.
-  static_assert(index_of(TopKind::kSpread) == 0, "a sample of 0 or less is not a spread");
-  static int64_t sample_of(const Top& top) {
-    return top.has_spread() ? top.spread() : -static_cast<int64_t>(index_of(top.kind));
-  }
   static size_t kind_index(int64_t sample) {
     return sample > 0 ? index_of(TopKind::kSpread) : static_cast<size_t>(-sample);
   }
@@ -480,6 +482,7 @@ class Tracker {
   void change_top(Timestamp t, const Top& now, const Cited& by) {
     account_until(t);
     top_ = now;
+    top_sample_ = SpreadBaseline::sample_of(now);
     top_set_by_ = by;
     judge(t, &by);
   }
@@ -522,7 +525,7 @@ class Tracker {
     account_until(at);
     // The median moved, the top did not; a baseline that did not change changes no judgement
     // (after each judge the phase is wide exactly when the top is, and peaks are noted).
-    if (baseline_.push(top_)) judge(at, nullptr);
+    if (baseline_.push(top_sample_)) judge(at, nullptr);
   }
 
   /// Adds the stretch since the last change to the episode, as wide time or as a dip.
@@ -705,6 +708,7 @@ class Tracker {
   UnseenTop unseen_;
   RecentOrders recent_;
   Top top_;
+  int64_t top_sample_ = SpreadBaseline::sample_of(Top{});  // top_ as the baseline takes it
   Cited top_set_by_;
   // Event time.
   Timestamp next_sample_ = Timestamp::min();  // min: before the symbol's first event
