@@ -110,6 +110,15 @@ class LayeringTracker {
     }
   }
 
+  /// An open episode is reported once cancel_window passes its last pull.
+  Timestamp due() const {
+    Timestamp due = Timestamp::max();
+    for (const Episode& episode : episodes_) {
+      if (episode.open) due = std::min(due, just_after(episode.last_pull + params_.cancel_window));
+    }
+    return due;
+  }
+
   void finish() {
     for (Episode& episode : episodes_) {
       if (episode.open) report(episode);

@@ -205,6 +205,14 @@ class MarkingTheClose {
     if (marked_.open && marked_.observed() && watermark > marked_.observe_until) end_reversal();
   }
 
+  /// The session ends past its close; a marked close, past its observation.
+  Timestamp due() const {
+    Timestamp due = Timestamp::max();
+    if (session_.active) due = just_after(session_.close);
+    if (marked_.open && marked_.observed()) due = std::min(due, just_after(marked_.observe_until));
+    return due;
+  }
+
   // The input ended: a session in its closing window closes on the last trade seen, and a
   // marked close with no trade after it is reported with its reversal not observed.
   void finish() {

@@ -206,6 +206,10 @@ class MomentumIgnition {
   }
 
   void advance_to(Timestamp watermark) { expire(watermark); }
+  /// Only an open cycle or episode can end with time.
+  Timestamp due() const {
+    return cycle_.phase == Phase::kWatching && !episode_.open ? Timestamp::max() : Timestamp::min();
+  }
 
   void finish() {
     if (cycle_.phase != Phase::kWatching) end_cycle();

@@ -98,6 +98,9 @@ class OrderToTradeRatio {
     if (started_ && watermark.nanos() >= period_end_) roll_to(watermark);
   }
 
+  /// The open period closes at its end.
+  Timestamp due() const { return started_ ? Timestamp::from_nanos(period_end_) : Timestamp::max(); }
+
   void finish() {
     if (started_) close_period();  // the input ended: the open period is all it holds
   }

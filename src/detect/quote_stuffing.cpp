@@ -159,6 +159,11 @@ class QuoteStuffing {
     }
   }
 
+  /// The open window closes at its end, while some sender is active.
+  Timestamp due() const {
+    return started_ && any_active() ? Timestamp::from_nanos(window_end_) : Timestamp::max();
+  }
+
   void finish() {
     if (!started_) return;
     close_window(open_window_);  // the input ended: the open window is all it holds

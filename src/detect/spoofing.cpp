@@ -141,6 +141,9 @@ class SpoofingTracker {
     for (uint32_t slot : expired_) watched_.erase(slot);
   }
 
+  /// Watched orders expire at ticks.
+  Timestamp due() const { return watched_.size() == 0 ? Timestamp::max() : Timestamp::min(); }
+
   void finish() {}
 
  private:
