@@ -136,11 +136,18 @@ class LayeringTracker {
     Pull p{EventRef::of(e),        gone.added,  e.ts, gone.price, gone.qty.raw(),
            depth + gone.qty.raw(), gone.account};
     pulls(gone.side).push(p);
+    // A set needs at least two pulls within cancel_window: when the side's previous pull is
+    // older, this one is alone, and the ring (mostly beyond the caches) is not read.
+    Timestamp& previous = last_pull(gone.side);
+    const bool alone = previous < p.pulled - params_.cancel_window && params_.min_orders > 1;
+    previous = p.pulled;
+    if (alone) return;
     const std::optional<Timestamp> newest_add = gather_layers(gone.side, p);
     if (newest_add) extend_or_open(gone.side, p.account, *newest_add);
   }
 
   RecentRing<Pull>& pulls(Side side) { return side == Side::kBuy ? bid_pulls_ : ask_pulls_; }
+  Timestamp& last_pull(Side side) { return last_pulls_[side == Side::kBuy ? 0 : 1]; }
 
   /// Fills group_ with the pulls of `latest`'s owner that could be one layer set with it:
   /// pulled within cancel_window, placed within placement_window, at min_orders prices. The
@@ -307,6 +314,8 @@ class LayeringTracker {
   TradeTape tape_;
   RecentRing<Pull> bid_pulls_{kPullsKept};
   RecentRing<Pull> ask_pulls_{kPullsKept};
+  // The time of each side's newest pull (the newest in its ring), kept beside the rings.
+  std::array<Timestamp, 2> last_pulls_{Timestamp::min(), Timestamp::min()};
   std::array<Episode, 2> episodes_;  // buy side, sell side
   std::vector<Pull> group_;
 };
