@@ -12,14 +12,15 @@
 #include "detect/symbol_rule.hpp"
 #include "util/format.hpp"
 #include "util/recent_ring.hpp"
-#include "util/sorted_values.hpp"
+#include "util/value_counts.hpp"
 
 namespace tw {
 namespace {
 
 /// The baseline takes the spread in force at every whole second of event time.
 constexpr Duration kSampleInterval = Duration::seconds(1);
-/// Longest baseline: 14,400 samples of 24 bytes (ring and sorted copy), 345 KB per symbol.
+/// Longest baseline: 14,400 samples of 8 bytes, 115 KB per symbol (and the counts of their
+/// distinct spreads).
 constexpr Duration kMaxBaseline = Duration::hours(4);
 /// Orders added per side that are remembered, to name the orders at the top at the widest
 /// moment and the owners of the orders that opened and closed the wide spread.
@@ -118,7 +119,7 @@ constexpr size_t kTopKinds = 7;
 constexpr std::array<std::string_view, kTopKinds> kTopKindNames = {
     "spread", "one_sided", "crossed", "locked", "halted", "unseen_top", "no_data"};
 
-size_t index_of(TopKind kind) {
+constexpr size_t index_of(TopKind kind) {
   return static_cast<size_t>(kind);
 }
 
@@ -218,64 +219,66 @@ class UnseenTop {
   bool has_ask_ = false;
 };
 
-/// The top in force at each of the last `capacity` seconds, and the spreads among them
-/// sorted, for the median. A second replaces the oldest, so keeping the sorted copy moves
-/// only the spreads between the leaving and the arriving one; both vectors are reserved in
-/// full up front and never reallocate.
+/// The top in force at each of the last `capacity` seconds, and the spreads among them counted
+/// by value (a few ticks: a few dozen values for 1,800 seconds), for the median, which is worked
+/// out again only when the baseline changes. The ring is reserved in full up front.
 class SpreadBaseline {
  public:
-  explicit SpreadBaseline(size_t capacity) : capacity_(capacity) {
-    ring_.reserve(capacity);
-    sorted_.reserve(capacity);
-  }
+  explicit SpreadBaseline(size_t capacity) : capacity_(capacity) { ring_.reserve(capacity); }
 
   size_t capacity() const { return capacity_; }
   /// Seconds with a spread.
-  size_t valid() const { return sorted_.size(); }
+  size_t valid() const { return spreads_.total(); }
   /// Seconds of each kind, spreads included.
   const std::array<int64_t, kTopKinds>& seconds() const { return seconds_; }
 
   /// The median spread (raw); only when valid() > 0.
-  double median() const {
-    size_t n = sorted_.size();
-    double upper = static_cast<double>(sorted_[n / 2]);
-    return n % 2 == 1 ? upper : (static_cast<double>(sorted_[n / 2 - 1]) + upper) / 2;
+  double median() const { return median_; }
+
+  // A second in one word: its spread (raw, positive) when it had one, else minus the index of
+  // its kind. Half the ring a struct took: the ring is read every second of every symbol,
+  // mostly from beyond the caches.
+  static_assert(index_of(TopKind::kSpread) == 0, "a sample of 0 or less is not a spread");
+  static int64_t sample_of(const Top& top) {
+    return top.has_spread() ? top.spread() : -static_cast<int64_t>(index_of(top.kind));
   }
 
-  void push(const Top& top) {
-    Sample arriving{top.has_spread() ? top.spread() : 0, top.kind};
-    ++seconds_[index_of(arriving.kind)];
+  /// Takes the second's top, as sample_of gives it; false when it equals the one leaving, so
+  /// that nothing changed.
+  bool push(int64_t arriving) {
     if (ring_.size() < capacity_) {
+      ++seconds_[kind_index(arriving)];
       ring_.push_back(arriving);
-      if (top.has_spread()) insert_sorted(sorted_, arriving.spread);
-      return;
+      if (arriving > 0) spreads_.add(arriving);
+      update_median();
+      return true;
     }
-    Sample& oldest = ring_[next_];
+    int64_t& oldest = ring_[next_];
     next_ = next_ + 1 == capacity_ ? 0 : next_ + 1;
-    --seconds_[index_of(oldest.kind)];
-    if (oldest.kind == arriving.kind && oldest.spread == arriving.spread) return;
-    replace_sample(oldest, arriving);
+    if (oldest == arriving) return false;
+    --seconds_[kind_index(oldest)];
+    ++seconds_[kind_index(arriving)];
+    if (oldest > 0) spreads_.remove(oldest);
+    if (arriving > 0) spreads_.add(arriving);
     oldest = arriving;
+    update_median();
+    return true;
   }
 
  private:
-  struct Sample {
-    int64_t spread = 0;  // raw, when kind is kSpread
-    TopKind kind = TopKind::kNoData;
-  };
+  static size_t kind_index(int64_t sample) {
+    return sample > 0 ? index_of(TopKind::kSpread) : static_cast<size_t>(-sample);
+  }
 
-  void replace_sample(const Sample& leaving, const Sample& arriving) {
-    bool left = leaving.kind == TopKind::kSpread;
-    bool comes = arriving.kind == TopKind::kSpread;
-    if (left && comes) return replace_sorted(sorted_, leaving.spread, arriving.spread);
-    if (left) sorted_.erase(std::lower_bound(sorted_.begin(), sorted_.end(), leaving.spread));
-    if (comes) insert_sorted(sorted_, arriving.spread);
+  void update_median() {
+    if (spreads_.total() > 0) median_ = spreads_.median();
   }
 
   size_t capacity_;
-  std::vector<Sample> ring_;  // oldest at next_ once full
+  std::vector<int64_t> ring_;  // samples (sample_of), oldest at next_ once full
   size_t next_ = 0;
-  std::vector<int64_t> sorted_;
+  ValueCounts spreads_;  // the spreads among the samples
+  double median_ = 0;    // of spreads_, when it holds any
   std::array<int64_t, kTopKinds> seconds_{};
 };
 
@@ -480,6 +483,7 @@ class Tracker {
   void change_top(Timestamp t, const Top& now, const Cited& by) {
     account_until(t);
     top_ = now;
+    top_sample_ = SpreadBaseline::sample_of(now);
     top_set_by_ = by;
     judge(t, &by);
   }
@@ -492,13 +496,19 @@ class Tracker {
 
   // --- Event time ----------------------------------------------------------------------------
 
+  void pass_time_to(Timestamp t) {
+    if (next_sample_ <= t) take_samples_to(t);
+    end_dip_if_over(t);
+    now_ = std::max(now_, t);
+  }
+
   // Samples every whole second up to `t` with the top in force before it. After a gap longer
   // than the baseline every sample is the same top, so the baseline and the judgement no
-  // longer change and the rest of the gap is skipped.
-  void pass_time_to(Timestamp t) {
-    if (!started_) {
-      started_ = true;
+  // longer change and the rest of the gap is skipped. The first event only sets the clock.
+  void take_samples_to(Timestamp t) {
+    if (next_sample_ == Timestamp::min()) {
       next_sample_ = t.floor_to(kSampleInterval) + kSampleInterval;
+      return;
     }
     const size_t most = baseline_.capacity() + 1;
     for (size_t taken = 0; next_sample_ <= t; ++taken) {
@@ -509,15 +519,14 @@ class Tracker {
       take_sample(next_sample_);
       next_sample_ = next_sample_ + kSampleInterval;
     }
-    end_dip_if_over(t);
-    now_ = std::max(now_, t);
   }
 
   void take_sample(Timestamp at) {
     end_dip_if_over(at);
     account_until(at);
-    baseline_.push(top_);
-    judge(at, nullptr);  // the median moved, the top did not
+    // The median moved, the top did not; a baseline that did not change changes no judgement
+    // (after each judge the phase is wide exactly when the top is, and peaks are noted).
+    if (baseline_.push(top_sample_)) judge(at, nullptr);
   }
 
   /// Adds the stretch since the last change to the episode, as wide time or as a dip.
@@ -700,10 +709,10 @@ class Tracker {
   UnseenTop unseen_;
   RecentOrders recent_;
   Top top_;
+  int64_t top_sample_ = SpreadBaseline::sample_of(Top{});  // top_ as the baseline takes it
   Cited top_set_by_;
   // Event time.
-  bool started_ = false;
-  Timestamp next_sample_;
+  Timestamp next_sample_ = Timestamp::min();  // min: before the symbol's first event
   Timestamp now_;
   Timestamp segment_start_;  // the top or the phase last changed
   SpreadBaseline baseline_;

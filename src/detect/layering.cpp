@@ -90,11 +90,14 @@ class LayeringTracker {
     group_.reserve(kPullsKept);
   }
 
+  /// Trades, and the messages that can pull an order.
+  static bool wants(const Event& e) {
+    return e.kind == EventKind::kTrade || e.kind == EventKind::kOrderDelete ||
+           e.kind == EventKind::kOrderCancel || e.kind == EventKind::kOrderReplace;
+  }
+
   void on_event(const Event& e) {
     if (e.kind == EventKind::kTrade) return tape_.add(e);
-    const bool pull = e.kind == EventKind::kOrderDelete || e.kind == EventKind::kOrderCancel ||
-                      e.kind == EventKind::kOrderReplace;
-    if (!pull) return;
     const OrderBook* book = scope_.book();
     const RestingOrder* gone = book == nullptr ? nullptr : book->removed_by_last_event();
     if (gone == nullptr || (gone->side != Side::kBuy && gone->side != Side::kSell)) return;
@@ -105,6 +108,15 @@ class LayeringTracker {
     for (Episode& episode : episodes_) {
       if (episode.open && episode.last_pull + params_.cancel_window < watermark) report(episode);
     }
+  }
+
+  /// An open episode is reported once cancel_window passes its last pull.
+  Timestamp due() const {
+    Timestamp due = Timestamp::max();
+    for (const Episode& episode : episodes_) {
+      if (episode.open) due = std::min(due, just_after(episode.last_pull + params_.cancel_window));
+    }
+    return due;
   }
 
   void finish() {
@@ -124,11 +136,18 @@ class LayeringTracker {
     Pull p{EventRef::of(e),        gone.added,  e.ts, gone.price, gone.qty.raw(),
            depth + gone.qty.raw(), gone.account};
     pulls(gone.side).push(p);
+    // A set needs at least two pulls within cancel_window: when the side's previous pull is
+    // older, this one is alone, and the ring (mostly beyond the caches) is not read.
+    Timestamp& previous = last_pull(gone.side);
+    const bool alone = previous < p.pulled - params_.cancel_window && params_.min_orders > 1;
+    previous = p.pulled;
+    if (alone) return;
     const std::optional<Timestamp> newest_add = gather_layers(gone.side, p);
     if (newest_add) extend_or_open(gone.side, p.account, *newest_add);
   }
 
   RecentRing<Pull>& pulls(Side side) { return side == Side::kBuy ? bid_pulls_ : ask_pulls_; }
+  Timestamp& last_pull(Side side) { return last_pulls_[side == Side::kBuy ? 0 : 1]; }
 
   /// Fills group_ with the pulls of `latest`'s owner that could be one layer set with it:
   /// pulled within cancel_window, placed within placement_window, at min_orders prices. The
@@ -136,6 +155,15 @@ class LayeringTracker {
   std::optional<Timestamp> gather_layers(Side side, const Pull& latest) {
     group_.clear();
     const Timestamp since = latest.pulled - params_.cancel_window;
+    // Most pulls have fewer than min_orders pulls of their owner beside them, so no set: they
+    // are counted before any is copied.
+    size_t candidates = 0;
+    pulls(side).for_each_newest([&](const Pull& p) {
+      if (p.pulled < since) return false;
+      candidates += p.account == latest.account ? 1 : 0;
+      return true;
+    });
+    if (candidates < static_cast<size_t>(params_.min_orders)) return std::nullopt;
     pulls(side).for_each_newest([&](const Pull& p) {
       if (p.pulled < since) return false;
       if (p.account == latest.account) group_.push_back(p);
@@ -286,6 +314,8 @@ class LayeringTracker {
   TradeTape tape_;
   RecentRing<Pull> bid_pulls_{kPullsKept};
   RecentRing<Pull> ask_pulls_{kPullsKept};
+  // The time of each side's newest pull (the newest in its ring), kept beside the rings.
+  std::array<Timestamp, 2> last_pulls_{Timestamp::min(), Timestamp::min()};
   std::array<Episode, 2> episodes_;  // buy side, sell side
   std::vector<Pull> group_;
 };

@@ -188,8 +188,12 @@ class MarkingTheClose {
 
   MarkingTheClose(const SymbolScope& scope, const Params& params) : scope_(scope), p_(params) {}
 
+  /// Prints with a price and a size.
+  static bool wants(const Event& e) {
+    return e.is_trade() && e.price.is_positive() && e.qty.is_positive();
+  }
+
   void on_event(const Event& e) {
-    if (!e.is_trade() || !e.price.is_positive() || !e.qty.is_positive()) return;
     if (!session_.active || e.ts > session_.close) start_session(e.ts);
     if (marked_.open) follow_reversal(e);
     add_to_session(e);
@@ -199,6 +203,14 @@ class MarkingTheClose {
   void advance_to(Timestamp watermark) {
     if (session_.active && watermark > session_.close) end_session();
     if (marked_.open && marked_.observed() && watermark > marked_.observe_until) end_reversal();
+  }
+
+  /// The session ends past its close; a marked close, past its observation.
+  Timestamp due() const {
+    Timestamp due = Timestamp::max();
+    if (session_.active) due = just_after(session_.close);
+    if (marked_.open && marked_.observed()) due = std::min(due, just_after(marked_.observe_until));
+    return due;
   }
 
   // The input ended: a session in its closing window closes on the last trade seen, and a

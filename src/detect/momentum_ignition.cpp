@@ -33,6 +33,8 @@ constexpr size_t kMaxNamedAccounts = 8;
 constexpr uint64_t kMaxBurstEvidence = kMaxEvidenceIds / 2;
 /// A move this many times the smallest one scores full marks for its size.
 constexpr double kFullMoveMultiple = 3;
+/// Trades a symbol's ring holds room for at first.
+constexpr size_t kInitialHeld = 16;
 
 std::vector<ParamSpec> param_specs() {
   return {
@@ -192,9 +194,13 @@ class MomentumIgnition {
     episode_.evidence.reserve(kMaxEvidenceIds);
   }
 
+  /// Continuous trading's prints with a price and a size.
+  static bool wants(const Event& e) {
+    return e.is_trade() && (e.flags & event_flags::kAuction) == 0 && e.price.is_positive() &&
+           e.qty.is_positive();
+  }
+
   void on_event(const Event& e) {
-    if (!e.is_trade() || (e.flags & event_flags::kAuction) != 0) return;
-    if (!e.price.is_positive() || !e.qty.is_positive()) return;
     expire(e.ts);
     uint64_t n = hold(e);
     if (cycle_.phase == Phase::kWatching) return watch(n);
@@ -202,6 +208,10 @@ class MomentumIgnition {
   }
 
   void advance_to(Timestamp watermark) { expire(watermark); }
+  /// Only an open cycle or episode can end with time.
+  Timestamp due() const {
+    return cycle_.phase == Phase::kWatching && !episode_.open ? Timestamp::max() : Timestamp::min();
+  }
 
   void finish() {
     if (cycle_.phase != Phase::kWatching) end_cycle();
@@ -518,9 +528,11 @@ class MomentumIgnition {
 
   SymbolScope scope_;
   Params p_;
-  GrowableRing<HeldTrade> trades_;  // positions count the symbol's trades from 0
-  GrowableRing<uint64_t> lows_;     // positions of the window's candidate lows
-  GrowableRing<uint64_t> highs_;
+  // Sized for the few trades an ignition window holds (it grows, rarely, when more are): a
+  // slot comes round again soon enough to be in the cache.
+  GrowableRing<HeldTrade> trades_{kInitialHeld};  // positions count the symbol's trades from 0
+  GrowableRing<uint64_t> lows_{kInitialHeld};     // positions of the window's candidate lows
+  GrowableRing<uint64_t> highs_{kInitialHeld};
   RunningFlow flow_;
   uint64_t floor_ = 0;  // the first position that may start a burst
   OpenCycle cycle_;

@@ -132,6 +132,11 @@ class AccountSlots {
     index_.clear();
   }
   size_t size() const { return states_.size(); }
+  /// Where `state` sits among the states: valid until the next remove_if or clear.
+  size_t position_of(const State& state) const {
+    return static_cast<size_t>(&state - states_.data());
+  }
+  State& at(size_t position) { return states_[position]; }
   auto begin() { return states_.begin(); }
   auto end() { return states_.end(); }
 

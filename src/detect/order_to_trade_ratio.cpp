@@ -81,8 +81,9 @@ class OrderToTradeRatio {
   OrderToTradeRatio(const SymbolScope& scope, const Params& params)
       : scope_(scope), p_(params), accounts_(static_cast<size_t>(params.max_accounts)) {}
 
+  static bool wants(const Event& e) { return e.is_order_event(); }
+
   void on_event(const Event& e) {
-    if (!e.is_order_event()) return;
     // A message behind the open period (only if event time went back) joins it.
     if (!started_ || e.ts.nanos() >= period_end_) roll_to(e.ts);
     const AccountId owner = order_owner(e, scope_.book());
@@ -96,6 +97,9 @@ class OrderToTradeRatio {
   void advance_to(Timestamp watermark) {
     if (started_ && watermark.nanos() >= period_end_) roll_to(watermark);
   }
+
+  /// The open period closes at its end.
+  Timestamp due() const { return started_ ? Timestamp::from_nanos(period_end_) : Timestamp::max(); }
 
   void finish() {
     if (started_) close_period();  // the input ended: the open period is all it holds

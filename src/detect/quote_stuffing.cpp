@@ -104,15 +104,23 @@ struct Sender {
   }
   bool active() const { return window.messages() != 0 || episode.open; }
 
-  uint32_t& slot(int64_t window_index) {
+  size_t slot_index(int64_t window_index) const {
     const auto n = static_cast<int64_t>(history.size());
-    return history[static_cast<size_t>(((window_index % n) + n) % n)];
+    return static_cast<size_t>(((window_index % n) + n) % n);
   }
+  uint32_t& slot(int64_t window_index) { return history[slot_index(window_index)]; }
   /// Writes 0 for the silent windows after recorded_until and before `window_index`.
   void catch_up(int64_t window_index) {
     const int64_t from =
         std::max(recorded_until + 1, window_index - static_cast<int64_t>(history.size()));
-    for (int64_t w = from; w < window_index; ++w) slot(w) = 0;
+    if (from < window_index) {
+      // One division for the first slot; the others follow it round the ring, in two fills.
+      const size_t at = slot_index(from);
+      const auto silent = static_cast<size_t>(window_index - from);
+      const size_t to_end = std::min(silent, history.size() - at);
+      std::fill_n(history.begin() + static_cast<std::ptrdiff_t>(at), to_end, 0);
+      std::fill_n(history.begin(), silent - to_end, 0);
+    }
     recorded_until = std::max(recorded_until, window_index - 1);
   }
 };
@@ -129,19 +137,31 @@ class QuoteStuffing {
         accounts_(static_cast<size_t>(params.max_accounts)),
         scratch_(static_cast<size_t>(params.baseline_windows)) {}
 
+  static bool wants(const Event& e) { return e.is_order_event(); }
+
   void on_event(const Event& e) {
-    if (!e.is_order_event()) return;
     if (!started_) start(e.ts);
     // A message behind the open window (only if event time went back) joins it.
     if (e.ts.nanos() >= window_end_) roll_to(aligned_index(e.ts, p_.window));
     const AccountId owner = order_owner(e, scope_.book());
-    if (Sender* s = sender_of(owner)) s->add(e);
+    Sender* s = sender_of(owner);
+    if (s == nullptr) return;
+    if (!s->active() && s != &anonymous_)
+      active_accounts_.push_back(static_cast<uint32_t>(accounts_.position_of(*s)));
+    s->add(e);
   }
 
+  // A symbol with no active sender has nothing to close: its windows roll on at its next
+  // message (or a tick once one is active), which finds the same windows empty.
   void advance_to(Timestamp watermark) {
-    if (started_ && watermark.nanos() >= window_end_) {
+    if (started_ && watermark.nanos() >= window_end_ && any_active()) {
       roll_to(aligned_index(watermark, p_.window));
     }
+  }
+
+  /// The open window closes at its end, while some sender is active.
+  Timestamp due() const {
+    return started_ && any_active() ? Timestamp::from_nanos(window_end_) : Timestamp::max();
   }
 
   void finish() {
@@ -164,6 +184,8 @@ class QuoteStuffing {
     open_window_ = window;
     window_end_ = aligned_start(window + 1, p_.window).nanos();
   }
+
+  bool any_active() const { return anonymous_.active() || !active_accounts_.empty(); }
 
   template <class Fn>
   void for_each_sender(Fn&& fn) {
@@ -191,6 +213,11 @@ class QuoteStuffing {
     accounts_.remove_if([&](const Sender& s) {
       return !s.active() && open_window_ - s.recorded_until > p_.baseline_windows;
     });
+    // The removal moved accounts into the places it freed.
+    active_accounts_.clear();
+    for (size_t at = 0; at < accounts_.size(); ++at) {
+      if (accounts_.at(at).active()) active_accounts_.push_back(static_cast<uint32_t>(at));
+    }
   }
 
   // Closes the open window and opens `window`: a silent window between them ends every
@@ -201,10 +228,18 @@ class QuoteStuffing {
     open(window);
   }
 
+  // Only the active senders are judged: the others have nothing to record or end. They are
+  // judged in the order of the table, as a walk over every sender would.
   void close_window(int64_t window) {
-    for_each_sender([&](Sender& s) {
-      if (s.active()) judge(s, window);
-    });
+    if (anonymous_.active()) judge(anonymous_, window);
+    std::sort(active_accounts_.begin(), active_accounts_.end());
+    size_t still_active = 0;
+    for (uint32_t at : active_accounts_) {
+      Sender& s = accounts_.at(at);
+      judge(s, window);
+      if (s.active()) active_accounts_[still_active++] = at;
+    }
+    active_accounts_.resize(still_active);
   }
 
   void judge(Sender& s, int64_t window) {
@@ -350,6 +385,9 @@ class QuoteStuffing {
   int64_t open_window_ = 0;
   int64_t window_end_ = 0;  // ns: messages from here on belong to a later window
   int64_t next_idle_scan_ = std::numeric_limits<int64_t>::min();
+  // Positions in accounts_ of the accounts with a message in the open window or an episode
+  // open: what a window's close judges.
+  std::vector<uint32_t> active_accounts_;
   std::vector<uint32_t> scratch_;  // baseline_windows counts, for the median
 };
 

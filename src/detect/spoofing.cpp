@@ -10,6 +10,7 @@
 #include "util/format.hpp"
 #include "util/keyed_pool.hpp"
 #include "util/recent_ring.hpp"
+#include "util/value_counts.hpp"
 
 namespace tw {
 namespace {
@@ -52,12 +53,19 @@ struct SpoofingParams {
 };
 
 /// The median size of the last orders added, refreshed every eighth of them: sizes change
-/// slowly, and a fresh median per add would cost a selection per event.
+/// slowly, and the median moves with the whole window, not with each add. The sizes are also
+/// counted by value (mostly round lots: a few dozen values), so that a refresh walks the counts
+/// rather than selecting among a copy of every size.
 class RecentSizes {
  public:
-  explicit RecentSizes(size_t capacity) : sizes_(capacity) { scratch_.reserve(capacity); }
+  explicit RecentSizes(size_t capacity) : sizes_(capacity) {}
 
   void add(int64_t size) {
+    if (sizes_.full()) {
+      counts_.replace(sizes_[0], size);  // the oldest leaves
+    } else {
+      counts_.add(size);
+    }
     sizes_.push(size);
     if (++since_refresh_ * 8 >= sizes_.capacity()) refresh();
   }
@@ -67,18 +75,11 @@ class RecentSizes {
  private:
   void refresh() {
     since_refresh_ = 0;
-    scratch_.clear();
-    sizes_.for_each_newest([&](int64_t s) {
-      scratch_.push_back(s);
-      return true;
-    });
-    auto middle = scratch_.begin() + static_cast<std::ptrdiff_t>(scratch_.size() / 2);
-    std::nth_element(scratch_.begin(), middle, scratch_.end());
-    median_ = *middle;
+    median_ = counts_.at_rank(counts_.total() / 2);
   }
 
   RecentRing<int64_t> sizes_;
-  std::vector<int64_t> scratch_;  // reserved: refreshing allocates nothing
+  ValueCounts counts_;  // of the sizes in the ring
   size_t since_refresh_ = 0;
   int64_t median_ = 0;
 };
@@ -140,6 +141,9 @@ class SpoofingTracker {
     for (uint32_t slot : expired_) watched_.erase(slot);
   }
 
+  /// Watched orders expire at ticks.
+  Timestamp due() const { return watched_.size() == 0 ? Timestamp::max() : Timestamp::min(); }
+
   void finish() {}
 
  private:
@@ -189,8 +193,15 @@ class SpoofingTracker {
                      0,   e.side,          e.account, multiple, share,       depth};
   }
 
+  // The watched order `e` is about, or kNone. Mostly nothing is watched, and then the index
+  // (beyond the caches) is not probed.
+  uint32_t watched_slot(const Event& e) const {
+    if (watched_.size() == 0) return KeyedPool<WatchedOrder>::kNone;
+    return watched_.find(e.id.lookup_key());
+  }
+
   void on_reduce(const Event& e, bool executed) {
-    const uint32_t slot = watched_.find(e.id.lookup_key());
+    const uint32_t slot = watched_slot(e);
     if (slot == KeyedPool<WatchedOrder>::kNone) return;
     WatchedOrder& o = watched_[slot];
     const int64_t taken = std::min(e.qty.raw(), o.left);
@@ -202,7 +213,7 @@ class SpoofingTracker {
   }
 
   void on_removed(const Event& e) {
-    const uint32_t slot = watched_.find(e.id.lookup_key());
+    const uint32_t slot = watched_slot(e);
     if (slot == KeyedPool<WatchedOrder>::kNone) return;
     judge(watched_[slot], e.ts);
     watched_.erase(slot);

@@ -7,6 +7,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "detect/detector.hpp"
 
@@ -46,11 +47,23 @@ Severity severity_for_score(double score);
 /// a measure is. For measures that fire when they are at least the threshold.
 double score_between(double value, double threshold, double full);
 
+/// The first watermark past `t`, for a due() whose advance_to acts once the watermark is past a
+/// time.
+inline Timestamp just_after(Timestamp t) {
+  return t + Duration::nanos(1);
+}
+
 /// A rule kept per symbol. Tracker provides:
 ///   struct Params { static Params read(const ParamValues&, std::string_view where); };
 ///   Tracker(const SymbolScope&, const Params&);
 ///   void on_event(const Event&); void advance_to(Timestamp); void finish();
-/// and a static constexpr std::string_view kRule, the rule's name.
+/// and a static constexpr std::string_view kRule, the rule's name. It may provide
+///   static bool wants(const Event&);
+/// the events it reads: the others never reach it, nor make it, so that a trade rule on an order
+/// feed does not fetch a symbol's state for each order event only to ignore it. And
+///   Timestamp due() const;
+/// the least watermark at which its advance_to can change anything (Timestamp::max() when none
+/// can): until then the ticks pass it by without fetching its state.
 template <class Tracker>
 class SymbolRule final : public Detector {
  public:
@@ -59,9 +72,30 @@ class SymbolRule final : public Detector {
   void on_events(std::span<const Event> events) override {
     for (const Event& e : events) on_event(e);
   }
-  void on_event(const Event& event) override { tracker_for(event.symbol).on_event(event); }
+  void on_event(const Event& event) override {
+    if constexpr (requires { Tracker::wants(event); }) {
+      if (!Tracker::wants(event)) return;
+    }
+    Tracker& tracker = tracker_for(event.symbol);
+    tracker.on_event(event);
+    if constexpr (kHasDue) due_[event.symbol.value] = tracker.due();
+  }
   void advance_to(Timestamp watermark) override {
-    trackers_.for_each([&](SymbolId, Tracker& t) { t.advance_to(watermark); });
+    if constexpr (kHasDue) {
+      // In symbol order, as the walk over every tracker went. No tracker is made meanwhile, so
+      // the table stays where it is.
+      Timestamp* due = due_.data();
+      const auto symbols = static_cast<uint32_t>(due_.size());
+      for (uint32_t i = 0; i < symbols; ++i) {
+        if (watermark < due[i]) continue;
+        Tracker* tracker = trackers_.find(SymbolId{i});
+        if (tracker == nullptr) continue;  // not met yet (a watermark at the end of time)
+        tracker->advance_to(watermark);
+        due[i] = tracker->due();
+      }
+    } else {
+      trackers_.for_each([&](SymbolId, Tracker& t) { t.advance_to(watermark); });
+    }
   }
   void finish() override {
     trackers_.for_each([](SymbolId, Tracker& t) { t.finish(); });
@@ -77,12 +111,20 @@ class SymbolRule final : public Detector {
                         &context_.sink,
                         context_.books};
       const ParamValues& values = context_.config.for_symbol(scope.name);
-      return Tracker(scope, Tracker::Params::read(values, Tracker::kRule));
+      Tracker made(scope, Tracker::Params::read(values, Tracker::kRule));
+      if constexpr (kHasDue) {
+        if (s.value >= due_.size()) due_.resize(s.value + 1, Timestamp::max());
+        due_[s.value] = made.due();
+      }
+      return made;
     });
   }
 
+  static constexpr bool kHasDue = requires(const Tracker& t) { t.due(); };
+
   DetectorContext context_;
   PerSymbol<Tracker> trackers_;
+  std::vector<Timestamp> due_;  // by symbol id: each tracker's due(); max without a tracker
 };
 
 /// The factory of a SymbolRule: every parameter set of the config is read first, so that a

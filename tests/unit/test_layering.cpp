@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "alert_collector.hpp"
 #include "amazon_days.hpp"
 #include "order_flow.hpp"
 #include "rule_run.hpp"
@@ -82,6 +83,24 @@ TEST(Layering, LayersPulledAfterATradeAgainstThemAreOneAlert) {
   EXPECT_TRUE(a.accounts.empty());
   EXPECT_NE(a.why.find("3 sell orders at 3 price levels (100.02-100.04)"), std::string::npos)
       << a.why;
+}
+
+// Event time alone reports the episode once cancel_window has passed its last pull: the ticks
+// that event time in another symbol brings reach the tracker (its due time), before the input
+// ends.
+TEST(Layering, TheWatermarkReportsAnEpisode) {
+  LayerFlow flow = classic();
+  flow.symbol = "OTHER";
+  for (int64_t ms = 3000; ms <= 20'000; ms += 1000) flow.trade(ms, Side::kBuy, 10, 1);
+  Config config = tw::testing::only_rule(kRule);
+  AlertCollector alerts;
+  DeadLetter rejects;
+  Engine engine(config, flow.universe, alerts, rejects);
+  engine.push_events(flow.events);
+  ASSERT_EQ(alerts.alerts.size(), 1u) << "reported by a tick, before finish";
+  EXPECT_EQ(alerts.alerts[0].end, OrderFlow::at(2700));
+  engine.finish();
+  EXPECT_EQ(alerts.alerts.size(), 1u);
 }
 
 TEST(Layering, NeedsMinOrdersPriceLevels) {

@@ -367,6 +367,46 @@ TEST(QuoteStuffing, AccountsBeyondTheCapWaitForAnIdlePlace) {
   EXPECT_EQ(later[0].accounts, std::vector<std::string>{"bad"});
 }
 
+// Prints are not order messages: the rule never sees them (SymbolRule asks the rule which
+// events it wants), and a tape with a print every second raises the same alert.
+TEST(QuoteStuffing, PrintsChangeNothing) {
+  auto run_with_prints = [](bool prints) {
+    Tape tape;
+    tape.background(0, 120);
+    tape.burst(60, {60, 60});
+    for (int s = 0; prints && s < 120; ++s) tape.flow.trade(s * 1000 + 950, Side::kBuy, 10.5, 1);
+    return tape.run();
+  };
+  std::vector<Alert> without = run_with_prints(false);
+  std::vector<Alert> with = run_with_prints(true);
+  ASSERT_EQ(without.size(), 1u);
+  ASSERT_EQ(with.size(), 1u);
+  EXPECT_EQ(with[0].id, without[0].id);
+  EXPECT_EQ(with[0].metrics_json, without[0].metrics_json);
+  EXPECT_EQ(with[0].evidence, without[0].evidence);
+}
+
+// A window's close judges only the accounts active in it, found by their place in the table. A
+// newcomer taking an idle account's place moves the others: a2, in the middle of an episode
+// when a1 leaves for "late", keeps its episode to the end, and each is judged once a window.
+TEST(QuoteStuffing, AnEpisodeGoesOnWhenAnIdleAccountMakesRoom) {
+  Tape tape;
+  tape.background(0, 10, 1, "a1");
+  tape.background(0, 120, 1, "a2");
+  for (int second : {79, 80, 81}) tape.burst(second, {60, 60, 0, "a2"});
+  tape.burst(80, {60, 60, 0, "late"});
+  std::vector<Alert> alerts = tape.run({{"max_accounts", "2"}});
+  ASSERT_EQ(alerts.size(), 2u);
+  std::sort(alerts.begin(), alerts.end(),
+            [](const Alert& a, const Alert& b) { return a.accounts < b.accounts; });
+  EXPECT_EQ(alerts[0].accounts, std::vector<std::string>{"a2"});
+  EXPECT_EQ(metric(alerts[0], "windows"), 3);
+  EXPECT_EQ(metric(alerts[0], "messages"), 3 * 120 + 3 * 2);
+  EXPECT_EQ(alerts[1].accounts, std::vector<std::string>{"late"});
+  EXPECT_EQ(metric(alerts[1], "windows"), 1);
+  EXPECT_EQ(metric(alerts[1], "messages"), 120);
+}
+
 // Both Amazon LOBSTER days (no accounts: the symbol's flow is judged) through the reader and
 // the engine: alerts are well formed and rare.
 TEST(QuoteStuffingLobster, AmazonDaysGiveFewWellFormedAlerts) {
