@@ -30,12 +30,6 @@ void OrderBook::apply(const Event& e) {
   count_crossing(e.ts);
 }
 
-BookLevel OrderBook::level(Side side, size_t i) const {
-  const SideLevels& side_levels = levels(side);
-  const Level& l = side_levels.by_price[side_levels.sorted[side_levels.sorted.size() - 1 - i].slot];
-  return {l.price(), Quantity::from_raw(l.qty), l.orders};
-}
-
 bool OrderBook::find(const ExternalId& id, RestingOrder& out) const {
   uint32_t slot = find_order(id.lookup_key());
   if (slot == kNoOrder) return false;

@@ -98,7 +98,14 @@ class OrderBook {
 
   size_t depth(Side side) const { return levels(side).sorted.size(); }
   /// The level `i` places from the best (0 = best); i < depth(side).
-  BookLevel level(Side side, size_t i) const;
+  BookLevel level(Side side, size_t i) const {
+    const SideLevels& side_levels = levels(side);
+    const Level& l =
+        side_levels.by_price[side_levels.sorted[side_levels.sorted.size() - 1 - i].slot];
+    return {l.price(), Quantity::from_raw(l.qty), l.orders};
+  }
+  /// The best price of `side` (depth(side) > 0), read without the level's record.
+  Price best_price(Side side) const { return levels(side).sorted.back().price; }
   /// The size at `price`, 0 when the side has no level there.
   Quantity size_at(Side side, Price price) const;
   /// Total size of the best `levels` levels of `side`.
@@ -125,6 +132,12 @@ class OrderBook {
   /// event took it out. False when the book did not know it. The engine and the rules read an
   /// event's order here rather than look it up again.
   bool order_of_last_event(RestingOrder& out) const;
+  /// The owner of the order the last event applied was about, as order_of_last_event() tells
+  /// it, without copying the order; none when the book did not know it.
+  AccountId owner_of_last_event() const {
+    if (has_removed_) return removed_.account;
+    return touched_ == kNoOrder ? AccountId{} : orders_[touched_].account;
+  }
   /// Whether the last event applied named an order the book never held (counted in
   /// diagnostics().unknown_order).
   bool last_event_unknown() const { return last_unknown_; }

@@ -136,8 +136,8 @@ Quotes quotes_of(const OrderBook& book) {
   Quotes q;
   q.has_bid = book.depth(Side::kBuy) > 0;
   q.has_ask = book.depth(Side::kSell) > 0;
-  if (q.has_bid) q.bid = book.level(Side::kBuy, 0).price;
-  if (q.has_ask) q.ask = book.level(Side::kSell, 0).price;
+  if (q.has_bid) q.bid = book.best_price(Side::kBuy);
+  if (q.has_ask) q.ask = book.best_price(Side::kSell);
   return q;
 }
 
@@ -328,7 +328,7 @@ class RecentOrders {
   template <class Fn>
   void resting_at_top(const OrderBook& book, Side side, size_t n, Fn&& fn) const {
     if (book.depth(side) == 0) return;
-    Price top = book.level(side, 0).price;
+    Price top = book.best_price(side);
     const RecentRing<Entry>& recent = by_side_[side_index(side)];
     for (size_t i = 0; i < recent.size() && n > 0; ++i) {
       const Entry& entry = recent.newest(i);

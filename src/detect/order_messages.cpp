@@ -49,10 +49,7 @@ void MessageCounts::write(JsonObjectWriter& out) const {
 
 AccountId order_owner(const Event& e, const OrderBook* book) {
   if (e.account || book == nullptr) return e.account;
-  // An order the event took out is read in place, where order_of_last_event copies it.
-  if (const RestingOrder* gone = book->removed_by_last_event()) return gone->account;
-  RestingOrder order;
-  return book->order_of_last_event(order) ? order.account : AccountId{};
+  return book->owner_of_last_event();
 }
 
 }  // namespace tw

@@ -71,6 +71,8 @@ TEST(OrderBook, LevelsAreBestFirstOnBothSides) {
   book.apply(add(5, Side::kSell, 1005, 6));
   EXPECT_EQ(levels(book, Side::kBuy), (Levels{{1002, 7, 1}, {1000, 8, 2}}));
   EXPECT_EQ(levels(book, Side::kSell), (Levels{{1005, 6, 1}, {1010, 4, 1}}));
+  EXPECT_EQ(book.best_price(Side::kBuy), cents(1002));
+  EXPECT_EQ(book.best_price(Side::kSell), cents(1005));
   EXPECT_EQ(book.live_orders(), 5u);
   EXPECT_EQ(book.size_at(Side::kBuy, cents(1000)).raw(), 8 * kFixedScale);
   EXPECT_FALSE(book.size_at(Side::kBuy, cents(1001)).is_positive());
@@ -268,10 +270,17 @@ TEST(OrderBook, AReplaceKeepsTheOwnerAndTellsTheOldOrder) {
   book.apply(replace);
   ASSERT_NE(book.removed_by_last_event(), nullptr);
   EXPECT_EQ(book.removed_by_last_event()->price, cents(1010));
+  EXPECT_EQ(book.owner_of_last_event(), AccountId{3});
   RestingOrder now;
   ASSERT_TRUE(book.find(ExternalId::number(2), now));
   EXPECT_EQ(now.account, AccountId{3});
   EXPECT_EQ(now.size, Quantity::from_units(8));
+  // A partial cancel leaves the order resting: its owner is read where it rests.
+  book.apply(order(EventKind::kOrderCancel, 2, Side::kSell, 1012, 3));
+  EXPECT_EQ(book.removed_by_last_event(), nullptr);
+  EXPECT_EQ(book.owner_of_last_event(), AccountId{3});
+  book.apply(order(EventKind::kOrderDelete, 77, Side::kSell, 1012, 0));
+  EXPECT_EQ(book.owner_of_last_event(), AccountId{});
 }
 
 TEST(OrderBook, DepthLevelsBetterAndAnAccountsSize) {
