@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "sim/random.hpp"
 #include "util/value_counts.hpp"
 
 using namespace tw;
@@ -13,10 +14,9 @@ namespace {
 /// A rolling window of `n` samples drawn from `distinct` values: after every replacement each
 /// rank of the counts is the value of that rank in the window sorted afresh.
 void check_rolling_window(size_t n, uint64_t distinct, uint64_t seed) {
-  uint64_t x = seed;
-  auto next = [&x, distinct] {
-    x = x * 6364136223846793005ULL + 1442695040888963407ULL;
-    return static_cast<int64_t>((x >> 33) % distinct) * 100 - 300;
+  sim::Rng rng(seed, 1);
+  auto next = [&rng, distinct] {
+    return static_cast<int64_t>(rng.below(static_cast<uint32_t>(distinct))) * 100 - 300;
   };
   std::vector<int64_t> window;
   ValueCounts counts(4);  // grows past its reserve
