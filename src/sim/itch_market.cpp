@@ -164,7 +164,7 @@ ItchMarket::LiveOrder ItchMarket::new_order(SymbolFlow& s, char side) {
   PriceQueue& queue = (buy ? s.bids : s.asks)[cents];
   // Gone refs of a price that never empties would pile up: drop them now and then.
   if (queue.refs.size() > 2 * queue.live + 64) {
-    std::erase_if(queue.refs, [&](uint64_t ref) { return !s.position.contains(ref); });
+    std::erase_if(queue.refs, [&](uint64_t ref) { return !is_live(s, ref); });
   }
   ++queue.live;
   queue.refs.push_back(o.ref);
@@ -220,7 +220,7 @@ void ItchMarket::write_replace(uint16_t locate, SymbolFlow& s, ItchWriter& w) {
   w.number(replacement.shares, 4).number(static_cast<uint64_t>(price4(replacement.cents)), 4);
   w.end();
   remove_level(o.side == 'B' ? s.bids : s.asks, o.cents);
-  s.position.erase(o.ref);
+  forget(s, o.ref);
   place(s, replacement, at);
   count('U');
 }
@@ -233,14 +233,24 @@ void ItchMarket::remove_level(PriceQueues& levels, int64_t cents) {
 void ItchMarket::place(SymbolFlow& s, const LiveOrder& o, size_t at) {
   if (at == s.live.size()) s.live.emplace_back();
   s.live[at] = o;
-  s.position[o.ref] = static_cast<uint32_t>(at);
+  uint32_t slot = s.positions.find(o.ref);
+  if (slot == KeyedPool<RefPosition>::kNone) slot = s.positions.try_insert(o.ref);
+  s.positions[slot].at = static_cast<uint32_t>(at);
+}
+
+bool ItchMarket::is_live(const SymbolFlow& s, uint64_t ref) {
+  return s.positions.find(ref) != KeyedPool<RefPosition>::kNone;
+}
+
+void ItchMarket::forget(SymbolFlow& s, uint64_t ref) {
+  s.positions.erase(s.positions.find(ref));
 }
 
 size_t ItchMarket::oldest_at_touch(SymbolFlow& s) {
   const bool buy = s.asks.empty() || (!s.bids.empty() && rng_.chance(0.5));
   PriceQueue& best = buy ? s.bids.rbegin()->second : s.asks.begin()->second;
-  while (!s.position.contains(best.refs.front())) best.refs.pop_front();
-  return s.position.find(best.refs.front())->second;
+  while (!is_live(s, best.refs.front())) best.refs.pop_front();
+  return s.positions[s.positions.find(best.refs.front())].at;
 }
 
 void ItchMarket::write_execution(uint16_t locate, SymbolFlow& s, bool with_price, ItchWriter& w) {
@@ -266,7 +276,7 @@ void ItchMarket::write_hidden_trade(uint16_t locate, const SymbolFlow& s, ItchWr
 
 void ItchMarket::remove(SymbolFlow& s, size_t at) {
   remove_level(s.live[at].side == 'B' ? s.bids : s.asks, s.live[at].cents);
-  s.position.erase(s.live[at].ref);
+  forget(s, s.live[at].ref);
   if (at + 1 != s.live.size()) place(s, s.live.back(), at);
   s.live.pop_back();
   live_ -= 1;

@@ -22,11 +22,11 @@
 #include <deque>
 #include <map>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "sim/itch_writer.hpp"
 #include "sim/random.hpp"
+#include "util/keyed_pool.hpp"
 
 namespace tw::sim {
 
@@ -79,12 +79,16 @@ class ItchMarket {
     std::deque<uint64_t> refs;
   };
   using PriceQueues = std::map<int64_t, PriceQueue>;
+  struct RefPosition {
+    uint64_t key = 0;  // the order's ref
+    uint32_t at = 0;   // its index in `live`
+  };
   struct SymbolFlow {
     std::string name;
     int64_t start_cents = 0;  // where prices start, and the middle while a side is empty
     std::vector<LiveOrder> live;
-    std::unordered_map<uint64_t, uint32_t> position;  // ref -> index in `live`
-    PriceQueues bids, asks;                           // live orders by price
+    KeyedPool<RefPosition> positions;  // ref -> index in `live`
+    PriceQueues bids, asks;            // live orders by price
   };
 
   void write_opening(uint64_t index, ItchWriter& w);
@@ -102,6 +106,8 @@ class ItchMarket {
   /// other when it is empty).
   size_t oldest_at_touch(SymbolFlow& s);
   static void place(SymbolFlow& s, const LiveOrder& o, size_t at);
+  static bool is_live(const SymbolFlow& s, uint64_t ref);
+  static void forget(SymbolFlow& s, uint64_t ref);
   static void remove_level(PriceQueues& levels, int64_t cents);
   void write_trading(uint16_t locate, uint64_t nanos, const std::string& name, ItchWriter& w);
   /// The live order a cancel, delete or replace takes (see recent_share).
