@@ -109,7 +109,7 @@ class SpoofingTracker {
       : scope_(scope),
         params_(params),
         sizes_(static_cast<size_t>(params.median_orders)),
-        tape_(kTapeTrades),
+        tape_(kTapeTrades, params.max_lifetime),  // judge() looks back no further
         watched_(64) {}
 
   void on_event(const Event& e) {

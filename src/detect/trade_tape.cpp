@@ -11,8 +11,13 @@ bool TradesAgainst::operator()(const TapeTrade& t) const {
 }
 
 void TradeTape::add(const Event& trade) {
-  trades_.push(
-      TapeTrade{trade.ts, trade.qty, EventRef::of(trade), trade.buyer, trade.seller, trade.side});
+  if (trades_.size() == capacity_) trades_.pop_front();
+  if (horizon_) {
+    const Timestamp oldest = trade.ts - *horizon_;
+    while (!trades_.empty() && trades_.front().ts < oldest) trades_.pop_front();
+  }
+  trades_.push_slot() =
+      TapeTrade{trade.ts, trade.qty, EventRef::of(trade), trade.buyer, trade.seller, trade.side};
 }
 
 OppositeTrades TradeTape::against(const TradesAgainst& order, Timestamp since,
@@ -27,7 +32,7 @@ OppositeTrades TradeTape::against(const TradesAgainst& order, Timestamp since,
     if (refs.size() < max_refs) refs.push_back(t.ref);
     return true;
   });
-  found.truncated = seen == trades_.capacity();  // all kept are this recent: older ones are gone
+  found.truncated = seen == capacity_;  // all kept are this recent: older ones are gone
   return found;
 }
 

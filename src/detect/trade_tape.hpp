@@ -2,10 +2,11 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <vector>
 
 #include "detect/symbol_rule.hpp"
-#include "util/recent_ring.hpp"
+#include "util/growable_ring.hpp"
 
 namespace tw {
 
@@ -47,10 +48,15 @@ struct OppositeTrades {
   bool truncated = false;  // the tape had already let go of trades that old
 };
 
-/// The last `capacity` trades, oldest overwritten first; nothing is allocated after creation.
+/// The last `capacity` trades, the oldest let go first; given a horizon, also only those within
+/// it of the newest. Its storage follows what it keeps: the tape of a quiet symbol with a
+/// horizon stays small, and in the cache, where a ring of `capacity` would be written all the
+/// way round. Storage grows (by doubling) only up to the most it has kept.
 class TradeTape {
  public:
-  explicit TradeTape(size_t capacity) : trades_(capacity) {}
+  explicit TradeTape(size_t capacity) : capacity_(capacity) {}
+  /// A tape for queries that look back no further than `horizon` from the newest trade.
+  TradeTape(size_t capacity, Duration horizon) : capacity_(capacity), horizon_(horizon) {}
 
   void add(const Event& trade);
 
@@ -58,16 +64,24 @@ class TradeTape {
   /// returns true.
   template <class Fn>
   void for_each_since(Timestamp since, Fn&& fn) const {
-    trades_.for_each_newest([&](const TapeTrade& t) { return t.ts >= since && fn(t); });
+    for (uint64_t i = trades_.end_index(); i-- != trades_.begin_index();) {
+      const TapeTrade& t = trades_.at(i);
+      if (t.ts < since || !fn(t)) return;
+    }
   }
 
   /// The trades against an order of `side` and `account` at or after `since`; up to
-  /// `max_refs` of them (the newest) are appended to `refs`.
+  /// `max_refs` of them (the newest) are appended to `refs`. With a horizon, `since` is at most
+  /// that far before the newest trade.
   OppositeTrades against(const TradesAgainst& order, Timestamp since, std::vector<EventRef>& refs,
                          size_t max_refs) const;
 
+  size_t size() const { return trades_.size(); }
+
  private:
-  RecentRing<TapeTrade> trades_;
+  GrowableRing<TapeTrade> trades_{16};
+  size_t capacity_;
+  std::optional<Duration> horizon_;
 };
 
 }  // namespace tw
