@@ -79,13 +79,21 @@ struct Episode {
   }
 };
 
+// How far back from the newest trade the tape is read: a pull's set begins at most
+// cancel_window before it (gather_layers), its trade lies at most max_cancel_delay before the
+// set's first pull (trade_before), and the episode counts trades from max_cancel_delay before
+// that trade (open).
+Duration tape_horizon(const LayeringParams& p) {
+  return p.cancel_window + p.max_cancel_delay + p.max_cancel_delay;
+}
+
 class LayeringTracker {
  public:
   static constexpr std::string_view kRule = "layering";
   using Params = LayeringParams;
 
   LayeringTracker(const SymbolScope& scope, const Params& params)
-      : scope_(scope), params_(params), tape_(kTapeTrades) {
+      : scope_(scope), params_(params), tape_(kTapeTrades, tape_horizon(params)) {
     for (Episode& e : episodes_) e.layers.reserve(kMaxLayers);
     group_.reserve(kPullsKept);
   }
