@@ -135,8 +135,10 @@ void Engine::deliver_order_flow(std::span<const Event> run) {
     last_segment = segment_number_;
     segment_.push_back(e);
     if (!order_event) continue;
+    const OrderBook& book = apply_to_book(e);
+    if (e.kind != EventKind::kOrderExecute) continue;
     // The print is written in place behind its execution (the segment has room for it).
-    if (!apply_to_book(e, segment_.emplace_back())) segment_.pop_back();
+    if (!count_print(book, e, segment_.emplace_back())) segment_.pop_back();
   }
   deliver_segment();
 }
@@ -148,14 +150,21 @@ void Engine::build_books(std::span<const Event> run) {
   Event print;
   for (size_t i = 0; i < run.size(); ++i) {
     prefetch_books(run, i);
-    if (run[i].is_order_event()) apply_to_book(run[i], print);
+    const Event& e = run[i];
+    if (!e.is_order_event()) continue;
+    const OrderBook& book = apply_to_book(e);
+    if (e.kind == EventKind::kOrderExecute) count_print(book, e, print);
   }
 }
 
-bool Engine::apply_to_book(const Event& e, Event& print) {
+const OrderBook& Engine::apply_to_book(const Event& e) {
   OrderBook& book = books_.get(e.symbol, [](SymbolId) { return OrderBook(); });
   book.apply(e);
-  if (e.kind != EventKind::kOrderExecute || !print_of_execution(book, e, print)) return false;
+  return book;
+}
+
+bool Engine::count_print(const OrderBook& book, const Event& execution, Event& print) {
+  if (!print_of_execution(book, execution, print)) return false;
   ++counters_.executions;
   count(print);
   return true;

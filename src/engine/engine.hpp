@@ -101,9 +101,11 @@ class Engine {
   void deliver_order_flow(std::span<const Event> run);
   void deliver_segment();
   void build_books(std::span<const Event> run);
-  /// Applies order event `e` to its symbol's book; for an execution that prints, writes the
-  /// print into `print`, counts it and returns true.
-  bool apply_to_book(const Event& e, Event& print);
+  /// Applies order event `e` to its symbol's book (made on its first order event).
+  const OrderBook& apply_to_book(const Event& e);
+  /// Writes the print of `execution`, just applied to `book`, into `print` and counts it; false
+  /// when it does not print.
+  bool count_print(const OrderBook& book, const Event& execution, Event& print);
   void to_rules(std::span<const Event> run);
   bool print_of_execution(const OrderBook& book, const Event& execution, Event& print) const;
   void prefetch_from(std::span<const Event> upcoming);
