@@ -40,6 +40,18 @@ inline double metric(const tw::Alert& alert, std::string_view key) {
   return doc[key].get_double().value();
 }
 
+/// A text field of an alert's metrics_json.
+inline std::string metric_text(const tw::Alert& alert, std::string_view key) {
+  simdjson::dom::parser parser;
+  return std::string(parser.parse(alert.metrics_json)[key].get_string().value());
+}
+
+/// A boolean field of an alert's metrics_json.
+inline bool metric_flag(const tw::Alert& alert, std::string_view key) {
+  simdjson::dom::parser parser;
+  return parser.parse(alert.metrics_json)[key].get_bool().value();
+}
+
 /// Whether an alert's metrics_json holds `fragment` (a key and value as written, for text).
 inline bool metrics_say(const tw::Alert& alert, std::string_view fragment) {
   return alert.metrics_json.find(fragment) != std::string::npos;

@@ -1,12 +1,7 @@
 // marking_the_close: sessions in New York time and UTC, thresholds, reversals after the close or
 // at the next open, the input ending first, accounts, and the real LOBSTER days.
-// GCC 12 reports a false -Wrestrict in std::string's operator+ once OrderFlow::trade is inlined
-// into these tests (GCC bug 105329).
-#pragma GCC diagnostic ignored "-Wrestrict"
 
 #include <gtest/gtest.h>
-
-#include <simdjson.h>
 
 #include <iostream>
 #include <string>
@@ -19,6 +14,7 @@
 #include "order_flow.hpp"
 #include "real_data.hpp"
 #include "rule_run.hpp"
+#include "rule_test_util.hpp"
 
 using namespace tw;
 using tw::testing::OrderFlow;
@@ -31,16 +27,6 @@ constexpr std::string_view kRule = "marking_the_close";
 
 Timestamp utc(const char* iso) {
   return *Timestamp::parse_iso8601(iso);
-}
-
-std::string metric_text(const Alert& a, std::string_view key) {
-  simdjson::dom::parser parser;
-  return std::string(parser.parse(a.metrics_json)[key].get_string().value());
-}
-
-bool metric_flag(const Alert& a, std::string_view key) {
-  simdjson::dom::parser parser;
-  return parser.parse(a.metrics_json)[key].get_bool().value();
 }
 
 /// Trades of one symbol at New York times of the days from a first day (Tuesday 2023-11-14,

@@ -1,11 +1,7 @@
 // momentum_ignition: bursts, reversals, thresholds, accounts, episodes and the real LOBSTER days.
-// GCC 12 reports a false -Wrestrict in std::string's operator+ once OrderFlow::trade is inlined
-// into these tests (GCC bug 105329).
-#pragma GCC diagnostic ignored "-Wrestrict"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
-
-#include <simdjson.h>
 
 #include <algorithm>
 #include <cmath>
@@ -20,6 +16,7 @@
 #include "order_flow.hpp"
 #include "real_data.hpp"
 #include "rule_run.hpp"
+#include "rule_test_util.hpp"
 
 using namespace tw;
 using tw::testing::OrderFlow;
@@ -29,16 +26,6 @@ using tw::testing::RuleRun;
 namespace {
 
 constexpr std::string_view kRule = "momentum_ignition";
-
-std::string metric_text(const Alert& a, std::string_view key) {
-  simdjson::dom::parser parser;
-  return std::string(parser.parse(a.metrics_json)[key].get_string().value());
-}
-
-bool metric_flag(const Alert& a, std::string_view key) {
-  simdjson::dom::parser parser;
-  return parser.parse(a.metrics_json)[key].get_bool().value();
-}
 
 /// A tape of one symbol: two-way trading, aggressive walks of the price, by milliseconds.
 struct Tape {
@@ -382,7 +369,7 @@ TEST(MomentumIgnition, PerSymbolOverridesFromTheConfigFile) {
   for (size_t i = 0; i < one_symbol; ++i) {
     Event copy = tape.flow.events[i];
     copy.symbol = tape.flow.universe.symbol("OTHER");
-    copy.id = ExternalId::from_text("o" + std::to_string(i));
+    copy.id = ExternalId::from_text(fmt::format("o{}", i));
     tape.flow.events.push_back(copy);
   }
   std::stable_sort(tape.flow.events.begin(), tape.flow.events.end(),

@@ -1,7 +1,5 @@
 #include <gtest/gtest.h>
 
-#include <simdjson.h>
-
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -14,6 +12,7 @@
 #include "detect/pump_and_dump.hpp"
 #include "model/event.hpp"
 #include "real_data.hpp"
+#include "rule_test_util.hpp"
 
 using namespace tw;
 
@@ -166,20 +165,6 @@ std::vector<Event> episode_tape(Universe& universe, const Episode& ep = {}) {
   tape.quiet("PUMPY", 0, 20, 100);
   add_episode(tape, "PUMPY", 20, 100, ep);
   return tape.events();
-}
-
-double metric(const Alert& a, const char* key) {
-  simdjson::dom::parser parser;
-  simdjson::dom::element doc = parser.parse(a.metrics_json);
-  simdjson::dom::element v = doc[key];
-  if (v.is_int64()) return static_cast<double>(int64_t(v));
-  return double(v);
-}
-
-std::string metric_text(const Alert& a, const char* key) {
-  simdjson::dom::parser parser;
-  simdjson::dom::element doc = parser.parse(a.metrics_json);
-  return std::string(std::string_view(doc[key]));
 }
 
 }  // namespace
