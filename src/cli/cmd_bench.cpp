@@ -143,6 +143,7 @@ void bench_itch_engine(const std::string& input, const Config& config, std::stri
   AlertBus bus;
   bus.subscribe(alerts_out);
   Engine engine(config, universe, bus, rejects);
+  engine.take_in_sequence();
   auto start = Clock::now();
   while (feed->next(engine.next_slot())) engine.push_slot();
   engine.finish();

@@ -43,7 +43,8 @@ NamedCounts diagnostics_counts(const BookDiagnostics& diagnostics) {
 NamedCounts book_counts(const BookReport& books, const EngineCounters& counters) {
   NamedCounts counts{{"symbols", books.symbols},
                      {"live_orders", books.live_orders},
-                     {"executions_printed", counters.executions}};
+                     {"executions_printed", counters.executions},
+                     {"times_clamped", counters.times_clamped}};
   NamedCounts diagnostics = diagnostics_counts(books.diagnostics);
   counts.insert(counts.end(), diagnostics.begin(), diagnostics.end());
   return counts;
@@ -109,8 +110,12 @@ void print_counts(std::FILE* out, std::string_view label, const NamedCounts& cou
 
 // What the order books met: every diagnostics counter (kBookDiagnosticsFields).
 void print_books(std::FILE* out, const BookReport& b, const EngineCounters& c) {
-  fmt::print(out, "books      {} symbol(s), {} orders resting at the end, {} executions printed\n",
+  fmt::print(out, "books      {} symbol(s), {} orders resting at the end, {} executions printed",
              b.symbols, b.live_orders, c.executions);
+  if (c.times_clamped != 0) {
+    fmt::print(out, ", {} times before their predecessor's clamped", c.times_clamped);
+  }
+  fmt::print(out, "\n");
   print_counts(out, "", diagnostics_counts(b.diagnostics));
 }
 

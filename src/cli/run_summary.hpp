@@ -32,8 +32,8 @@ void print_run_report(std::FILE* out, const RunReport& report);
 std::string rejects_json(const DeadLetter& rejects);
 /// Every BookDiagnostics counter by its kBookDiagnosticsFields name.
 NamedCounts diagnostics_counts(const BookDiagnostics& diagnostics);
-/// The books as the run store keeps them: symbols, live_orders, executions_printed, then
-/// diagnostics_counts.
+/// The books as the run store keeps them: symbols, live_orders, executions_printed,
+/// times_clamped, then diagnostics_counts.
 NamedCounts book_counts(const BookReport& books, const EngineCounters& counters);
 /// Rewrites one terminal line: bytes, events/s, ETA.
 void print_progress_line(const BatchProgress& p, bool final_line);

@@ -78,6 +78,7 @@ uint64_t run_merged(std::vector<std::unique_ptr<Feed>>& feeds, Engine& engine,
 BatchResult run_feeds(std::vector<std::unique_ptr<Feed>>& feeds, Engine& engine,
                       const ProgressFn& progress) {
   ProgressClock clock(feeds, progress);
+  if (feeds.size() == 1 && feeds[0]->sequenced()) engine.take_in_sequence();
   BatchResult result;
   result.events =
       feeds.size() == 1 ? run_single(*feeds[0], engine, clock) : run_merged(feeds, engine, clock);

@@ -273,6 +273,21 @@ void Engine::on_trade_opening_bar(const Event& e) {
   }
 }
 
+void Engine::take_in_sequence() {
+  in_sequence_ = true;
+  reorder_ = ReorderBuffer(Duration{}, kInitialRing);
+}
+
+bool Engine::take_late(Event& e) {
+  if (!in_sequence_) {
+    refuse_late(e);
+    return false;
+  }
+  ++counters_.times_clamped;
+  e.ts = reorder_.last_released();
+  return reorder_.commit_back();  // no earlier than any event held: it is taken
+}
+
 void Engine::refuse_late(const Event& e) {
   ++counters_.time_backwards;
   std::string detail = "event time " + e.ts.to_iso8601() + " is more than the reorder window (" +

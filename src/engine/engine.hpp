@@ -24,6 +24,7 @@ struct EngineCounters {
   uint64_t executions = 0;      // executions of resting orders turned into prints
   uint64_t order_events = 0;    // add/cancel/delete/replace/execute
   uint64_t time_backwards = 0;  // refused as later than the reorder window allows
+  uint64_t times_clamped = 0;   // of a sequenced feed: earlier than the event before, kept in place
   uint64_t bars = 0;
   Timestamp first_event = Timestamp::max();
   Timestamp last_event = Timestamp::min();
@@ -68,15 +69,18 @@ class Engine {
   /// but stretches in time order are handed to the rules from `events` itself, not copied.
   void push_events(std::span<const Event> events);
 
+  /// The input is one feed whose order is the venue's sequence (ITCH, LOBSTER): events are taken
+  /// in that order with no reorder window, since re-sorting by time could only put a message
+  /// before one it follows. An event whose time is before the latest one keeps its place and
+  /// takes the latest time (counted as times_clamped). Call before the first event.
+  void take_in_sequence();
+
   /// Where a reader may write the next event in place instead of handing it to push(): valid
   /// until push_slot(), which takes it.
   Event& next_slot() { return reorder_.back_slot(); }
   void push_slot() {
     ++counters_.received;
-    if (!reorder_.commit_back()) {
-      refuse_late(reorder_.back_slot());
-      return;
-    }
+    if (!reorder_.commit_back() && !take_late(reorder_.back_slot())) return;
     if (reorder_.due() >= min_run_) flush();
   }
 
@@ -115,6 +119,9 @@ class Engine {
   void tick(Timestamp watermark);
   void on_trade_bar(const Event& e);
   [[gnu::noinline]] void on_trade_opening_bar(const Event& e);
+  /// An event later than the reorder window allows: clamped and taken in sequence (true), or
+  /// refused.
+  [[gnu::noinline]] bool take_late(Event& e);
   void refuse_late(const Event& e);
 
   const Config& config_;
@@ -134,6 +141,7 @@ class Engine {
   uint64_t segment_number_ = 1;
   Timestamp next_tick_ = Timestamp::min();
   size_t min_run_ = kDefaultRun;
+  bool in_sequence_ = false;
   // push_events(): the bytes of the next stretch not yet prefetched.
   const char* prefetch_next_ = nullptr;
   const char* prefetch_end_ = nullptr;

@@ -38,6 +38,9 @@ class Feed {
   /// What the reader met beyond events and rejects (e.g. messages by type), by name, for the
   /// run summary and the run store; empty for readers that count nothing more.
   virtual NamedCounts counters() const { return {}; }
+  /// Whether the file's order is the venue's own sequence (ITCH, LOBSTER), which no re-sorting
+  /// by time may change: the engine then takes a lone such feed in order (take_in_sequence).
+  virtual bool sequenced() const { return false; }
 };
 
 struct FeedOptions {

@@ -48,6 +48,7 @@ class ItchFeed final : public Feed {
   bool next(Event& out) override;
   const std::string& name() const override { return reporter_.source(); }
   uint64_t bytes_read() const override { return input_.source().bytes_read(); }
+  bool sequenced() const override { return true; }
   uint64_t bytes_total() const override { return input_.source().bytes_total(); }
   const ItchCounts& counts() const { return counts_; }
   /// "messages", then each type met by its letter ("A", "R", ...), then "unknown_types",

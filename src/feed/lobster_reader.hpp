@@ -58,6 +58,7 @@ class LobsterFeed final : public Feed {
   bool next(Event& out) override;
   const std::string& name() const override { return reporter_.source(); }
   uint64_t bytes_read() const override { return lines_.input().source().bytes_read(); }
+  bool sequenced() const override { return true; }
   uint64_t bytes_total() const override { return lines_.input().source().bytes_total(); }
 
  private:

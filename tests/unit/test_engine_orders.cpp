@@ -72,6 +72,35 @@ TEST(EngineOrders, ExecutionsBecomePrintsThatTheTradeRulesSee) {
   EXPECT_EQ(a.evidence, (std::vector<std::string>{"trade:line:2", "trade:line:5"}));
 }
 
+// A sequenced feed's delete whose time is 8 s before its add's still follows the add: taken in
+// sequence it removes the order, at the add's time. Re-sorted by time, it would come first, as
+// the delete of an unknown order, and the order would rest for ever.
+TEST(EngineOrders, InSequenceAnEarlierTimeKeepsItsPlace) {
+  OrderFlow flow;
+  flow.order(10, EventKind::kOrderAdd, "o1", Side::kBuy, "alice");
+  flow.order(2, EventKind::kOrderDelete, "o1", Side::kBuy, nullptr);
+  flow.order(11, EventKind::kOrderAdd, "o2", Side::kSell, "bob");
+  for (bool in_sequence : {true, false}) {
+    Config config = default_config();
+    AlertCollector alerts;
+    DeadLetter rejects;
+    Engine engine(config, flow.universe, alerts, rejects);
+    if (in_sequence) engine.take_in_sequence();
+    for (const Event& e : flow.events) engine.push(e);
+    engine.finish();
+    const EngineCounters& c = engine.counters();
+    const OrderBook* book = engine.book(flow.universe.symbol("ACME"));
+    ASSERT_NE(book, nullptr);
+    EXPECT_EQ(c.times_clamped, in_sequence ? 1u : 0u);
+    EXPECT_EQ(c.time_backwards, 0u);
+    EXPECT_EQ(c.order_events, 3u);
+    EXPECT_EQ(book->live_orders(), in_sequence ? 1u : 2u);
+    EXPECT_EQ(book->diagnostics().unknown_order, in_sequence ? 0u : 1u);
+    EXPECT_EQ(c.first_event, flow.events[in_sequence ? 0 : 1].ts);
+    EXPECT_EQ(c.last_event, flow.events[2].ts);
+  }
+}
+
 // An execution of an order the book never saw (it rested before the feed began) is printed
 // from the execution's own side and price; one with neither is counted but not printed.
 TEST(EngineOrders, ExecutionsOfUnknownOrdersArePrintedFromWhatTheyCarry) {

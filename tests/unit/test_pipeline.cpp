@@ -253,6 +253,30 @@ TEST(Pipeline, LateEventsGoToTheDeadLetter) {
   EXPECT_NE(line.find("time_backwards"), std::string::npos) << line;
 }
 
+// A lone LOBSTER (or ITCH) input is the venue's sequence: run_feeds takes it in that order, so a
+// delete stamped 10 s before its add still removes the order, and nothing is refused.
+TEST(Pipeline, ALoneSequencedFeedIsTakenInItsOrder) {
+  tw::testing::TempDir dir;
+  std::string path = dir.write("AMZN_2012-06-21_34200000_57600000_message_1.csv",
+                               "34200.5,1,7,100,1000000,1\n"
+                               "34190.5,3,7,100,1000000,1\n"
+                               "34201.0,1,8,50,1010000,-1\n");
+  Universe universe;
+  DeadLetter rejects;
+  std::vector<std::unique_ptr<Feed>> feeds;
+  feeds.push_back(open_feed(path, FeedOptions{}, universe, rejects));
+  AlertCollector alerts;
+  Config config = default_config();
+  Engine engine(config, universe, alerts, rejects);
+  EXPECT_EQ(run_feeds(feeds, engine).events, 3u);
+  EXPECT_EQ(engine.counters().times_clamped, 1u);
+  EXPECT_EQ(engine.counters().time_backwards, 0u);
+  EXPECT_EQ(rejects.total(), 0u);
+  const OrderBook* book = engine.book(universe.symbol("AMZN"));
+  ASSERT_NE(book, nullptr);
+  EXPECT_EQ(book->live_orders(), 1u);
+}
+
 // Bars for the store: one per symbol and minute with trades, OHLCV from the trades.
 TEST(Pipeline, EngineBuildsMinuteBarsPerSymbol) {
   struct Bars final : BarSink {

@@ -72,11 +72,13 @@ TEST(RunReport, BookCountsNameEveryDiagnosticsCounter) {
   }
   EngineCounters counters;
   counters.executions = 9;
+  counters.times_clamped = 3;
   NamedCounts counts = book_counts(books, counters);
-  ASSERT_EQ(counts.size(), 3 + std::size(kBookDiagnosticsFields));
+  ASSERT_EQ(counts.size(), 4 + std::size(kBookDiagnosticsFields));
   EXPECT_EQ(counts[0], (NamedCount{"symbols", 2}));
   EXPECT_EQ(counts[1], (NamedCount{"live_orders", 40}));
   EXPECT_EQ(counts[2], (NamedCount{"executions_printed", 9}));
+  EXPECT_EQ(counts[3], (NamedCount{"times_clamped", 3}));
   EXPECT_EQ(count_named(counts, "unknown_order"), 100u);
   EXPECT_EQ(count_named(counts, "orders_dropped"), 107u);
 }
