@@ -137,19 +137,16 @@ Config without_rules(Config config) {
 void bench_itch_engine(const std::string& input, const Config& config, std::string_view phase) {
   Universe universe;
   DeadLetter rejects;
-  auto feed = open_feed(input, itch_options(input), universe, rejects);
-  const auto& itch = dynamic_cast<const ItchFeed&>(*feed);
+  std::vector<std::unique_ptr<Feed>> feeds;
+  feeds.push_back(open_feed(input, itch_options(input), universe, rejects));
+  const auto& itch = dynamic_cast<const ItchFeed&>(*feeds[0]);
   NullSink alerts_out;
   AlertBus bus;
   bus.subscribe(alerts_out);
   Engine engine(config, universe, bus, rejects);
-  engine.take_in_sequence();
-  auto start = Clock::now();
-  while (feed->next(engine.next_slot())) engine.push_slot();
-  engine.finish();
-  double seconds = seconds_since(start);
+  BatchResult run = run_feeds(feeds, engine);  // as tapewatch run reads a lone ITCH file
   BookReport books = engine.book_report();
-  report(phase, itch.counts().messages, seconds, feed->bytes_read(),
+  report(phase, itch.counts().messages, run.seconds, run.bytes_read,
          fmt::format("ITCH messages -> books -> {} rules, {} alerts, {} orders live at the end",
                      engine.active_rules().size(), bus.total(), books.live_orders));
 }

@@ -14,7 +14,8 @@ class ProgressClock {
 
   // Cheap enough to call per event: looks at the clock once every 64Ki events.
   void maybe_report(uint64_t events) {
-    if (!fn_ || (events & 0xFFFF) != 0) return;
+    if (!fn_ || events - checked_ < 0x10000) return;
+    checked_ = events;
     auto now = Clock::now();
     if (now - last_ < std::chrono::milliseconds(250)) return;
     last_ = now;
@@ -42,6 +43,7 @@ class ProgressClock {
   const ProgressFn& fn_;
   Clock::time_point start_;
   Clock::time_point last_;
+  uint64_t checked_ = 0;  // events when the clock was last looked at
 };
 
 uint64_t run_single(Feed& feed, Engine& engine, ProgressClock& clock) {
@@ -50,6 +52,17 @@ uint64_t run_single(Feed& feed, Engine& engine, ProgressClock& clock) {
   while (feed.next(engine.next_slot())) {
     engine.push_slot();
     clock.maybe_report(++n);
+  }
+  return n;
+}
+
+// A sequenced feed writes its events a run at a time into the engine's room for them.
+uint64_t run_in_sequence(Feed& feed, Engine& engine, ProgressClock& clock) {
+  engine.take_in_sequence();
+  uint64_t n = 0;
+  while (const size_t got = feed.next_batch(engine.sequence_space())) {
+    engine.take_sequence(got);
+    clock.maybe_report(n += got);
   }
   return n;
 }
@@ -78,10 +91,14 @@ uint64_t run_merged(std::vector<std::unique_ptr<Feed>>& feeds, Engine& engine,
 BatchResult run_feeds(std::vector<std::unique_ptr<Feed>>& feeds, Engine& engine,
                       const ProgressFn& progress) {
   ProgressClock clock(feeds, progress);
-  if (feeds.size() == 1 && feeds[0]->sequenced()) engine.take_in_sequence();
   BatchResult result;
-  result.events =
-      feeds.size() == 1 ? run_single(*feeds[0], engine, clock) : run_merged(feeds, engine, clock);
+  if (feeds.size() == 1) {
+    Feed& feed = *feeds[0];
+    result.events = feed.sequenced() ? run_in_sequence(feed, engine, clock)
+                                     : run_single(feed, engine, clock);
+  } else {
+    result.events = run_merged(feeds, engine, clock);
+  }
   engine.finish();
   BatchProgress last = clock.snapshot(result.events);
   result.bytes_read = last.bytes_read;

@@ -25,7 +25,8 @@ struct BatchResult {
 };
 
 /// Reads every feed to its end, always taking the earliest next event across feeds, pushes
-/// each into `engine`, then finishes the engine. `progress` (optional) is called at most about
+/// each into `engine`, then finishes the engine. A lone sequenced feed (Feed::sequenced) is
+/// taken in its own order (Engine::take_in_sequence). `progress` (optional) is called at most about
 /// four times a second. FeedError propagates to the caller.
 BatchResult run_feeds(std::vector<std::unique_ptr<Feed>>& feeds, Engine& engine,
                       const ProgressFn& progress = {});

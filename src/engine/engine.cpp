@@ -13,6 +13,8 @@ constexpr Duration kTickInterval = Duration::seconds(1);
 constexpr size_t kInitialRing = 128;
 // A bound on the order-flow segment copied for the rules (15 KiB: it stays in the L1 cache).
 constexpr size_t kMaxSegment = 128;
+// Events a sequenced reader writes at a time, as many as a segment.
+constexpr size_t kSequenceRun = 128;
 // How many events ahead of the one applied the books are asked for what it will read.
 constexpr size_t kBookLookahead = 4;
 
@@ -276,6 +278,25 @@ void Engine::on_trade_opening_bar(const Event& e) {
 void Engine::take_in_sequence() {
   in_sequence_ = true;
   reorder_ = ReorderBuffer(Duration{}, kInitialRing);
+  sequence_.resize(kSequenceRun);
+}
+
+void Engine::take_sequence(size_t n) {
+  flush();  // what push() took before: with no window, all of it is due
+  const std::span<Event> run(sequence_.data(), n);
+  Timestamp latest = reorder_.last_released();
+  for (Event& e : run) {
+    if (e.ts < latest) clamp_time(e, latest);
+    latest = e.ts;
+  }
+  reorder_.passed(latest);
+  counters_.received += n;
+  dispatch(run);
+}
+
+void Engine::clamp_time(Event& e, Timestamp latest) {
+  ++counters_.times_clamped;
+  e.ts = latest;
 }
 
 bool Engine::take_late(Event& e) {
@@ -283,8 +304,7 @@ bool Engine::take_late(Event& e) {
     refuse_late(e);
     return false;
   }
-  ++counters_.times_clamped;
-  e.ts = reorder_.last_released();
+  clamp_time(e, reorder_.last_released());
   return reorder_.commit_back();  // no earlier than any event held: it is taken
 }
 

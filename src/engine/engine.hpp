@@ -74,6 +74,10 @@ class Engine {
   /// before one it follows. An event whose time is before the latest one keeps its place and
   /// takes the latest time (counted as times_clamped). Call before the first event.
   void take_in_sequence();
+  /// In sequence: room for the next events, which a reader writes in place (Feed::next_batch);
+  /// take_sequence(n) takes the first n of them, in order, as push() would one at a time.
+  std::span<Event> sequence_space() { return sequence_; }
+  void take_sequence(size_t n);
 
   /// Where a reader may write the next event in place instead of handing it to push(): valid
   /// until push_slot(), which takes it.
@@ -122,6 +126,9 @@ class Engine {
   /// An event later than the reorder window allows: clamped and taken in sequence (true), or
   /// refused.
   [[gnu::noinline]] bool take_late(Event& e);
+  /// Gives an event of a sequenced feed stamped before `latest`, the time of the event before
+  /// it, that time.
+  [[gnu::noinline]] void clamp_time(Event& e, Timestamp latest);
   void refuse_late(const Event& e);
 
   const Config& config_;
@@ -142,6 +149,7 @@ class Engine {
   Timestamp next_tick_ = Timestamp::min();
   size_t min_run_ = kDefaultRun;
   bool in_sequence_ = false;
+  std::vector<Event> sequence_;  // take_in_sequence(): where a reader writes the next events
   // push_events(): the bytes of the next stretch not yet prefetched.
   const char* prefetch_next_ = nullptr;
   const char* prefetch_end_ = nullptr;

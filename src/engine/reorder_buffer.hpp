@@ -107,6 +107,13 @@ class ReorderBuffer {
     return true;
   }
 
+  /// Events up to time `t` went on without passing through the buffer, which holds none: later
+  /// ones are judged against them as against events it released.
+  void passed(Timestamp t) {
+    newest_ = std::max(newest_, t);
+    last_due_ = std::max(last_due_, t);
+  }
+
   size_t size() const { return static_cast<size_t>(tail_ - head_); }
   /// Time of the last event due for release (events before it are refused).
   Timestamp last_released() const { return last_due_; }

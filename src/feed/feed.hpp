@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <stdexcept>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -41,6 +42,19 @@ class Feed {
   /// Whether the file's order is the venue's own sequence (ITCH, LOBSTER), which no re-sorting
   /// by time may change: the engine then takes a lone such feed in order (take_in_sequence).
   virtual bool sequenced() const { return false; }
+  /// Up to out.size() next events into `out`, as next() would give them one at a time; how
+  /// many (0 at the end of input).
+  virtual size_t next_batch(std::span<Event> out) { return fill(*this, out); }
+
+ protected:
+  /// next_batch() of a reader `Self`: a final reader's next() is called directly, not through
+  /// the table of virtual functions, and may be inlined into the loop.
+  template <class Self>
+  static size_t fill(Self& self, std::span<Event> out) {
+    size_t n = 0;
+    while (n < out.size() && self.next(out[n])) ++n;
+    return n;
+  }
 };
 
 struct FeedOptions {

@@ -162,6 +162,10 @@ bool ItchFeed::next(Event& out) {
   }
 }
 
+size_t ItchFeed::next_batch(std::span<Event> out) {
+  return fill(*this, out);
+}
+
 void ItchFeed::report_rejected(std::string_view message) {
   reporter_.report(counts_.messages, hex(message), error_);
   error_.detail.clear();

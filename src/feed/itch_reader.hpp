@@ -46,6 +46,7 @@ class ItchFeed final : public Feed {
   ItchFeed(InputBuffer input, const FeedOptions& options, Universe& universe, RejectSink& rejects);
 
   bool next(Event& out) override;
+  size_t next_batch(std::span<Event> out) override;
   const std::string& name() const override { return reporter_.source(); }
   uint64_t bytes_read() const override { return input_.source().bytes_read(); }
   bool sequenced() const override { return true; }
