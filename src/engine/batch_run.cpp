@@ -94,8 +94,8 @@ BatchResult run_feeds(std::vector<std::unique_ptr<Feed>>& feeds, Engine& engine,
   BatchResult result;
   if (feeds.size() == 1) {
     Feed& feed = *feeds[0];
-    result.events = feed.sequenced() ? run_in_sequence(feed, engine, clock)
-                                     : run_single(feed, engine, clock);
+    result.events =
+        feed.sequenced() ? run_in_sequence(feed, engine, clock) : run_single(feed, engine, clock);
   } else {
     result.events = run_merged(feeds, engine, clock);
   }

@@ -152,6 +152,32 @@ TEST(FeedItch, EveryMessageTypeIsDecoded) {
   EXPECT_EQ(counts.empty_crosses, 1u);
 }
 
+// Read a few at a time (a batch of 5 ends mid-flow, and the last one is short), the events are
+// those of next() one at a time, and so are the counts.
+TEST(FeedItch, BatchesGiveWhatOneAtATimeGives) {
+  TempDir dir;
+  const std::string path = dir.write("flow.itch", every_message_type());
+  Universe universe;
+  RecordingSink sink;
+  auto one_at_a_time = open_feed(path, dated(), universe, sink);
+  const std::vector<Event> expected = read_all(*one_at_a_time);
+  auto batched = open_feed(path, dated(), universe, sink);
+  std::vector<Event> got;
+  std::vector<Event> batch(5);
+  while (const size_t n = batched->next_batch(batch)) {
+    got.insert(got.end(), batch.begin(), batch.begin() + static_cast<std::ptrdiff_t>(n));
+  }
+  ASSERT_EQ(got.size(), expected.size());
+  for (size_t i = 0; i < got.size(); ++i) {
+    EXPECT_EQ(got[i].kind, expected[i].kind) << i;
+    EXPECT_EQ(got[i].ts, expected[i].ts) << i;
+    EXPECT_EQ(got[i].seq, expected[i].seq) << i;
+    EXPECT_EQ(got[i].id.as_number(), expected[i].id.as_number()) << i;
+    EXPECT_EQ(got[i].qty, expected[i].qty) << i;
+  }
+  EXPECT_EQ(batched->counters(), one_at_a_time->counters());
+}
+
 // The counts as the run summary and the run store see them, through the Feed interface.
 TEST(FeedItch, NamesItsCountsForTheRunReport) {
   TempDir dir;
