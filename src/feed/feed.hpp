@@ -44,15 +44,16 @@ class Feed {
   virtual bool sequenced() const { return false; }
   /// Up to out.size() next events into `out`, as next() would give them one at a time; how
   /// many (0 at the end of input).
-  virtual size_t next_batch(std::span<Event> out) { return fill(*this, out); }
+  virtual size_t next_batch(std::span<Event> out) {
+    return fill(out, [this](Event& e) { return next(e); });
+  }
 
  protected:
-  /// next_batch() of a reader `Self`: a final reader's next() is called directly, not through
-  /// the table of virtual functions, and may be inlined into the loop.
-  template <class Self>
-  static size_t fill(Self& self, std::span<Event> out) {
+  /// next_batch() with `next_event(Event&)` for next(): a reader may pass its own, inlined.
+  template <class NextEvent>
+  static size_t fill(std::span<Event> out, NextEvent&& next_event) {
     size_t n = 0;
-    while (n < out.size() && self.next(out[n])) ++n;
+    while (n < out.size() && next_event(out[n])) ++n;
     return n;
   }
 };

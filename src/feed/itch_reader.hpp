@@ -57,6 +57,8 @@ class ItchFeed final : public Feed {
   NamedCounts counters() const override;
 
  private:
+  /// next(), inlined into next_batch()'s loop.
+  [[gnu::always_inline]] bool next_event(Event& out);
   std::string_view buffered_message();
   [[gnu::noinline]] std::string_view read_message();
   [[gnu::noinline]] void report_rejected(std::string_view message);

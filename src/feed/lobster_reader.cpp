@@ -117,10 +117,6 @@ bool LobsterFeed::next(Event& out) {
   return read_message(out);
 }
 
-size_t LobsterFeed::next_batch(std::span<Event> out) {
-  return fill(*this, out);
-}
-
 // The first row is the book after the first message: that message is undone on it.
 void LobsterFeed::build_seed(const Event& first) {
   LobsterBookFile rows(seed_path_);

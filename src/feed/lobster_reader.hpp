@@ -56,7 +56,6 @@ class LobsterFeed final : public Feed {
               RejectSink& rejects);
 
   bool next(Event& out) override;
-  size_t next_batch(std::span<Event> out) override;
   const std::string& name() const override { return reporter_.source(); }
   uint64_t bytes_read() const override { return lines_.input().source().bytes_read(); }
   bool sequenced() const override { return true; }
