@@ -115,6 +115,20 @@ void Engine::to_rules(std::span<const Event> run) {
   for (auto& d : detectors_) d->on_events(run);
 }
 
+// The books' order index and records are far larger than the caches, and most messages touch
+// a random part of them: the books are asked for what the events 2 x kBookLookahead and
+// kBookLookahead ahead will read, a step of OrderBook::prefetch each, so that it has arrived
+// by their turn. (A third step, for the neighbours of an order in its level, measured no
+// faster: it costs a lookup.)
+inline void Engine::prefetch_books(std::span<const Event> run, size_t at) const {
+  for (size_t ahead : {2 * kBookLookahead, kBookLookahead}) {
+    if (at + ahead >= run.size()) continue;
+    const Event& e = run[at + ahead];
+    if (!e.is_order_event()) continue;
+    if (const OrderBook* book = books_.find(e.symbol)) book->prefetch(e, ahead != kBookLookahead);
+  }
+}
+
 // Order flow goes to the rules a segment at a time: the books take in the order events of a
 // segment first, then each rule gets the whole segment in one call. A segment ends before an
 // order event whose symbol it already holds an event of, so that no book changes after an
@@ -170,20 +184,6 @@ bool Engine::count_print(const OrderBook& book, const Event& execution, Event& p
   ++counters_.executions;
   count(print);
   return true;
-}
-
-// The books' order index and records are far larger than the caches, and most messages touch
-// a random part of them: the books are asked for what the events 2 x kBookLookahead and
-// kBookLookahead ahead will read, a step of OrderBook::prefetch each, so that it has arrived
-// by their turn. (A third step, for the neighbours of an order in its level, measured no
-// faster: it costs a lookup.)
-void Engine::prefetch_books(std::span<const Event> run, size_t at) const {
-  for (size_t ahead : {2 * kBookLookahead, kBookLookahead}) {
-    if (at + ahead >= run.size()) continue;
-    const Event& e = run[at + ahead];
-    if (!e.is_order_event()) continue;
-    if (const OrderBook* book = books_.find(e.symbol)) book->prefetch(e, ahead != kBookLookahead);
-  }
 }
 
 void Engine::deliver_segment() {

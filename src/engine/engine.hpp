@@ -118,7 +118,7 @@ class Engine {
   bool print_of_execution(const OrderBook& book, const Event& execution, Event& print) const;
   void prefetch_from(std::span<const Event> upcoming);
   void prefetch_ahead(size_t events);
-  void prefetch_books(std::span<const Event> run, size_t at) const;
+  [[gnu::always_inline]] void prefetch_books(std::span<const Event> run, size_t at) const;
   void count(const Event& e);
   void tick(Timestamp watermark);
   void on_trade_bar(const Event& e);
