@@ -348,27 +348,24 @@ void OrderBook::drop_best_level(Side side) {
 }
 
 // Counts the event, and the time since the one before, as the book was then.
+// Most books are neither crossed nor locked before or after an event: that case reads the two
+// best prices and nothing more.
 void OrderBook::count_crossing(Timestamp now) {
-  if (now > crossing_since_) {
-    if (crossing_ == Crossing::kCrossed) {
-      diagnostics_.crossed_ns += static_cast<uint64_t>((now - crossing_since_).count());
-    }
-    if (crossing_ == Crossing::kLocked) {
-      diagnostics_.locked_ns += static_cast<uint64_t>((now - crossing_since_).count());
-    }
-  }
-  crossing_since_ = now;
-  crossing_ = Crossing::kNone;
+  if (crossing_ != Crossing::kNone) end_crossing(now);
   if (bids_.sorted.empty() || asks_.sorted.empty()) return;
-  Price bid = bids_.sorted.back().price, ask = asks_.sorted.back().price;
-  if (bid > ask) {
-    ++diagnostics_.crossed;
-    crossing_ = Crossing::kCrossed;
+  const Price bid = bids_.sorted.back().price, ask = asks_.sorted.back().price;
+  if (bid < ask) return;
+  crossing_ = bid > ask ? Crossing::kCrossed : Crossing::kLocked;
+  ++(bid > ask ? diagnostics_.crossed : diagnostics_.locked);
+  crossing_since_ = now;
+}
+
+void OrderBook::end_crossing(Timestamp now) {
+  if (now > crossing_since_) {
+    const auto lasted = static_cast<uint64_t>((now - crossing_since_).count());
+    (crossing_ == Crossing::kCrossed ? diagnostics_.crossed_ns : diagnostics_.locked_ns) += lasted;
   }
-  if (bid == ask) {
-    ++diagnostics_.locked;
-    crossing_ = Crossing::kLocked;
-  }
+  crossing_ = Crossing::kNone;
 }
 
 }  // namespace tw

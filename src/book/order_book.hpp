@@ -219,6 +219,8 @@ class OrderBook {
   /// Drops the best level of `side`, orders and unattributed size: it left the book unseen.
   void drop_best_level(Side side);
   void count_crossing(Timestamp now);
+  /// Adds the time since crossing_since_ to the crossed or locked time, and clears crossing_.
+  void end_crossing(Timestamp now);
 
   enum class Crossing : uint8_t { kNone, kLocked, kCrossed };
 
@@ -234,7 +236,7 @@ class OrderBook {
   uint32_t touched_ = kNoOrder;  // the slot of the last event's order, while it rests
   bool last_unknown_ = false;
   Crossing crossing_ = Crossing::kNone;  // after the last order event
-  Timestamp crossing_since_;             // that event's time
+  Timestamp crossing_since_;             // when the book became crossed or locked
 };
 
 // Inline: the engine calls it twice per event.
