@@ -77,10 +77,20 @@ struct Event {
   uint16_t source = 0;  // index of the input file or stream within the run
 
   bool is_trade() const { return kind == EventKind::kTrade; }
-  /// An add, cancel, delete, replace or execute: what changes an order book.
+  /// An add, cancel, delete, replace or execute: what changes an order book. Asked several
+  /// times per event, so one unsigned compare over the kinds' range (kOrderKinds).
   bool is_order_event() const {
-    return kind != EventKind::kTrade && kind != EventKind::kQuote && kind != EventKind::kStatus;
+    return static_cast<uint8_t>(static_cast<uint8_t>(kind) - kFirstOrderKind) < kOrderKinds;
   }
+
+ private:
+  static constexpr auto kFirstOrderKind = static_cast<uint8_t>(EventKind::kOrderAdd);
+  static constexpr uint8_t kOrderKinds = 5;
+  static_assert(static_cast<uint8_t>(EventKind::kOrderCancel) == kFirstOrderKind + 1 &&
+                    static_cast<uint8_t>(EventKind::kOrderDelete) == kFirstOrderKind + 2 &&
+                    static_cast<uint8_t>(EventKind::kOrderReplace) == kFirstOrderKind + 3 &&
+                    static_cast<uint8_t>(EventKind::kOrderExecute) == kFirstOrderKind + 4,
+                "the order kinds follow each other from kOrderAdd");
 };
 
 }  // namespace tw

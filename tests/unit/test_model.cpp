@@ -6,6 +6,7 @@
 
 #include "model/alert.hpp"
 #include "model/bar.hpp"
+#include "model/event.hpp"
 #include "model/external_id.hpp"
 #include "model/fixed_point.hpp"
 #include "model/timestamp.hpp"
@@ -184,4 +185,20 @@ TEST(BarBuilder, RollsOnIntervalBoundary) {
   EXPECT_DOUBLE_EQ(closed.value, 44.0);
   EXPECT_TRUE(b.close_before(e.ts + Duration::minutes(1), closed));
   EXPECT_EQ(closed.open.to_string(), "11");
+}
+
+// The order events are the five kinds that change a book; trades, quotes and statuses are not.
+TEST(EventKinds, OrderEventsAreTheFiveThatChangeABook) {
+  Event e;
+  for (EventKind kind : {EventKind::kOrderAdd, EventKind::kOrderCancel, EventKind::kOrderDelete,
+                         EventKind::kOrderReplace, EventKind::kOrderExecute}) {
+    e.kind = kind;
+    EXPECT_TRUE(e.is_order_event()) << to_string(kind);
+  }
+  for (EventKind kind : {EventKind::kTrade, EventKind::kQuote, EventKind::kStatus}) {
+    e.kind = kind;
+    EXPECT_FALSE(e.is_order_event()) << to_string(kind);
+  }
+  e.kind = static_cast<EventKind>(200);  // no kind: not an order event either
+  EXPECT_FALSE(e.is_order_event());
 }
