@@ -158,55 +158,83 @@ class LayeringTracker {
   Timestamp& last_pull(Side side) { return last_pulls_[side == Side::kBuy ? 0 : 1]; }
 
   /// Fills group_ with the pulls of `latest`'s owner that could be one layer set with it:
-  /// pulled within cancel_window, placed within placement_window, at min_orders prices. The
-  /// newest add among them when they are such a set.
+  /// pulled within cancel_window, placed within placement_window, at min_orders prices, together
+  /// at least depth_share of the depth before the first of them went. The newest add among them
+  /// when they are such a set.
   std::optional<Timestamp> gather_layers(Side side, const Pull& latest) {
-    group_.clear();
+    const RecentRing<Pull>& ring = pulls(side);
     const Timestamp since = latest.pulled - params_.cancel_window;
     // Most pulls have fewer than min_orders pulls of their owner beside them, so no set: they
-    // are counted before any is copied.
+    // are counted, and the newest add among them found, before any set is looked at.
+    size_t in_window = 0;
     size_t candidates = 0;
-    pulls(side).for_each_newest([&](const Pull& p) {
+    Timestamp newest_add = Timestamp::min();
+    ring.for_each_newest([&](const Pull& p) {
       if (p.pulled < since) return false;
-      candidates += p.account == latest.account ? 1 : 0;
+      ++in_window;
+      if (p.account == latest.account) {
+        ++candidates;
+        newest_add = std::max(newest_add, p.added);
+      }
       return true;
     });
     if (candidates < static_cast<size_t>(params_.min_orders)) return std::nullopt;
-    pulls(side).for_each_newest([&](const Pull& p) {
-      if (p.pulled < since) return false;
-      if (p.account == latest.account) group_.push_back(p);
-      return true;
-    });
-    Timestamp newest_add = Timestamp::min();
-    for (const Pull& p : group_) newest_add = std::max(newest_add, p.added);
-    std::erase_if(group_,
-                  [&](const Pull& p) { return p.added < newest_add - params_.placement_window; });
-    std::reverse(group_.begin(), group_.end());  // in the order they were pulled
-    if (distinct_prices(group_) < static_cast<size_t>(params_.min_orders)) return std::nullopt;
+    const LayerFilter in_set{latest.account, newest_add - params_.placement_window};
+    // Most sets fail on their prices or their size: only one that passes both is copied.
+    if (!large_enough_at_enough_prices(ring, in_window, in_set)) return std::nullopt;
+    group_.clear();
+    for (size_t i = in_window; i-- != 0;) {  // in the order they were pulled
+      if (in_set(ring.newest(i))) group_.push_back(ring.newest(i));
+    }
     return newest_add;
   }
 
-  static size_t distinct_prices(const std::vector<Pull>& pulls) {
-    std::array<Price, kPullsKept> prices{};
+  /// Which of the pulls within cancel_window belong to the set: its owner's, placed since.
+  struct LayerFilter {
+    AccountId account;
+    Timestamp placed_since;
+    bool operator()(const Pull& p) const { return p.account == account && p.added >= placed_since; }
+  };
+
+  /// Whether the set among the newest `in_window` pulls lies at min_orders prices or more and
+  /// holds depth_share of the visible depth before its first pull.
+  bool large_enough_at_enough_prices(const RecentRing<Pull>& ring, size_t in_window,
+                                     const LayerFilter& in_set) const {
+    const auto enough_prices = static_cast<size_t>(params_.min_orders);
+    std::array<Price, kMaxLayers> prices;  // the first enough_prices distinct ones
+    size_t distinct = 0;
+    int64_t size = 0;
+    int64_t first_depth = -1;  // before the set's first pull
+    for (size_t i = in_window; i-- != 0;) {
+      const Pull& p = ring.newest(i);
+      if (!in_set(p)) continue;
+      if (first_depth < 0) first_depth = p.depth_before;
+      size += p.left;
+      if (distinct < enough_prices && !holds(prices, distinct, p.price))
+        prices[distinct++] = p.price;
+    }
+    return distinct >= enough_prices &&
+           static_cast<double>(size) >= params_.depth_share * static_cast<double>(first_depth);
+  }
+
+  static size_t distinct_prices(const std::vector<Pull>& layers) {  // at most kMaxLayers
+    std::array<Price, kMaxLayers> prices;
     size_t n = 0;
-    for (const Pull& p : pulls) {
-      if (std::find(prices.begin(), prices.begin() + static_cast<std::ptrdiff_t>(n), p.price) ==
-          prices.begin() + static_cast<std::ptrdiff_t>(n)) {
-        prices[n++] = p.price;
-      }
+    for (const Pull& p : layers) {
+      if (!holds(prices, n, p.price)) prices[n++] = p.price;
     }
     return n;
   }
 
-  /// group_ is a layer set by shape; it is layering when it was large against the depth and
-  /// its first pull came soon after a trade against it, while every layer still rested.
+  static bool holds(const std::array<Price, kMaxLayers>& prices, size_t n, Price price) {
+    return std::find(prices.begin(), prices.begin() + static_cast<std::ptrdiff_t>(n), price) !=
+           prices.begin() + static_cast<std::ptrdiff_t>(n);
+  }
+
+  /// group_ is a layer set large against the depth; it is layering when its first pull came
+  /// soon after a trade against it, while every layer still rested.
   void extend_or_open(Side side, AccountId account, Timestamp newest_add) {
     const Pull& first = group_.front();
-    int64_t size = 0;
-    for (const Pull& p : group_) size += p.left;
-    if (static_cast<double>(size) < params_.depth_share * static_cast<double>(first.depth_before)) {
-      return;
-    }
     const TapeTrade* trade = trade_before(side, account, newest_add, first.pulled);
     if (trade == nullptr) return;
     Episode& episode = episode_of(side);
