@@ -27,8 +27,31 @@ struct MessageCounts {
   int64_t replaces = 0;
   int64_t executions = 0;
 
-  /// Counts an order event (is_order_event()); other kinds count nothing.
-  void count(EventKind kind);
+  /// Counts an order event (is_order_event()); other kinds count nothing. Inline: the
+  /// order-flow rules count every message.
+  void count(EventKind kind) {
+    switch (kind) {
+      case EventKind::kOrderAdd:
+        ++adds;
+        return;
+      case EventKind::kOrderCancel:
+        ++cancels;
+        return;
+      case EventKind::kOrderDelete:
+        ++deletes;
+        return;
+      case EventKind::kOrderReplace:
+        ++replaces;
+        return;
+      case EventKind::kOrderExecute:
+        ++executions;
+        return;
+      case EventKind::kTrade:
+      case EventKind::kQuote:
+      case EventKind::kStatus:
+        return;
+    }
+  }
   MessageCounts& operator+=(const MessageCounts& o);
 
   /// Every order event: what a venue's gateway and feed carry.
@@ -87,7 +110,10 @@ struct SenderName {
 /// applied: the event's own account, else the owner of its order as the book holds it, or held
 /// it when the event took it out; 0 when neither is known. Feeds name the owner on the add (or
 /// the replace) only, and the book keeps it with the order.
-AccountId order_owner(const Event& e, const OrderBook* book);
+inline AccountId order_owner(const Event& e, const OrderBook* book) {
+  if (e.account || book == nullptr) return e.account;
+  return book->owner_of_last_event();
+}
 
 /// Per-account state of one symbol, for at most `max_accounts` accounts at a time. State has an
 /// `AccountId account` member. Pointers and references are valid until the next add or remove.

@@ -116,6 +116,11 @@ class OrderToTradeRatio {
 
   Tally* tally_of(AccountId owner) {
     if (!owner) return &anonymous_;
+    return account_tally(owner);
+  }
+
+  // Out of line, so that the messages with no known owner (most, on ITCH) skip it.
+  [[gnu::noinline]] Tally* account_tally(AccountId owner) {
     if (Tally* known = accounts_.find(owner)) return known;
     return accounts_.add(Tally(owner));
   }
