@@ -183,9 +183,9 @@ class LayeringTracker {
     // Most sets fail on their prices or their size: only one that passes both is copied.
     if (!large_enough_at_enough_prices(ring, in_window, in_set)) return std::nullopt;
     group_.clear();
-    for (size_t i = in_window; i-- != 0;) {  // in the order they were pulled
-      if (in_set(ring.newest(i))) group_.push_back(ring.newest(i));
-    }
+    ring.for_each_of_newest(in_window, [&](const Pull& p) {  // in the order they were pulled
+      if (in_set(p)) group_.push_back(p);
+    });
     return newest_add;
   }
 
@@ -201,34 +201,37 @@ class LayeringTracker {
   bool large_enough_at_enough_prices(const RecentRing<Pull>& ring, size_t in_window,
                                      const LayerFilter& in_set) const {
     const auto enough_prices = static_cast<size_t>(params_.min_orders);
-    std::array<Price, kMaxLayers> prices;  // the first enough_prices distinct ones
+    RawPrices prices;  // the first enough_prices distinct ones
     size_t distinct = 0;
     int64_t size = 0;
     int64_t first_depth = -1;  // before the set's first pull
-    for (size_t i = in_window; i-- != 0;) {
-      const Pull& p = ring.newest(i);
-      if (!in_set(p)) continue;
+    ring.for_each_of_newest(in_window, [&](const Pull& p) {
+      if (!in_set(p)) return;
       if (first_depth < 0) first_depth = p.depth_before;
       size += p.left;
-      if (distinct < enough_prices && !holds(prices, distinct, p.price))
-        prices[distinct++] = p.price;
-    }
+      if (distinct < enough_prices && !holds(prices, distinct, p.price)) {
+        prices[distinct++] = p.price.raw();
+      }
+    });
     return distinct >= enough_prices &&
            static_cast<double>(size) >= params_.depth_share * static_cast<double>(first_depth);
   }
 
+  // Raw prices, left uninitialised: only the first n are read.
+  using RawPrices = std::array<int64_t, kMaxLayers>;
+
   static size_t distinct_prices(const std::vector<Pull>& layers) {  // at most kMaxLayers
-    std::array<Price, kMaxLayers> prices;
+    RawPrices prices;
     size_t n = 0;
     for (const Pull& p : layers) {
-      if (!holds(prices, n, p.price)) prices[n++] = p.price;
+      if (!holds(prices, n, p.price)) prices[n++] = p.price.raw();
     }
     return n;
   }
 
-  static bool holds(const std::array<Price, kMaxLayers>& prices, size_t n, Price price) {
-    return std::find(prices.begin(), prices.begin() + static_cast<std::ptrdiff_t>(n), price) !=
-           prices.begin() + static_cast<std::ptrdiff_t>(n);
+  static bool holds(const RawPrices& prices, size_t n, Price price) {
+    const auto end = prices.begin() + static_cast<std::ptrdiff_t>(n);
+    return std::find(prices.begin(), end, price.raw()) != end;
   }
 
   /// group_ is a layer set large against the depth; it is layering when its first pull came

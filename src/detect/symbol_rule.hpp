@@ -69,16 +69,15 @@ class SymbolRule final : public Detector {
  public:
   explicit SymbolRule(const DetectorContext& context) : context_(context) {}
 
+  // The events a tracker does not want are passed over here, in the loop, rather than in a
+  // call per event.
   void on_events(std::span<const Event> events) override {
-    for (const Event& e : events) on_event(e);
+    for (const Event& e : events) {
+      if (wanted(e)) deliver(e);
+    }
   }
   void on_event(const Event& event) override {
-    if constexpr (requires { Tracker::wants(event); }) {
-      if (!Tracker::wants(event)) return;
-    }
-    Tracker& tracker = tracker_for(event.symbol);
-    tracker.on_event(event);
-    if constexpr (kHasDue) due_[event.symbol.value] = tracker.due();
+    if (wanted(event)) deliver(event);
   }
   void advance_to(Timestamp watermark) override {
     if constexpr (kHasDue) {
@@ -102,6 +101,19 @@ class SymbolRule final : public Detector {
   }
 
  private:
+  static bool wanted(const Event& event) {
+    if constexpr (requires { Tracker::wants(event); }) {
+      return Tracker::wants(event);
+    } else {
+      return true;
+    }
+  }
+  void deliver(const Event& event) {
+    Tracker& tracker = tracker_for(event.symbol);
+    tracker.on_event(event);
+    if constexpr (kHasDue) due_[event.symbol.value] = tracker.due();
+  }
+
   Tracker& tracker_for(SymbolId symbol) {
     return trackers_.get(symbol, [this](SymbolId s) {
       SymbolScope scope{s,
