@@ -413,7 +413,7 @@ class Tracker {
   Tracker(const SymbolScope& scope, const Params& p)
       : scope_(scope), p_(p), baseline_(p.baseline_samples) {}
 
-  void on_event(const Event& e) {
+  [[gnu::always_inline]] void on_event(const Event& e) {
     pass_time_to(e.ts);
     if (e.is_order_event()) {
       if (!read_book(e)) return;

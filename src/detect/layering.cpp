@@ -104,7 +104,7 @@ class LayeringTracker {
            e.kind == EventKind::kOrderCancel || e.kind == EventKind::kOrderReplace;
   }
 
-  void on_event(const Event& e) {
+  [[gnu::always_inline]] void on_event(const Event& e) {
     if (e.kind == EventKind::kTrade) return tape_.add(e);
     const OrderBook* book = scope_.book();
     const RestingOrder* gone = book == nullptr ? nullptr : book->removed_by_last_event();
@@ -136,7 +136,8 @@ class LayeringTracker {
  private:
   Episode& episode_of(Side side) { return episodes_[side == Side::kBuy ? 0 : 1]; }
 
-  void on_pull(const Event& e, const RestingOrder& gone, const OrderBook& book) {
+  // Out of line: on_event is inlined into the rule's loop over the events, this is not.
+  [[gnu::noinline]] void on_pull(const Event& e, const RestingOrder& gone, const OrderBook& book) {
     const double filled = static_cast<double>(gone.executed.raw());
     if (gone.size.raw() <= 0 || filled >= params_.max_fill_ratio * gone.size.raw()) return;
     const int64_t depth =

@@ -83,7 +83,7 @@ class OrderToTradeRatio {
 
   static bool wants(const Event& e) { return e.is_order_event(); }
 
-  void on_event(const Event& e) {
+  [[gnu::always_inline]] void on_event(const Event& e) {
     // A message behind the open period (only if event time went back) joins it.
     if (!started_ || e.ts.nanos() >= period_end_) roll_to(e.ts);
     const AccountId owner = order_owner(e, scope_.book());

@@ -139,7 +139,7 @@ class QuoteStuffing {
 
   static bool wants(const Event& e) { return e.is_order_event(); }
 
-  void on_event(const Event& e) {
+  [[gnu::always_inline]] void on_event(const Event& e) {
     if (!started_) start(e.ts);
     // A message behind the open window (only if event time went back) joins it.
     if (e.ts.nanos() >= window_end_) roll_to(aligned_index(e.ts, p_.window));
