@@ -65,15 +65,18 @@ struct MessageCounts {
 };
 
 /// The first N orders of a run of messages, for evidence: the messages of one order (its add
-/// and its delete) are one entry. A message costs at most N compares, and none once full.
+/// and its delete) are one entry. A message costs at most N compares of 64-bit keys (the ids'
+/// lookup keys; the ids themselves only when the keys match), and none once full.
 template <size_t N>
 class OrderSample {
  public:
   void add(const Event& e) {
     if (size_ == N) return;
+    const uint64_t key = e.id.lookup_key();
     for (size_t i = 0; i < size_; ++i) {
-      if (refs_[i].id == e.id) return;
+      if (keys_[i] == key && refs_[i].id == e.id) return;
     }
+    keys_[size_] = key;
     refs_[size_++] = EventRef::of(e);
   }
   void clear() { size_ = 0; }
@@ -82,6 +85,7 @@ class OrderSample {
   const EventRef* end() const { return refs_.data() + size_; }
 
  private:
+  std::array<uint64_t, N> keys_;
   std::array<EventRef, N> refs_;
   size_t size_ = 0;
 };
