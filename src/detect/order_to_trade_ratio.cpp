@@ -6,6 +6,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -85,7 +86,7 @@ class OrderToTradeRatio {
 
   [[gnu::always_inline]] void on_event(const Event& e) {
     // A message behind the open period (only if event time went back) joins it.
-    if (!started_ || e.ts.nanos() >= period_end_) roll_to(e.ts);
+    if (e.ts.nanos() >= period_end_) roll_to(e.ts);
     const AccountId owner = order_owner(e, scope_.book());
     if (Tally* t = tally_of(owner)) {
       t->add(e);
@@ -189,8 +190,9 @@ class OrderToTradeRatio {
   Tally anonymous_;
   AccountSlots<Tally> accounts_;
   bool started_ = false;
-  int64_t period_ = 0;              // the open period's index
-  int64_t period_end_ = 0;          // ns: messages from here on belong to a later period
+  int64_t period_ = 0;  // the open period's index
+  // ns: messages from here on belong to a later period (all of them before the first).
+  int64_t period_end_ = std::numeric_limits<int64_t>::min();
   int64_t untracked_messages_ = 0;  // of accounts beyond max_accounts in the open period
 };
 

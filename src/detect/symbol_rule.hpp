@@ -30,9 +30,15 @@ struct SymbolScope {
   const Universe* universe = nullptr;
   AlertSink* sink = nullptr;
   const PerSymbol<OrderBook>* books = nullptr;
+  mutable const OrderBook* found_book = nullptr;  // books->find(symbol), once it is made
 
   /// The symbol's book with the event being handled applied; null without order events.
-  const OrderBook* book() const { return books == nullptr ? nullptr : books->find(symbol); }
+  const OrderBook* book() const {
+    // A book never moves once made: found once, it is kept, as the order-flow rules ask for it
+    // on every message.
+    if (found_book == nullptr && books != nullptr) found_book = books->find(symbol);
+    return found_book;
+  }
   std::string_view account_name(AccountId a) const { return universe->account_name(a); }
   /// An alert of this rule and symbol over [start, end]: its id hashes `key`, its severity
   /// follows `score` (severity_for_score).
