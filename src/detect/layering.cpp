@@ -100,8 +100,8 @@ class LayeringTracker {
 
   /// Trades, and the messages that can pull an order.
   static bool wants(const Event& e) {
-    return e.kind == EventKind::kTrade || e.kind == EventKind::kOrderDelete ||
-           e.kind == EventKind::kOrderCancel || e.kind == EventKind::kOrderReplace;
+    return kind_in<EventKind::kTrade, EventKind::kOrderDelete, EventKind::kOrderCancel,
+                   EventKind::kOrderReplace>(e.kind);
   }
 
   [[gnu::always_inline]] void on_event(const Event& e) {

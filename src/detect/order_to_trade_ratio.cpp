@@ -82,7 +82,7 @@ class OrderToTradeRatio {
   OrderToTradeRatio(const SymbolScope& scope, const Params& params)
       : scope_(scope), p_(params), accounts_(static_cast<size_t>(params.max_accounts)) {}
 
-  static bool wants(const Event& e) { return e.is_order_event(); }
+  static bool wants(const Event& e) { return is_order_message(e.kind); }
 
   [[gnu::always_inline]] void on_event(const Event& e) {
     // A message behind the open period (only if event time went back) joins it.

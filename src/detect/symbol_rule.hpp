@@ -53,6 +53,14 @@ Severity severity_for_score(double score);
 /// a measure is. For measures that fire when they are at least the threshold.
 double score_between(double value, double threshold, double full);
 
+/// Whether `kind` is one of `Kinds`: a test of one bit, for the wants() of trackers that take
+/// several kinds of event, which every event of a run is asked.
+template <EventKind... Kinds>
+constexpr bool kind_in(EventKind kind) {
+  constexpr uint32_t kMask = ((uint32_t{1} << static_cast<unsigned>(Kinds)) | ...);
+  return ((kMask >> static_cast<unsigned>(kind)) & 1u) != 0;
+}
+
 /// The first watermark past `t`, for a due() whose advance_to acts once the watermark is past a
 /// time.
 inline Timestamp just_after(Timestamp t) {
