@@ -14,6 +14,7 @@
 #include "model/timestamp.hpp"
 #include "model/universe.hpp"
 #include "util/format.hpp"
+#include "util/hash.hpp"
 #include "util/keyed_pool.hpp"
 
 namespace tw {
@@ -71,26 +72,38 @@ struct MessageCounts {
 };
 
 /// The first N orders of a run of messages, for evidence: the messages of one order (its add
-/// and its delete) are one entry. A message costs at most N compares of 64-bit keys (the ids'
-/// lookup keys; the ids themselves only when the keys match), and none once full.
+/// and its delete) are one entry. A message costs a test of one bit of a 64-bit filter of the
+/// ids' lookup keys, and for the few whose bit is set at most N compares of keys (of ids only
+/// when the keys match); none once full.
 template <size_t N>
 class OrderSample {
  public:
   void add(const Event& e) {
     if (size_ == N) return;
     const uint64_t key = e.id.lookup_key();
-    for (size_t i = 0; i < size_; ++i) {
-      if (keys_[i] == key && refs_[i].id == e.id) return;
-    }
+    const uint64_t bit = uint64_t{1} << fibonacci_index(key, 58);
+    if ((filter_ & bit) != 0 && holds(key, e.id)) return;
+    filter_ |= bit;
     keys_[size_] = key;
     refs_[size_++] = EventRef::of(e);
   }
-  void clear() { size_ = 0; }
+  void clear() {
+    size_ = 0;
+    filter_ = 0;
+  }
   size_t size() const { return size_; }
   const EventRef* begin() const { return refs_.data(); }
   const EventRef* end() const { return refs_.data() + size_; }
 
  private:
+  bool holds(uint64_t key, const ExternalId& id) const {
+    for (size_t i = 0; i < size_; ++i) {
+      if (keys_[i] == key && refs_[i].id == id) return true;
+    }
+    return false;
+  }
+
+  uint64_t filter_ = 0;  // bit fibonacci_index(key, 58) of each key held
   std::array<uint64_t, N> keys_;
   std::array<EventRef, N> refs_;
   size_t size_ = 0;
