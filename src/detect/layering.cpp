@@ -116,16 +116,12 @@ class LayeringTracker {
     for (Episode& episode : episodes_) {
       if (episode.open && episode.last_pull + params_.cancel_window < watermark) report(episode);
     }
+    update_due();
   }
 
-  /// An open episode is reported once cancel_window passes its last pull.
-  Timestamp due() const {
-    Timestamp due = Timestamp::max();
-    for (const Episode& episode : episodes_) {
-      if (episode.open) due = std::min(due, just_after(episode.last_pull + params_.cancel_window));
-    }
-    return due;
-  }
+  /// An open episode is reported once cancel_window passes its last pull: kept as episodes
+  /// open, grow and close, rather than worked out after every event.
+  Timestamp due() const { return due_; }
 
   void finish() {
     for (Episode& episode : episodes_) {
@@ -247,6 +243,15 @@ class LayeringTracker {
     if (episode.open && !same_set) report(episode);
     if (!episode.open) open(episode, side, account, *trade, first);
     for (const Pull& p : group_) add_layer(episode, p);
+    update_due();
+  }
+
+  void update_due() {
+    due_ = Timestamp::max();
+    for (const Episode& episode : episodes_) {
+      if (episode.open)
+        due_ = std::min(due_, just_after(episode.last_pull + params_.cancel_window));
+    }
   }
 
   /// The latest trade against the layers after the last was placed and no more than
@@ -357,6 +362,7 @@ class LayeringTracker {
   // The time of each side's newest pull (the newest in its ring), kept beside the rings.
   std::array<Timestamp, 2> last_pulls_{Timestamp::min(), Timestamp::min()};
   std::array<Episode, 2> episodes_;  // buy side, sell side
+  Timestamp due_ = Timestamp::max();
   std::vector<Pull> group_;
 };
 

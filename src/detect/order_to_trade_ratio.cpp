@@ -46,7 +46,8 @@ struct OrderToTradeRatioParams {
 struct Tally {
   AccountId account;
   MessageCounts counts;
-  Timestamp first;  // of its first and last message in the period
+  bool any = false;  // a message in the period: counts.messages() > 0, without the sum
+  Timestamp first;   // of its first and last message in the period
   Timestamp last;
   OrderSample<kSampledOrders> orders;                   // its first orders
   std::array<EventRef, kSampledExecutions> executions;  // its first executions
@@ -54,7 +55,8 @@ struct Tally {
   explicit Tally(AccountId who = {}) : account(who) {}
 
   void add(const Event& e) {
-    if (counts.messages() == 0) first = e.ts;
+    if (!any) first = e.ts;
+    any = true;
     last = e.ts;
     if (e.kind == EventKind::kOrderExecute) {
       // Named as its print is: the match id, else the execution's line.
