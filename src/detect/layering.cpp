@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <limits>
 #include <optional>
 #include <vector>
 
@@ -166,16 +167,25 @@ class LayeringTracker {
     size_t in_window = 0;
     size_t candidates = 0;
     Timestamp newest_add = Timestamp::min();
+    int64_t size = 0;                                           // of all of them
+    int64_t least_depth = std::numeric_limits<int64_t>::max();  // before any of them went
     ring.for_each_newest([&](const Pull& p) {
       if (p.pulled < since) return false;
       ++in_window;
       if (p.account == latest.account) {
         ++candidates;
         newest_add = std::max(newest_add, p.added);
+        size += p.left;
+        least_depth = std::min(least_depth, p.depth_before);
       }
       return true;
     });
     if (candidates < static_cast<size_t>(params_.min_orders)) return std::nullopt;
+    // A set among them holds no more than all of them, against the depth before its first
+    // pull, which is no less than the least: most fall short even so, without a second look.
+    if (static_cast<double>(size) < params_.depth_share * static_cast<double>(least_depth)) {
+      return std::nullopt;
+    }
     const LayerFilter in_set{latest.account, newest_add - params_.placement_window};
     // Most sets fail on their prices or their size: only one that passes both is copied.
     if (!large_enough_at_enough_prices(ring, in_window, in_set)) return std::nullopt;
