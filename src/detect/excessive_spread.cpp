@@ -413,7 +413,7 @@ class Tracker {
   Tracker(const SymbolScope& scope, const Params& p)
       : scope_(scope), p_(p), baseline_(p.baseline_samples) {}
 
-  void on_event(const Event& e) {
+  [[gnu::always_inline]] void on_event(const Event& e) {
     pass_time_to(e.ts);
     if (e.is_order_event()) {
       if (!read_book(e)) return;
@@ -447,15 +447,21 @@ class Tracker {
 
   // --- The top in force --------------------------------------------------------------------
 
-  /// The book after an order event; false when the rule runs without the engine's books.
+  /// The book after an order event: whether the top may have changed. False when the rule
+  /// runs without the engine's books.
   bool read_book(const Event& e) {
     const OrderBook* book = scope_.book();
     if (book == nullptr) return false;
-    quotes_ = quotes_of(*book);
     if (e.kind == EventKind::kOrderAdd || e.kind == EventKind::kOrderReplace) {
       recent_.note(e, *book);
     }
-    if (book->last_event_unknown()) unseen_.note(e, quotes_);
+    const Quotes now = quotes_of(*book);
+    const bool unknown = book->last_event_unknown();
+    // Most messages leave the best prices as they were: an order the book knew then changes
+    // nothing, as the unseen prices were settled against these quotes already.
+    if (now == quotes_ && !unknown) return false;
+    quotes_ = now;
+    if (unknown) unseen_.note(e, quotes_);
     unseen_.settle(quotes_);
     return true;
   }

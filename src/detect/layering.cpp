@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <limits>
 #include <optional>
 #include <vector>
 
@@ -100,11 +101,11 @@ class LayeringTracker {
 
   /// Trades, and the messages that can pull an order.
   static bool wants(const Event& e) {
-    return e.kind == EventKind::kTrade || e.kind == EventKind::kOrderDelete ||
-           e.kind == EventKind::kOrderCancel || e.kind == EventKind::kOrderReplace;
+    return kind_in<EventKind::kTrade, EventKind::kOrderDelete, EventKind::kOrderCancel,
+                   EventKind::kOrderReplace>(e.kind);
   }
 
-  void on_event(const Event& e) {
+  [[gnu::always_inline]] void on_event(const Event& e) {
     if (e.kind == EventKind::kTrade) return tape_.add(e);
     const OrderBook* book = scope_.book();
     const RestingOrder* gone = book == nullptr ? nullptr : book->removed_by_last_event();
@@ -116,16 +117,12 @@ class LayeringTracker {
     for (Episode& episode : episodes_) {
       if (episode.open && episode.last_pull + params_.cancel_window < watermark) report(episode);
     }
+    update_due();
   }
 
-  /// An open episode is reported once cancel_window passes its last pull.
-  Timestamp due() const {
-    Timestamp due = Timestamp::max();
-    for (const Episode& episode : episodes_) {
-      if (episode.open) due = std::min(due, just_after(episode.last_pull + params_.cancel_window));
-    }
-    return due;
-  }
+  /// An open episode is reported once cancel_window passes its last pull: kept as episodes
+  /// open, grow and close, rather than worked out after every event.
+  Timestamp due() const { return due_; }
 
   void finish() {
     for (Episode& episode : episodes_) {
@@ -136,7 +133,8 @@ class LayeringTracker {
  private:
   Episode& episode_of(Side side) { return episodes_[side == Side::kBuy ? 0 : 1]; }
 
-  void on_pull(const Event& e, const RestingOrder& gone, const OrderBook& book) {
+  // Out of line: on_event is inlined into the rule's loop over the events, this is not.
+  [[gnu::noinline]] void on_pull(const Event& e, const RestingOrder& gone, const OrderBook& book) {
     const double filled = static_cast<double>(gone.executed.raw());
     if (gone.size.raw() <= 0 || filled >= params_.max_fill_ratio * gone.size.raw()) return;
     const int64_t depth =
@@ -158,55 +156,95 @@ class LayeringTracker {
   Timestamp& last_pull(Side side) { return last_pulls_[side == Side::kBuy ? 0 : 1]; }
 
   /// Fills group_ with the pulls of `latest`'s owner that could be one layer set with it:
-  /// pulled within cancel_window, placed within placement_window, at min_orders prices. The
-  /// newest add among them when they are such a set.
+  /// pulled within cancel_window, placed within placement_window, at min_orders prices, together
+  /// at least depth_share of the depth before the first of them went. The newest add among them
+  /// when they are such a set.
   std::optional<Timestamp> gather_layers(Side side, const Pull& latest) {
-    group_.clear();
+    const RecentRing<Pull>& ring = pulls(side);
     const Timestamp since = latest.pulled - params_.cancel_window;
     // Most pulls have fewer than min_orders pulls of their owner beside them, so no set: they
-    // are counted before any is copied.
+    // are counted, and the newest add among them found, before any set is looked at.
+    size_t in_window = 0;
     size_t candidates = 0;
-    pulls(side).for_each_newest([&](const Pull& p) {
+    Timestamp newest_add = Timestamp::min();
+    int64_t size = 0;                                           // of all of them
+    int64_t least_depth = std::numeric_limits<int64_t>::max();  // before any of them went
+    ring.for_each_newest([&](const Pull& p) {
       if (p.pulled < since) return false;
-      candidates += p.account == latest.account ? 1 : 0;
+      ++in_window;
+      if (p.account == latest.account) {
+        ++candidates;
+        newest_add = std::max(newest_add, p.added);
+        size += p.left;
+        least_depth = std::min(least_depth, p.depth_before);
+      }
       return true;
     });
     if (candidates < static_cast<size_t>(params_.min_orders)) return std::nullopt;
-    pulls(side).for_each_newest([&](const Pull& p) {
-      if (p.pulled < since) return false;
-      if (p.account == latest.account) group_.push_back(p);
-      return true;
+    // A set among them holds no more than all of them, against the depth before its first
+    // pull, which is no less than the least: most fall short even so, without a second look.
+    if (static_cast<double>(size) < params_.depth_share * static_cast<double>(least_depth)) {
+      return std::nullopt;
+    }
+    const LayerFilter in_set{latest.account, newest_add - params_.placement_window};
+    // Most sets fail on their prices or their size: only one that passes both is copied.
+    if (!large_enough_at_enough_prices(ring, in_window, in_set)) return std::nullopt;
+    group_.clear();
+    ring.for_each_of_newest(in_window, [&](const Pull& p) {  // in the order they were pulled
+      if (in_set(p)) group_.push_back(p);
     });
-    Timestamp newest_add = Timestamp::min();
-    for (const Pull& p : group_) newest_add = std::max(newest_add, p.added);
-    std::erase_if(group_,
-                  [&](const Pull& p) { return p.added < newest_add - params_.placement_window; });
-    std::reverse(group_.begin(), group_.end());  // in the order they were pulled
-    if (distinct_prices(group_) < static_cast<size_t>(params_.min_orders)) return std::nullopt;
     return newest_add;
   }
 
-  static size_t distinct_prices(const std::vector<Pull>& pulls) {
-    std::array<Price, kPullsKept> prices{};
-    size_t n = 0;
-    for (const Pull& p : pulls) {
-      if (std::find(prices.begin(), prices.begin() + static_cast<std::ptrdiff_t>(n), p.price) ==
-          prices.begin() + static_cast<std::ptrdiff_t>(n)) {
-        prices[n++] = p.price;
+  /// Which of the pulls within cancel_window belong to the set: its owner's, placed since.
+  struct LayerFilter {
+    AccountId account;
+    Timestamp placed_since;
+    bool operator()(const Pull& p) const { return p.account == account && p.added >= placed_since; }
+  };
+
+  /// Whether the set among the newest `in_window` pulls lies at min_orders prices or more and
+  /// holds depth_share of the visible depth before its first pull.
+  bool large_enough_at_enough_prices(const RecentRing<Pull>& ring, size_t in_window,
+                                     const LayerFilter& in_set) const {
+    const auto enough_prices = static_cast<size_t>(params_.min_orders);
+    RawPrices prices;  // the first enough_prices distinct ones
+    size_t distinct = 0;
+    int64_t size = 0;
+    int64_t first_depth = -1;  // before the set's first pull
+    ring.for_each_of_newest(in_window, [&](const Pull& p) {
+      if (!in_set(p)) return;
+      if (first_depth < 0) first_depth = p.depth_before;
+      size += p.left;
+      if (distinct < enough_prices && !holds(prices, distinct, p.price)) {
+        prices[distinct++] = p.price.raw();
       }
+    });
+    return distinct >= enough_prices &&
+           static_cast<double>(size) >= params_.depth_share * static_cast<double>(first_depth);
+  }
+
+  // Raw prices, left uninitialised: only the first n are read.
+  using RawPrices = std::array<int64_t, kMaxLayers>;
+
+  static size_t distinct_prices(const std::vector<Pull>& layers) {  // at most kMaxLayers
+    RawPrices prices;
+    size_t n = 0;
+    for (const Pull& p : layers) {
+      if (!holds(prices, n, p.price)) prices[n++] = p.price.raw();
     }
     return n;
   }
 
-  /// group_ is a layer set by shape; it is layering when it was large against the depth and
-  /// its first pull came soon after a trade against it, while every layer still rested.
+  static bool holds(const RawPrices& prices, size_t n, Price price) {
+    const auto end = prices.begin() + static_cast<std::ptrdiff_t>(n);
+    return std::find(prices.begin(), end, price.raw()) != end;
+  }
+
+  /// group_ is a layer set large against the depth; it is layering when its first pull came
+  /// soon after a trade against it, while every layer still rested.
   void extend_or_open(Side side, AccountId account, Timestamp newest_add) {
     const Pull& first = group_.front();
-    int64_t size = 0;
-    for (const Pull& p : group_) size += p.left;
-    if (static_cast<double>(size) < params_.depth_share * static_cast<double>(first.depth_before)) {
-      return;
-    }
     const TapeTrade* trade = trade_before(side, account, newest_add, first.pulled);
     if (trade == nullptr) return;
     Episode& episode = episode_of(side);
@@ -215,6 +253,15 @@ class LayeringTracker {
     if (episode.open && !same_set) report(episode);
     if (!episode.open) open(episode, side, account, *trade, first);
     for (const Pull& p : group_) add_layer(episode, p);
+    update_due();
+  }
+
+  void update_due() {
+    due_ = Timestamp::max();
+    for (const Episode& episode : episodes_) {
+      if (episode.open)
+        due_ = std::min(due_, just_after(episode.last_pull + params_.cancel_window));
+    }
   }
 
   /// The latest trade against the layers after the last was placed and no more than
@@ -325,6 +372,7 @@ class LayeringTracker {
   // The time of each side's newest pull (the newest in its ring), kept beside the rings.
   std::array<Timestamp, 2> last_pulls_{Timestamp::min(), Timestamp::min()};
   std::array<Episode, 2> episodes_;  // buy side, sell side
+  Timestamp due_ = Timestamp::max();
   std::vector<Pull> group_;
 };
 

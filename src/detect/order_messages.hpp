@@ -14,9 +14,16 @@
 #include "model/timestamp.hpp"
 #include "model/universe.hpp"
 #include "util/format.hpp"
+#include "util/hash.hpp"
 #include "util/keyed_pool.hpp"
 
 namespace tw {
+
+/// Event::is_order_event() by kind alone, as one test of a bit.
+constexpr bool is_order_message(EventKind kind) {
+  return kind_in<EventKind::kOrderAdd, EventKind::kOrderCancel, EventKind::kOrderDelete,
+                 EventKind::kOrderReplace, EventKind::kOrderExecute>(kind);
+}
 
 /// Order messages by kind: adds, partial cancels, deletes (full cancels), replaces
 /// (modifications) and executions of resting orders.
@@ -27,8 +34,31 @@ struct MessageCounts {
   int64_t replaces = 0;
   int64_t executions = 0;
 
-  /// Counts an order event (is_order_event()); other kinds count nothing.
-  void count(EventKind kind);
+  /// Counts an order event (is_order_event()); other kinds count nothing. Inline: the
+  /// order-flow rules count every message.
+  void count(EventKind kind) {
+    switch (kind) {
+      case EventKind::kOrderAdd:
+        ++adds;
+        return;
+      case EventKind::kOrderCancel:
+        ++cancels;
+        return;
+      case EventKind::kOrderDelete:
+        ++deletes;
+        return;
+      case EventKind::kOrderReplace:
+        ++replaces;
+        return;
+      case EventKind::kOrderExecute:
+        ++executions;
+        return;
+      case EventKind::kTrade:
+      case EventKind::kQuote:
+      case EventKind::kStatus:
+        return;
+    }
+  }
   MessageCounts& operator+=(const MessageCounts& o);
 
   /// Every order event: what a venue's gateway and feed carry.
@@ -42,23 +72,39 @@ struct MessageCounts {
 };
 
 /// The first N orders of a run of messages, for evidence: the messages of one order (its add
-/// and its delete) are one entry. A message costs at most N compares, and none once full.
+/// and its delete) are one entry. A message costs a test of one bit of a 64-bit filter of the
+/// ids' lookup keys, and for the few whose bit is set at most N compares of keys (of ids only
+/// when the keys match); none once full.
 template <size_t N>
 class OrderSample {
  public:
   void add(const Event& e) {
     if (size_ == N) return;
-    for (size_t i = 0; i < size_; ++i) {
-      if (refs_[i].id == e.id) return;
-    }
+    const uint64_t key = e.id.lookup_key();
+    const uint64_t bit = uint64_t{1} << fibonacci_index(key, 58);
+    if ((filter_ & bit) != 0 && holds(key, e.id)) return;
+    filter_ |= bit;
+    keys_[size_] = key;
     refs_[size_++] = EventRef::of(e);
   }
-  void clear() { size_ = 0; }
+  void clear() {
+    size_ = 0;
+    filter_ = 0;
+  }
   size_t size() const { return size_; }
   const EventRef* begin() const { return refs_.data(); }
   const EventRef* end() const { return refs_.data() + size_; }
 
  private:
+  bool holds(uint64_t key, const ExternalId& id) const {
+    for (size_t i = 0; i < size_; ++i) {
+      if (keys_[i] == key && refs_[i].id == id) return true;
+    }
+    return false;
+  }
+
+  uint64_t filter_ = 0;  // bit fibonacci_index(key, 58) of each key held
+  std::array<uint64_t, N> keys_;
   std::array<EventRef, N> refs_;
   size_t size_ = 0;
 };
@@ -87,7 +133,10 @@ struct SenderName {
 /// applied: the event's own account, else the owner of its order as the book holds it, or held
 /// it when the event took it out; 0 when neither is known. Feeds name the owner on the add (or
 /// the replace) only, and the book keeps it with the order.
-AccountId order_owner(const Event& e, const OrderBook* book);
+inline AccountId order_owner(const Event& e, const OrderBook* book) {
+  if (e.account || book == nullptr) return e.account;
+  return book->owner_of_last_event();
+}
 
 /// Per-account state of one symbol, for at most `max_accounts` accounts at a time. State has an
 /// `AccountId account` member. Pointers and references are valid until the next add or remove.

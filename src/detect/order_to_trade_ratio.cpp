@@ -6,6 +6,7 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <vector>
 
@@ -45,7 +46,8 @@ struct OrderToTradeRatioParams {
 struct Tally {
   AccountId account;
   MessageCounts counts;
-  Timestamp first;  // of its first and last message in the period
+  bool any = false;  // a message in the period: counts.messages() > 0, without the sum
+  Timestamp first;   // of its first and last message in the period
   Timestamp last;
   OrderSample<kSampledOrders> orders;                   // its first orders
   std::array<EventRef, kSampledExecutions> executions;  // its first executions
@@ -53,7 +55,8 @@ struct Tally {
   explicit Tally(AccountId who = {}) : account(who) {}
 
   void add(const Event& e) {
-    if (counts.messages() == 0) first = e.ts;
+    if (!any) first = e.ts;
+    any = true;
     last = e.ts;
     if (e.kind == EventKind::kOrderExecute) {
       // Named as its print is: the match id, else the execution's line.
@@ -81,11 +84,11 @@ class OrderToTradeRatio {
   OrderToTradeRatio(const SymbolScope& scope, const Params& params)
       : scope_(scope), p_(params), accounts_(static_cast<size_t>(params.max_accounts)) {}
 
-  static bool wants(const Event& e) { return e.is_order_event(); }
+  static bool wants(const Event& e) { return is_order_message(e.kind); }
 
-  void on_event(const Event& e) {
+  [[gnu::always_inline]] void on_event(const Event& e) {
     // A message behind the open period (only if event time went back) joins it.
-    if (!started_ || e.ts.nanos() >= period_end_) roll_to(e.ts);
+    if (e.ts.nanos() >= period_end_) roll_to(e.ts);
     const AccountId owner = order_owner(e, scope_.book());
     if (Tally* t = tally_of(owner)) {
       t->add(e);
@@ -116,6 +119,11 @@ class OrderToTradeRatio {
 
   Tally* tally_of(AccountId owner) {
     if (!owner) return &anonymous_;
+    return account_tally(owner);
+  }
+
+  // Out of line, so that the messages with no known owner (most, on ITCH) skip it.
+  [[gnu::noinline]] Tally* account_tally(AccountId owner) {
     if (Tally* known = accounts_.find(owner)) return known;
     return accounts_.add(Tally(owner));
   }
@@ -184,8 +192,9 @@ class OrderToTradeRatio {
   Tally anonymous_;
   AccountSlots<Tally> accounts_;
   bool started_ = false;
-  int64_t period_ = 0;              // the open period's index
-  int64_t period_end_ = 0;          // ns: messages from here on belong to a later period
+  int64_t period_ = 0;  // the open period's index
+  // ns: messages from here on belong to a later period (all of them before the first).
+  int64_t period_end_ = std::numeric_limits<int64_t>::min();
   int64_t untracked_messages_ = 0;  // of accounts beyond max_accounts in the open period
 };
 

@@ -137,18 +137,20 @@ class QuoteStuffing {
         accounts_(static_cast<size_t>(params.max_accounts)),
         scratch_(static_cast<size_t>(params.baseline_windows)) {}
 
-  static bool wants(const Event& e) { return e.is_order_event(); }
+  static bool wants(const Event& e) { return is_order_message(e.kind); }
 
-  void on_event(const Event& e) {
+  [[gnu::always_inline]] void on_event(const Event& e) {
     if (!started_) start(e.ts);
     // A message behind the open window (only if event time went back) joins it.
     if (e.ts.nanos() >= window_end_) roll_to(aligned_index(e.ts, p_.window));
     const AccountId owner = order_owner(e, scope_.book());
     Sender* s = sender_of(owner);
-    if (s == nullptr) return;
-    if (!s->active() && s != &anonymous_)
+    if (s == nullptr) return update_due();
+    if (s != &anonymous_ && !s->active()) {
       active_accounts_.push_back(static_cast<uint32_t>(accounts_.position_of(*s)));
+    }
     s->add(e);
+    due_ = Timestamp::from_nanos(window_end_);  // s is active
   }
 
   // A symbol with no active sender has nothing to close: its windows roll on at its next
@@ -157,12 +159,11 @@ class QuoteStuffing {
     if (started_ && watermark.nanos() >= window_end_ && any_active()) {
       roll_to(aligned_index(watermark, p_.window));
     }
+    update_due();
   }
 
   /// The open window closes at its end, while some sender is active.
-  Timestamp due() const {
-    return started_ && any_active() ? Timestamp::from_nanos(window_end_) : Timestamp::max();
-  }
+  Timestamp due() const { return due_; }
 
   void finish() {
     if (!started_) return;
@@ -186,6 +187,10 @@ class QuoteStuffing {
   }
 
   bool any_active() const { return anonymous_.active() || !active_accounts_.empty(); }
+  // due() as the state now gives it: kept, rather than worked out after every message.
+  void update_due() {
+    due_ = started_ && any_active() ? Timestamp::from_nanos(window_end_) : Timestamp::max();
+  }
 
   template <class Fn>
   void for_each_sender(Fn&& fn) {
@@ -384,6 +389,7 @@ class QuoteStuffing {
   int64_t first_window_ = 0;  // of the symbol's first message: history starts there
   int64_t open_window_ = 0;
   int64_t window_end_ = 0;  // ns: messages from here on belong to a later window
+  Timestamp due_ = Timestamp::max();
   int64_t next_idle_scan_ = std::numeric_limits<int64_t>::min();
   // Positions in accounts_ of the accounts with a message in the open window or an episode
   // open: what a window's close judges.

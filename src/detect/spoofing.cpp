@@ -112,7 +112,7 @@ class SpoofingTracker {
         tape_(kTapeTrades, params.max_lifetime),  // judge() looks back no further
         watched_(64) {}
 
-  void on_event(const Event& e) {
+  [[gnu::always_inline]] void on_event(const Event& e) {
     switch (e.kind) {
       case EventKind::kTrade:
         return tape_.add(e);

@@ -30,9 +30,15 @@ struct SymbolScope {
   const Universe* universe = nullptr;
   AlertSink* sink = nullptr;
   const PerSymbol<OrderBook>* books = nullptr;
+  mutable const OrderBook* found_book = nullptr;  // books->find(symbol), once it is made
 
   /// The symbol's book with the event being handled applied; null without order events.
-  const OrderBook* book() const { return books == nullptr ? nullptr : books->find(symbol); }
+  const OrderBook* book() const {
+    // A book never moves once made: found once, it is kept, as the order-flow rules ask for it
+    // on every message.
+    if (found_book == nullptr && books != nullptr) found_book = books->find(symbol);
+    return found_book;
+  }
   std::string_view account_name(AccountId a) const { return universe->account_name(a); }
   /// An alert of this rule and symbol over [start, end]: its id hashes `key`, its severity
   /// follows `score` (severity_for_score).
@@ -46,6 +52,14 @@ Severity severity_for_score(double score);
 /// 50 at `threshold`, 100 at `full` or beyond (linear between): how far past its threshold
 /// a measure is. For measures that fire when they are at least the threshold.
 double score_between(double value, double threshold, double full);
+
+/// Whether `kind` is one of `Kinds`: a test of one bit, for the wants() of trackers that take
+/// several kinds of event, which every event of a run is asked.
+template <EventKind... Kinds>
+constexpr bool kind_in(EventKind kind) {
+  constexpr uint32_t kMask = ((uint32_t{1} << static_cast<unsigned>(Kinds)) | ...);
+  return ((kMask >> static_cast<unsigned>(kind)) & 1u) != 0;
+}
 
 /// The first watermark past `t`, for a due() whose advance_to acts once the watermark is past a
 /// time.
@@ -69,16 +83,15 @@ class SymbolRule final : public Detector {
  public:
   explicit SymbolRule(const DetectorContext& context) : context_(context) {}
 
+  // The events a tracker does not want are passed over here, in the loop, rather than in a
+  // call per event.
   void on_events(std::span<const Event> events) override {
-    for (const Event& e : events) on_event(e);
+    for (const Event& e : events) {
+      if (wanted(e)) deliver(e);
+    }
   }
   void on_event(const Event& event) override {
-    if constexpr (requires { Tracker::wants(event); }) {
-      if (!Tracker::wants(event)) return;
-    }
-    Tracker& tracker = tracker_for(event.symbol);
-    tracker.on_event(event);
-    if constexpr (kHasDue) due_[event.symbol.value] = tracker.due();
+    if (wanted(event)) deliver(event);
   }
   void advance_to(Timestamp watermark) override {
     if constexpr (kHasDue) {
@@ -102,6 +115,21 @@ class SymbolRule final : public Detector {
   }
 
  private:
+  static bool wanted(const Event& event) {
+    if constexpr (requires { Tracker::wants(event); }) {
+      return Tracker::wants(event);
+    } else {
+      return true;
+    }
+  }
+  // Inlined into the loop, with the on_event of the trackers that mark it always_inline: the
+  // order-flow trackers do less with most events than a call per event costs.
+  [[gnu::always_inline]] void deliver(const Event& event) {
+    Tracker& tracker = tracker_for(event.symbol);
+    tracker.on_event(event);
+    if constexpr (kHasDue) due_[event.symbol.value] = tracker.due();
+  }
+
   Tracker& tracker_for(SymbolId symbol) {
     return trackers_.get(symbol, [this](SymbolId s) {
       SymbolScope scope{s,

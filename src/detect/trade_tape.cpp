@@ -10,16 +10,6 @@ bool TradesAgainst::operator()(const TapeTrade& t) const {
   return owner_.value != 0 && universe_->owner_of(other) == owner_;
 }
 
-void TradeTape::add(const Event& trade) {
-  if (trades_.size() == capacity_) trades_.pop_front();
-  if (horizon_) {
-    const Timestamp oldest = trade.ts - *horizon_;
-    while (!trades_.empty() && trades_.front().ts < oldest) trades_.pop_front();
-  }
-  trades_.push_slot() =
-      TapeTrade{trade.ts, trade.qty, EventRef::of(trade), trade.buyer, trade.seller, trade.side};
-}
-
 OppositeTrades TradeTape::against(const TradesAgainst& order, Timestamp since,
                                   std::vector<EventRef>& refs, size_t max_refs) const {
   OppositeTrades found;

@@ -58,7 +58,21 @@ class TradeTape {
   /// A tape for queries that look back no further than `horizon` from the newest trade.
   TradeTape(size_t capacity, Duration horizon) : capacity_(capacity), horizon_(horizon) {}
 
-  void add(const Event& trade);
+  /// Inline: the order-flow rules that keep a tape add every print of their symbol.
+  void add(const Event& trade) {
+    if (trades_.size() == capacity_) trades_.pop_front();
+    if (horizon_) {
+      const Timestamp oldest = trade.ts - *horizon_;
+      while (!trades_.empty() && trades_.front().ts < oldest) trades_.pop_front();
+    }
+    TapeTrade& t = trades_.push_slot();
+    t.ts = trade.ts;
+    t.qty = trade.qty;
+    t.ref = EventRef::of(trade);
+    t.buyer = trade.buyer;
+    t.seller = trade.seller;
+    t.aggressor = trade.side;
+  }
 
   /// Calls fn(trade) for each kept trade at or after `since`, the newest first, while it
   /// returns true.

@@ -178,6 +178,23 @@ TEST(Layering, LayersHoldDepthShareOfTheVisibleDepth) {
   }
 }
 
+// The set's prices are counted only as far as min_orders, its size over every layer: here the
+// fourth layer, at a price already counted, brings the set to half the depth (1,100 of 2,000).
+TEST(Layering, EveryLayerCountsTowardsTheDepthShare) {
+  LayerFlow flow;
+  flow.add(1300, "L4", Side::kSell, 100.02, 200);
+  flow.add(1500, "deep", Side::kSell, 100.05, 400);
+  flow.execute(2000, "b1", 50);
+  flow.pull_all(2500);
+  flow.remove(2800, "L4");
+  std::vector<Alert> alerts = run(flow);
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_DOUBLE_EQ(metric(alerts[0], "orders"), 4);
+  EXPECT_DOUBLE_EQ(metric(alerts[0], "price_levels"), 3);
+  EXPECT_DOUBLE_EQ(metric(alerts[0], "size"), 1100);
+  EXPECT_DOUBLE_EQ(metric(alerts[0], "visible_depth"), 2000);
+}
+
 TEST(Layering, FilledOrdersAreNotLayers) {
   for (double filled : {29.0, 30.0}) {  // under and at a tenth of 300
     LayerFlow flow;

@@ -2,9 +2,12 @@
 // capped per-account slots.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <random>
+#include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "detect/order_messages.hpp"
 #include "util/keyed_pool.hpp"
@@ -30,6 +33,41 @@ struct Named {
 };
 
 }  // namespace
+
+TEST(OrderMessages, TheKindTestAgreesWithTheEventsOwn) {
+  for (EventKind k : {EventKind::kTrade, EventKind::kOrderAdd, EventKind::kOrderCancel,
+                      EventKind::kOrderDelete, EventKind::kOrderReplace, EventKind::kOrderExecute,
+                      EventKind::kQuote, EventKind::kStatus}) {
+    Event e;
+    e.kind = k;
+    EXPECT_EQ(is_order_message(k), e.is_order_event()) << to_string(k);
+    EXPECT_EQ((kind_in<EventKind::kTrade, EventKind::kStatus>(k)),
+              k == EventKind::kTrade || k == EventKind::kStatus)
+        << to_string(k);
+  }
+}
+
+// The filter only spares compares: each order is one entry, in the order of first sight,
+// whatever bits its key shares with those held; text ids are held by their full id.
+TEST(OrderSample, HoldsTheFirstNOrdersOnceEach) {
+  OrderSample<40> sample;
+  std::vector<std::string> expected;
+  std::mt19937_64 rng(7);
+  for (int i = 0; i < 400 && expected.size() < 40; ++i) {
+    const std::string id = std::to_string(rng() % 60);
+    if (std::find(expected.begin(), expected.end(), id) == expected.end()) expected.push_back(id);
+    sample.add(order_event(i % 2 == 0 ? EventKind::kOrderAdd : EventKind::kOrderDelete, id));
+  }
+  std::vector<std::string> held;
+  for (const EventRef& ref : sample) held.push_back(ref.id.to_string());
+  EXPECT_EQ(held, expected);
+  sample.clear();
+  EXPECT_EQ(sample.size(), 0u);
+  sample.add(order_event(EventKind::kOrderAdd, "order-a"));
+  sample.add(order_event(EventKind::kOrderDelete, "order-a"));
+  sample.add(order_event(EventKind::kOrderAdd, "order-b"));
+  EXPECT_EQ(sample.size(), 2u);
+}
 
 TEST(MessageCounts, CountsOrderEventsByKindAndNothingElse) {
   MessageCounts c;
