@@ -42,6 +42,9 @@ class Detector {
   virtual void advance_to(Timestamp /*watermark*/) {}
   /// The input has ended: report every episode still open.
   virtual void finish() = 0;
+  /// True when the rule reads trades alone and passes over every other event: the engine may
+  /// then hand it only the trades of a run of order flow, in their order.
+  virtual bool reads_trades_only() const { return false; }
 };
 
 /// A rule's catalogue entry: one per detector file, listed once in registry.cpp.

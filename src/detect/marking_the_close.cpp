@@ -188,6 +188,7 @@ class MarkingTheClose {
 
   MarkingTheClose(const SymbolScope& scope, const Params& params) : scope_(scope), p_(params) {}
 
+  static constexpr bool kReadsTradesOnly = true;  // wants() takes trades alone
   /// Prints with a price and a size.
   static bool wants(const Event& e) {
     return e.is_trade() && e.price.is_positive() && e.qty.is_positive();

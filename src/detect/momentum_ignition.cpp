@@ -194,6 +194,7 @@ class MomentumIgnition {
     episode_.evidence.reserve(kMaxEvidenceIds);
   }
 
+  static constexpr bool kReadsTradesOnly = true;  // wants() takes trades alone
   /// Continuous trading's prints with a price and a size.
   static bool wants(const Event& e) {
     return e.is_trade() && (e.flags & event_flags::kAuction) == 0 && e.price.is_positive() &&

@@ -772,6 +772,8 @@ class PumpAndDumpDetector final : public Detector {
     for (const Event& e : events) on_event(e);
   }
 
+  bool reads_trades_only() const override { return true; }
+
   void on_event(const Event& event) override {
     if (!event.is_trade()) return;
     SymbolTracker* tracker = trackers_.find(event.symbol);

@@ -74,7 +74,9 @@ inline Timestamp just_after(Timestamp t) {
 /// and a static constexpr std::string_view kRule, the rule's name. It may provide
 ///   static bool wants(const Event&);
 /// the events it reads: the others never reach it, nor make it, so that a trade rule on an order
-/// feed does not fetch a symbol's state for each order event only to ignore it. And
+/// feed does not fetch a symbol's state for each order event only to ignore it; with
+///   static constexpr bool kReadsTradesOnly = true;
+/// when it wants trades alone, so that the engine hands it only the trades of order flow. And
 ///   Timestamp due() const;
 /// the least watermark at which its advance_to can change anything (Timestamp::max() when none
 /// can): until then the ticks pass it by without fetching its state.
@@ -92,6 +94,10 @@ class SymbolRule final : public Detector {
   }
   void on_event(const Event& event) override {
     if (wanted(event)) deliver(event);
+  }
+  bool reads_trades_only() const override {
+    if constexpr (requires { Tracker::kReadsTradesOnly; }) return Tracker::kReadsTradesOnly;
+    return false;
   }
   void advance_to(Timestamp watermark) override {
     if constexpr (kHasDue) {

@@ -182,6 +182,8 @@ class WashRoundTrip final : public Detector {
     for (const Event& e : events) on_event(e);
   }
 
+  bool reads_trades_only() const override { return true; }
+
   [[gnu::always_inline]] void on_event(const Event& e) override {
     if (!e.is_trade()) return;
     // Read once: the compiler would reload them after any call that might write the event.

@@ -328,6 +328,8 @@ class WashVolumeAnomaly final : public Detector {
     for (const Event& e : events) on_event(e);
   }
 
+  bool reads_trades_only() const override { return true; }
+
   void on_event(const Event& e) override {
     if (!e.is_trade()) return;
     SymbolState* known = states_.find(e.symbol);

@@ -28,10 +28,12 @@ Engine::Engine(const Config& config, Universe& universe, AlertSink& alerts, Reje
       bar_sink_(bars),
       reorder_(config.engine.reorder_window, kInitialRing) {
   segment_.reserve(kMaxSegment + 1);  // and the print of its last event
+  segment_trades_.reserve(kMaxSegment + 1);
   for (const RuleInfo& info : rule_registry()) {
     const RuleConfig& rule = config.rule(info.name);
     if (!rule.enabled) continue;
     detectors_.push_back(info.make(DetectorContext{universe, rule, alerts, &books_}));
+    rule_slots_.push_back({detectors_.back().get(), detectors_.back()->reads_trades_only()});
     active_rules_.emplace_back(info.name);
   }
 }
@@ -150,11 +152,19 @@ void Engine::deliver_order_flow(std::span<const Event> run) {
     }
     last_segment = segment_number_;
     segment_.push_back(e);
-    if (!order_event) continue;
+    if (!order_event) {
+      if (e.is_trade()) segment_trades_.push_back(e);
+      continue;
+    }
     const OrderBook& book = apply_to_book(e);
     if (e.kind != EventKind::kOrderExecute) continue;
     // The print is written in place behind its execution (the segment has room for it).
-    if (!count_print(book, e, segment_.emplace_back())) segment_.pop_back();
+    Event& print = segment_.emplace_back();
+    if (count_print(book, e, print)) {
+      segment_trades_.push_back(print);
+    } else {
+      segment_.pop_back();
+    }
   }
   deliver_segment();
 }
@@ -186,9 +196,21 @@ bool Engine::count_print(const OrderBook& book, const Event& execution, Event& p
   return true;
 }
 
+// The rules that read trades alone get the segment's trades alone (Detector::reads_trades_only):
+// most of a segment is order events they would only pass over.
 void Engine::deliver_segment() {
-  if (!segment_.empty()) to_rules(segment_);
+  if (!segment_.empty()) {
+    const bool has_trades = !segment_trades_.empty();
+    for (const RuleSlot& r : rule_slots_) {
+      if (!r.reads_trades_only) {
+        r.rule->on_events(segment_);
+      } else if (has_trades) {
+        r.rule->on_events(segment_trades_);
+      }
+    }
+  }
   segment_.clear();
+  segment_trades_.clear();
   ++segment_number_;
 }
 

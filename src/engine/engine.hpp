@@ -137,6 +137,12 @@ class Engine {
   BarSink* bar_sink_;
   ReorderBuffer reorder_;
   std::vector<std::unique_ptr<Detector>> detectors_;
+  // The detectors as deliver_segment() calls them, in the same order.
+  struct RuleSlot {
+    Detector* rule;
+    bool reads_trades_only;
+  };
+  std::vector<RuleSlot> rule_slots_;
   std::vector<std::string> active_rules_;
   std::vector<std::unique_ptr<BarBuilder>> bar_builders_;  // by symbol id
   PerSymbol<OrderBook> books_;                             // made on a symbol's first order event
@@ -144,6 +150,7 @@ class Engine {
   // deliver_order_flow(): the segment being gathered (its events and the prints of its
   // executions), and by symbol id the number of the last segment that holds an event of it.
   std::vector<Event> segment_;
+  std::vector<Event> segment_trades_;  // the trades of segment_, in order
   std::vector<uint64_t> segment_of_symbol_;
   uint64_t segment_number_ = 1;
   Timestamp next_tick_ = Timestamp::min();

@@ -101,6 +101,22 @@ TEST(EngineOrders, InSequenceAnEarlierTimeKeepsItsPlace) {
   }
 }
 
+// The rules whose needs are trades alone read trades alone, and the engine hands them only the
+// trades of order flow (Detector::reads_trades_only); every other rule gets every event.
+TEST(EngineOrders, RulesThatNeedTradesAloneReadTradesAlone) {
+  Config config = default_config();
+  Universe universe;
+  AlertCollector alerts;
+  PerSymbol<OrderBook> books;
+  size_t trade_rules = 0;
+  for (const RuleInfo& info : rule_registry()) {
+    auto rule = info.make(DetectorContext{universe, config.rule(info.name), alerts, &books});
+    EXPECT_EQ(rule->reads_trades_only(), info.needs.starts_with("trades")) << info.name;
+    trade_rules += rule->reads_trades_only() ? 1 : 0;
+  }
+  EXPECT_EQ(trade_rules, 5u);  // the two wash rules, pump_and_dump, momentum and the close
+}
+
 // An execution of an order the book never saw (it rested before the feed began) is printed
 // from the execution's own side and price; one with neither is counted but not printed.
 TEST(EngineOrders, ExecutionsOfUnknownOrdersArePrintedFromWhatTheyCarry) {
