@@ -127,8 +127,8 @@ void bench_itch_decode(const std::string& input) {
          fmt::format("ITCH messages -> {} events", events));
 }
 
-// Every rule off leaves the engine's own work: the reorder buffer, the books and the prints
-// of executions.
+// Every rule off leaves the engine's own work: the books and the prints of executions (a lone
+// ITCH file is taken in sequence, with no reorder buffer).
 Config without_rules(Config config) {
   for (auto& [name, rule] : config.rules) rule.enabled = false;
   return config;
