@@ -150,7 +150,10 @@ class OrderBook {
   static constexpr uint32_t kNoOrder = 0xffffffff;
   static_assert(kNoOrder == KeyedPool<int>::kNone);
 
-  struct Order {
+  // Orders and levels start on a cache line, each within one: the pools' storage came from the
+  // allocator 16 bytes past a line, so every 64-byte order straddled two lines and a message
+  // read or wrote both (and the prefetch asked for only the first).
+  struct alignas(64) Order {
     uint64_t key = 0;
     int64_t qty = 0;  // raw size left
     Side side = Side::kUnknown;
@@ -161,7 +164,8 @@ class OrderBook {
     int64_t size = 0;      // raw size when added
     int64_t executed = 0;  // raw size traded
   };
-  struct Level {
+  static_assert(sizeof(Order) == 64);
+  struct alignas(64) Level {
     uint64_t key = 0;          // the price's raw value: the pool's key
     int64_t qty = 0;           // raw total, known orders and unattributed size
     int64_t unattributed = 0;  // raw size of orders the feed never showed
