@@ -19,12 +19,6 @@
 
 namespace tw {
 
-/// Event::is_order_event() by kind alone, as one test of a bit.
-constexpr bool is_order_message(EventKind kind) {
-  return kind_in<EventKind::kOrderAdd, EventKind::kOrderCancel, EventKind::kOrderDelete,
-                 EventKind::kOrderReplace, EventKind::kOrderExecute>(kind);
-}
-
 /// Order messages by kind: adds, partial cancels, deletes (full cancels), replaces
 /// (modifications) and executions of resting orders.
 struct MessageCounts {

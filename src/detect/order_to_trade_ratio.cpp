@@ -84,7 +84,7 @@ class OrderToTradeRatio {
   OrderToTradeRatio(const SymbolScope& scope, const Params& params)
       : scope_(scope), p_(params), accounts_(static_cast<size_t>(params.max_accounts)) {}
 
-  static bool wants(const Event& e) { return is_order_message(e.kind); }
+  static bool wants(const Event& e) { return e.is_order_event(); }
 
   [[gnu::always_inline]] void on_event(const Event& e) {
     // A message behind the open period (only if event time went back) joins it.
@@ -98,21 +98,25 @@ class OrderToTradeRatio {
   }
 
   void advance_to(Timestamp watermark) {
-    if (started_ && watermark.nanos() >= period_end_) roll_to(watermark);
+    if (started() && watermark.nanos() >= period_end_) roll_to(watermark);
   }
 
   /// The open period closes at its end.
-  Timestamp due() const { return started_ ? Timestamp::from_nanos(period_end_) : Timestamp::max(); }
+  Timestamp due() const {
+    return started() ? Timestamp::from_nanos(period_end_) : Timestamp::max();
+  }
 
   void finish() {
-    if (started_) close_period();  // the input ended: the open period is all it holds
+    if (started()) close_period();  // the input ended: the open period is all it holds
   }
 
  private:
   // Closes the open period, if any, and opens the one holding `t`.
+  // A period is open once the first message came: its end is then a time.
+  bool started() const { return period_end_ != std::numeric_limits<int64_t>::min(); }
+
   void roll_to(Timestamp t) {
-    if (started_) close_period();
-    started_ = true;
+    if (started()) close_period();
     period_ = aligned_index(t, p_.period);
     period_end_ = aligned_start(period_ + 1, p_.period).nanos();
   }
@@ -191,7 +195,6 @@ class OrderToTradeRatio {
   Params p_;
   Tally anonymous_;
   AccountSlots<Tally> accounts_;
-  bool started_ = false;
   int64_t period_ = 0;  // the open period's index
   // ns: messages from here on belong to a later period (all of them before the first).
   int64_t period_end_ = std::numeric_limits<int64_t>::min();

@@ -137,7 +137,7 @@ class QuoteStuffing {
         accounts_(static_cast<size_t>(params.max_accounts)),
         scratch_(static_cast<size_t>(params.baseline_windows)) {}
 
-  static bool wants(const Event& e) { return is_order_message(e.kind); }
+  static bool wants(const Event& e) { return e.is_order_event(); }
 
   [[gnu::always_inline]] void on_event(const Event& e) {
     if (!started_) start(e.ts);

@@ -298,7 +298,6 @@ void Engine::on_trade_opening_bar(const Event& e) {
 }
 
 void Engine::take_in_sequence() {
-  in_sequence_ = true;
   reorder_ = ReorderBuffer(Duration{}, kInitialRing);
   sequence_.resize(kSequenceRun);
 }
@@ -322,7 +321,7 @@ void Engine::clamp_time(Event& e, Timestamp latest) {
 }
 
 bool Engine::take_late(Event& e) {
-  if (!in_sequence_) {
+  if (!in_sequence()) {
     refuse_late(e);
     return false;
   }

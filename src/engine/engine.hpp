@@ -130,6 +130,8 @@ class Engine {
   /// it, that time.
   [[gnu::noinline]] void clamp_time(Event& e, Timestamp latest);
   void refuse_late(const Event& e);
+  /// Whether take_in_sequence() was called.
+  bool in_sequence() const { return !sequence_.empty(); }
 
   const Config& config_;
   Universe& universe_;
@@ -155,7 +157,6 @@ class Engine {
   uint64_t segment_number_ = 1;
   Timestamp next_tick_ = Timestamp::min();
   size_t min_run_ = kDefaultRun;
-  bool in_sequence_ = false;
   std::vector<Event> sequence_;  // take_in_sequence(): where a reader writes the next events
   // push_events(): the bytes of the next stretch not yet prefetched.
   const char* prefetch_next_ = nullptr;
