@@ -7,6 +7,7 @@
 #include <chrono>
 #include <filesystem>
 
+#include "book/least_book.hpp"
 #include "cli/batch_job.hpp"
 #include "cli/commands.hpp"
 #include "cli/run_summary.hpp"
@@ -127,6 +128,25 @@ void bench_itch_decode(const std::string& input) {
          fmt::format("ITCH messages -> {} events", events));
 }
 
+// The least book (LeastBook) over the decoded messages, a batch at a time as the engine takes
+// them: each batch's lines are asked for before it is applied. What no book can beat here.
+void bench_itch_least(const std::string& input) {
+  Universe universe;
+  DeadLetter rejects;
+  auto feed = open_feed(input, itch_options(input), universe, rejects);
+  const auto& itch = dynamic_cast<const ItchFeed&>(*feed);
+  LeastBook book;
+  std::vector<Event> batch(128);
+  auto start = Clock::now();
+  for (size_t n; (n = feed->next_batch(batch)) > 0;) {
+    const std::span<const Event> events(batch.data(), n);
+    for (const Event& e : events) book.prefetch(e);
+    for (const Event& e : events) book.apply(e);
+  }
+  report("least", itch.counts().messages, seconds_since(start), feed->bytes_read(),
+         fmt::format("ITCH messages -> least book, {} orders live at the end", book.live_orders()));
+}
+
 // Every rule off leaves the engine's own work: the books and the prints of executions (a lone
 // ITCH file is taken in sequence, with no reorder buffer).
 Config without_rules(Config config) {
@@ -203,10 +223,11 @@ void run_phase_in_child(std::string_view phase, const std::string& input,
 void bench_itch(const BenchSettings& s, const std::string& work_dir) {
   std::string input = ensure_itch_input(s, work_dir);
   if (s.phase == "itch-decode") return bench_itch_decode(input);
+  if (s.phase == "itch-least") return bench_itch_least(input);
   if (s.phase == "itch-books") return bench_itch_engine(input, without_rules(s.config()), "books");
   if (s.phase == "itch-rules") return bench_itch_engine(input, s.config(), "rules");
   fmt::print("input  {} ({})\n", input, human_bytes(fs::file_size(input)));
-  for (const char* phase : {"itch-decode", "itch-books", "itch-rules"})
+  for (const char* phase : {"itch-decode", "itch-least", "itch-books", "itch-rules"})
     run_phase_in_child(phase, input, work_dir, s.config_path);
 }
 
@@ -241,9 +262,10 @@ void add_bench_command(CLI::App& app) {
                   "TOML configuration for the rules and e2e phases (e.g. to time one rule alone)")
       ->check(CLI::ExistingFile);
   cmd->add_option("--phase", settings->phase,
-                  "all, parse, rules or e2e; with --itch: itch-decode, itch-books or itch-rules")
-      ->check(CLI::IsMember(
-          {"all", "parse", "rules", "e2e", "itch-decode", "itch-books", "itch-rules"}))
+                  "all, parse, rules or e2e; with --itch: itch-decode, itch-least (the least any "
+                  "book does: a yardstick), itch-books or itch-rules")
+      ->check(CLI::IsMember({"all", "parse", "rules", "e2e", "itch-decode", "itch-least",
+                             "itch-books", "itch-rules"}))
       ->capture_default_str();
   cmd->add_flag("--itch", settings->itch,
                 "Order flow instead: decode, decode + books, decode + books + rules over a "
