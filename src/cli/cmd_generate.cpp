@@ -6,6 +6,7 @@
 
 #include "cli/commands.hpp"
 #include "sim/itch_market.hpp"
+#include "sim/order_csv_writer.hpp"
 #include "sim/trade_generator.hpp"
 
 namespace tw::cli {
@@ -15,8 +16,31 @@ struct GenerateSettings {
   GeneratorOptions options;
   std::string out = "market";
   std::string format = "trades";
+  std::string mode = "trades";
+  std::string regime = "calm";    // orders
+  uint32_t traders = 200;         // orders
   uint64_t messages = 1'000'000;  // itch
 };
+
+void generate_orders(const GenerateSettings& s) {
+  namespace fs = std::filesystem;
+  fs::create_directories(s.out);
+  fs::path dir(s.out);
+  sim::OrderMarketOptions options;
+  options.symbols = static_cast<uint32_t>(s.options.symbols);
+  options.traders = s.traders;
+  options.hours = s.options.hours;
+  options.seed = s.options.seed;
+  sim::parse_regime(s.regime, options.regime);  // checked by the option
+  sim::OrderMarketSummary summary =
+      sim::write_order_market(options, (dir / "orders.csv").string(),
+                              (dir / "owners.toml").string(), (dir / "labels.jsonl").string());
+  fmt::print(
+      "wrote {}/orders.csv: {} order events ({} adds, {} cancels, {} executions), {} .. {}\n",
+      s.out, summary.events, summary.adds, summary.cancels, summary.executions,
+      summary.first.to_iso8601(), summary.last.to_iso8601());
+  fmt::print("wrote {}/owners.toml and {}/labels.jsonl ({} regime)\n", s.out, s.out, s.regime);
+}
 
 // The file name carries the day (MMDDYYYY), so that readers need no --date.
 void generate_itch(const GenerateSettings& s) {
@@ -33,6 +57,7 @@ void generate_itch(const GenerateSettings& s) {
 }
 
 void generate(const GenerateSettings& s) {
+  if (s.mode == "orders") return generate_orders(s);
   if (s.format == "itch") return generate_itch(s);
   namespace fs = std::filesystem;
   fs::create_directories(s.out);
@@ -81,6 +106,19 @@ void add_generate_command(CLI::App& app) {
       ->check(CLI::IsMember({"trades", "itch"}))
       ->capture_default_str();
   cmd->add_option("--messages", settings->messages, "ITCH messages to write")
+      ->capture_default_str();
+  cmd->add_option("--mode", settings->mode,
+                  "trades (a trade tape, --format trades or itch) or orders (an order-level "
+                  "market of agents trading through a matching engine: orders.csv, owners, "
+                  "labels; --symbols, --hours, --seed, --regime and --traders apply)")
+      ->check(CLI::IsMember({"trades", "orders"}))
+      ->capture_default_str();
+  cmd->add_option("--regime", settings->regime,
+                  "orders: calm, volatile, thin (one maker, wide spreads) or session (09:30-16:00 "
+                  "New York, busiest at the open and close)")
+      ->check(CLI::IsMember({"calm", "volatile", "thin", "session"}))
+      ->capture_default_str();
+  cmd->add_option("--traders", settings->traders, "orders: trading accounts besides the makers")
       ->capture_default_str();
   cmd->callback([settings] { generate(*settings); });
 }

@@ -216,8 +216,9 @@ void Engine::deliver_segment() {
 
 // The print of an execution, from `book` with the execution applied: the resting order's price
 // when the execution gives none (ITCH E), the aggressor on the other side, and the resting
-// order's owner on its own side. An order the book never saw (it rested before the feed began)
-// is taken from the execution. `print` is a fresh event, or one that is only counted.
+// order's owner on its own side (the aggressor's account too, when the execution names it). An
+// order the book never saw (it rested before the feed began) is taken from the execution. `print`
+// is a fresh event, or one that is only counted.
 bool Engine::print_of_execution(const OrderBook& book, const Event& execution, Event& print) const {
   if ((execution.flags & event_flags::kNotPrintable) != 0) return false;
   RestingOrder resting;
@@ -239,6 +240,9 @@ bool Engine::print_of_execution(const OrderBook& book, const Event& execution, E
   print.seq = execution.seq;
   print.source = execution.source;
   print.flags = execution.flags;
+  // An execution that names its parties (an audit trail's) gives the aggressor's account.
+  print.buyer = execution.buyer;
+  print.seller = execution.seller;
   (resting_side == Side::kBuy ? print.buyer : print.seller) =
       known ? resting.account : execution.account;
   return true;

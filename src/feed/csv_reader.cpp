@@ -337,7 +337,20 @@ bool CsvFeed::parse_order_fields(EventKind kind, Event& out) {
   if (std::string_view account = field(CsvColumn::kAccount); !account.empty()) {
     out.account = account_id(account);
   }
+  if (kind == EventKind::kOrderExecute) read_execution_parties(out);
   return true;
+}
+
+// An execution may name both parties of its fill and its match number: its print then carries
+// them (the book knows only the resting order's owner).
+void CsvFeed::read_execution_parties(Event& out) {
+  if (std::string_view buyer = field(CsvColumn::kBuyer); !buyer.empty()) {
+    out.buyer = account_id(buyer);
+  }
+  if (std::string_view seller = field(CsvColumn::kSeller); !seller.empty()) {
+    out.seller = account_id(seller);
+  }
+  out.ref.assign_text(field(CsvColumn::kTradeId));
 }
 
 bool csv_header_has_time_column(std::string_view header, const FeedOptions& options) {

@@ -63,6 +63,7 @@ class CsvFeed final : public Feed {
   bool parse_row(bool split_ok, Event& out);
   [[gnu::noinline]] bool parse_order_row(Event& out);
   bool parse_order_fields(EventKind kind, Event& out);
+  void read_execution_parties(Event& out);
   bool assign_symbol(Event& out);
   bool assign_accounts(Event& out);
   bool refuse_sideless(std::string_view account);

@@ -72,6 +72,24 @@ TEST(EngineOrders, ExecutionsBecomePrintsThatTheTradeRulesSee) {
   EXPECT_EQ(a.evidence, (std::vector<std::string>{"trade:line:2", "trade:line:5"}));
 }
 
+// An execution that names both parties of its fill (an audit trail's, or the simulator's) gives
+// its print the aggressor's account beside the resting owner's: carol sells into bob's bid and
+// buys back from dave's offer, a round trip of hers no book could name.
+TEST(EngineOrders, AnExecutionNamingItsPartiesGivesThePrintTheAggressor) {
+  OrderFlow flow;
+  flow.order(0, EventKind::kOrderAdd, "o1", Side::kBuy, "bob");
+  flow.order(1, EventKind::kOrderAdd, "o2", Side::kSell, "dave");
+  flow.order(2, EventKind::kOrderExecute, "o1", Side::kBuy, nullptr);
+  flow.events.back().seller = flow.universe.account("carol");
+  flow.order(3, EventKind::kOrderExecute, "o2", Side::kSell, nullptr);
+  flow.events.back().buyer = flow.universe.account("carol");
+  tw::testing::EngineRun run(flow.universe, flow.events);
+  ASSERT_EQ(run.alerts.alerts.size(), 1u);
+  EXPECT_EQ(run.alerts.alerts[0].rule, "wash.round_trip");
+  EXPECT_EQ(run.alerts.alerts[0].accounts, std::vector<std::string>{"carol"});
+  EXPECT_EQ(run.engine.counters().trades, 2u);
+}
+
 // A sequenced feed's delete whose time is 8 s before its add's still follows the add: taken in
 // sequence it removes the order, at the add's time. Re-sorted by time, it would come first, as
 // the delete of an unknown order, and the order would rest for ever.

@@ -9,6 +9,28 @@
 using namespace tw;
 using namespace tw::test;
 
+// An execution row may name both parties of the fill and its match number.
+TEST(FeedCsvOrders, AnExecutionMayNameBuyerSellerAndTradeId) {
+  TempDir dir;
+  std::string path = dir.write(
+      "orders.csv",
+      "timestamp,symbol,event,order_id,side,price,quantity,account,buyer,seller,trade_id\n"
+      "2025-01-06T14:30:00Z,ACME,ADD,7,BUY,10.00,500,bob,,,\n"
+      "2025-01-06T14:30:01Z,ACME,EXECUTE,7,BUY,10.00,200,bob,bob,carol,m41\n"
+      "2025-01-06T14:30:02Z,ACME,EXECUTE,7,BUY,10.00,100,bob,,,\n");
+  FeedRun run;
+  read_file(run, path);
+  ASSERT_TRUE(run.sink.records.empty()) << run.sink.records[0].detail;
+  ASSERT_EQ(run.events.size(), 3u);
+  const Event& named = run.events[1];
+  EXPECT_EQ(run.universe.account_name(named.buyer), "bob");
+  EXPECT_EQ(run.universe.account_name(named.seller), "carol");
+  EXPECT_EQ(named.ref.to_string(), "m41");
+  EXPECT_FALSE(run.events[2].buyer);
+  EXPECT_FALSE(run.events[2].seller);
+  EXPECT_TRUE(run.events[2].ref.empty());
+}
+
 // An order audit trail: the generic CSV reader with an `event` column, read into the book.
 TEST(FeedCsvOrders, AnAuditTrailBecomesOrderEvents) {
   TempDir dir;

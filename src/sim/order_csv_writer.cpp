@@ -1,0 +1,121 @@
+#include "sim/order_csv_writer.hpp"
+
+#include <fmt/format.h>
+
+#include <string_view>
+#include <vector>
+
+namespace tw::sim {
+namespace {
+
+std::string_view event_word(EventKind kind) {
+  switch (kind) {
+    case EventKind::kOrderAdd:
+      return "ADD";
+    case EventKind::kOrderCancel:
+      return "CANCEL";
+    case EventKind::kOrderDelete:
+      return "DELETE";
+    case EventKind::kOrderReplace:
+      return "REPLACE";
+    case EventKind::kOrderExecute:
+      return "EXECUTE";
+    default:
+      return "TRADE";
+  }
+}
+
+std::string_view side_word(Side side) {
+  return side == Side::kBuy ? "BUY" : side == Side::kSell ? "SELL" : "";
+}
+
+}  // namespace
+
+OrderCsvWriter::OrderCsvWriter(const std::string& path, const Universe& universe)
+    : out_(path, "order flow"), universe_(universe) {
+  out_.buffer() += kOrderCsvHeader;
+}
+
+void OrderCsvWriter::write(const Event& e) {
+  std::string& row = out_.buffer();
+  append_tape_time(row, e.ts);
+  row += ',';
+  row += universe_.symbol_name(e.symbol);
+  row += ',';
+  row += event_word(e.kind);
+  row += ',';
+  if (e.kind != EventKind::kTrade) row += e.id.to_string();
+  row += ',';
+  row += side_word(e.side);
+  row += ',';
+  if (e.kind != EventKind::kOrderDelete && e.kind != EventKind::kOrderCancel) {
+    row += e.price.to_string();
+  }
+  row += ',';
+  if (e.kind != EventKind::kOrderDelete) row += e.qty.to_string();
+  for (AccountId account : {e.account, e.buyer, e.seller}) {
+    row += ',';
+    if (account) row += universe_.account_name(account);
+  }
+  row += ',';
+  if (e.kind == EventKind::kOrderExecute) row += e.ref.to_string();
+  if (e.kind == EventKind::kTrade) row += e.id.to_string();
+  row += '\n';
+  out_.maybe_flush();
+}
+
+namespace {
+
+void write_owners(const std::string& path, const OrderMarket& market,
+                  const OrderMarketOptions& options) {
+  OutputFile out(path, "owners");
+  std::string& text = out.buffer();
+  text += fmt::format(
+      "# Beneficial owners of linked accounts (tapewatch generate --mode orders, "
+      "seed {}).\n[owners]\n",
+      options.seed);
+  const auto& owners = market.owners();
+  for (size_t i = 0; i < owners.size();) {
+    const std::string& owner = owners[i].second;
+    text += fmt::format("{} = [", owner);
+    for (size_t first = i; i < owners.size() && owners[i].second == owner; ++i) {
+      text += fmt::format("{}\"{}\"", i == first ? "" : ",", owners[i].first);
+    }
+    text += "]\n";
+  }
+  out.close();
+}
+
+void count(const Event& e, OrderMarketSummary& summary) {
+  if (summary.events++ == 0) summary.first = e.ts;
+  summary.last = e.ts;
+  summary.adds += e.kind == EventKind::kOrderAdd;
+  summary.cancels += e.kind == EventKind::kOrderCancel || e.kind == EventKind::kOrderDelete;
+  summary.executions += e.kind == EventKind::kOrderExecute;
+}
+
+}  // namespace
+
+OrderMarketSummary write_order_market(const OrderMarketOptions& options,
+                                      const std::string& orders_path,
+                                      const std::string& owners_path,
+                                      const std::string& labels_path) {
+  OrderMarket market(options);
+  OrderCsvWriter writer(orders_path, market.universe());
+  OrderMarketSummary summary;
+  std::vector<Event> events;
+  while (market.step(events)) {
+    for (const Event& e : events) {
+      writer.write(e);
+      count(e, summary);
+    }
+    events.clear();
+  }
+  writer.close();
+  write_owners(owners_path, market, options);
+  OutputFile labels(labels_path, "labels");
+  labels.close();
+  return summary;
+}
+
+}  // namespace tw::sim

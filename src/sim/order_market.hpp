@@ -1,0 +1,111 @@
+// An order-level simulated market: agents trading through a matching engine per symbol.
+//
+// Each symbol has a fair value that follows a random walk (its volatility set by the regime)
+// and a MatchingBook. Events come as a Poisson stream per symbol; each is one agent's action:
+//  - market makers (accounts MM..) pull their two quotes and quote again around the fair value,
+//    a few ticks wide (wider in the thin regime, where they are few);
+//  - noise traders (accounts T....) rest limit orders at or behind their side's best price,
+//    cancel them later, or take the touch with small immediate-only orders;
+//  - momentum traders buy after a rise of the last prices and sell after a fall;
+//  - mean-reversion traders trade against a departure of the mid from its slow average;
+//  - now and then an informed trader takes several levels towards the fair value.
+// Every action goes through the matching engine, so fills happen at resting prices in
+// price-time priority. Accounts are grouped under beneficial owners (owners()). Regimes: calm,
+// volatile, thin (one maker, wide spreads), and session (a day from 09:30 to 16:00 New York
+// time, busiest at the open and the close). The same options give the same events.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "model/event.hpp"
+#include "model/universe.hpp"
+#include "sim/matching_book.hpp"
+#include "sim/random.hpp"
+
+namespace tw::sim {
+
+enum class Regime : uint8_t { kCalm, kVolatile, kThin, kSession };
+
+/// "calm", "volatile", "thin" or "session"; false for another word.
+bool parse_regime(std::string_view word, Regime& out);
+std::string_view regime_name(Regime regime);
+
+struct OrderMarketOptions {
+  uint32_t symbols = 5;
+  uint32_t traders = 200;  // noise, momentum, mean-reversion and informed accounts together
+  double hours = 1;        // the session regime runs 09:30-16:00 whatever this says
+  uint64_t seed = 1;
+  Regime regime = Regime::kCalm;
+  std::string date = "2025-01-06";  // the day (New York) the market trades on
+  double activity = 1;              // multiplies every symbol's event rate
+};
+
+/// What the agents of a regime do: rates per symbol and second, volatility, spreads.
+struct RegimeParams {
+  double actions_per_second;
+  double volatility;  // of the fair value, relative, per square root of a second
+  uint32_t makers;    // per symbol
+  int64_t half_spread_ticks;
+  double informed_share;  // of actions
+  double momentum_share;
+};
+RegimeParams regime_params(Regime regime);
+
+class OrderMarket {
+ public:
+  /// Throws std::invalid_argument for no symbols, no traders, a bad date or no time.
+  explicit OrderMarket(const OrderMarketOptions& options);
+
+  /// Appends the events of the next action to `out` (none when the action changed nothing);
+  /// false once the market's time is over.
+  bool step(std::vector<Event>& out);
+
+  const Universe& universe() const { return universe_; }
+  /// (account, owner) for every account that shares its beneficial owner with another.
+  const std::vector<std::pair<std::string, std::string>>& owners() const { return owners_; }
+  Timestamp start() const { return start_; }
+  Timestamp end() const { return end_; }
+
+ private:
+  struct Symbol {
+    Symbol(SymbolId symbol, MatchingBook matching) : id(symbol), book(std::move(matching)) {}
+    SymbolId id;
+    MatchingBook book;
+    double fair = 0;  // in ticks
+    Timestamp next_at;
+    std::vector<std::array<uint64_t, 2>> maker_quotes;  // per maker: its bid's and ask's ids
+    std::vector<uint64_t> noise_orders;                 // resting, or filled since
+    double fast = 0, slow = 0;                          // averages of trade prices, in ticks
+    double mid_average = 0;                             // slow average of the mid, in ticks
+  };
+  void act(Symbol& s, Timestamp now, std::vector<Event>& out);
+  void requote(Symbol& s, Timestamp now, std::vector<Event>& out);
+  void rest_noise_order(Symbol& s, Timestamp now, std::vector<Event>& out);
+  void cancel_noise_order(Symbol& s, Timestamp now, std::vector<Event>& out);
+  void take(Symbol& s, Side side, int64_t qty, int64_t reach_ticks, AccountId who, Timestamp now,
+            std::vector<Event>& out);
+  void note_trades(Symbol& s, const std::vector<Event>& out, size_t from);
+  double rate_factor(Timestamp now) const;
+  int64_t lot_size(double mean_lots);
+  AccountId random_trader();
+  void make_owners();
+
+  OrderMarketOptions options_;
+  RegimeParams params_;
+  Universe universe_;
+  Rng rng_;
+  std::vector<Symbol> symbols_;
+  std::vector<AccountId> makers_;
+  std::vector<AccountId> traders_;
+  std::vector<std::pair<std::string, std::string>> owners_;
+  Timestamp start_, end_;
+  Timestamp open_, close_;  // of the session regime's day
+  uint64_t next_order_ = 0;
+  uint64_t next_match_ = 0;
+};
+
+}  // namespace tw::sim
