@@ -19,8 +19,35 @@ struct GenerateSettings {
   std::string mode = "trades";
   std::string regime = "calm";    // orders
   uint32_t traders = 200;         // orders
+  std::string inject = "all";     // orders: episode kinds, comma-separated, or all or none
+  double episodes_per_hour = 2;   // orders
   uint64_t messages = 1'000'000;  // itch
 };
+
+// "all", "none", or kinds named by comma ("spoofing,layering").
+std::vector<sim::ManipulationKind> injected_kinds(const std::string& list) {
+  std::vector<sim::ManipulationKind> kinds;
+  if (list == "none") return kinds;
+  if (list == "all") {
+    for (const sim::ManipulationInfo& k : sim::manipulation_kinds()) kinds.push_back(k.kind);
+    return kinds;
+  }
+  for (size_t at = 0; at <= list.size();) {
+    const size_t comma = std::min(list.find(',', at), list.size());
+    const std::string name = list.substr(at, comma - at);
+    sim::ManipulationKind kind;
+    if (!sim::parse_manipulation(name, kind)) {
+      std::string known;
+      for (const sim::ManipulationInfo& k : sim::manipulation_kinds())
+        known += " " + std::string(k.name);
+      throw CLI::ValidationError(
+          "--inject", fmt::format("'{}' is not a kind of episode: all, none or{}", name, known));
+    }
+    kinds.push_back(kind);
+    at = comma + 1;
+  }
+  return kinds;
+}
 
 void generate_orders(const GenerateSettings& s) {
   namespace fs = std::filesystem;
@@ -32,6 +59,8 @@ void generate_orders(const GenerateSettings& s) {
   options.hours = s.options.hours;
   options.seed = s.options.seed;
   sim::parse_regime(s.regime, options.regime);  // checked by the option
+  options.inject = injected_kinds(s.inject);
+  options.episodes_per_hour = s.episodes_per_hour;
   sim::OrderMarketSummary summary =
       sim::write_order_market(options, (dir / "orders.csv").string(),
                               (dir / "owners.toml").string(), (dir / "labels.jsonl").string());
@@ -39,7 +68,8 @@ void generate_orders(const GenerateSettings& s) {
       "wrote {}/orders.csv: {} order events ({} adds, {} cancels, {} executions), {} .. {}\n",
       s.out, summary.events, summary.adds, summary.cancels, summary.executions,
       summary.first.to_iso8601(), summary.last.to_iso8601());
-  fmt::print("wrote {}/owners.toml and {}/labels.jsonl ({} regime)\n", s.out, s.out, s.regime);
+  fmt::print("wrote {}/owners.toml and {}/labels.jsonl: {} injected episodes ({} regime)\n", s.out,
+             s.out, summary.episodes, s.regime);
 }
 
 // The file name carries the day (MMDDYYYY), so that readers need no --date.
@@ -119,6 +149,14 @@ void add_generate_command(CLI::App& app) {
       ->check(CLI::IsMember({"calm", "volatile", "thin", "session"}))
       ->capture_default_str();
   cmd->add_option("--traders", settings->traders, "orders: trading accounts besides the makers")
+      ->capture_default_str();
+  cmd->add_option("--inject", settings->inject,
+                  "orders: kinds of episode to inject, comma-separated (self_trade, round_trip, "
+                  "collusive_ring, wash_volume, pump_and_dump, spoofing, layering, quote_stuffing, "
+                  "momentum_ignition, excessive_spread, order_to_trade_ratio), all or none")
+      ->capture_default_str();
+  cmd->add_option("--episodes-per-hour", settings->episodes_per_hour,
+                  "orders: injected episodes per symbol and hour (after a 30 min warm-up)")
       ->capture_default_str();
   cmd->callback([settings] { generate(*settings); });
 }

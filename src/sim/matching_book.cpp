@@ -87,6 +87,15 @@ int64_t MatchingBook::size_at(Side side, int64_t price_ticks) const {
   return total;
 }
 
+std::vector<uint64_t> MatchingBook::orders_between(Side side, int64_t low, int64_t high) const {
+  const auto& levels = side == Side::kBuy ? bids_ : asks_;
+  std::vector<uint64_t> ids;
+  for (auto it = levels.lower_bound(low); it != levels.end() && it->first <= high; ++it) {
+    for (const Resting& r : it->second) ids.push_back(r.id);
+  }
+  return ids;
+}
+
 int64_t MatchingBook::resting_qty(uint64_t id) const {
   auto found = where_.find(id);
   if (found == where_.end()) return 0;

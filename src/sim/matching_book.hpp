@@ -51,6 +51,8 @@ class MatchingBook {
   /// The quantity left of resting order `id`, 0 when it does not rest.
   int64_t resting_qty(uint64_t id) const;
   size_t live_orders() const { return where_.size(); }
+  /// The ids of the orders resting on `side` at prices in [low, high] ticks.
+  std::vector<uint64_t> orders_between(Side side, int64_t low, int64_t high) const;
   Price price_of(int64_t ticks) const { return Price::from_raw(ticks * tick_.raw()); }
 
  private:

@@ -1,5 +1,7 @@
 #include "sim/order_csv_writer.hpp"
 
+#include "util/format.hpp"
+
 #include <fmt/format.h>
 
 #include <string_view>
@@ -86,6 +88,38 @@ void write_owners(const std::string& path, const OrderMarket& market,
   out.close();
 }
 
+// One JSON line per episode: the fields every label has (episode, rule, kind, symbol, accounts,
+// start, end), as tapewatch eval reads them.
+size_t write_labels(const std::string& path, OrderMarket& market) {
+  OutputFile out(path, "labels");
+  const Universe& universe = market.universe();
+  const std::vector<InjectedLabel> labels = market.take_labels();
+  for (const InjectedLabel& label : labels) {
+    std::string accounts = "[";
+    for (AccountId a : label.accounts) {
+      if (accounts.size() > 1) accounts += ',';
+      append_json_string(accounts, universe.account_name(a));
+    }
+    accounts += ']';
+    std::string start, end;
+    append_tape_time(start, label.start);
+    append_tape_time(end, label.end);
+    const ManipulationInfo& kind = manipulation_info(label.kind);
+    JsonObjectWriter json;
+    json.field("episode", label.episode)
+        .field("rule", kind.rule)
+        .field("kind", kind.name)
+        .field("symbol", universe.symbol_name(label.symbol))
+        .raw("accounts", accounts)
+        .field("start", start)
+        .field("end", end);
+    out.buffer() += std::move(json).finish();
+    out.buffer() += '\n';
+  }
+  out.close();
+  return labels.size();
+}
+
 void count(const Event& e, OrderMarketSummary& summary) {
   if (summary.events++ == 0) summary.first = e.ts;
   summary.last = e.ts;
@@ -113,8 +147,7 @@ OrderMarketSummary write_order_market(const OrderMarketOptions& options,
   }
   writer.close();
   write_owners(owners_path, market, options);
-  OutputFile labels(labels_path, "labels");
-  labels.close();
+  summary.episodes = write_labels(labels_path, market);
   return summary;
 }
 

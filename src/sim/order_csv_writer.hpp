@@ -33,12 +33,13 @@ struct OrderMarketSummary {
   uint64_t adds = 0;
   uint64_t cancels = 0;  // partial cancels and deletes
   uint64_t executions = 0;
+  uint64_t episodes = 0;
   Timestamp first, last;
 };
 
 /// Runs `options`' market to its end into `orders_path` (OrderCsvWriter), the beneficial owners
 /// of its linked accounts into `owners_path` (a TOML [owners] table, as --owners reads) and its
-/// injected episodes into `labels_path` (JSON lines; none are injected yet, so it is empty).
+/// injected episodes into `labels_path` (JSON lines, in the order they ended).
 OrderMarketSummary write_order_market(const OrderMarketOptions& options,
                                       const std::string& orders_path,
                                       const std::string& owners_path,

@@ -15,6 +15,8 @@ namespace {
 constexpr int64_t kNanosPerSecond = 1'000'000'000;
 constexpr int64_t kNanosPerMinute = 60 * kNanosPerSecond;
 constexpr size_t kNoiseOrdersPerSymbol = 400;  // the oldest is pulled beyond this
+constexpr int64_t kTypicalOrder = 300;         // shares: the noise traders' mean size
+constexpr int64_t kAllOfIt = INT64_MAX;        // a cancel's size that pulls the whole order
 
 struct RegimeEntry {
   Regime regime;
@@ -49,6 +51,49 @@ RegimeParams regime_params(Regime regime) {
   return kRegimes[static_cast<size_t>(regime)].params;
 }
 
+// What an episode does on its symbol goes through the market's own matching engine, ids and
+// random numbers, at the episode's time.
+class OrderMarket::SymbolVenue final : public Venue {
+ public:
+  SymbolVenue(OrderMarket& market, Symbol& symbol, Timestamp now, std::vector<Event>& out)
+      : market_(market), symbol_(symbol), now_(now), out_(out) {}
+
+  Timestamp now() const override { return now_; }
+  const MatchingBook& book() const override { return symbol_.book; }
+  Rng& rng() override { return market_.rng_; }
+  uint64_t send(AccountId who, Side side, int64_t price_ticks, int64_t qty,
+                bool immediate_only) override {
+    const OrderRequest order{++market_.next_order_, who, side, price_ticks, qty, immediate_only};
+    symbol_.book.submit(order, now_, out_);
+    return order.id;
+  }
+  void cancel(uint64_t id) override { symbol_.book.cancel(id, kAllOfIt, now_, out_); }
+  int64_t typical_size() const override { return kTypicalOrder; }
+  AccountId new_account(std::string_view owner) override {
+    const std::string name = fmt::format("X{:04}", ++market_.next_manipulator_);
+    if (!owner.empty()) {
+      market_.universe_.set_owner(name, owner);
+      market_.owners_.emplace_back(name, owner);
+    }
+    return market_.universe_.account(name);
+  }
+  std::string new_owner() override {
+    return fmt::format("XOWN{:03}", ++market_.next_manipulator_owner_);
+  }
+  void shift_fair(double ticks) override { symbol_.fair = std::max(1.0, symbol_.fair + ticks); }
+  double fair() const override { return symbol_.fair; }
+  void withdraw_liquidity(bool on, int64_t ticks) override {
+    symbol_.withdrawn_ticks = on ? ticks : 0;
+    if (on) market_.pull_near_touch(symbol_, ticks, now_, out_);
+  }
+
+ private:
+  OrderMarket& market_;
+  Symbol& symbol_;
+  Timestamp now_;
+  std::vector<Event>& out_;
+};
+
 OrderMarket::OrderMarket(const OrderMarketOptions& options)
     : options_(options), params_(regime_params(options.regime)), rng_(options.seed, 0x0de7) {
   if (options.symbols == 0) throw std::invalid_argument("an order market needs symbols");
@@ -80,6 +125,7 @@ OrderMarket::OrderMarket(const OrderMarketOptions& options)
     s.fast = s.slow = s.mid_average = s.fair;
     s.maker_quotes.assign(params_.makers, {0, 0});
     s.next_at = start_;
+    schedule_episode(s, start_ + options.warmup - options.gap);
   }
 }
 
@@ -96,12 +142,28 @@ void OrderMarket::make_owners() {
 }
 
 bool OrderMarket::step(std::vector<Event>& out) {
-  auto next =
-      std::min_element(symbols_.begin(), symbols_.end(),
-                       [](const Symbol& a, const Symbol& b) { return a.next_at < b.next_at; });
-  if (!(next->next_at < end_)) return false;
+  Symbol* next = nullptr;
+  Timestamp at = Timestamp::max();
+  bool episode = false;
+  for (Symbol& s : symbols_) {
+    if (s.next_at < at) at = s.next_at, next = &s, episode = false;
+    if (s.episode && s.episode->next_at() < at)
+      at = s.episode->next_at(), next = &s, episode = true;
+  }
+  if (!(at < end_)) return false;
   Symbol& s = *next;
+  if (episode) {
+    act_episode(s, out);
+    return true;
+  }
   const Timestamp now = s.next_at;
+  if (!s.episode && !(now < s.next_episode) && now < end_ - options_.tail) {
+    const ManipulationKind kind =
+        options_.inject[rng_.below(static_cast<uint32_t>(options_.inject.size()))];
+    SymbolVenue venue(*this, s, now, out);
+    s.episode = make_episode(kind, ++next_episode_, s.id, venue);
+    s.episode->start_at(now);
+  }
   act(s, now, out);
   const double rate = params_.actions_per_second * options_.activity * rate_factor(now);
   const double wait = rng_.exponential() / rate;
@@ -111,6 +173,47 @@ bool OrderMarket::step(std::vector<Event>& out) {
   // The fair value moves with the square root of the time that passed.
   s.fair *= std::exp(params_.volatility * std::sqrt(wait) * rng_.normal());
   return true;
+}
+
+void OrderMarket::act_episode(Symbol& s, std::vector<Event>& out) {
+  const Timestamp now = s.episode->next_at();
+  SymbolVenue venue(*this, s, now, out);
+  const size_t before = out.size();
+  const bool going = s.episode->act(venue);
+  note_trades(s, out, before);
+  if (going) return;
+  if (s.episode->label().start != Timestamp{}) labels_.push_back(s.episode->label());
+  s.withdrawn_ticks = 0;
+  s.episode.reset();
+  schedule_episode(s, now);
+}
+
+// Episodes of one symbol follow each other, `gap` and an exponential wait apart.
+void OrderMarket::schedule_episode(Symbol& s, Timestamp after) {
+  if (options_.inject.empty() || options_.episodes_per_hour <= 0) {
+    s.next_episode = Timestamp::max();
+    return;
+  }
+  const double wait = rng_.exponential() * 3600 / options_.episodes_per_hour;
+  s.next_episode = after + options_.gap + Duration::nanos(std::llround(wait * 1e6) * 1'000);
+}
+
+void OrderMarket::pull_near_touch(Symbol& s, int64_t ticks, Timestamp now,
+                                  std::vector<Event>& out) {
+  if (!s.book.has_bid() || !s.book.has_ask()) return;
+  const int64_t mid = (s.book.best_bid() + s.book.best_ask()) / 2;
+  for (uint64_t id : s.book.orders_between(Side::kBuy, mid - ticks, INT64_MAX)) {
+    s.book.cancel(id, kAllOfIt, now, out);
+  }
+  for (uint64_t id : s.book.orders_between(Side::kSell, 0, mid + ticks)) {
+    s.book.cancel(id, kAllOfIt, now, out);
+  }
+}
+
+std::vector<InjectedLabel> OrderMarket::take_labels() {
+  std::vector<InjectedLabel> taken;
+  taken.swap(labels_);
+  return taken;
 }
 
 // The session regime is busiest at the open and at the close (about 3x), as equity days are.
@@ -158,9 +261,10 @@ void OrderMarket::requote(Symbol& s, Timestamp now, std::vector<Event>& out) {
   const uint32_t maker = rng_.below(static_cast<uint32_t>(makers_.size()));
   std::array<uint64_t, 2>& quotes = s.maker_quotes[maker];
   for (uint64_t id : quotes) {
-    if (id != 0) s.book.cancel(id, INT64_MAX, now, out);
+    if (id != 0) s.book.cancel(id, kAllOfIt, now, out);
   }
-  const int64_t half = params_.half_spread_ticks + static_cast<int64_t>(rng_.below(2));
+  const int64_t half =
+      params_.half_spread_ticks + static_cast<int64_t>(rng_.below(2)) + s.withdrawn_ticks;
   int64_t bid = static_cast<int64_t>(std::floor(s.fair)) - half + 1;
   int64_t ask = static_cast<int64_t>(std::ceil(s.fair)) + half - 1;
   if (s.book.has_ask()) bid = std::min(bid, s.book.best_ask() - 1);
@@ -183,13 +287,14 @@ void OrderMarket::rest_noise_order(Symbol& s, Timestamp now, std::vector<Event>&
   int64_t behind = 0;
   while (behind < 20 && rng_.chance(0.55)) ++behind;
   int64_t price = buy ? best - behind : best + behind;
-  if (behind == 0 && s.book.best_ask() - s.book.best_bid() > 1 && rng_.chance(0.3)) {
+  const bool room = s.book.best_ask() - s.book.best_bid() > 1 && s.withdrawn_ticks == 0;
+  if (behind == 0 && room && rng_.chance(0.3)) {
     price += buy ? 1 : -1;
   }
   OrderRequest order{++next_order_, random_trader(), side, price, lot_size(3)};
   s.book.submit(order, now, out);
   if (s.noise_orders.size() >= kNoiseOrdersPerSymbol) {
-    s.book.cancel(s.noise_orders.front(), INT64_MAX, now, out);
+    s.book.cancel(s.noise_orders.front(), kAllOfIt, now, out);
     s.noise_orders.erase(s.noise_orders.begin());
   }
   s.noise_orders.push_back(order.id);

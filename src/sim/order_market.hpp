@@ -17,12 +17,14 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
 
 #include "model/event.hpp"
 #include "model/universe.hpp"
+#include "sim/episodes.hpp"
 #include "sim/matching_book.hpp"
 #include "sim/random.hpp"
 
@@ -42,6 +44,14 @@ struct OrderMarketOptions {
   Regime regime = Regime::kCalm;
   std::string date = "2025-01-06";  // the day (New York) the market trades on
   double activity = 1;              // multiplies every symbol's event rate
+  /// Injected episodes per symbol and hour, of kinds drawn from `inject` (none when empty).
+  double episodes_per_hour = 2;
+  std::vector<ManipulationKind> inject;
+  /// No episode in the first `warmup` (the rules' baselines fill), none starts in the last
+  /// `tail` (it would be cut short), and each symbol rests `gap` at least between two.
+  Duration warmup = Duration::minutes(30);
+  Duration tail = Duration::minutes(20);
+  Duration gap = Duration::minutes(2);
 };
 
 /// What the agents of a regime do: rates per symbol and second, volatility, spreads.
@@ -67,6 +77,8 @@ class OrderMarket {
   const Universe& universe() const { return universe_; }
   /// (account, owner) for every account that shares its beneficial owner with another.
   const std::vector<std::pair<std::string, std::string>>& owners() const { return owners_; }
+  /// The labels of the episodes finished so far, in order of their end; taken, they are gone.
+  std::vector<InjectedLabel> take_labels();
   Timestamp start() const { return start_; }
   Timestamp end() const { return end_; }
 
@@ -81,8 +93,17 @@ class OrderMarket {
     std::vector<uint64_t> noise_orders;                 // resting, or filled since
     double fast = 0, slow = 0;                          // averages of trade prices, in ticks
     double mid_average = 0;                             // slow average of the mid, in ticks
+    int64_t withdrawn_ticks = 0;  // liquidity withdrawn: the makers quote this much wider
+    std::unique_ptr<Episode> episode;
+    Timestamp next_episode;  // when the next episode starts, while none runs
   };
+  class SymbolVenue;
   void act(Symbol& s, Timestamp now, std::vector<Event>& out);
+  /// The episode of `s` acts at its time; when it is over, its label is kept and the next one
+  /// scheduled.
+  void act_episode(Symbol& s, std::vector<Event>& out);
+  void schedule_episode(Symbol& s, Timestamp after);
+  void pull_near_touch(Symbol& s, int64_t ticks, Timestamp now, std::vector<Event>& out);
   void requote(Symbol& s, Timestamp now, std::vector<Event>& out);
   void rest_noise_order(Symbol& s, Timestamp now, std::vector<Event>& out);
   void cancel_noise_order(Symbol& s, Timestamp now, std::vector<Event>& out);
@@ -106,6 +127,9 @@ class OrderMarket {
   Timestamp open_, close_;  // of the session regime's day
   uint64_t next_order_ = 0;
   uint64_t next_match_ = 0;
+  uint64_t next_episode_ = 0;
+  uint32_t next_manipulator_ = 0, next_manipulator_owner_ = 0;
+  std::vector<InjectedLabel> labels_;
 };
 
 }  // namespace tw::sim

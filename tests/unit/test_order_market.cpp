@@ -1,7 +1,9 @@
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -169,4 +171,129 @@ TEST(OrderMarket, ItsFilesReadBackAsTheEventsItMade) {
   }
   const std::string owners = tw::test::read_text((dir.path() / "owners.toml").string());
   EXPECT_NE(owners.find("OWN001 = [\"T0001\",\"T0002\"]"), std::string::npos) << owners;
+}
+
+namespace {
+
+/// A short market with episodes of `kind` alone, often, after a one-minute warm-up.
+struct Injected {
+  explicit Injected(ManipulationKind kind, uint64_t seed = 3) {
+    OrderMarketOptions options;
+    options.symbols = 2;
+    options.hours = 1;
+    options.seed = seed;
+    options.inject = {kind};
+    options.episodes_per_hour = 6;
+    options.warmup = Duration::minutes(1);
+    options.gap = Duration::minutes(1);
+    OrderMarket market(options);
+    while (market.step(events)) {
+    }
+    labels = market.take_labels();
+    universe_names = [&market](AccountId a) {
+      return std::string(market.universe().account_name(a));
+    };
+    for (const InjectedLabel& l : labels) {
+      for (AccountId a : l.accounts) accounts.push_back(universe_names(a));
+    }
+  }
+  /// The events of `label`'s accounts on its symbol within its window.
+  std::vector<Event> of(const InjectedLabel& label) const {
+    std::vector<Event> out;
+    for (const Event& e : events) {
+      if (e.symbol != label.symbol || e.ts < label.start || label.end < e.ts) continue;
+      for (AccountId a : label.accounts) {
+        if (e.account == a || e.buyer == a || e.seller == a) {
+          out.push_back(e);
+          break;
+        }
+      }
+    }
+    return out;
+  }
+  std::vector<Event> events;
+  std::vector<InjectedLabel> labels;
+  std::vector<std::string> accounts;
+  std::function<std::string(AccountId)> universe_names;
+};
+
+size_t count_kind(const std::vector<Event>& events, EventKind kind) {
+  return static_cast<size_t>(std::count_if(events.begin(), events.end(),
+                                           [kind](const Event& e) { return e.kind == kind; }));
+}
+
+}  // namespace
+
+// Every kind of episode, injected alone, leaves labels whose window holds its accounts' orders
+// and trades, and the books stay sound around it.
+TEST(OrderMarketEpisodes, EveryKindLeavesLabelsAndItsFootprint) {
+  for (const ManipulationInfo& info : manipulation_kinds()) {
+    Injected market(info.kind);
+    ASSERT_GE(market.labels.size(), 2u) << info.name;
+    const BookCheck books = check_books(market.events);
+    EXPECT_EQ(books.crossed_or_locked, 0u) << info.name;
+    EXPECT_EQ(books.unknown, 0u) << info.name;
+    for (const InjectedLabel& label : market.labels) {
+      EXPECT_EQ(label.kind, info.kind);
+      EXPECT_FALSE(label.end < label.start) << info.name;
+      if (info.kind == ManipulationKind::kExcessiveSpread) {
+        EXPECT_TRUE(label.accounts.empty());
+        continue;
+      }
+      EXPECT_FALSE(market.of(label).empty()) << info.name << " episode " << label.episode;
+    }
+  }
+}
+
+// The footprints the rules look for: wash trades between the episode's own accounts, a large
+// order pulled within seconds, a burst of hundreds of messages, a sweep that moves the price.
+TEST(OrderMarketEpisodes, EachKindDoesWhatItsRuleLooksFor) {
+  auto trades_among = [](const Injected& m, const InjectedLabel& label) {
+    size_t n = 0;
+    for (const Event& e : m.of(label)) {
+      const bool both =
+          std::find(label.accounts.begin(), label.accounts.end(), e.buyer) !=
+              label.accounts.end() &&
+          std::find(label.accounts.begin(), label.accounts.end(), e.seller) != label.accounts.end();
+      n += e.kind == EventKind::kOrderExecute && both ? 1 : 0;
+    }
+    return n;
+  };
+  Injected self(ManipulationKind::kSelfTrade), ring(ManipulationKind::kCollusiveRing),
+      wash(ManipulationKind::kWashVolume);
+  for (const InjectedLabel& l : self.labels) EXPECT_GE(trades_among(self, l), 1u);
+  for (const InjectedLabel& l : ring.labels) EXPECT_GE(trades_among(ring, l), l.accounts.size());
+  for (const InjectedLabel& l : wash.labels) EXPECT_GE(trades_among(wash, l), 100u);
+
+  Injected spoof(ManipulationKind::kSpoofing);
+  for (const InjectedLabel& l : spoof.labels) {
+    const std::vector<Event> own = spoof.of(l);
+    ASSERT_FALSE(own.empty());
+    EXPECT_EQ(own.front().kind, EventKind::kOrderAdd);
+    EXPECT_GE(own.front().qty, Quantity::from_units(15 * 300));
+    EXPECT_EQ(own.back().kind, EventKind::kOrderDelete);
+    EXPECT_EQ(own.back().id, own.front().id);
+    EXPECT_LE((l.end - l.start).to_seconds(), 10);
+    EXPECT_GE(count_kind(own, EventKind::kOrderExecute), 1u);
+  }
+
+  Injected stuffing(ManipulationKind::kQuoteStuffing);
+  for (const InjectedLabel& l : stuffing.labels) {
+    const std::vector<Event> own = stuffing.of(l);
+    EXPECT_GE(own.size(), 600u);
+    EXPECT_LT(own.size(), 1'000u);
+    EXPECT_LE((l.end - l.start).to_seconds(), 4);
+    EXPECT_GE(count_kind(own, EventKind::kOrderDelete) * 2, own.size() - 1);
+  }
+
+  Injected ignition(ManipulationKind::kMomentumIgnition);
+  for (const InjectedLabel& l : ignition.labels) {
+    Price low = Price::from_units(1'000'000), high;
+    for (const Event& e : ignition.of(l)) {
+      if (e.kind != EventKind::kOrderExecute) continue;
+      low = std::min(low, e.price);
+      high = std::max(high, e.price);
+    }
+    EXPECT_GE(static_cast<double>((high - low).raw()) / static_cast<double>(low.raw()), 0.003);
+  }
 }
