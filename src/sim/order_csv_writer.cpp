@@ -38,6 +38,15 @@ OrderCsvWriter::OrderCsvWriter(const std::string& path, const Universe& universe
   out_.buffer() += kOrderCsvHeader;
 }
 
+// The market's ids are numbers: written without a string of their own.
+void append_id(std::string& row, const ExternalId& id) {
+  if (id.kind() == ExternalId::Kind::kNumber) {
+    row += fmt::format_int(id.as_number()).str();
+  } else if (!id.empty()) {
+    row += id.to_string();
+  }
+}
+
 void OrderCsvWriter::write(const Event& e) {
   std::string& row = out_.buffer();
   append_tape_time(row, e.ts);
@@ -46,22 +55,22 @@ void OrderCsvWriter::write(const Event& e) {
   row += ',';
   row += event_word(e.kind);
   row += ',';
-  if (e.kind != EventKind::kTrade) row += e.id.to_string();
+  if (e.kind != EventKind::kTrade) append_id(row, e.id);
   row += ',';
   row += side_word(e.side);
   row += ',';
   if (e.kind != EventKind::kOrderDelete && e.kind != EventKind::kOrderCancel) {
-    row += e.price.to_string();
+    append_scaled_decimal(row, e.price.raw());
   }
   row += ',';
-  if (e.kind != EventKind::kOrderDelete) row += e.qty.to_string();
+  if (e.kind != EventKind::kOrderDelete) append_scaled_decimal(row, e.qty.raw());
   for (AccountId account : {e.account, e.buyer, e.seller}) {
     row += ',';
     if (account) row += universe_.account_name(account);
   }
   row += ',';
-  if (e.kind == EventKind::kOrderExecute) row += e.ref.to_string();
-  if (e.kind == EventKind::kTrade) row += e.id.to_string();
+  if (e.kind == EventKind::kOrderExecute) append_id(row, e.ref);
+  if (e.kind == EventKind::kTrade) append_id(row, e.id);
   row += '\n';
   out_.maybe_flush();
 }
