@@ -7,7 +7,7 @@
 namespace tw::sim {
 namespace {
 
-constexpr std::array<ManipulationInfo, 11> kKinds{{
+constexpr std::array<ManipulationInfo, 12> kKinds{{
     {ManipulationKind::kSelfTrade, "self_trade", "wash.round_trip"},
     {ManipulationKind::kRoundTrip, "round_trip", "wash.round_trip"},
     {ManipulationKind::kCollusiveRing, "collusive_ring", "wash.collusive_ring"},
@@ -19,6 +19,7 @@ constexpr std::array<ManipulationInfo, 11> kKinds{{
     {ManipulationKind::kMomentumIgnition, "momentum_ignition", "momentum_ignition"},
     {ManipulationKind::kExcessiveSpread, "excessive_spread", "excessive_spread"},
     {ManipulationKind::kOrderToTradeRatio, "order_to_trade_ratio", "order_to_trade_ratio"},
+    {ManipulationKind::kMarkingTheClose, "marking_the_close", "marking_the_close"},
 }};
 
 constexpr double kRetrySeconds = 0.2;  // waiting for a spread to trade inside
@@ -448,6 +449,45 @@ class ExcessiveSpread final : public Episode {
   bool on_ = false;
 };
 
+// Buys hard in the last minutes before the close while the market's belief rises with it, so
+// that the close prints high; after the close the belief falls back, and the after-hours
+// trades show the give-back.
+class MarkingTheClose final : public Episode {
+ public:
+  MarkingTheClose(uint64_t number, SymbolId symbol, Venue& v)
+      : Episode(label_of(ManipulationKind::kMarkingTheClose, number, symbol,
+                         {v.new_account(v.new_owner())})),
+        rise_ticks_(v.fair() * between(v.rng(), 0.02, 0.035)),
+        giveback_(between(v.rng(), 0.7, 1.0)) {}
+
+  bool act(Venue& v) override {
+    if (pushing_seconds_ == 0)
+      pushing_seconds_ = std::max(60.0, (v.close() - v.now()).to_seconds());
+    if (v.now() < v.close()) {
+      const double gap = between(v.rng(), 1, 2);
+      v.shift_fair(rise_ticks_ * gap / pushing_seconds_);
+      if (two_sided(v.book())) {
+        v.send(label_.accounts[0], Side::kBuy, v.book().best_ask() + 1,
+               v.typical_size() * (5 + v.rng().below(6)), true);
+        mark(v);
+      }
+      wait(v, gap);
+      return true;
+    }
+    // After the close: the belief gives back over ten minutes.
+    if (reverting_seconds_ >= kRevertSeconds) return false;
+    v.shift_fair(-rise_ticks_ * giveback_ * kRevertStep / kRevertSeconds);
+    reverting_seconds_ += kRevertStep;
+    wait(v, kRevertStep);
+    return true;
+  }
+
+ private:
+  static constexpr double kRevertSeconds = 600, kRevertStep = 5;
+  double rise_ticks_, giveback_;
+  double pushing_seconds_ = 0, reverting_seconds_ = 0;
+};
+
 }  // namespace
 
 std::span<const ManipulationInfo> manipulation_kinds() {
@@ -503,6 +543,8 @@ std::unique_ptr<Episode> make_episode(ManipulationKind kind, uint64_t number, Sy
       return std::make_unique<ExcessiveSpread>(number, symbol, venue);
     case ManipulationKind::kOrderToTradeRatio:
       return order_to_trade_ratio(number, symbol, venue);
+    case ManipulationKind::kMarkingTheClose:
+      return std::make_unique<MarkingTheClose>(number, symbol, venue);
   }
   return nullptr;
 }

@@ -29,6 +29,7 @@ enum class ManipulationKind : uint8_t {
   kMomentumIgnition,
   kExcessiveSpread,
   kOrderToTradeRatio,
+  kMarkingTheClose,  // the session regime alone: it needs a close and trading after it
 };
 
 struct ManipulationInfo {
@@ -73,6 +74,8 @@ class Venue {
   /// Liquidity withdrawn: the makers quote far away and nobody improves the touch; on, the
   /// orders within `ticks` of the mid are pulled at once.
   virtual void withdraw_liquidity(bool on, int64_t ticks) = 0;
+  /// The session's close, Timestamp::max() in a market without one.
+  virtual Timestamp close() const = 0;
 };
 
 /// One injected episode: acts at next_at() until it says it is over.

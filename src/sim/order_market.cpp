@@ -15,8 +15,11 @@ namespace {
 constexpr int64_t kNanosPerSecond = 1'000'000'000;
 constexpr int64_t kNanosPerMinute = 60 * kNanosPerSecond;
 constexpr size_t kNoiseOrdersPerSymbol = 400;  // the oldest is pulled beyond this
-constexpr int64_t kTypicalOrder = 300;         // shares: the noise traders' mean size
-constexpr int64_t kAllOfIt = INT64_MAX;        // a cancel's size that pulls the whole order
+// The session regime trades on after its close, thinly, as US equities' after-hours do.
+constexpr Duration kAfterHours = Duration::minutes(30);
+constexpr double kAfterHoursFactor = 0.15;
+constexpr int64_t kTypicalOrder = 300;   // shares: the noise traders' mean size
+constexpr int64_t kAllOfIt = INT64_MAX;  // a cancel's size that pulls the whole order
 
 struct RegimeEntry {
   Regime regime;
@@ -82,6 +85,9 @@ class OrderMarket::SymbolVenue final : public Venue {
   }
   void shift_fair(double ticks) override { symbol_.fair = std::max(1.0, symbol_.fair + ticks); }
   double fair() const override { return symbol_.fair; }
+  Timestamp close() const override {
+    return market_.options_.regime == Regime::kSession ? market_.close_ : Timestamp::max();
+  }
   void withdraw_liquidity(bool on, int64_t ticks) override {
     symbol_.withdrawn_ticks = on ? ticks : 0;
     if (on) market_.pull_near_touch(symbol_, ticks, now_, out_);
@@ -106,10 +112,17 @@ OrderMarket::OrderMarket(const OrderMarketOptions& options)
   open_ = from_new_york_time(year, month, day, (9 * 60 + 30) * kNanosPerMinute);
   close_ = from_new_york_time(year, month, day, 16 * 60 * kNanosPerMinute);
   start_ = open_;
-  end_ = options.regime == Regime::kSession
-             ? close_
-             : open_ + Duration::nanos(static_cast<int64_t>(options.hours * 3600 * 1e9));
+  const bool session = options.regime == Regime::kSession;
+  end_ = session ? close_ + kAfterHours
+                 : open_ + Duration::nanos(static_cast<int64_t>(options.hours * 3600 * 1e9));
   if (!(end_ > start_)) throw std::invalid_argument("an order market needs time: hours > 0");
+  last_start_ = (session ? close_ : end_) - options.tail;
+  for (ManipulationKind kind : options.inject) {
+    if (kind != ManipulationKind::kMarkingTheClose) scheduled_kinds_.push_back(kind);
+  }
+  const bool marks_close =
+      session && std::find(options.inject.begin(), options.inject.end(),
+                           ManipulationKind::kMarkingTheClose) != options.inject.end();
   for (uint32_t m = 0; m < params_.makers; ++m) {
     makers_.push_back(universe_.account(fmt::format("MM{:02}", m + 1)));
   }
@@ -126,6 +139,10 @@ OrderMarket::OrderMarket(const OrderMarketOptions& options)
     s.maker_quotes.assign(params_.makers, {0, 0});
     s.next_at = start_;
     schedule_episode(s, start_ + options.warmup - options.gap);
+    // Half the symbols, at random, are pushed up in the last 5-8 minutes.
+    if (marks_close && rng_.chance(0.5)) {
+      s.marking_at = close_ - Duration::nanos(std::llround(rng_.uniform(300, 480) * 1e6) * 1'000);
+    }
   }
 }
 
@@ -157,12 +174,12 @@ bool OrderMarket::step(std::vector<Event>& out) {
     return true;
   }
   const Timestamp now = s.next_at;
-  if (!s.episode && !(now < s.next_episode) && now < end_ - options_.tail) {
-    const ManipulationKind kind =
-        options_.inject[rng_.below(static_cast<uint32_t>(options_.inject.size()))];
-    SymbolVenue venue(*this, s, now, out);
-    s.episode = make_episode(kind, ++next_episode_, s.id, venue);
-    s.episode->start_at(now);
+  if (!s.episode && !(now < s.marking_at)) {
+    s.marking_at = Timestamp::max();
+    start_episode(s, ManipulationKind::kMarkingTheClose, now, out);
+  } else if (!s.episode && !(now < s.next_episode) && now < last_start_) {
+    start_episode(s, scheduled_kinds_[rng_.below(static_cast<uint32_t>(scheduled_kinds_.size()))],
+                  now, out);
   }
   act(s, now, out);
   const double rate = params_.actions_per_second * options_.activity * rate_factor(now);
@@ -173,6 +190,13 @@ bool OrderMarket::step(std::vector<Event>& out) {
   // The fair value moves with the square root of the time that passed.
   s.fair *= std::exp(params_.volatility * std::sqrt(wait) * rng_.normal());
   return true;
+}
+
+void OrderMarket::start_episode(Symbol& s, ManipulationKind kind, Timestamp now,
+                                std::vector<Event>& out) {
+  SymbolVenue venue(*this, s, now, out);
+  s.episode = make_episode(kind, ++next_episode_, s.id, venue);
+  s.episode->start_at(now);
 }
 
 void OrderMarket::act_episode(Symbol& s, std::vector<Event>& out) {
@@ -190,7 +214,7 @@ void OrderMarket::act_episode(Symbol& s, std::vector<Event>& out) {
 
 // Episodes of one symbol follow each other, `gap` and an exponential wait apart.
 void OrderMarket::schedule_episode(Symbol& s, Timestamp after) {
-  if (options_.inject.empty() || options_.episodes_per_hour <= 0) {
+  if (scheduled_kinds_.empty() || options_.episodes_per_hour <= 0) {
     s.next_episode = Timestamp::max();
     return;
   }
@@ -219,6 +243,7 @@ std::vector<InjectedLabel> OrderMarket::take_labels() {
 // The session regime is busiest at the open and at the close (about 3x), as equity days are.
 double OrderMarket::rate_factor(Timestamp now) const {
   if (options_.regime != Regime::kSession) return 1;
+  if (!(now < close_)) return kAfterHoursFactor;
   const double since_open = static_cast<double>((now - open_).count()) / kNanosPerMinute;
   const double to_close = static_cast<double>((close_ - now).count()) / kNanosPerMinute;
   return 1 + 2 * std::exp(-since_open / 20) + 2 * std::exp(-to_close / 20);

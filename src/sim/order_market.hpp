@@ -95,7 +95,8 @@ class OrderMarket {
     double mid_average = 0;                             // slow average of the mid, in ticks
     int64_t withdrawn_ticks = 0;  // liquidity withdrawn: the makers quote this much wider
     std::unique_ptr<Episode> episode;
-    Timestamp next_episode;  // when the next episode starts, while none runs
+    Timestamp next_episode;                   // when the next episode starts, while none runs
+    Timestamp marking_at = Timestamp::max();  // when its marking of the close starts
   };
   class SymbolVenue;
   void act(Symbol& s, Timestamp now, std::vector<Event>& out);
@@ -103,6 +104,7 @@ class OrderMarket {
   /// scheduled.
   void act_episode(Symbol& s, std::vector<Event>& out);
   void schedule_episode(Symbol& s, Timestamp after);
+  void start_episode(Symbol& s, ManipulationKind kind, Timestamp now, std::vector<Event>& out);
   void pull_near_touch(Symbol& s, int64_t ticks, Timestamp now, std::vector<Event>& out);
   void requote(Symbol& s, Timestamp now, std::vector<Event>& out);
   void rest_noise_order(Symbol& s, Timestamp now, std::vector<Event>& out);
@@ -124,7 +126,9 @@ class OrderMarket {
   std::vector<AccountId> traders_;
   std::vector<std::pair<std::string, std::string>> owners_;
   Timestamp start_, end_;
-  Timestamp open_, close_;  // of the session regime's day
+  Timestamp open_, close_;                         // of the session regime's day
+  Timestamp last_start_;                           // no episode starts after it
+  std::vector<ManipulationKind> scheduled_kinds_;  // the kinds drawn at random times
   uint64_t next_order_ = 0;
   uint64_t next_match_ = 0;
   uint64_t next_episode_ = 0;

@@ -122,7 +122,8 @@ TEST(OrderMarket, RegimesKeepSoundBooksAndTheirOwnShape) {
     EXPECT_EQ(checks[regime].crossed_or_locked, 0u) << regime_name(regime);
     EXPECT_EQ(checks[regime].unknown, 0u) << regime_name(regime);
     if (regime == Regime::kSession) {
-      EXPECT_EQ((market.end() - market.start()).count(), 390LL * 60 * 1'000'000'000);
+      // 09:30 to 16:00, then half an hour after hours.
+      EXPECT_EQ((market.end() - market.start()).count(), 420LL * 60 * 1'000'000'000);
       auto in_minutes = [&](int64_t from, int64_t to) {
         size_t n = 0;
         for (const Event& e : events) {
@@ -183,6 +184,11 @@ struct Injected {
     options.hours = 1;
     options.seed = seed;
     options.inject = {kind};
+    if (kind == ManipulationKind::kMarkingTheClose) {  // it needs a close
+      options.regime = Regime::kSession;
+      options.activity = 0.25;
+      options.symbols = 6;
+    }
     options.episodes_per_hour = 6;
     options.warmup = Duration::minutes(1);
     options.gap = Duration::minutes(1);
@@ -284,6 +290,25 @@ TEST(OrderMarketEpisodes, EachKindDoesWhatItsRuleLooksFor) {
     EXPECT_LT(own.size(), 1'000u);
     EXPECT_LE((l.end - l.start).to_seconds(), 4);
     EXPECT_GE(count_kind(own, EventKind::kOrderDelete) * 2, own.size() - 1);
+  }
+
+  // Pushed up into the close: the account buys in its last minutes, and the last trade before
+  // the close is well above where the push began.
+  Injected marking(ManipulationKind::kMarkingTheClose);
+  for (const InjectedLabel& l : marking.labels) {
+    const std::vector<Event> own = marking.of(l);
+    ASSERT_FALSE(own.empty());
+    EXPECT_LE((l.end - l.start).to_seconds(), 8 * 60);
+    Price first, last;
+    for (const Event& e : marking.events) {
+      if (e.symbol != l.symbol || e.kind != EventKind::kOrderExecute || e.ts < l.start ||
+          l.end < e.ts) {
+        continue;
+      }
+      if (first == Price{}) first = e.price;
+      last = e.price;
+    }
+    EXPECT_GE(static_cast<double>((last - first).raw()) / static_cast<double>(first.raw()), 0.01);
   }
 
   Injected ignition(ManipulationKind::kMomentumIgnition);
