@@ -30,6 +30,7 @@ struct FillNames {
   ExternalId id;
   uint64_t seq = 0;
   AccountId account;
+  OwnerId counterparty;  // the owner on the other side of the trade; none when not known
 };
 
 /// The fills of one symbol in trade order, kept while they may still pair (their time within
@@ -81,10 +82,10 @@ class FillLog {
   /// there, so a distance never reaches further back than the log holds.
   void link(Position i, Position to) { key(i).back = usable(to) ? i - to : 0; }
 
-  /// Stores the fill of `e` for `account` at the head of its chain, `head` being
-  /// head(owner, e.qty); `oldest` starts the window of `e`.
-  void add(const Event& e, OwnerId owner, int side, AccountId account, Position& head,
-           Timestamp oldest) {
+  /// Stores the fill of `e` for `account`, who traded with `counterparty`, at the head of its
+  /// chain, `head` being head(owner, e.qty); `oldest` starts the window of `e`.
+  void add(const Event& e, OwnerId owner, int side, AccountId account, OwnerId counterparty,
+           Position& head, Timestamp oldest) {
     Position* first = &head;
     if (end_ - usable_ == capacity_) [[unlikely]]
       first = make_room(owner, e.qty, oldest);
@@ -100,6 +101,7 @@ class FillLog {
     n.id = e.id;
     n.seq = e.seq;
     n.account = account;
+    n.counterparty = counterparty;
   }
 
  private:

@@ -28,6 +28,7 @@ struct Params {
   double quantity_tolerance = 0;
   bool exact_quantity = true;  // quantity_tolerance == 0
   uint32_t max_open_fills = 0;
+  bool same_counterparty = true;
   double min_notional = 0;
   double medium_notional = 0;
   double high_notional = 0;
@@ -42,6 +43,7 @@ struct Params {
     p.quantity_tolerance = v.number("quantity_tolerance");
     p.exact_quantity = p.quantity_tolerance == 0;
     p.max_open_fills = static_cast<uint32_t>(v.integer("max_open_fills"));
+    p.same_counterparty = v.flag("same_counterparty");
     p.min_notional = v.number("min_notional");
     p.medium_notional = v.number("medium_notional");
     p.high_notional = v.number("high_notional");
@@ -204,7 +206,7 @@ class WashRoundTrip final : public Detector {
     // in no pattern, so the side is computed rather than branched on.
     AccountId account{buyer.value | seller.value};
     int side = static_cast<int>(!buyer);  // kBuys when there is a buyer
-    add_fill(st, ctx_.universe.owner_of(account), side, e, account);
+    add_fill(st, ctx_.universe.owner_of(account), side, e, account, OwnerId{});
   }
 
   // Fills leave the log here rather than on each trade: about one expires per trade, but how
@@ -238,27 +240,31 @@ class WashRoundTrip final : public Detector {
       record(st, buy_owner, buy, sell, /*self_trade=*/true);
       return;
     }
-    add_fill(st, buy_owner, kBuys, e, e.buyer);
-    add_fill(st, sell_owner, kSells, e, e.seller);
+    add_fill(st, buy_owner, kBuys, e, e.buyer, sell_owner);
+    add_fill(st, sell_owner, kSells, e, e.seller, buy_owner);
   }
 
   // One side (kBuys or kSells) of the trade `e`, for `account`: pairs it with the best
   // waiting fill of the owner's other side, or leaves it waiting. Most trades find no fill
   // that may pair in their chain, and go straight to the log.
   [[gnu::always_inline]] void add_fill(SymbolState& st, OwnerId owner, int side, const Event& e,
-                                       AccountId account) {
+                                       AccountId account, OwnerId counterparty) {
     FillLog& log = st.fills;
     const Timestamp oldest = e.ts - st.params.window;
     FillLog::Position& head = log.head(owner, e.qty);
-    if (log.may_pair(head, oldest) && paired_from_chain(st, owner, side, e, account, head)) return;
-    log.add(e, owner, side, account, head, oldest);
+    if (log.may_pair(head, oldest) &&
+        paired_from_chain(st, owner, side, e, account, counterparty, head)) {
+      return;
+    }
+    log.add(e, owner, side, account, counterparty, head, oldest);
   }
 
   // Walks the trade's chain: pairs the trade with the best partner (true), or else makes room
   // under the cap for it to wait. Out of line: few trades have a chain to walk.
   [[gnu::noinline]] bool paired_from_chain(SymbolState& st, OwnerId owner, int side, const Event& e,
-                                           AccountId account, FillLog::Position& head) {
-    ChainScan scan = scan_chain(st, owner, side, e, head);
+                                           AccountId account, OwnerId counterparty,
+                                           FillLog::Position& head) {
+    ChainScan scan = scan_chain(st, owner, side, e, counterparty, head);
     if (scan.best.fill != FillLog::kNone) {
       pair_up(st, owner, side, e, account, scan.best.fill);
       return true;
@@ -274,7 +280,7 @@ class WashRoundTrip final : public Detector {
   // other side and count against the cap on its own. Fills that paired or were dropped leave
   // the chain.
   static ChainScan scan_chain(SymbolState& st, OwnerId owner, int side, const Event& e,
-                              FillLog::Position& head) {
+                              OwnerId counterparty, FillLog::Position& head) {
     FillLog& log = st.fills;
     const uint32_t own = FillKey::of(owner, side);
     ChainScan scan;
@@ -297,7 +303,7 @@ class WashRoundTrip final : public Detector {
         if (f.owner_side == own) {
           ++scan.own_count;
           scan.oldest_own = i;  // newest first: the last seen is the oldest
-        } else {
+        } else if (may_reverse(st.params, log.names(i).counterparty, counterparty)) {
           consider(st.params, f, i, e.price, e.qty, scan.best);
         }
       }
@@ -319,6 +325,14 @@ class WashRoundTrip final : public Detector {
     const Leg& buy = side == kBuys ? leg : other;
     const Leg& sell = side == kBuys ? other : leg;
     record(st, owner, buy, sell, false);
+  }
+
+  // When both fills name the owner they traded with, a round trip is the trade reversed between
+  // the same two owners (A sells to B, B sells back to A): buying from one party and selling to
+  // another is trading, and market makers do it all day. A fill whose counterparty is not known
+  // (a trade file naming one account) pairs with any.
+  static bool may_reverse(const Params& p, OwnerId earlier, OwnerId now) {
+    return !p.same_counterparty || earlier.value == 0 || now.value == 0 || earlier == now;
   }
 
   // Greedy pairing: the waiting opposite fill closest in quantity, then in price, then the
@@ -559,6 +573,10 @@ RuleInfo wash_round_trip_rule() {
            "quantity_tolerance > 0) within the window; the oldest is dropped first (bounds the "
            "work per trade)",
            1, 4096},
+          {"same_counterparty", ParamType::kBool, "true",
+           "When both legs' trades name both parties: pair them only when the owner traded with "
+           "one other owner both times (the trade reversed between the same two); false pairs any "
+           "buy and sell of the owner, as with trades naming one account"},
           {"min_notional", ParamType::kNumber, "0",
            "Episodes trading less value than this (both legs, quote currency) are not reported", 0},
           {"medium_notional", ParamType::kNumber, "10000",

@@ -2,6 +2,9 @@
 // the trade rules see.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <string>
+#include <string_view>
 #include <tuple>
 #include <vector>
 
@@ -74,20 +77,32 @@ TEST(EngineOrders, ExecutionsBecomePrintsThatTheTradeRulesSee) {
 
 // An execution that names both parties of its fill (an audit trail's, or the simulator's) gives
 // its print the aggressor's account beside the resting owner's: carol sells into bob's bid and
-// buys back from dave's offer, a round trip of hers no book could name.
+// buys the same back from bob's offer, a trade reversed between the two that no book alone could
+// name (wash.round_trip pairs each one's legs). Had she bought from dave instead, her legs would
+// have had two counterparties, which is trading, not a round trip.
 TEST(EngineOrders, AnExecutionNamingItsPartiesGivesThePrintTheAggressor) {
-  OrderFlow flow;
-  flow.order(0, EventKind::kOrderAdd, "o1", Side::kBuy, "bob");
-  flow.order(1, EventKind::kOrderAdd, "o2", Side::kSell, "dave");
-  flow.order(2, EventKind::kOrderExecute, "o1", Side::kBuy, nullptr);
-  flow.events.back().seller = flow.universe.account("carol");
-  flow.order(3, EventKind::kOrderExecute, "o2", Side::kSell, nullptr);
-  flow.events.back().buyer = flow.universe.account("carol");
-  tw::testing::EngineRun run(flow.universe, flow.events);
-  ASSERT_EQ(run.alerts.alerts.size(), 1u);
-  EXPECT_EQ(run.alerts.alerts[0].rule, "wash.round_trip");
-  EXPECT_EQ(run.alerts.alerts[0].accounts, std::vector<std::string>{"carol"});
-  EXPECT_EQ(run.engine.counters().trades, 2u);
+  for (const char* second_seller : {"bob", "dave"}) {
+    OrderFlow flow;
+    flow.order(0, EventKind::kOrderAdd, "o1", Side::kBuy, "bob");
+    flow.order(1, EventKind::kOrderAdd, "o2", Side::kSell, second_seller);
+    flow.order(2, EventKind::kOrderExecute, "o1", Side::kBuy, nullptr);
+    flow.events.back().seller = flow.universe.account("carol");
+    flow.order(3, EventKind::kOrderExecute, "o2", Side::kSell, nullptr);
+    flow.events.back().buyer = flow.universe.account("carol");
+    tw::testing::EngineRun run(flow.universe, flow.events);
+    EXPECT_EQ(run.engine.counters().trades, 2u);
+    std::vector<std::vector<std::string>> accounts;
+    for (const Alert& a : run.alerts.alerts) {
+      EXPECT_EQ(a.rule, "wash.round_trip");
+      accounts.push_back(a.accounts);
+    }
+    std::sort(accounts.begin(), accounts.end());
+    if (std::string_view(second_seller) == "bob") {
+      EXPECT_EQ(accounts, (std::vector<std::vector<std::string>>{{"bob"}, {"carol"}}));
+    } else {
+      EXPECT_TRUE(accounts.empty());
+    }
+  }
 }
 
 // A sequenced feed's delete whose time is 8 s before its add's still follows the add: taken in

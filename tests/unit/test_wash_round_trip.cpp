@@ -153,6 +153,24 @@ TEST_F(WashRoundTrip, RoundTripAcrossLinkedAccounts) {
   EXPECT_EQ(alerts[0].accounts, (std::vector<std::string>{"A", "B"}));
 }
 
+// With both parties of each trade known, a round trip is a trade reversed between the same two
+// owners: A buying from B and selling to C within the window is trading; selling back to B is a
+// round trip of A's (and of B's). same_counterparty = false pairs any buy and sell of A.
+TEST_F(WashRoundTrip, WithBothPartiesKnownTheTradeMustBeReversedBetweenTheSameTwo) {
+  EXPECT_TRUE(run({trade(0, "100", "5", "A", "B"), trade(10, "100", "5", "C", "A")}).empty());
+  std::vector<Alert> reversed =
+      run({trade(20, "100", "5", "A", "B"), trade(30, "100", "5", "B", "A")});
+  ASSERT_EQ(reversed.size(), 2u);
+  std::vector<std::vector<std::string>> accounts{reversed[0].accounts, reversed[1].accounts};
+  std::sort(accounts.begin(), accounts.end());
+  EXPECT_EQ(accounts, (std::vector<std::vector<std::string>>{{"A"}, {"B"}}));
+  // A trade naming one party pairs with any opposite fill of the owner.
+  EXPECT_EQ(run({trade(100, "100", "5", "A", "B"), fill(110, "100", "5", Side::kSell, "A")}).size(),
+            1u);
+  set_param(config.values, info, "same_counterparty", "false");
+  EXPECT_EQ(run({trade(200, "100", "5", "A", "B"), trade(210, "100", "5", "C", "A")}).size(), 1u);
+}
+
 TEST_F(WashRoundTrip, UnrelatedAccountsDoNotPair) {
   EXPECT_TRUE(
       run({fill(0, "100", "5", Side::kBuy, "A"), fill(3, "100", "5", Side::kSell, "B")}).empty());
