@@ -2,9 +2,6 @@
 
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <cmath>
-
 #include "util/format.hpp"
 #include "util/json_array.hpp"
 

@@ -1,6 +1,7 @@
 // `tapewatch eval --run` end to end: a generated market, the engine's run over it, the scores.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 
