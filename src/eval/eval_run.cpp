@@ -1,0 +1,56 @@
+#include "eval/eval_run.hpp"
+
+#include <filesystem>
+
+#include "eval/labels.hpp"
+#include "eval/stored_alerts.hpp"
+#include "store/alert_store.hpp"
+
+namespace tw::eval {
+namespace {
+
+std::string in_dir(const std::string& dir, const char* name) {
+  return (std::filesystem::path(dir) / name).string();
+}
+
+cli::BatchJob engine_job(const LabelledMarket& market, const std::string& dir) {
+  cli::BatchJob job;
+  job.inputs = market.inputs;
+  job.config = default_config();
+  job.config.owners = load_config(market.owners).owners;
+  job.db = in_dir(dir, "tapewatch.db");
+  job.dead_letter = in_dir(dir, "rejects.jsonl");
+  return job;
+}
+
+}  // namespace
+
+Evaluation evaluate_files(const std::string& labels_path, const std::string& db,
+                          const std::optional<std::string>& run_id, EvalOptions options) {
+  std::vector<Episode> episodes = read_labels(labels_path);
+  auto store = open_store(db, StoreOpen::kExisting);
+  ScoredAlerts scored = read_scored_alerts(*store, run_id);
+  options.events = scored.events;
+  return evaluate(episodes, scored.alerts, options);
+}
+
+LabelledMarket generate_labelled_market(const GeneratorOptions& options, const std::string& dir) {
+  std::filesystem::create_directories(dir);
+  LabelledMarket market{
+      {in_dir(dir, "trades.csv")}, in_dir(dir, "labels.jsonl"), in_dir(dir, "owners.toml")};
+  generate_market(options, market.inputs.front(), market.labels, market.owners);
+  return market;
+}
+
+GeneratedEvaluation generate_run_and_evaluate(const GeneratorOptions& generator,
+                                              const std::string& dir, EvalOptions options) {
+  GeneratedEvaluation g;
+  g.market = generate_labelled_market(generator, dir);
+  g.job = engine_job(g.market, dir);
+  g.run = cli::run_batch_job(g.job);
+  options.owners = g.job.config.owners;
+  g.evaluation = evaluate_files(g.market.labels, g.job.db, g.run.record.run_id, options);
+  return g;
+}
+
+}  // namespace tw::eval
