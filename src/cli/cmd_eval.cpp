@@ -6,6 +6,7 @@
 #include <stdexcept>
 
 #include "cli/commands.hpp"
+#include "cli/market_options.hpp"
 #include "cli/run_summary.hpp"
 #include "detect/detector.hpp"
 #include "eval/eval_report.hpp"
@@ -22,7 +23,7 @@ struct EvalSettings {
   std::string json_out;  // "-" for stdout
   std::vector<std::string> rules;
   bool run = false;
-  GeneratorOptions generator;
+  MarketSettings market;
   std::string out = "eval-market";
 };
 
@@ -76,7 +77,7 @@ void report(const EvalSettings& s, const eval::Evaluation& evaluation) {
 
 void generate_run_and_score(const EvalSettings& s) {
   eval::GeneratedEvaluation g =
-      eval::generate_run_and_evaluate(s.generator, s.out, eval_options(s));
+      eval::generate_run_and_evaluate(s.market.market(), s.out, eval_options(s));
   if (tables_wanted(s)) {
     fmt::print("generated {} (labels {})\n", fmt::join(g.market.inputs, ", "), g.market.labels);
     print_run_report(stdout, run_report(g.job, g.run));
@@ -89,33 +90,6 @@ void eval_command(const EvalSettings& s) {
   if (s.run) return generate_run_and_score(s);
   if (s.labels.empty()) throw std::runtime_error("eval: --labels FILE (or --run) is required");
   report(s, eval::evaluate_files(s.labels, s.db, std::nullopt, eval_options(s)));
-}
-
-// The options of `tapewatch generate` for the trades market, each meaningful with --run alone.
-void add_generator_options(CLI::App* cmd, GeneratorOptions& o, CLI::Option* run) {
-  std::vector<CLI::Option*> options;
-  options.push_back(
-      cmd->add_option("--symbols", o.symbols, "--run: number of symbols")->capture_default_str());
-  options.push_back(cmd->add_option("--accounts", o.accounts, "--run: number of trading accounts")
-                        ->capture_default_str());
-  options.push_back(
-      cmd->add_option("--hours", o.hours, "--run: simulated hours")->capture_default_str());
-  options.push_back(cmd->add_option("--seed", o.seed, "--run: random seed")->capture_default_str());
-  options.push_back(
-      cmd->add_option("--start", o.start, "--run: start time, ISO-8601")->capture_default_str());
-  options.push_back(
-      cmd->add_option("--rows", o.rows, "--run: stop after this many trades (0: no cap)")
-          ->capture_default_str());
-  options.push_back(cmd->add_option("--wash-per-hour", o.wash_per_hour,
-                                    "--run: injected round trips per symbol-hour")
-                        ->capture_default_str());
-  options.push_back(cmd->add_option("--self-trades-per-hour", o.self_trades_per_hour,
-                                    "--run: injected self-trades per symbol-hour")
-                        ->capture_default_str());
-  options.push_back(cmd->add_option("--pumps-per-hour", o.pump_dumps_per_hour,
-                                    "--run: injected pump & dump episodes per symbol-hour")
-                        ->capture_default_str());
-  for (CLI::Option* option : options) option->needs(run);
 }
 
 }  // namespace
@@ -137,7 +111,7 @@ void add_eval_command(CLI::App& app) {
   auto* run = cmd->add_flag("--run", settings->run,
                             "Generate a market, run every rule over it and score, in one go");
   run->excludes(labels)->excludes(db)->excludes(owners);
-  add_generator_options(cmd, settings->generator, run);
+  add_market_options(cmd, settings->market, run);
   cmd->add_option("-o,--out", settings->out, "--run: folder for the market, labels and store")
       ->capture_default_str()
       ->needs(run);

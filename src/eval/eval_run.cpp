@@ -4,6 +4,7 @@
 
 #include "eval/labels.hpp"
 #include "eval/stored_alerts.hpp"
+#include "sim/order_csv_writer.hpp"
 #include "store/alert_store.hpp"
 
 namespace tw::eval {
@@ -34,18 +35,25 @@ Evaluation evaluate_files(const std::string& labels_path, const std::string& db,
   return evaluate(episodes, scored.alerts, options);
 }
 
-LabelledMarket generate_labelled_market(const GeneratorOptions& options, const std::string& dir) {
+LabelledMarket generate_labelled_market(const MarketToGenerate& to_generate,
+                                        const std::string& dir) {
   std::filesystem::create_directories(dir);
-  LabelledMarket market{
-      {in_dir(dir, "trades.csv")}, in_dir(dir, "labels.jsonl"), in_dir(dir, "owners.toml")};
-  generate_market(options, market.inputs.front(), market.labels, market.owners);
+  LabelledMarket market{{in_dir(dir, to_generate.orders ? "orders.csv" : "trades.csv")},
+                        in_dir(dir, "labels.jsonl"),
+                        in_dir(dir, "owners.toml")};
+  if (to_generate.orders) {
+    sim::write_order_market(to_generate.order_market, market.inputs.front(), market.owners,
+                            market.labels);
+  } else {
+    generate_market(to_generate.trades, market.inputs.front(), market.labels, market.owners);
+  }
   return market;
 }
 
-GeneratedEvaluation generate_run_and_evaluate(const GeneratorOptions& generator,
+GeneratedEvaluation generate_run_and_evaluate(const MarketToGenerate& market,
                                               const std::string& dir, EvalOptions options) {
   GeneratedEvaluation g;
-  g.market = generate_labelled_market(generator, dir);
+  g.market = generate_labelled_market(market, dir);
   g.job = engine_job(g.market, dir);
   g.run = cli::run_batch_job(g.job);
   options.owners = g.job.config.owners;

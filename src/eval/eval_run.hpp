@@ -7,6 +7,7 @@
 
 #include "cli/batch_job.hpp"
 #include "eval/scoring.hpp"
+#include "sim/order_market.hpp"
 #include "sim/trade_generator.hpp"
 
 namespace tw::eval {
@@ -24,9 +25,17 @@ struct LabelledMarket {
   std::string owners;  // TOML [owners] of the linked accounts
 };
 
+/// A market to generate: the trade tape of `tapewatch generate`, or its order-level market
+/// (`--mode orders`).
+struct MarketToGenerate {
+  bool orders = false;
+  GeneratorOptions trades;
+  sim::OrderMarketOptions order_market;
+};
+
 /// Writes a market with injected episodes and its labels into `dir`. The one place that knows
 /// how a market is generated, so that another generator mode is added here alone.
-LabelledMarket generate_labelled_market(const GeneratorOptions& options, const std::string& dir);
+LabelledMarket generate_labelled_market(const MarketToGenerate& market, const std::string& dir);
 
 /// A generated market, the engine's run over it and the scores.
 struct GeneratedEvaluation {
@@ -38,7 +47,7 @@ struct GeneratedEvaluation {
 
 /// Generates into `dir`, runs every rule with the default configuration and the market's owners
 /// into `dir`/tapewatch.db (as `tapewatch run` does), and scores that run's alerts.
-GeneratedEvaluation generate_run_and_evaluate(const GeneratorOptions& generator,
+GeneratedEvaluation generate_run_and_evaluate(const MarketToGenerate& market,
                                               const std::string& dir, EvalOptions options);
 
 }  // namespace tw::eval

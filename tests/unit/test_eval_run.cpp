@@ -6,6 +6,7 @@
 #include <map>
 
 #include "eval/eval_run.hpp"
+#include "sim/episodes.hpp"
 #include "temp_dir.hpp"
 
 using namespace tw;
@@ -53,7 +54,9 @@ TEST(EvalRun, GeneratedMarketIsScoredAgainstItsLabels) {
   tw::testing::TempDir dir;
   GeneratorOptions generator;
   generator.seed = 3;
-  GeneratedEvaluation g = generate_run_and_evaluate(generator, dir.path().string(), {});
+  MarketToGenerate market;
+  market.trades = generator;
+  GeneratedEvaluation g = generate_run_and_evaluate(market, dir.path().string(), {});
   const Evaluation& e = g.evaluation;
 
   auto lines = label_lines_by_rule(g.market.labels);
@@ -84,4 +87,35 @@ TEST(EvalRun, GeneratedMarketIsScoredAgainstItsLabels) {
   // first; an alert that goes on pairing the owner's later flips ends later.
   EXPECT_LE(*wash->median_delay, generator.wash_max_delay);
   EXPECT_LE(*wash->median_delay, *wash->p95_delay);
+}
+
+// The order-level market (`--mode orders`) through the same path: its labels are scored, and
+// the rules whose episodes are cleanest to tell find every one of them (seeds 1-3 measured:
+// every episode of these four kinds found, by one alert each but for one seed's extra
+// order_to_trade_ratio alert at most).
+TEST(EvalRun, OrderMarketIsScoredAgainstItsLabels) {
+  tw::testing::TempDir dir;
+  MarketToGenerate market;
+  market.orders = true;
+  sim::OrderMarketOptions& o = market.order_market;
+  o.symbols = 3;
+  o.hours = 1.5;
+  o.seed = 3;
+  o.episodes_per_hour = 4;
+  o.inject = {sim::ManipulationKind::kQuoteStuffing, sim::ManipulationKind::kLayering,
+              sim::ManipulationKind::kExcessiveSpread, sim::ManipulationKind::kOrderToTradeRatio};
+  GeneratedEvaluation g = generate_run_and_evaluate(market, dir.path().string(), {});
+  const Evaluation& e = g.evaluation;
+  uint64_t all_lines = 0;
+  for (const auto& [rule, n] : label_lines_by_rule(g.market.labels)) {
+    all_lines += n;
+    const RuleScore* s = score_of(e, rule);
+    ASSERT_NE(s, nullptr) << rule;
+    EXPECT_EQ(s->episodes, n) << rule;
+    EXPECT_EQ(s->true_positives, n) << rule;
+    EXPECT_LE(s->alerts, n + 1) << rule;
+  }
+  EXPECT_GE(all_lines, 3u);
+  EXPECT_EQ(e.events, g.run.record.events);
+  EXPECT_EQ(g.run.record.rejects, 0u);
 }

@@ -1,0 +1,92 @@
+#include "cli/market_options.hpp"
+
+#include <fmt/format.h>
+
+#include <vector>
+
+namespace tw::cli {
+namespace {
+
+// "all", "none", or kinds named by comma ("spoofing,layering").
+std::vector<sim::ManipulationKind> injected_kinds(const std::string& list) {
+  std::vector<sim::ManipulationKind> kinds;
+  if (list == "none") return kinds;
+  if (list == "all") {
+    for (const sim::ManipulationInfo& k : sim::manipulation_kinds()) kinds.push_back(k.kind);
+    return kinds;
+  }
+  for (size_t at = 0; at <= list.size();) {
+    const size_t comma = std::min(list.find(',', at), list.size());
+    const std::string name = list.substr(at, comma - at);
+    sim::ManipulationKind kind;
+    if (!sim::parse_manipulation(name, kind)) {
+      std::string known;
+      for (const sim::ManipulationInfo& k : sim::manipulation_kinds()) {
+        known += fmt::format(" {}", k.name);
+      }
+      throw CLI::ValidationError(
+          "--inject", fmt::format("'{}' is not a kind of episode: all, none or{}", name, known));
+    }
+    kinds.push_back(kind);
+    at = comma + 1;
+  }
+  return kinds;
+}
+
+}  // namespace
+
+eval::MarketToGenerate MarketSettings::market() const {
+  eval::MarketToGenerate market;
+  market.orders = mode == "orders";
+  market.trades = trades;
+  sim::OrderMarketOptions& o = market.order_market;
+  o.symbols = static_cast<uint32_t>(trades.symbols);
+  o.traders = traders;
+  o.hours = trades.hours;
+  o.seed = trades.seed;
+  sim::parse_regime(regime, o.regime);  // checked by the option
+  o.inject = injected_kinds(inject);
+  o.episodes_per_hour = episodes_per_hour;
+  return market;
+}
+
+void add_market_options(CLI::App* cmd, MarketSettings& s, CLI::Option* gate) {
+  GeneratorOptions& o = s.trades;
+  std::vector<CLI::Option*> added{
+      cmd->add_option("--mode", s.mode,
+                      "trades (a trade tape with injected washes and pumps) or orders (an "
+                      "order-level market of agents trading through a matching engine, with every "
+                      "kind of injected manipulation: docs/SIMULATOR.md)")
+          ->check(CLI::IsMember({"trades", "orders"})),
+      cmd->add_option("--symbols", o.symbols, "Number of symbols"),
+      cmd->add_option("--hours", o.hours, "Simulated hours (trades: 0 means until --rows)"),
+      cmd->add_option("--seed", o.seed, "Random seed: the same seed writes the same bytes"),
+      cmd->add_option("--accounts", o.accounts, "trades: number of trading accounts"),
+      cmd->add_option("--start", o.start, "trades: start time, ISO-8601"),
+      cmd->add_option("--rows", o.rows, "trades: stop after this many trades (0: no cap)"),
+      cmd->add_option("--wash-per-hour", o.wash_per_hour,
+                      "trades: injected round trips per symbol-hour"),
+      cmd->add_option("--self-trades-per-hour", o.self_trades_per_hour,
+                      "trades: injected self-trades per symbol-hour"),
+      cmd->add_option("--pumps-per-hour", o.pump_dumps_per_hour,
+                      "trades: injected pump & dump episodes per symbol-hour"),
+      cmd->add_option("--regime", s.regime,
+                      "orders: calm, volatile, thin (one maker, wide spreads) or session "
+                      "(09:30-16:00 New York and half an hour after, busiest at open and close)")
+          ->check(CLI::IsMember({"calm", "volatile", "thin", "session"})),
+      cmd->add_option("--traders", s.traders, "orders: trading accounts besides the makers"),
+      cmd->add_option("--inject", s.inject,
+                      "orders: kinds of episode to inject, comma-separated (self_trade, "
+                      "round_trip, collusive_ring, wash_volume, pump_and_dump, spoofing, layering, "
+                      "quote_stuffing, momentum_ignition, excessive_spread, order_to_trade_ratio, "
+                      "marking_the_close), all or none"),
+      cmd->add_option("--episodes-per-hour", s.episodes_per_hour,
+                      "orders: injected episodes per symbol and hour (after a 30 min warm-up)"),
+  };
+  for (CLI::Option* option : added) {
+    option->capture_default_str();
+    if (gate != nullptr) option->needs(gate);
+  }
+}
+
+}  // namespace tw::cli

@@ -1,0 +1,26 @@
+// The options that describe a simulated market, shared by `generate` and `eval --run`.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+#include "eval/eval_run.hpp"
+
+namespace tw::cli {
+
+struct MarketSettings {
+  std::string mode = "trades";  // or "orders"
+  GeneratorOptions trades;
+  uint32_t traders = 200;       // orders
+  std::string regime = "calm";  // orders
+  std::string inject = "all";   // orders: kinds, comma-separated, or all or none
+  double episodes_per_hour = 2;
+
+  /// The market the settings describe; throws CLI::ValidationError naming a bad --inject.
+  eval::MarketToGenerate market() const;
+};
+
+/// Adds the market's options to `cmd`; each needs `gate` when one is given (eval's --run).
+void add_market_options(CLI::App* cmd, MarketSettings& s, CLI::Option* gate = nullptr);
+
+}  // namespace tw::cli
