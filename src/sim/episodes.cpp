@@ -234,6 +234,7 @@ class Spoofing final : public Episode {
     if (trades_ > 0 && (v.now() - placed_).to_seconds() < 7) {
       if (trade_against(v, who, side_, price_)) {
         --trades_;
+        ++traded_;
         mark(v);
       }
       wait(v, between(v.rng(), 0.3, 1.5));
@@ -241,12 +242,13 @@ class Spoofing final : public Episode {
     }
     v.cancel(spoof_);
     mark(v);
+    if (traded_ < 2) abandon();  // spoofing needs trades against the order while it rests
     return false;
   }
 
  private:
   Side side_;
-  uint32_t trades_;
+  uint32_t trades_, traded_ = 0;
   uint64_t spoof_ = 0;
   int64_t price_ = 0;
   Timestamp placed_;
@@ -270,15 +272,19 @@ class Layering final : public Episode {
     }
     if (orders_.size() < layers_) {
       place(v, who);
-    } else if (!traded_) {
-      traded_ = trade_against(v, who, side_, prices_.front()) || ++tries_ > 10;
+    } else if (!traded_ && tries_ < kTries) {
+      traded_ = trade_against(v, who, side_, prices_.front());
+      ++tries_;
       if (traded_) mark(v);
       wait(v, traded_ ? between(v.rng(), 0.5, 3.0) : kRetrySeconds);
       return true;
     } else {
       v.cancel(orders_[pulled_]);
-      mark(v);
-      if (++pulled_ == orders_.size()) return false;
+      if (traded_) mark(v);
+      if (++pulled_ == orders_.size()) {
+        if (!traded_) abandon();  // layering needs a trade against the layers
+        return false;
+      }
       wait(v, between(v.rng(), 0.05, 0.2));
       return true;
     }
@@ -304,6 +310,7 @@ class Layering final : public Episode {
     wait(v, between(v.rng(), 0.1, 0.6));
   }
 
+  static constexpr uint32_t kTries = 40;  // 8 s of waiting for a trade against the layers
   Side side_;
   size_t layers_;
   std::vector<uint64_t> orders_;

@@ -94,6 +94,9 @@ class Episode {
   void wait(const Venue& venue, double seconds);
   /// Stretches the label's window over now: a manipulative action happened.
   void mark(const Venue& venue);
+  /// The manipulation did not come about (the market never gave it the trade it needed): the
+  /// episode ends without a label, as there is nothing a rule could be asked to find.
+  void abandon() { label_.start = label_.end = Timestamp{}; }
 
   InjectedLabel label_;
   Timestamp next_at_;

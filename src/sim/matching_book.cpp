@@ -25,6 +25,10 @@ int64_t MatchingBook::match(const OrderRequest& order, Timestamp now, std::vecto
     Level& level = best->second;
     while (left > 0 && !level.empty()) {
       Resting& resting = level.front();
+      if (order.smp_group != 0 && resting.smp_group == order.smp_group) {
+        pull_front(level, now, out);
+        continue;
+      }
       const int64_t fill = std::min(left, resting.qty);
       Event e =
           event_of(EventKind::kOrderExecute, resting.id, opposite(order.side), price, fill, now);
@@ -48,11 +52,22 @@ int64_t MatchingBook::match(const OrderRequest& order, Timestamp now, std::vecto
 void MatchingBook::rest(const OrderRequest& order, int64_t qty, Timestamp now,
                         std::vector<Event>& out) {
   (order.side == Side::kBuy ? bids_ : asks_)[order.price_ticks].push_back(
-      {order.id, qty, order.account});
+      {order.id, qty, order.account, order.smp_group});
   where_.emplace(order.id, Location{order.side, order.price_ticks});
   Event e = event_of(EventKind::kOrderAdd, order.id, order.side, order.price_ticks, qty, now);
   e.account = order.account;
   out.push_back(e);
+}
+
+void MatchingBook::pull_front(Level& level, Timestamp now, std::vector<Event>& out) {
+  const Resting& resting = level.front();
+  const Location at = where_.at(resting.id);
+  Event e =
+      event_of(EventKind::kOrderDelete, resting.id, at.side, at.price_ticks, resting.qty, now);
+  e.account = resting.account;
+  out.push_back(e);
+  where_.erase(resting.id);
+  level.pop_front();
 }
 
 bool MatchingBook::cancel(uint64_t id, int64_t qty, Timestamp now, std::vector<Event>& out) {

@@ -19,6 +19,9 @@ struct OrderRequest {
   int64_t price_ticks = 0;
   int64_t qty = 0;              // whole lots
   bool immediate_only = false;  // IOC: what does not trade at once is dropped, never rests
+  /// Self-match prevention, as venues offer it: an order never trades with a resting order of
+  /// the same nonzero group (a firm's accounts); the resting one is pulled instead.
+  uint32_t smp_group = 0;
 };
 
 /// Matches incoming orders against resting ones, best price first and, at a price, the oldest
@@ -26,8 +29,8 @@ struct OrderRequest {
 /// order audit trail holds (Event, in the project's model): the resting part of an order as
 /// kOrderAdd; each fill as kOrderExecute of the resting order (its side, owner and the fill's
 /// price, with buyer and seller both named and the match number as `ref`); cancels as
-/// kOrderCancel, or kOrderDelete for all an order has left. It never leaves the book crossed or
-/// locked.
+/// kOrderCancel, or kOrderDelete for all an order has left (also for a resting order that
+/// self-match prevention pulls). It never leaves the book crossed or locked.
 class MatchingBook {
  public:
   /// `symbol` and `tick` stamp the events; `next_match` numbers the fills (shared by symbols so
@@ -60,6 +63,7 @@ class MatchingBook {
     uint64_t id;
     int64_t qty;
     AccountId account;
+    uint32_t smp_group;
   };
   using Level = std::deque<Resting>;
   struct Location {
@@ -70,6 +74,8 @@ class MatchingBook {
   /// Fills `order` against the other side while its price reaches; returns what is left.
   int64_t match(const OrderRequest& order, Timestamp now, std::vector<Event>& out);
   void rest(const OrderRequest& order, int64_t qty, Timestamp now, std::vector<Event>& out);
+  /// Pulls the oldest order of `level` (self-match prevention).
+  void pull_front(Level& level, Timestamp now, std::vector<Event>& out);
   Event event_of(EventKind kind, uint64_t id, Side side, int64_t price_ticks, int64_t qty,
                  Timestamp now) const;
   Level* level_of(const Location& at);

@@ -296,8 +296,9 @@ void OrderMarket::requote(Symbol& s, Timestamp now, std::vector<Event>& out) {
   if (s.book.has_bid()) ask = std::max(ask, s.book.best_bid() + 1);
   if (ask <= bid) ask = bid + 1;
   for (int side = 0; side < 2; ++side) {
-    OrderRequest order{++next_order_, makers_[maker], side == 0 ? Side::kBuy : Side::kSell,
-                       side == 0 ? bid : ask, lot_size(8)};
+    OrderRequest order{
+        ++next_order_, makers_[maker], side == 0 ? Side::kBuy : Side::kSell, side == 0 ? bid : ask,
+        lot_size(8),   false,          smp_group_of(makers_[maker])};
     quotes[side] = order.price_ticks > 0 ? order.id : 0;
     s.book.submit(order, now, out);
   }
@@ -316,7 +317,8 @@ void OrderMarket::rest_noise_order(Symbol& s, Timestamp now, std::vector<Event>&
   if (behind == 0 && room && rng_.chance(0.3)) {
     price += buy ? 1 : -1;
   }
-  OrderRequest order{++next_order_, random_trader(), side, price, lot_size(3)};
+  const AccountId who = random_trader();
+  OrderRequest order{++next_order_, who, side, price, lot_size(3), false, smp_group_of(who)};
   s.book.submit(order, now, out);
   if (s.noise_orders.size() >= kNoiseOrdersPerSymbol) {
     s.book.cancel(s.noise_orders.front(), kAllOfIt, now, out);
@@ -345,7 +347,8 @@ void OrderMarket::take(Symbol& s, Side side, int64_t qty, int64_t reach_ticks, A
                        Timestamp now, std::vector<Event>& out) {
   const bool buy = side == Side::kBuy;
   const int64_t price = buy ? s.book.best_ask() + reach_ticks : s.book.best_bid() - reach_ticks;
-  OrderRequest order{++next_order_, who, side, std::max<int64_t>(price, 1), qty, true};
+  OrderRequest order{++next_order_,    who, side, std::max<int64_t>(price, 1), qty, true,
+                     smp_group_of(who)};
   s.book.submit(order, now, out);
 }
 
@@ -365,6 +368,12 @@ void OrderMarket::note_trades(Symbol& s, const std::vector<Event>& out, size_t f
 int64_t OrderMarket::lot_size(double mean_lots) {
   const double lots = rng_.log_normal(std::log(mean_lots) - 0.5, 1.0);
   return 100 * std::max<int64_t>(1, static_cast<int64_t>(std::llround(lots)));
+}
+
+// The market's own agents keep their owner's accounts from trading with each other, as firms
+// do with a venue's self-match prevention; manipulators do not (Venue::send).
+uint32_t OrderMarket::smp_group_of(AccountId account) const {
+  return universe_.owner_of(account).value + 1;
 }
 
 AccountId OrderMarket::random_trader() {

@@ -10,9 +10,11 @@
 //  - mean-reversion traders trade against a departure of the mid from its slow average;
 //  - now and then an informed trader takes several levels towards the fair value.
 // Every action goes through the matching engine, so fills happen at resting prices in
-// price-time priority. Accounts are grouped under beneficial owners (owners()). Regimes: calm,
-// volatile, thin (one maker, wide spreads), and session (a day from 09:30 to 16:00 New York
-// time, busiest at the open and the close). The same options give the same events.
+// price-time priority; the agents use the venue's self-match prevention by beneficial owner, so
+// an owner's accounts never trade with each other by chance. Accounts are grouped under beneficial
+// owners (owners()). Regimes: calm, volatile, thin (one maker, wide spreads), and session (a day
+// from 09:30 to 16:00 New York time, busiest at the open and the close). The same options give the
+// same events.
 #pragma once
 
 #include <array>
@@ -115,6 +117,7 @@ class OrderMarket {
   double rate_factor(Timestamp now) const;
   int64_t lot_size(double mean_lots);
   AccountId random_trader();
+  uint32_t smp_group_of(AccountId account) const;
   void make_owners();
 
   OrderMarketOptions options_;
