@@ -30,6 +30,7 @@ struct SpoofingParams {
   int64_t min_opposite_trades = 0;
   int64_t median_orders = 0;
   int64_t min_history = 0;
+  double two_sided_share = 0;
 
   static SpoofingParams read(const ParamValues& v, std::string_view where) {
     SpoofingParams p;
@@ -42,6 +43,7 @@ struct SpoofingParams {
     p.min_opposite_trades = v.integer("min_opposite_trades");
     p.median_orders = v.integer("median_orders");
     p.min_history = v.integer("min_history");
+    p.two_sided_share = v.number("two_sided_share");
     if (p.min_history > p.median_orders) {
       throw ConfigError(std::string(where) + ": min_history must not exceed median_orders");
     }
@@ -95,9 +97,10 @@ struct WatchedOrder {
   int64_t filled = 0;
   Side side = Side::kUnknown;
   AccountId account;
-  double median_multiple = 0;  // size over the median order size; 0 without enough history
-  double depth_share = 0;      // of the side's visible depth within depth_levels, itself included
-  int64_t visible_depth = 0;   // raw
+  double median_multiple = 0;   // size over the median order size; 0 without enough history
+  double depth_share = 0;       // of the side's visible depth within depth_levels, itself included
+  int64_t visible_depth = 0;    // raw
+  int64_t opposite_at_add = 0;  // raw: its account's resting size on the other side then
 };
 
 class SpoofingTracker {
@@ -188,9 +191,32 @@ class SpoofingTracker {
     }
     const uint32_t slot = watched_.try_insert(key);
     if (slot == KeyedPool<WatchedOrder>::kNone) return;  // watched already
-    watched_[slot] =
-        WatchedOrder{key, EventRef::of(e), e.ts,      e.price,  e.qty.raw(), e.qty.raw(),
-                     0,   e.side,          e.account, multiple, share,       depth};
+    watched_[slot] = WatchedOrder{key,
+                                  EventRef::of(e),
+                                  e.ts,
+                                  e.price,
+                                  e.qty.raw(),
+                                  e.qty.raw(),
+                                  0,
+                                  e.side,
+                                  e.account,
+                                  multiple,
+                                  share,
+                                  depth,
+                                  resting_opposite(e.side, e.account)};
+  }
+
+  /// What `account` rests on the side opposite `side` within depth_levels (0 when unknown).
+  int64_t resting_opposite(Side side, AccountId account) const {
+    if (!account || params_.two_sided_share <= 0) return 0;
+    const OrderBook* book = scope_.book();
+    const Side other = opposite(side);
+    int64_t total = 0;
+    const size_t levels = std::min(book->depth(other), static_cast<size_t>(params_.depth_levels));
+    for (size_t i = 0; i < levels; ++i) {
+      total += book->account_size_at(other, book->level(other, i).price, account).raw();
+    }
+    return total;
   }
 
   // The watched order `e` is about, or kNone. Mostly nothing is watched, and then the index
@@ -229,7 +255,20 @@ class SpoofingTracker {
     OppositeTrades against = tape_.against(TradesAgainst(o.side, o.account, *scope_.universe),
                                            o.added, trade_refs_, kMaxTradeRefs);
     if (against.count < static_cast<uint64_t>(params_.min_opposite_trades)) return;
+    if (quotes_both_sides(o, against)) return;
     emit(o, now, fill_ratio, against);
+  }
+
+  /// Whether the order's account showed as much interest on the other side during its life:
+  /// what rested there within depth_levels when the order was added or when it was pulled
+  /// (the more of the two), and what it traded there. A market maker's bid comes with its offer,
+  /// both pulled as it quotes again; a spoofer's other side is the small trade the large order
+  /// is there to help.
+  bool quotes_both_sides(const WatchedOrder& o, const OppositeTrades& against) const {
+    if (!o.account || params_.two_sided_share <= 0) return false;
+    const int64_t resting = std::max(o.opposite_at_add, resting_opposite(o.side, o.account));
+    const int64_t interest = resting + against.volume.raw();
+    return static_cast<double>(interest) >= params_.two_sided_share * static_cast<double>(o.size);
   }
 
   double score_of(const WatchedOrder& o, Duration lifetime, double fill_ratio,
@@ -313,6 +352,12 @@ std::vector<ParamSpec> param_specs() {
        "Recent orders of the symbol whose median size is the yardstick", 16, 1'000'000},
       {"min_history", ParamType::kInteger, "100",
        "Orders seen before the median test applies (the depth test applies from the start)", 1},
+      {"two_sided_share", ParamType::kNumber, "0.5",
+       "An order of a known account is no spoof when the account's interest on the other side "
+       "(resting there within depth_levels when it is pulled, plus what it traded there during "
+       "its life) is at least this share of its size: two-sided quoting, as market makers do "
+       "(0: no such test)",
+       0},
   };
 }
 

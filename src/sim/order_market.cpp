@@ -295,10 +295,11 @@ void OrderMarket::requote(Symbol& s, Timestamp now, std::vector<Event>& out) {
   if (s.book.has_ask()) bid = std::min(bid, s.book.best_ask() - 1);
   if (s.book.has_bid()) ask = std::max(ask, s.book.best_bid() + 1);
   if (ask <= bid) ask = bid + 1;
+  const int64_t size = lot_size(8);  // the same on both sides, as a maker quotes
   for (int side = 0; side < 2; ++side) {
     OrderRequest order{
         ++next_order_, makers_[maker], side == 0 ? Side::kBuy : Side::kSell, side == 0 ? bid : ask,
-        lot_size(8),   false,          smp_group_of(makers_[maker])};
+        size,          false,          smp_group_of(makers_[maker])};
     quotes[side] = order.price_ticks > 0 ? order.id : 0;
     s.book.submit(order, now, out);
   }

@@ -66,7 +66,7 @@ SpoofFlow classic() {
 TEST(Spoofing, IsRegisteredWithItsParameters) {
   const RuleInfo* info = find_rule(kRule);
   ASSERT_NE(info, nullptr);
-  EXPECT_EQ(info->params.size(), 9u);
+  EXPECT_EQ(info->params.size(), 10u);
 }
 
 TEST(Spoofing, ALargeOrderPulledWhileTheOtherSideTradedIsOneAlert) {
@@ -226,6 +226,31 @@ TEST(Spoofing, WithAccountsOnlyTheSpoofersOwnTradesCount) {
   ASSERT_EQ(alerts.size(), 1u);
   EXPECT_EQ(alerts[0].accounts, std::vector<std::string>{"mallory"});
   EXPECT_EQ(alerts[0].evidence[1], "trade:t10");
+}
+
+// A market maker quotes both sides with the same large size and pulls both as it quotes again:
+// its bid rested beside its offer (when the offer was added) and traded, so the offer is no
+// spoof. Just under two_sided_share of the offer on the other side, it is one; 0 turns the test
+// off.
+TEST(Spoofing, TwoSidedQuotingIsNotSpoofing) {
+  auto quotes = [](double bid_size) {
+    SpoofFlow flow;
+    flow.add(1000, "mm-bid", Side::kBuy, 99.99, bid_size, "maker");
+    flow.add(1000, "mm-ask", Side::kSell, 100.02, 2000, "maker");
+    flow.trade(1500, Side::kSell, 99.99, 50, "maker", "bob");  // bob hits its bid
+    flow.remove(3000, "mm-bid");
+    flow.remove(3000, "mm-ask");
+    return flow;
+  };
+  SpoofFlow maker = quotes(2000);
+  EXPECT_TRUE(run(maker).empty());
+  // 940 resting and 50 traded against an offer of 2,000: 0.495 of it.
+  SpoofFlow lopsided = quotes(940);
+  std::vector<Alert> alerts = run(lopsided);
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts[0].evidence[0], "order:mm-ask");
+  SpoofFlow off = quotes(2000);
+  EXPECT_EQ(run(off, {{"two_sided_share", "0"}}).size(), 1u);
 }
 
 TEST(Spoofing, OrdersOfOneAccountAtOnePriceCountTogether) {
