@@ -29,6 +29,7 @@ struct Params {
   bool exact_quantity = true;  // quantity_tolerance == 0
   uint32_t max_open_fills = 0;
   bool same_counterparty = true;
+  double reversal_price_tolerance = 0;
   double min_notional = 0;
   double medium_notional = 0;
   double high_notional = 0;
@@ -44,6 +45,7 @@ struct Params {
     p.exact_quantity = p.quantity_tolerance == 0;
     p.max_open_fills = static_cast<uint32_t>(v.integer("max_open_fills"));
     p.same_counterparty = v.flag("same_counterparty");
+    p.reversal_price_tolerance = v.number("reversal_price_tolerance");
     p.min_notional = v.number("min_notional");
     p.medium_notional = v.number("medium_notional");
     p.high_notional = v.number("high_notional");
@@ -303,8 +305,12 @@ class WashRoundTrip final : public Detector {
         if (f.owner_side == own) {
           ++scan.own_count;
           scan.oldest_own = i;  // newest first: the last seen is the oldest
-        } else if (may_reverse(st.params, log.names(i).counterparty, counterparty)) {
-          consider(st.params, f, i, e.price, e.qty, scan.best);
+        } else if (const OwnerId earlier = log.names(i).counterparty;
+                   may_reverse(st.params, earlier, counterparty)) {
+          const bool reversal = earlier.value != 0 && counterparty.value != 0;
+          consider(st.params, f, i, e.price, e.qty,
+                   reversal ? st.params.reversal_price_tolerance : st.params.price_tolerance,
+                   scan.best);
         }
       }
       before = i;
@@ -336,11 +342,13 @@ class WashRoundTrip final : public Detector {
   }
 
   // Greedy pairing: the waiting opposite fill closest in quantity, then in price, then the
-  // oldest; none when none is within the tolerances. Prices are compared against the earlier
-  // fill's price, quantities against the larger quantity. Makes fill `i` the best match if it
-  // is within the tolerances and no worse than the best so far (fills come newest first).
+  // oldest; none when none is within the tolerances (`price_tolerance`: the rule's, or its
+  // reversal_price_tolerance for a trade reversed between two known parties). Prices are compared
+  // against the earlier fill's price, quantities against the larger quantity. Makes fill `i` the
+  // best match if it is within the tolerances and no worse than the best so far (fills come newest
+  // first).
   static void consider(const Params& p, const FillKey& f, FillLog::Position i, Price new_price,
-                       Quantity new_qty, Match& best) {
+                       Quantity new_qty, double price_tolerance, Match& best) {
     int64_t price = new_price.raw(), qty = new_qty.raw();
     int64_t qty_gap = std::llabs(f.qty.raw() - qty);
     // Exact pairing has no slack (its candidates have equal quantities, without doubles).
@@ -349,7 +357,7 @@ class WashRoundTrip final : public Detector {
       return;
     }
     int64_t price_gap = std::llabs(f.price.raw() - price);
-    if (price_gap > slack(p.price_tolerance, f.price.raw())) return;
+    if (price_gap > slack(price_tolerance, f.price.raw())) return;
     if (best.fill != FillLog::kNone &&
         std::tie(qty_gap, price_gap) > std::tie(best.qty_gap, best.price_gap)) {
       return;
@@ -577,6 +585,11 @@ RuleInfo wash_round_trip_rule() {
            "When both legs' trades name both parties: pair them only when the owner traded with "
            "one other owner both times (the trade reversed between the same two); false pairs any "
            "buy and sell of the owner, as with trades naming one account"},
+          {"reversal_price_tolerance", ParamType::kNumber, "0",
+           "Most relative price difference of a trade reversed between the same two known "
+           "parties (0 = the same price): reversed at another price, money moves from one to "
+           "the other, as trading does",
+           0, 1},
           {"min_notional", ParamType::kNumber, "0",
            "Episodes trading less value than this (both legs, quote currency) are not reported", 0},
           {"medium_notional", ParamType::kNumber, "10000",

@@ -30,17 +30,22 @@ bool two_sided(const MatchingBook& book) {
 }
 
 // The seller rests inside the spread and the buyer takes it at once: a trade between the two
-// that no third party comes between, as prearranged trades are. False when the spread leaves
-// no price inside it (one tick).
-bool transfer(Venue& v, AccountId seller, AccountId buyer, int64_t qty) {
+// that no third party comes between, as prearranged trades are; at `agreed` when it is given
+// (non-zero). False when no such price is inside the spread now; else the price it traded at.
+int64_t transfer(Venue& v, AccountId seller, AccountId buyer, int64_t qty, int64_t agreed) {
   const MatchingBook& book = v.book();
-  if (!two_sided(book) || book.best_ask() - book.best_bid() < 2) return false;
-  const int64_t inside = book.best_ask() - book.best_bid() - 1;
-  const int64_t price =
-      book.best_bid() + 1 + static_cast<int64_t>(v.rng().below(static_cast<uint32_t>(inside)));
+  if (!two_sided(book) || book.best_ask() - book.best_bid() < 2) return 0;
+  int64_t price = agreed;
+  if (agreed == 0) {
+    const int64_t inside = book.best_ask() - book.best_bid() - 1;
+    price =
+        book.best_bid() + 1 + static_cast<int64_t>(v.rng().below(static_cast<uint32_t>(inside)));
+  } else if (agreed <= book.best_bid() || agreed >= book.best_ask()) {
+    return 0;
+  }
   v.send(seller, Side::kSell, price, qty, false);
   v.send(buyer, Side::kBuy, price, qty, true);
-  return true;
+  return price;
 }
 
 double between(Rng& rng, double lo, double hi) {
@@ -73,27 +78,38 @@ class Transfers final : public Episode {
     AccountId seller, buyer;
     int64_t qty;
   };
-  Transfers(InjectedLabel label, std::vector<Step> steps, double min_gap, double max_gap)
-      : Episode(std::move(label)), steps_(std::move(steps)), min_gap_(min_gap), max_gap_(max_gap) {}
+  struct Pace {
+    double min_gap, max_gap;  // seconds between two steps
+    bool one_price;           // every step at the first one's price, as colluders agree
+    size_t needed;            // steps without which there is no manipulation to find
+  };
+  Transfers(InjectedLabel label, std::vector<Step> steps, Pace pace)
+      : Episode(std::move(label)), steps_(std::move(steps)), pace_(pace) {}
 
   bool act(Venue& v) override {
-    if (next_ == steps_.size()) return false;
-    if (!transfer(v, steps_[next_].seller, steps_[next_].buyer, steps_[next_].qty)) {
+    const Step& step = steps_[next_];
+    const int64_t price =
+        transfer(v, step.seller, step.buyer, step.qty, pace_.one_price ? agreed_ : 0);
+    if (price == 0) {
       waited_ += kRetrySeconds;
       wait(v, kRetrySeconds);
-      return waited_ < kGiveUpSeconds;
+      if (waited_ < kGiveUpSeconds) return true;
+      if (next_ < pace_.needed) abandon();
+      return false;
     }
+    agreed_ = price;
     mark(v);
     waited_ = 0;
-    wait(v, between(v.rng(), min_gap_, max_gap_));
+    wait(v, between(v.rng(), pace_.min_gap, pace_.max_gap));
     return ++next_ < steps_.size();
   }
 
  private:
   std::vector<Step> steps_;
-  double min_gap_, max_gap_;
+  Pace pace_;
   size_t next_ = 0;
   double waited_ = 0;
+  int64_t agreed_ = 0;
 };
 
 std::unique_ptr<Episode> self_trade(uint64_t number, SymbolId symbol, Venue& v) {
@@ -105,7 +121,7 @@ std::unique_ptr<Episode> self_trade(uint64_t number, SymbolId symbol, Venue& v) 
     steps.push_back(i % 2 == 0 ? Transfers::Step{a, b, qty} : Transfers::Step{b, a, qty});
   }
   return std::make_unique<Transfers>(label_of(ManipulationKind::kSelfTrade, number, symbol, {a, b}),
-                                     std::move(steps), 1, 5);
+                                     std::move(steps), Transfers::Pace{1, 5, false, 1});
 }
 
 // A sells to B and B sells the same quantity back within seconds: no change of position.
@@ -114,7 +130,8 @@ std::unique_ptr<Episode> round_trip(uint64_t number, SymbolId symbol, Venue& v) 
   const int64_t qty = v.typical_size() * (1 + v.rng().below(4));
   return std::make_unique<Transfers>(
       label_of(ManipulationKind::kRoundTrip, number, symbol, ab),
-      std::vector<Transfers::Step>{{ab[0], ab[1], qty}, {ab[1], ab[0], qty}}, 3, 30);
+      std::vector<Transfers::Step>{{ab[0], ab[1], qty}, {ab[1], ab[0], qty}},
+      Transfers::Pace{3, 30, true, 2});
 }
 
 // The same quantity passed around three or four owners, one to three laps.
@@ -127,8 +144,10 @@ std::unique_ptr<Episode> collusive_ring(uint64_t number, SymbolId symbol, Venue&
       steps.push_back({ring[i], ring[(i + 1) % ring.size()], qty});
     }
   }
+  const size_t lap = ring.size();
   return std::make_unique<Transfers>(
-      label_of(ManipulationKind::kCollusiveRing, number, symbol, ring), std::move(steps), 1, 4);
+      label_of(ManipulationKind::kCollusiveRing, number, symbol, ring), std::move(steps),
+      Transfers::Pace{1, 4, true, lap});
 }
 
 // Two accounts of one owner trade large sizes back and forth for a minute or two: volume far
@@ -141,8 +160,10 @@ std::unique_ptr<Episode> wash_volume(uint64_t number, SymbolId symbol, Venue& v)
     const int64_t qty = v.typical_size() * (10 + v.rng().below(16));
     steps.push_back(i % 2 == 0 ? Transfers::Step{a, b, qty} : Transfers::Step{b, a, qty});
   }
+  const size_t needed = steps.size() / 2;  // a volume far above normal
   return std::make_unique<Transfers>(
-      label_of(ManipulationKind::kWashVolume, number, symbol, {a, b}), std::move(steps), 0.3, 0.7);
+      label_of(ManipulationKind::kWashVolume, number, symbol, {a, b}), std::move(steps),
+      Transfers::Pace{0.3, 0.7, false, needed});
 }
 
 // A ring buys hard while the market's belief rises with it (the pump), then sells into the
@@ -225,7 +246,8 @@ class Spoofing final : public Episode {
         return true;
       }
       price_ = behind_best(v.book(), side_, 1);
-      spoof_ = v.send(who, side_, price_, v.typical_size() * (15 + v.rng().below(16)), false);
+      size_ = v.typical_size() * (15 + v.rng().below(16));
+      spoof_ = v.send(who, side_, price_, size_, false);
       mark(v);
       placed_ = v.now();
       wait(v, between(v.rng(), 0.3, 1.0));
@@ -240,9 +262,12 @@ class Spoofing final : public Episode {
       wait(v, between(v.rng(), 0.3, 1.5));
       return true;
     }
+    // A spoof is pulled mostly unfilled, after trades against it: one the market filled, or
+    // that got no trades, is no spoof.
+    const bool unfilled = v.book().resting_qty(spoof_) * 10 >= size_ * 9;
     v.cancel(spoof_);
     mark(v);
-    if (traded_ < 2) abandon();  // spoofing needs trades against the order while it rests
+    if (traded_ < 2 || !unfilled) abandon();
     return false;
   }
 
@@ -250,7 +275,7 @@ class Spoofing final : public Episode {
   Side side_;
   uint32_t trades_, traded_ = 0;
   uint64_t spoof_ = 0;
-  int64_t price_ = 0;
+  int64_t price_ = 0, size_ = 0;
   Timestamp placed_;
 };
 
@@ -279,10 +304,12 @@ class Layering final : public Episode {
       wait(v, traded_ ? between(v.rng(), 0.5, 3.0) : kRetrySeconds);
       return true;
     } else {
+      filled_ |= v.book().resting_qty(orders_[pulled_]) * 10 < size_ * 9;
       v.cancel(orders_[pulled_]);
       if (traded_) mark(v);
       if (++pulled_ == orders_.size()) {
-        if (!traded_) abandon();  // layering needs a trade against the layers
+        // Layering is a trade against layers pulled mostly unfilled.
+        if (!traded_ || filled_) abandon();
         return false;
       }
       wait(v, between(v.rng(), 0.05, 0.2));
@@ -316,7 +343,7 @@ class Layering final : public Episode {
   std::vector<uint64_t> orders_;
   std::vector<int64_t> prices_;
   int64_t size_ = 0, first_price_ = 0;
-  bool traded_ = false;
+  bool traded_ = false, filled_ = false;
   uint32_t tries_ = 0;
   size_t pulled_ = 0;
 };

@@ -167,6 +167,12 @@ TEST_F(WashRoundTrip, WithBothPartiesKnownTheTradeMustBeReversedBetweenTheSameTw
   // A trade naming one party pairs with any opposite fill of the owner.
   EXPECT_EQ(run({trade(100, "100", "5", "A", "B"), fill(110, "100", "5", Side::kSell, "A")}).size(),
             1u);
+  // Reversed at another price, money moved between the two: trading, unless
+  // reversal_price_tolerance allows the gap (0.05% here).
+  EXPECT_TRUE(run({trade(300, "100", "5", "A", "B"), trade(310, "100.05", "5", "B", "A")}).empty());
+  set_param(config.values, info, "reversal_price_tolerance", "0.0005");
+  EXPECT_EQ(run({trade(400, "100", "5", "A", "B"), trade(410, "100.05", "5", "B", "A")}).size(),
+            2u);
   set_param(config.values, info, "same_counterparty", "false");
   EXPECT_EQ(run({trade(200, "100", "5", "A", "B"), trade(210, "100", "5", "C", "A")}).size(), 1u);
 }
