@@ -30,6 +30,7 @@ constexpr const char* kMinNotional = "min_notional";
 constexpr const char* kMediumNotional = "medium_notional";
 constexpr const char* kHighNotional = "high_notional";
 constexpr const char* kCriticalNotional = "critical_notional";
+constexpr const char* kMediumLaps = "medium_laps";
 constexpr const char* kHighLaps = "high_laps";
 constexpr const char* kCriticalLaps = "critical_laps";
 
@@ -49,9 +50,9 @@ std::vector<ParamSpec> param_specs() {
       {kMaxCycleOwners, ParamType::kInteger, "6",
        "most owners in a cycle the search looks for (the depth of the search)", 3,
        static_cast<double>(kCycleOwnersLimit)},
-      {kMaxNetShare, ParamType::kNumber, "0.1",
+      {kMaxNetShare, ParamType::kNumber, "0.02",
        "most net position change of each owner over the ring's trades, as a share of what it "
-       "traded in them (0.1 = 10%)",
+       "traded in them (0.02 = 2%)",
        0, 1},
       {kMinVolumeMatch, ParamType::kNumber, "0.5",
        "the least traded owner of a ring trades at least this share of the most traded one; the "
@@ -68,15 +69,15 @@ std::vector<ParamSpec> param_specs() {
       {kMinNotional, ParamType::kNumber, "0",
        "episodes trading less value than this (quote currency) are not reported", 0},
       {kMediumNotional, ParamType::kNumber, "10000",
-       "episode value from which the value part of the score starts to rise (log scale up to "
-       "critical_notional); every ring is at least MEDIUM",
-       0},
+       "episode value (all its trades, quote currency) from which severity is at least MEDIUM", 0},
       {kHighNotional, ParamType::kNumber, "100000",
        "episode value from which severity is at least HIGH", 0},
       {kCriticalNotional, ParamType::kNumber, "1000000",
        "episode value from which severity is CRITICAL", 0},
-      {kHighLaps, ParamType::kInteger, "3",
-       "laps of the ring (its trades over its owners) from which severity is at least HIGH", 1},
+      {kMediumLaps, ParamType::kInteger, "2",
+       "laps of the ring (its trades over its owners) from which severity is at least MEDIUM", 1},
+      {kHighLaps, ParamType::kInteger, "3", "laps of the ring from which severity is at least HIGH",
+       1},
       {kCriticalLaps, ParamType::kInteger, "10", "laps of the ring from which severity is CRITICAL",
        1},
   };
@@ -92,19 +93,22 @@ struct RingTrade {
   EventRef ref;
   AccountId seller, buyer;
   OwnerId seller_owner, buyer_owner;
-  uint64_t previous_sale = kNoTrade;  // the seller's sale before it (its chain, newest first)
-  uint32_t episode = 0;               // serial of the episode that took it, 0 for none
+  uint64_t previous_sale = kNoTrade;      // the seller's sale before it (newest first)
+  uint64_t previous_purchase = kNoTrade;  // the buyer's purchase before it
+  uint32_t episode = 0;                   // serial of the episode that took it, 0 for none
 };
 
-/// An owner with a sale in the window, and where its chain of sales starts.
-struct Seller {
+/// An owner with a trade in the window, and where its chains of sales and purchases start.
+struct OwnerTrades {
   uint64_t key = 0;  // the owner id
   uint64_t last_sale = kNoTrade;
+  uint64_t last_purchase = kNoTrade;
 };
 
-/// The window's trades between two owners, each owner's sales chained newest first, so that a
-/// search walks one owner's edges without scanning the window. Trades leave when they are older
-/// than the window or beyond `capacity`; an owner leaves with its last sale.
+/// The window's trades between two owners, each owner's sales and purchases chained newest
+/// first, so that a search walks one owner's edges without scanning the window. Trades leave
+/// when they are older than the window or beyond `capacity`; an owner leaves with its last
+/// trade.
 class TradeWindow {
  public:
   TradeWindow(Duration window, size_t capacity) : window_(window), capacity_(capacity) {}
@@ -115,16 +119,17 @@ class TradeWindow {
     while (!trades_.empty() && (trades_.front().ts < oldest || trades_.size() >= capacity_)) {
       drop_oldest();
     }
-    uint32_t slot = sellers_.try_insert(seller.value);
-    if (slot == KeyedPool<Seller>::kNone)
-      slot = sellers_.find(seller.value);
-    else
-      sellers_[slot].last_sale = kNoTrade;
-    RingTrade& t = trades_.push_slot();
-    t = RingTrade{e.ts,    e.price, e.qty, EventRef::of(e),          e.seller,
-                  e.buyer, seller,  buyer, sellers_[slot].last_sale, 0};
-    sellers_[slot].last_sale = trades_.end_index() - 1;
-    return sellers_[slot].last_sale;
+    const uint64_t index = trades_.end_index();
+    // Slots, not references: inserting the buyer may move the seller's record.
+    const uint32_t sells = slot_of(seller);
+    const uint32_t buys = slot_of(buyer);
+    trades_.push_slot() =
+        RingTrade{e.ts,    e.price, e.qty, EventRef::of(e),          e.seller,
+                  e.buyer, seller,  buyer, owners_[sells].last_sale, owners_[buys].last_purchase,
+                  0};
+    owners_[sells].last_sale = index;
+    owners_[buys].last_purchase = index;
+    return index;
   }
 
   RingTrade& at(uint64_t i) { return trades_.at(i); }
@@ -133,24 +138,42 @@ class TradeWindow {
   bool live(uint64_t i, Timestamp oldest) const {
     return i != kNoTrade && i >= trades_.begin_index() && trades_.at(i).ts >= oldest;
   }
-  uint64_t last_sale_of(OwnerId owner) const {
-    const uint32_t slot = sellers_.find(owner.value);
-    return slot == KeyedPool<Seller>::kNone ? kNoTrade : sellers_[slot].last_sale;
-  }
+  uint64_t last_sale_of(OwnerId o) const { return find(o).last_sale; }
+  uint64_t last_purchase_of(OwnerId o) const { return find(o).last_purchase; }
 
  private:
+  uint32_t slot_of(OwnerId o) {
+    const uint32_t slot = owners_.try_insert(o.value);
+    if (slot == KeyedPool<OwnerTrades>::kNone) return owners_.find(o.value);
+    owners_[slot].last_sale = owners_[slot].last_purchase = kNoTrade;
+    return slot;
+  }
+  const OwnerTrades& find(OwnerId o) const {
+    static const OwnerTrades kAbsent;
+    const uint32_t slot = owners_.find(o.value);
+    return slot == KeyedPool<OwnerTrades>::kNone ? kAbsent : owners_[slot];
+  }
+
   void drop_oldest() {
-    const uint32_t slot = sellers_.find(trades_.front().seller_owner.value);
-    if (slot != KeyedPool<Seller>::kNone && sellers_[slot].last_sale == trades_.begin_index()) {
-      sellers_.erase(slot);
-    }
+    const uint64_t oldest = trades_.begin_index();
+    forget_if_gone(trades_.front().seller_owner, oldest);
+    forget_if_gone(trades_.front().buyer_owner, oldest);
     trades_.pop_front();
+  }
+  // Once the oldest trade leaves, an owner whose newest trades are no later has none left.
+  void forget_if_gone(OwnerId o, uint64_t oldest) {
+    const uint32_t slot = owners_.find(o.value);
+    if (slot == KeyedPool<OwnerTrades>::kNone) return;
+    const OwnerTrades& t = owners_[slot];
+    const bool sales_gone = t.last_sale == kNoTrade || t.last_sale <= oldest;
+    const bool purchases_gone = t.last_purchase == kNoTrade || t.last_purchase <= oldest;
+    if (sales_gone && purchases_gone) owners_.erase(slot);
   }
 
   Duration window_;
   size_t capacity_;
   GrowableRing<RingTrade> trades_{64};
-  KeyedPool<Seller> sellers_{64};
+  KeyedPool<OwnerTrades> owners_{64};
 };
 
 /// What an account bought and sold in an episode's trades.
@@ -219,6 +242,14 @@ struct Episode {
   }
 };
 
+constexpr uint32_t kNoEpisode = ~uint32_t{0};
+
+/// An owner that sold to the target of a search, and when it last did.
+struct LastHop {
+  OwnerId owner;
+  Timestamp latest;
+};
+
 /// How balanced a set of owners' trades among themselves are.
 struct Balance {
   double max_net_share = 0;  // the largest |bought - sold| / (bought + sold) of an owner
@@ -248,10 +279,12 @@ struct OwnerSums {
 
 /// Collusive rings on one symbol. Every trade between two known owners is an edge of the
 /// window's graph, from seller to buyer. A new edge s -> b closes a ring when b already reaches
-/// s through edges of a similar size, over at least one other owner, and the owners of that
+/// s through a chain of ever later edges of a similar size, over at least one other owner (the
+/// quantity passed on from b back to s), and the owners of that
 /// cycle are balanced over all their trades among themselves in the window: each ends near
-/// where it started, and all traded about the same volume. A ring opens an episode; later
-/// trades among its owners join it, and it is reported a window after its last.
+/// where it started, and all traded about the same volume. A ring opens an episode; rings found
+/// again among the same owners (further laps) join it, and it is reported a window after its
+/// last trade.
 class WashCollusiveRing {
  public:
   static constexpr std::string_view kRule = "wash.collusive_ring";
@@ -268,6 +301,7 @@ class WashCollusiveRing {
     double medium_notional = 0;
     double high_notional = 0;
     double critical_notional = 0;
+    int64_t medium_laps = 0;
     int64_t high_laps = 0;
     int64_t critical_laps = 0;
 
@@ -284,6 +318,7 @@ class WashCollusiveRing {
       p.medium_notional = v.number(kMediumNotional);
       p.high_notional = v.number(kHighNotional);
       p.critical_notional = v.number(kCriticalNotional);
+      p.medium_laps = v.integer(kMediumLaps);
       p.high_laps = v.integer(kHighLaps);
       p.critical_laps = v.integer(kCriticalLaps);
       if (p.min_owners > p.max_cycle_owners) {
@@ -294,9 +329,9 @@ class WashCollusiveRing {
         throw ConfigError(fmt::format("rules.{}: {} <= {} <= {} is required", where,
                                       kMediumNotional, kHighNotional, kCriticalNotional));
       }
-      if (p.high_laps > p.critical_laps) {
-        throw ConfigError(
-            fmt::format("rules.{}: {} <= {} is required", where, kHighLaps, kCriticalLaps));
+      if (!(p.medium_laps <= p.high_laps && p.high_laps <= p.critical_laps)) {
+        throw ConfigError(fmt::format("rules.{}: {} <= {} <= {} is required", where, kMediumLaps,
+                                      kHighLaps, kCriticalLaps));
       }
       return p;
     }
@@ -317,11 +352,6 @@ class WashCollusiveRing {
     const OwnerId buyer = scope_.universe->owner_of(e.buyer);
     if (seller == buyer) return;  // one owner on both sides: wash.round_trip's
     const uint64_t trade = window_.add(e, seller, buyer);
-    if (Episode* ep = open_episode_of(seller, buyer)) {
-      ep->add(window_.at(trade));
-      next_close_ = std::min(next_close_, ep->end + p_.window);
-      return;
-    }
     if (closes_ring(trade)) record_ring(trade);
   }
 
@@ -334,16 +364,9 @@ class WashCollusiveRing {
   void finish() { close_before(Timestamp::max()); }
 
  private:
-  // The open episode holding both owners, if any: the trade continues its ring.
-  Episode* open_episode_of(OwnerId a, OwnerId b) {
-    for (uint32_t i : open_) {
-      if (episodes_[i].has(a) && episodes_[i].has(b)) return &episodes_[i];
-    }
-    return nullptr;
-  }
-
   // Searches for a cycle the new trade closes: paths from its buyer back to its seller over
-  // at least one other owner, depth first along the newest trades, each path tested as a ring.
+  // at least one other owner, each owner selling after it bought (the quantity passed on, the
+  // new trade last), depth first along the newest trades, each path tested as a ring.
   bool closes_ring(uint64_t trade) {
     const RingTrade& t = window_.at(trade);
     steps_left_ = p_.max_search_steps;
@@ -352,29 +375,68 @@ class WashCollusiveRing {
     least_qty_ = static_cast<double>(t.qty.raw()) * p_.min_volume_match;
     most_qty_ = p_.min_volume_match > 0 ? static_cast<double>(t.qty.raw()) / p_.min_volume_match
                                         : static_cast<double>(INT64_MAX);
+    if (!find_last_hops()) return false;
     path_.clear();
     path_.push_back(t.buyer_owner);
-    return search_from(t.buyer_owner, p_.max_cycle_owners - 1);
+    return search_from(t.buyer_owner, oldest_, p_.max_cycle_owners - 1);
   }
 
-  // Extends the path at `from` by at most `hops` more trades; true when a ring was found (its
-  // trades are then in ring_trades_).
-  bool search_from(OwnerId from, size_t hops) {
-    for (uint64_t i = window_.last_sale_of(from); window_.live(i, oldest_);
+  bool similar_size(const RingTrade& t) const {
+    const auto qty = static_cast<double>(t.qty.raw());
+    return qty >= least_qty_ && qty <= most_qty_;
+  }
+
+  // The owners that sold the target a similar size in the window, each with its latest such
+  // sale: the last hop of every cycle the new trade can close. The search looks them up
+  // rather than walking every owner's sales to see whether one goes to the target. False when
+  // there are none: no cycle can close.
+  bool find_last_hops() {
+    last_hops_.clear();
+    for (uint64_t i = window_.last_purchase_of(target_); window_.live(i, oldest_);
+         i = window_.at(i).previous_purchase) {
+      if (steps_left_ == 0) break;
+      --steps_left_;
+      const RingTrade& t = window_.at(i);
+      if (similar_size(t)) last_hops_.push_back({t.seller_owner, t.ts});
+    }
+    // Newest first, so a stable sort by owner keeps each owner's latest sale first.
+    std::stable_sort(last_hops_.begin(), last_hops_.end(),
+                     [](const LastHop& a, const LastHop& b) { return a.owner < b.owner; });
+    last_hops_.erase(
+        std::unique(last_hops_.begin(), last_hops_.end(),
+                    [](const LastHop& a, const LastHop& b) { return a.owner == b.owner; }),
+        last_hops_.end());
+    return !last_hops_.empty();
+  }
+
+  // Whether `owner` sold the target a similar size at or after `bought`.
+  bool sells_to_target_after(OwnerId owner, Timestamp bought) const {
+    auto it = std::lower_bound(last_hops_.begin(), last_hops_.end(), owner,
+                               [](const LastHop& h, OwnerId o) { return h.owner < o; });
+    return it != last_hops_.end() && it->owner == owner && it->latest >= bought;
+  }
+
+  // Extends the path at `from`, which bought at `bought`, by its later sales, with at most
+  // `hops` trades left to reach the target; true when a ring was found (its trades are then in
+  // ring_trades_). Sales are chained newest first, so the walk ends at the first one before
+  // `bought`: this keeps the search small on a busy window, where nearly every owner reaches
+  // every other one.
+  bool search_from(OwnerId from, Timestamp bought, size_t hops) {
+    for (uint64_t i = window_.last_sale_of(from); window_.live(i, bought);
          i = window_.at(i).previous_sale) {
       if (steps_left_ == 0) return false;
       --steps_left_;
       const RingTrade& t = window_.at(i);
-      const auto qty = static_cast<double>(t.qty.raw());
-      if (qty < least_qty_ || qty > most_qty_) continue;
       const OwnerId to = t.buyer_owner;
-      if (to == target_) {
-        if (path_.size() + 1 >= p_.min_owners && is_ring()) return true;
+      if (to == target_ || !similar_size(t) ||
+          std::find(path_.begin(), path_.end(), to) != path_.end()) {
         continue;
       }
-      if (hops <= 1 || std::find(path_.begin(), path_.end(), to) != path_.end()) continue;
       path_.push_back(to);
-      if (search_from(to, hops - 1)) return true;
+      if (path_.size() + 1 >= p_.min_owners && sells_to_target_after(to, t.ts) && is_ring()) {
+        return true;
+      }
+      if (hops > 2 && search_from(to, t.ts, hops - 1)) return true;
       path_.pop_back();
     }
     return false;
@@ -409,32 +471,37 @@ class WashCollusiveRing {
     return b.max_net_share <= p_.max_net_share && b.volume_match >= p_.min_volume_match;
   }
 
-  // A ring was found through `trade`: its trades join the open episode it shares an owner
-  // with, or open one.
+  // A ring was found through `trade`: its trades join the open episode of the same group (one
+  // holds the other's owners: a further lap, or a wider cycle of the same owners), or open one.
+  // Trades among the owners that close no balanced ring, such as the first of a lap never
+  // completed, join no episode.
   void record_ring(uint64_t trade) {
-    Episode* ep = nullptr;
-    for (uint32_t i : open_) {
-      for (OwnerId o : path_) {
-        if (episodes_[i].has(o)) ep = &episodes_[i];
-      }
-      if (ep != nullptr) break;
-    }
-    // An episode holds at most kCycleOwnersLimit owners: a ring that would take one past it
-    // opens its own.
-    if (ep != nullptr && ep->owners.size() + path_.size() + 1 > kCycleOwnersLimit) ep = nullptr;
-    if (ep == nullptr) ep = &open_episode(trade);
-    for (OwnerId o : path_) ep->add_owner(o);
-    ep->add_owner(target_);
+    path_.push_back(target_);  // the ring's owners
+    uint32_t episode = same_group(path_);
+    if (episode == kNoEpisode) episode = open_episode(trade);
+    Episode& ep = episodes_[episode];
+    for (OwnerId o : path_) ep.add_owner(o);
     // Oldest first, so the evidence reads in time order.
     std::sort(ring_trades_.begin(), ring_trades_.end());
     for (uint64_t i : ring_trades_) {
       RingTrade& t = window_.at(i);
-      if (t.episode != ep->serial) ep->add(t);
+      if (t.episode != ep.serial) ep.add(t);
     }
-    next_close_ = std::min(next_close_, ep->end + p_.window);
+    next_close_ = std::min(next_close_, ep.end + p_.window);
   }
 
-  Episode& open_episode(uint64_t trade) {
+  // The open episode whose owners hold `owners` or are held by them, if any.
+  uint32_t same_group(const std::vector<OwnerId>& owners) const {
+    for (uint32_t i : open_) {
+      const Episode& ep = episodes_[i];
+      const auto held =
+          std::count_if(owners.begin(), owners.end(), [&](OwnerId o) { return ep.has(o); });
+      if (static_cast<size_t>(held) == std::min(owners.size(), ep.owners.size())) return i;
+    }
+    return kNoEpisode;
+  }
+
+  uint32_t open_episode(uint64_t trade) {
     uint32_t index;
     if (!free_.empty()) {
       index = free_.back();
@@ -447,14 +514,13 @@ class WashCollusiveRing {
     Episode& ep = episodes_[index];
     ep.reset(++serials_);
     ep.key = ring_key(trade);
-    return ep;
+    return index;
   }
 
   // The owners of the ring found, in name order, and the trade that closed it: the same on
   // every run over the same trades.
   std::string ring_key(uint64_t trade) const {
     std::vector<std::string_view> names;
-    names.push_back(scope_.universe->owner_name(target_));
     for (OwnerId o : path_) names.push_back(scope_.universe->owner_name(o));
     std::sort(names.begin(), names.end());
     std::string key;
@@ -502,15 +568,20 @@ class WashCollusiveRing {
     return static_cast<double>(ep.trades) / static_cast<double>(ep.owners.size());
   }
 
-  // At least MEDIUM: a balanced cycle through three unrelated owners is not chance the way a
-  // single flip of an active trader is. HIGH and CRITICAL from value or laps.
+  // The higher of what the value and the laps give, as for wash.round_trip: a single small lap
+  // is LOW, as owners trading similar sizes close one by chance on a busy window; repetition
+  // is what chance rarely gives.
   Severity severity_of(const Episode& ep) const {
-    int level = ep.notional >= p_.critical_notional ? 3 : ep.notional >= p_.high_notional ? 2 : 1;
+    const int by_value = ep.notional >= p_.critical_notional ? 3
+                         : ep.notional >= p_.high_notional   ? 2
+                         : ep.notional >= p_.medium_notional ? 1
+                                                             : 0;
     const double l = laps(ep);
-    level = std::max(level, l >= static_cast<double>(p_.critical_laps) ? 3
-                            : l >= static_cast<double>(p_.high_laps)   ? 2
-                                                                       : 1);
-    return static_cast<Severity>(level);
+    const int by_laps = l >= static_cast<double>(p_.critical_laps) ? 3
+                        : l >= static_cast<double>(p_.high_laps)   ? 2
+                        : l >= static_cast<double>(p_.medium_laps) ? 1
+                                                                   : 0;
+    return static_cast<Severity>(std::max(by_value, by_laps));
   }
 
   // 20 plus up to 30 for value (log scale, medium -> critical notional), up to 30 for laps
@@ -610,6 +681,7 @@ class WashCollusiveRing {
   TradeWindow window_;
   // The search in progress (see closes_ring).
   std::vector<OwnerId> path_;
+  std::vector<LastHop> last_hops_;  // by owner
   std::vector<uint64_t> ring_trades_;
   OwnerId target_;
   Timestamp oldest_;

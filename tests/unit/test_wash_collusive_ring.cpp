@@ -130,7 +130,7 @@ TEST_F(WashCollusiveRing, ThreeRingFiresOnceWithItsAccountsAndTrades) {
   EXPECT_EQ(metric(a, "notional"), 1500);
   EXPECT_EQ(metric(a, "max_net_share"), 0);
   EXPECT_EQ(metric(a, "volume_match"), 1);
-  EXPECT_EQ(a.severity, Severity::kMedium);  // one small lap: the floor
+  EXPECT_EQ(a.severity, Severity::kLow);  // one small lap
   EXPECT_GE(a.score, 20);
   EXPECT_LE(a.score, 100);
   EXPECT_NE(a.why.find("A, B and C"), std::string::npos) << a.why;
@@ -215,6 +215,20 @@ TEST_F(WashCollusiveRing, TradesOfAnotherSizeDoNotCloseTheCycle) {
   // The quantity is not passed around: 5 out, 1 back.
   EXPECT_TRUE(
       run({trade(0, "A", "B", "5"), trade(10, "B", "C", "5"), trade(20, "C", "A", "1")}).empty());
+}
+
+TEST_F(WashCollusiveRing, EachOwnerPassesOnWhatItBought) {
+  // C sells to A before B has passed anything to C: the quantity did not go round.
+  std::vector<Event> events = {trade(0, "A", "B"), trade(10, "C", "A"), trade(20, "B", "C")};
+  EXPECT_TRUE(run(events).empty());
+  // Once it goes round in order (each sells after it bought), the six trades are a ring.
+  events.push_back(trade(30, "C", "A"));
+  events.push_back(trade(40, "A", "B"));
+  EXPECT_TRUE(run(events).empty()) << "A and B are not flat yet";
+  events.push_back(trade(50, "B", "C"));
+  auto alerts = run(events);
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(metric(alerts[0], "trades"), 6);
 }
 
 TEST_F(WashCollusiveRing, TwoOwnersTradingBackAndForthDoNotFire) {
@@ -356,19 +370,26 @@ TEST_F(WashCollusiveRing, PerSymbolOverride) {
 }
 
 TEST_F(WashCollusiveRing, SeverityAndScoreFollowValueAndLaps) {
-  std::vector<Event> small, large, repeated;
+  std::vector<Event> small, medium, large, twice, repeated;
   lap(small, 0, {"A", "B", "C"});
-  lap(large, 0, {"A", "B", "C"}, 10, "500");  // 500 x 100 x 3 = 150k: HIGH
+  lap(medium, 0, {"A", "B", "C"}, 10, "34");  // 34 x 100 x 3 = 10.2k: MEDIUM
+  lap(large, 0, {"A", "B", "C"}, 10, "500");  // 150k: HIGH
+  for (int i = 0; i < 2; ++i) lap(twice, 40.0 * i, {"A", "B", "C"});
   for (int i = 0; i < 10; ++i) lap(repeated, 40.0 * i, {"A", "B", "C"});
-  auto s = run(small), l = run(large), r = run(repeated);
-  ASSERT_EQ(s.size(), 1u);
-  ASSERT_EQ(l.size(), 1u);
-  ASSERT_EQ(r.size(), 1u);
-  EXPECT_EQ(s[0].severity, Severity::kMedium);
-  EXPECT_EQ(l[0].severity, Severity::kHigh);
-  EXPECT_EQ(r[0].severity, Severity::kCritical);  // critical_laps 10
-  EXPECT_GT(l[0].score, s[0].score);
-  EXPECT_GT(r[0].score, s[0].score);
+  const Severity expected[] = {Severity::kLow, Severity::kMedium, Severity::kHigh,
+                               Severity::kMedium, Severity::kCritical};  // critical_laps 10
+  std::vector<double> scores;
+  int k = 0;
+  for (const auto* events : {&small, &medium, &large, &twice, &repeated}) {
+    auto alerts = run(*events);
+    ASSERT_EQ(alerts.size(), 1u);
+    EXPECT_EQ(alerts[0].severity, expected[k++]);
+    scores.push_back(alerts[0].score);
+  }
+  EXPECT_LT(scores[0], scores[1]);
+  EXPECT_LT(scores[1], scores[2]);
+  EXPECT_LT(scores[0], scores[3]);
+  EXPECT_LT(scores[3], scores[4]);
 }
 
 TEST_F(WashCollusiveRing, MinNotionalSilencesSmallRings) {
