@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <cstdlib>
@@ -52,19 +53,20 @@ std::vector<ParamSpec> param_specs() {
        static_cast<double>(kCycleOwnersLimit)},
       {kMaxNetShare, ParamType::kNumber, "0.02",
        "most net position change of each owner over the ring's trades, as a share of what it "
-       "traded in them (0.02 = 2%)",
+       "traded in them (0.02 = 2%); the search follows trades whose sizes are that close",
        0, 1},
       {kMinVolumeMatch, ParamType::kNumber, "0.5",
-       "the least traded owner of a ring trades at least this share of the most traded one; the "
-       "search follows only trades within this ratio of the size of the trade closing the cycle",
+       "the least traded owner of a ring trades at least this share (in volume) of the most "
+       "traded one: the same quantity went round, not a large round trip of two beside a "
+       "small leg through a third",
        0, 1},
       {kMaxWindowTrades, ParamType::kInteger, "4096",
        "trades between two known owners kept per symbol (the oldest let go first, even inside "
        "the window): bounds memory",
        16, 1 << 20},
       {kMaxSearchSteps, ParamType::kInteger, "512",
-       "most trades the search for a cycle looks at per trade: bounds the work per trade on a "
-       "busy market",
+       "most trades (and size buckets) the search for a cycle looks at per trade: bounds the "
+       "work per trade on a busy market",
        16, 1 << 20},
       {kMinNotional, ParamType::kNumber, "0",
        "episodes trading less value than this (quote currency) are not reported", 0},
@@ -85,6 +87,16 @@ std::vector<ParamSpec> param_specs() {
 
 constexpr uint64_t kNoTrade = ~uint64_t{0};
 
+/// Trades of similar size share a bucket: 16 a doubling (each 3-6% of the size), numbered in
+/// size order, so the sizes in a range lie in a run of buckets. Integer only: it is worked out
+/// for every trade with both accounts.
+uint32_t size_bucket(int64_t raw) {
+  const auto v = static_cast<uint64_t>(std::max<int64_t>(raw, 1));
+  const int width = std::bit_width(v);
+  const uint64_t top = width > 5 ? v >> (width - 5) : v << (5 - width);  // 16..31
+  return static_cast<uint32_t>(width) * 16 + static_cast<uint32_t>(top & 15);
+}
+
 /// A trade between two owners, as the window's graph keeps it: an edge from seller to buyer.
 struct RingTrade {
   Timestamp ts;
@@ -93,25 +105,31 @@ struct RingTrade {
   EventRef ref;
   AccountId seller, buyer;
   OwnerId seller_owner, buyer_owner;
-  uint64_t previous_sale = kNoTrade;      // the seller's sale before it (newest first)
-  uint64_t previous_purchase = kNoTrade;  // the buyer's purchase before it
-  uint32_t episode = 0;                   // serial of the episode that took it, 0 for none
+  uint64_t previous_sale = kNoTrade;            // the seller's sale before it (newest first)
+  uint64_t previous_sized_sale = kNoTrade;      // ... of the same size bucket
+  uint64_t previous_sized_purchase = kNoTrade;  // the buyer's purchase before it, same bucket
+  uint32_t episode = 0;                         // serial of the episode that took it, 0 for none
 };
 
-/// An owner with a trade in the window, and where its chains of sales and purchases start.
-struct OwnerTrades {
-  uint64_t key = 0;  // the owner id
+/// Where a chain of trades in the window starts: an owner's sales, or an owner's sales and
+/// purchases of one size bucket.
+struct ChainHeads {
+  uint64_t key = 0;  // the owner id, or sized_key()
   uint64_t last_sale = kNoTrade;
-  uint64_t last_purchase = kNoTrade;
+  uint64_t last_purchase = kNoTrade;  // sized chains only
 };
 
-/// The window's trades between two owners, each owner's sales and purchases chained newest
-/// first, so that a search walks one owner's edges without scanning the window. Trades leave
-/// when they are older than the window or beyond `capacity`; an owner leaves with its last
-/// trade.
+/// The window's trades between two owners, chained newest first: each owner's sales, and each
+/// owner's sales and purchases of one size bucket, so that a search walks the few trades it
+/// can use without scanning the window. Trades leave when they are older than the window or
+/// beyond `capacity`; a chain leaves with its last trade.
 class TradeWindow {
  public:
   TradeWindow(Duration window, size_t capacity) : window_(window), capacity_(capacity) {}
+
+  static uint64_t sized_key(OwnerId owner, uint32_t bucket) {
+    return (uint64_t{owner.value} << 10) | bucket;  // buckets are below 64 x 16
+  }
 
   /// Takes `e`, sold by `seller` to `buyer`, and returns its index.
   uint64_t add(const Event& e, OwnerId seller, OwnerId buyer) {
@@ -120,15 +138,26 @@ class TradeWindow {
       drop_oldest();
     }
     const uint64_t index = trades_.end_index();
-    // Slots, not references: inserting the buyer may move the seller's record.
-    const uint32_t sells = slot_of(seller);
-    const uint32_t buys = slot_of(buyer);
-    trades_.push_slot() =
-        RingTrade{e.ts,    e.price, e.qty, EventRef::of(e),          e.seller,
-                  e.buyer, seller,  buyer, owners_[sells].last_sale, owners_[buys].last_purchase,
-                  0};
-    owners_[sells].last_sale = index;
-    owners_[buys].last_purchase = index;
+    const uint32_t bucket = size_bucket(e.qty.raw());
+    // Slots, not references: each insertion may move the records.
+    const uint32_t sales = slot_of(owners_, seller.value);
+    const uint32_t sized_sales = slot_of(sized_, sized_key(seller, bucket));
+    const uint32_t sized_purchases = slot_of(sized_, sized_key(buyer, bucket));
+    trades_.push_slot() = RingTrade{e.ts,
+                                    e.price,
+                                    e.qty,
+                                    EventRef::of(e),
+                                    e.seller,
+                                    e.buyer,
+                                    seller,
+                                    buyer,
+                                    owners_[sales].last_sale,
+                                    sized_[sized_sales].last_sale,
+                                    sized_[sized_purchases].last_purchase,
+                                    0};
+    owners_[sales].last_sale = index;
+    sized_[sized_sales].last_sale = index;
+    sized_[sized_purchases].last_purchase = index;
     return index;
   }
 
@@ -138,42 +167,51 @@ class TradeWindow {
   bool live(uint64_t i, Timestamp oldest) const {
     return i != kNoTrade && i >= trades_.begin_index() && trades_.at(i).ts >= oldest;
   }
-  uint64_t last_sale_of(OwnerId o) const { return find(o).last_sale; }
-  uint64_t last_purchase_of(OwnerId o) const { return find(o).last_purchase; }
+  uint64_t last_sale_of(OwnerId o) const { return heads(owners_, o.value).last_sale; }
+  uint64_t last_sized_sale_of(OwnerId o, uint32_t bucket) const {
+    return heads(sized_, sized_key(o, bucket)).last_sale;
+  }
+  uint64_t last_sized_purchase_of(OwnerId o, uint32_t bucket) const {
+    return heads(sized_, sized_key(o, bucket)).last_purchase;
+  }
 
  private:
-  uint32_t slot_of(OwnerId o) {
-    const uint32_t slot = owners_.try_insert(o.value);
-    if (slot == KeyedPool<OwnerTrades>::kNone) return owners_.find(o.value);
-    owners_[slot].last_sale = owners_[slot].last_purchase = kNoTrade;
+  static uint32_t slot_of(KeyedPool<ChainHeads>& pool, uint64_t key) {
+    const uint32_t slot = pool.try_insert(key);
+    if (slot == KeyedPool<ChainHeads>::kNone) return pool.find(key);
+    pool[slot].last_sale = pool[slot].last_purchase = kNoTrade;
     return slot;
   }
-  const OwnerTrades& find(OwnerId o) const {
-    static const OwnerTrades kAbsent;
-    const uint32_t slot = owners_.find(o.value);
-    return slot == KeyedPool<OwnerTrades>::kNone ? kAbsent : owners_[slot];
+  static const ChainHeads& heads(const KeyedPool<ChainHeads>& pool, uint64_t key) {
+    static const ChainHeads kNone;
+    const uint32_t slot = pool.find(key);
+    return slot == KeyedPool<ChainHeads>::kNone ? kNone : pool[slot];
   }
 
   void drop_oldest() {
     const uint64_t oldest = trades_.begin_index();
-    forget_if_gone(trades_.front().seller_owner, oldest);
-    forget_if_gone(trades_.front().buyer_owner, oldest);
+    const RingTrade& t = trades_.front();
+    const uint32_t bucket = size_bucket(t.qty.raw());
+    forget_if_gone(owners_, t.seller_owner.value, oldest);
+    forget_if_gone(sized_, sized_key(t.seller_owner, bucket), oldest);
+    forget_if_gone(sized_, sized_key(t.buyer_owner, bucket), oldest);
     trades_.pop_front();
   }
-  // Once the oldest trade leaves, an owner whose newest trades are no later has none left.
-  void forget_if_gone(OwnerId o, uint64_t oldest) {
-    const uint32_t slot = owners_.find(o.value);
-    if (slot == KeyedPool<OwnerTrades>::kNone) return;
-    const OwnerTrades& t = owners_[slot];
-    const bool sales_gone = t.last_sale == kNoTrade || t.last_sale <= oldest;
-    const bool purchases_gone = t.last_purchase == kNoTrade || t.last_purchase <= oldest;
-    if (sales_gone && purchases_gone) owners_.erase(slot);
+  // Once the oldest trade leaves, a chain whose newest trades are no later has none left.
+  static void forget_if_gone(KeyedPool<ChainHeads>& pool, uint64_t key, uint64_t oldest) {
+    const uint32_t slot = pool.find(key);
+    if (slot == KeyedPool<ChainHeads>::kNone) return;
+    const ChainHeads& h = pool[slot];
+    const bool sales_gone = h.last_sale == kNoTrade || h.last_sale <= oldest;
+    const bool purchases_gone = h.last_purchase == kNoTrade || h.last_purchase <= oldest;
+    if (sales_gone && purchases_gone) pool.erase(slot);
   }
 
   Duration window_;
   size_t capacity_;
   GrowableRing<RingTrade> trades_{64};
-  KeyedPool<OwnerTrades> owners_{64};
+  KeyedPool<ChainHeads> owners_{64};
+  KeyedPool<ChainHeads> sized_{64};
 };
 
 /// What an account bought and sold in an episode's trades.
@@ -366,24 +404,35 @@ class WashCollusiveRing {
  private:
   // Searches for a cycle the new trade closes: paths from its buyer back to its seller over
   // at least one other owner, each owner selling after it bought (the quantity passed on, the
-  // new trade last), depth first along the newest trades, each path tested as a ring.
+  // new trade last), through trades of a similar size, depth first along the newest trades,
+  // each path tested as a ring.
   bool closes_ring(uint64_t trade) {
     const RingTrade& t = window_.at(trade);
     steps_left_ = p_.max_search_steps;
     oldest_ = t.ts - p_.window;
     target_ = t.seller_owner;
-    least_qty_ = static_cast<double>(t.qty.raw()) * p_.min_volume_match;
-    most_qty_ = p_.min_volume_match > 0 ? static_cast<double>(t.qty.raw()) / p_.min_volume_match
-                                        : static_cast<double>(INT64_MAX);
+    set_similar_sizes(t.qty);
     if (!find_last_hops()) return false;
     path_.clear();
     path_.push_back(t.buyer_owner);
     return search_from(t.buyer_owner, oldest_, p_.max_cycle_owners - 1);
   }
 
+  // Similar sizes: an owner that bought one and sold the other would be within max_net_share
+  // (m) of flat, their ratio at least (1 - m) / (1 + m). A cycle of single trades that passes
+  // the ring test has only such trades; one that splits a leg into smaller pieces is not
+  // looked for.
+  void set_similar_sizes(Quantity qty) {
+    const double ratio = (1 - p_.max_net_share) / (1 + p_.max_net_share);
+    const auto raw = static_cast<double>(qty.raw());
+    least_qty_ = static_cast<int64_t>(std::ceil(raw * ratio));
+    const double most = ratio > 0 ? std::floor(raw / ratio) : 9e18;
+    most_qty_ = most >= 9e18 ? INT64_MAX : static_cast<int64_t>(most);
+    first_bucket_ = size_bucket(least_qty_);
+    last_bucket_ = size_bucket(most_qty_);
+  }
   bool similar_size(const RingTrade& t) const {
-    const auto qty = static_cast<double>(t.qty.raw());
-    return qty >= least_qty_ && qty <= most_qty_;
+    return t.qty.raw() >= least_qty_ && t.qty.raw() <= most_qty_;
   }
 
   // The owners that sold the target a similar size in the window, each with its latest such
@@ -392,16 +441,21 @@ class WashCollusiveRing {
   // there are none: no cycle can close.
   bool find_last_hops() {
     last_hops_.clear();
-    for (uint64_t i = window_.last_purchase_of(target_); window_.live(i, oldest_);
-         i = window_.at(i).previous_purchase) {
-      if (steps_left_ == 0) break;
+    // Each bucket looked up is a step: a wide max_net_share spans hundreds of them.
+    for (uint32_t bucket = first_bucket_; bucket <= last_bucket_ && steps_left_ != 0; ++bucket) {
       --steps_left_;
-      const RingTrade& t = window_.at(i);
-      if (similar_size(t)) last_hops_.push_back({t.seller_owner, t.ts});
+      for (uint64_t i = window_.last_sized_purchase_of(target_, bucket);
+           window_.live(i, oldest_) && steps_left_ != 0;
+           i = window_.at(i).previous_sized_purchase) {
+        --steps_left_;
+        const RingTrade& t = window_.at(i);
+        if (similar_size(t)) last_hops_.push_back({t.seller_owner, t.ts});
+      }
     }
-    // Newest first, so a stable sort by owner keeps each owner's latest sale first.
-    std::stable_sort(last_hops_.begin(), last_hops_.end(),
-                     [](const LastHop& a, const LastHop& b) { return a.owner < b.owner; });
+    // Sorted by owner, each owner's latest sale first, then one entry per owner.
+    std::sort(last_hops_.begin(), last_hops_.end(), [](const LastHop& a, const LastHop& b) {
+      return a.owner != b.owner ? a.owner < b.owner : a.latest > b.latest;
+    });
     last_hops_.erase(
         std::unique(last_hops_.begin(), last_hops_.end(),
                     [](const LastHop& a, const LastHop& b) { return a.owner == b.owner; }),
@@ -416,29 +470,38 @@ class WashCollusiveRing {
     return it != last_hops_.end() && it->owner == owner && it->latest >= bought;
   }
 
-  // Extends the path at `from`, which bought at `bought`, by its later sales, with at most
-  // `hops` trades left to reach the target; true when a ring was found (its trades are then in
-  // ring_trades_). Sales are chained newest first, so the walk ends at the first one before
-  // `bought`: this keeps the search small on a busy window, where nearly every owner reaches
-  // every other one.
+  // Extends the path at `from`, which bought at `bought`, by its later sales of a similar
+  // size, with at most `hops` trades left to reach the target; true when a ring was found
+  // (its trades are then in ring_trades_). Chains run newest first, so each walk ends at the
+  // first sale before `bought`.
   bool search_from(OwnerId from, Timestamp bought, size_t hops) {
-    for (uint64_t i = window_.last_sale_of(from); window_.live(i, bought);
-         i = window_.at(i).previous_sale) {
+    for (uint32_t bucket = first_bucket_; bucket <= last_bucket_; ++bucket) {
       if (steps_left_ == 0) return false;
       --steps_left_;
-      const RingTrade& t = window_.at(i);
-      const OwnerId to = t.buyer_owner;
-      if (to == target_ || !similar_size(t) ||
-          std::find(path_.begin(), path_.end(), to) != path_.end()) {
-        continue;
+      for (uint64_t i = window_.last_sized_sale_of(from, bucket); window_.live(i, bought);
+           i = window_.at(i).previous_sized_sale) {
+        if (steps_left_ == 0) return false;
+        --steps_left_;
+        if (follow(window_.at(i), hops)) return true;
       }
-      path_.push_back(to);
-      if (path_.size() + 1 >= p_.min_owners && sells_to_target_after(to, t.ts) && is_ring()) {
-        return true;
-      }
-      if (hops > 2 && search_from(to, t.ts, hops - 1)) return true;
-      path_.pop_back();
     }
+    return false;
+  }
+
+  // Takes the sale `t` as the path's next trade: a ring when its buyer sold on to the target,
+  // else (with trades left) the search goes on from its buyer.
+  bool follow(const RingTrade& t, size_t hops) {
+    const OwnerId to = t.buyer_owner;
+    if (to == target_ || !similar_size(t) ||
+        std::find(path_.begin(), path_.end(), to) != path_.end()) {
+      return false;
+    }
+    path_.push_back(to);
+    if (path_.size() + 1 >= p_.min_owners && sells_to_target_after(to, t.ts) && is_ring()) {
+      return true;
+    }
+    if (hops > 2 && search_from(to, t.ts, hops - 1)) return true;
+    path_.pop_back();
     return false;
   }
 
@@ -685,8 +748,10 @@ class WashCollusiveRing {
   std::vector<uint64_t> ring_trades_;
   OwnerId target_;
   Timestamp oldest_;
-  double least_qty_ = 0;
-  double most_qty_ = 0;
+  int64_t least_qty_ = 0;  // similar sizes, raw
+  int64_t most_qty_ = 0;
+  uint32_t first_bucket_ = 0;  // the size buckets they fall in
+  uint32_t last_bucket_ = 0;
   uint32_t steps_left_ = 0;
   // Episodes: slots reused once reported; `open_` lists the open ones.
   std::vector<Episode> episodes_;

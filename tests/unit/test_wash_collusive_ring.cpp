@@ -231,6 +231,17 @@ TEST_F(WashCollusiveRing, EachOwnerPassesOnWhatItBought) {
   EXPECT_EQ(metric(alerts[0], "trades"), 6);
 }
 
+TEST_F(WashCollusiveRing, SizesWithinTheNetShareGoRound) {
+  // A fee taken at each leg: 10, 9.99, 9.98 keeps every owner within 0.1% of flat.
+  auto alerts =
+      run({trade(0, "A", "B", "10"), trade(10, "B", "C", "9.99"), trade(20, "C", "A", "9.98")});
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_NEAR(metric(alerts[0], "max_net_share"), 0.02 / 19.98, 1e-9);
+  // Legs 3% apart leave A 3% short: beyond the default 2%.
+  EXPECT_TRUE(run({trade(0, "A", "B", "10"), trade(10, "B", "C", "10"), trade(20, "C", "A", "9.4")})
+                  .empty());
+}
+
 TEST_F(WashCollusiveRing, TwoOwnersTradingBackAndForthDoNotFire) {
   std::vector<Event> events;
   for (int i = 0; i < 6; ++i) lap(events, 20.0 * i, {"A", "B"});
