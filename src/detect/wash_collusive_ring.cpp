@@ -42,8 +42,8 @@ constexpr size_t kCycleOwnersLimit = 16;
 std::vector<ParamSpec> param_specs() {
   return {
       {kWindow, ParamType::kDuration, "10m",
-       "the trades of a ring must all lie within this time; an episode ends when no trade among "
-       "its owners follows its last within this time"},
+       "the trades of a ring must all lie within this time; an episode ends when no further "
+       "lap of its owners follows its last trade within this time"},
       {kMinOwners, ParamType::kInteger, "3",
        "fewest beneficial owners in a ring (two owners trading back and forth are a round trip, "
        "not a ring)",
@@ -230,7 +230,6 @@ struct EvidenceTrade {
 /// A ring and the trades its owners made among themselves while it lasted: one alert.
 struct Episode {
   uint32_t serial = 0;
-  bool open = false;
   Timestamp start, end;
   std::string key;
   std::vector<OwnerId> owners;
@@ -242,7 +241,6 @@ struct Episode {
 
   void reset(uint32_t new_serial) {
     serial = new_serial;
-    open = true;
     start = Timestamp::max();
     end = Timestamp::min();
     key.clear();  // clear() keeps capacity: reused episodes do not reallocate
@@ -318,11 +316,10 @@ struct OwnerSums {
 /// Collusive rings on one symbol. Every trade between two known owners is an edge of the
 /// window's graph, from seller to buyer. A new edge s -> b closes a ring when b already reaches
 /// s through a chain of ever later edges of a similar size, over at least one other owner (the
-/// quantity passed on from b back to s), and the owners of that
-/// cycle are balanced over all their trades among themselves in the window: each ends near
-/// where it started, and all traded about the same volume. A ring opens an episode; rings found
-/// again among the same owners (further laps) join it, and it is reported a window after its
-/// last trade.
+/// quantity passed on from b back to s), and the owners of that cycle are balanced over all
+/// their trades among themselves in the window: each ends near where it started, and all
+/// traded about the same volume. A ring opens an episode; rings found again among the same
+/// owners (further laps) join it, and it is reported a window after its last trade.
 class WashCollusiveRing {
  public:
   static constexpr std::string_view kRule = "wash.collusive_ring";
@@ -604,7 +601,6 @@ class WashCollusiveRing {
       const Timestamp closes = ep.end + p_.window;
       if (closes < now) {
         if (ep.notional >= p_.min_notional) emit(ep);
-        ep.open = false;
         free_.push_back(open_[k]);
         open_.erase(open_.begin() + static_cast<std::ptrdiff_t>(k));
         continue;
