@@ -32,7 +32,7 @@ enum class Accounts {
 
 /// Three symbols, 500 accounts, a random walk in price, and 1% of trades followed at once by
 /// the same account's opposite trade. With both sides known, 0.1% of trades also start a lap
-/// of their quantity around a ring of three accounts.
+/// of their quantity around a ring of four accounts (the trade's two and two more).
 struct Tape {
   Universe universe;
   std::vector<Event> events;

@@ -374,7 +374,7 @@ class WashCollusiveRing {
 
   WashCollusiveRing(const SymbolScope& scope, const Params& params)
       : scope_(scope), p_(params), window_(params.window, params.max_window_trades) {
-    path_.reserve(kCycleOwnersLimit);
+    path_.reserve(kCycleOwnersLimit + 1);  // a cycle and its target
   }
 
   static constexpr bool kReadsTradesOnly = true;  // wants() takes trades alone
