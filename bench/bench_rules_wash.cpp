@@ -24,14 +24,22 @@ struct CountingSink : AlertSink {
   void emit(Alert&&) override { ++count; }
 };
 
-/// Three symbols, 500 accounts, one account per trade (as seed1 rows carry them), a random
-/// walk in price, and 1% of trades followed at once by the same account's opposite trade.
+/// Which accounts a tape's trades name.
+enum class Accounts {
+  kOneSide,   // one account per trade, as seed1 rows carry them
+  kBothSides  // buyer and seller, as a venue's own records carry them
+};
+
+/// Three symbols, 500 accounts, a random walk in price, and 1% of trades followed at once by
+/// the same account's opposite trade. With both sides known, 0.1% of trades also start a lap
+/// of their quantity around a ring of four accounts (the trade's two and two more).
 struct Tape {
   Universe universe;
   std::vector<Event> events;
   // Where event time crosses a second, as the engine ticks: runs end there.
   std::vector<size_t> ticks;
   int64_t trades_per_second = 0;
+  Accounts accounts = Accounts::kOneSide;
 };
 
 std::vector<size_t> tick_positions(const std::vector<Event>& events) {
@@ -43,12 +51,15 @@ std::vector<size_t> tick_positions(const std::vector<Event>& events) {
   return ticks;
 }
 
-const Tape& tape(int64_t trades_per_second) {
+const Tape& tape(int64_t trades_per_second, Accounts named = Accounts::kOneSide) {
   static std::unique_ptr<Tape> cached;
-  if (cached && cached->trades_per_second == trades_per_second) return *cached;
+  if (cached && cached->trades_per_second == trades_per_second && cached->accounts == named) {
+    return *cached;
+  }
   cached.reset();  // one tape at a time: each is a few hundred MB
   auto t = std::make_unique<Tape>();
   t->trades_per_second = trades_per_second;
+  t->accounts = named;
   SymbolId symbols[3] = {t->universe.symbol("BTCUSDT"), t->universe.symbol("ETHUSDT"),
                          t->universe.symbol("SOLUSDT")};
   double prices[3] = {42000, 2300, 95};
@@ -78,9 +89,28 @@ const Tape& tape(int64_t trades_per_second) {
     e.side = next() % 2 ? Side::kBuy : Side::kSell;
     AccountId account = accounts[next() % kAccounts];
     (e.side == Side::kBuy ? e.buyer : e.seller) = account;
+    if (named == Accounts::kBothSides) {
+      (e.side == Side::kBuy ? e.seller : e.buyer) = accounts[next() % kAccounts];
+    }
     e.seq = t->events.size() + 1;
     e.id = ExternalId::number(e.seq);
     t->events.push_back(e);
+    if (named == Accounts::kBothSides && next() % 1000 == 0) {
+      // The buyer passes the quantity on to two others, the last selling it back to the
+      // seller: a ring of four.
+      const AccountId ring[3] = {e.buyer, accounts[next() % kAccounts],
+                                 accounts[next() % kAccounts]};
+      for (int leg = 0; leg < 3 && t->events.size() < kTrades; ++leg) {
+        Event pass = e;
+        ts = ts + gap;
+        pass.ts = ts;
+        pass.seller = ring[leg];
+        pass.buyer = leg == 2 ? e.seller : ring[leg + 1];
+        pass.seq = t->events.size() + 1;
+        pass.id = ExternalId::number(pass.seq);
+        t->events.push_back(pass);
+      }
+    }
     if (next() % 100 == 0 && t->events.size() < kTrades) {
       Event back = e;
       back.side = opposite(e.side);
@@ -96,8 +126,9 @@ const Tape& tape(int64_t trades_per_second) {
   return *cached;
 }
 
-void run_rules(benchmark::State& state, const std::vector<std::string>& rules) {
-  const Tape& t = tape(state.range(0));
+void run_rules(benchmark::State& state, const std::vector<std::string>& rules,
+               Accounts named = Accounts::kOneSide) {
+  const Tape& t = tape(state.range(0), named);
   static const Config config = default_config();
   uint64_t alerts = 0;
   for (auto _ : state) {
@@ -132,10 +163,19 @@ void BM_WashVolumeAnomaly(benchmark::State& state) {
 void BM_WashBoth(benchmark::State& state) {
   run_rules(state, {"wash.round_trip", "wash.volume_anomaly"});
 }
+// On trades that name both sides, and on the seed1-shaped tape it passes over.
+void BM_WashCollusiveRing(benchmark::State& state) {
+  run_rules(state, {"wash.collusive_ring"}, Accounts::kBothSides);
+}
+void BM_WashCollusiveRingOneSide(benchmark::State& state) {
+  run_rules(state, {"wash.collusive_ring"});
+}
 
 // Argument: trades per second of event time over all symbols (seed1 has about 32).
 BENCHMARK(BM_WashRoundTrip)->Arg(32)->Arg(1000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_WashVolumeAnomaly)->Arg(32)->Arg(1000)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_WashBoth)->Arg(32)->Arg(1000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_WashCollusiveRing)->Arg(32)->Arg(1000)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_WashCollusiveRingOneSide)->Arg(32)->Arg(1000)->Unit(benchmark::kMillisecond);
 
 }  // namespace

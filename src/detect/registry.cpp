@@ -7,6 +7,7 @@
 #include "detect/pump_and_dump.hpp"
 #include "detect/quote_stuffing.hpp"
 #include "detect/spoofing.hpp"
+#include "detect/wash_collusive_ring.hpp"
 #include "detect/wash_round_trip.hpp"
 #include "detect/wash_volume_anomaly.hpp"
 
@@ -26,6 +27,7 @@ const std::vector<RuleInfo>& rule_registry() {
       excessive_spread_rule(),
       marking_the_close_rule(),
       order_to_trade_ratio_rule(),
+      wash_collusive_ring_rule(),
   };
   return rules;
 }

@@ -147,7 +147,7 @@ TEST(EngineOrders, RulesThatNeedTradesAloneReadTradesAlone) {
     EXPECT_EQ(rule->reads_trades_only(), info.needs.starts_with("trades")) << info.name;
     trade_rules += rule->reads_trades_only() ? 1 : 0;
   }
-  EXPECT_EQ(trade_rules, 5u);  // the two wash rules, pump_and_dump, momentum and the close
+  EXPECT_EQ(trade_rules, 6u);  // the three wash rules, pump_and_dump, momentum and the close
 }
 
 // An execution of an order the book never saw (it rested before the feed began) is printed
