@@ -25,6 +25,7 @@ constexpr const char* kMinOwners = "min_owners";
 constexpr const char* kMaxCycleOwners = "max_cycle_owners";
 constexpr const char* kMaxNetShare = "max_net_share";
 constexpr const char* kMinVolumeMatch = "min_volume_match";
+constexpr const char* kPriceTolerance = "price_tolerance";
 constexpr const char* kMaxWindowTrades = "max_window_trades";
 constexpr const char* kMaxSearchSteps = "max_search_steps";
 constexpr const char* kMinNotional = "min_notional";
@@ -59,6 +60,11 @@ std::vector<ParamSpec> param_specs() {
        "the least traded owner of a ring trades at least this share (in volume) of the most "
        "traded one: the same quantity went round, not a large round trip of two beside a "
        "small leg through a third",
+       0, 1},
+      {kPriceTolerance, ParamType::kNumber, "0",
+       "most relative difference between the prices of a ring's trades (0 = one price): passed "
+       "round at one price, the quantity leaves every owner's cash as it was; at different "
+       "prices money moves between them, as it does when round lots change hands by chance",
        0, 1},
       {kMaxWindowTrades, ParamType::kInteger, "4096",
        "trades between two known owners kept per symbol (the oldest let go first, even inside "
@@ -330,6 +336,7 @@ class WashCollusiveRing {
     size_t max_cycle_owners = 0;
     double max_net_share = 0;
     double min_volume_match = 0;
+    double price_tolerance = 0;
     size_t max_window_trades = 0;
     uint32_t max_search_steps = 0;
     double min_notional = 0;
@@ -347,6 +354,7 @@ class WashCollusiveRing {
       p.max_cycle_owners = static_cast<size_t>(v.integer(kMaxCycleOwners));
       p.max_net_share = v.number(kMaxNetShare);
       p.min_volume_match = v.number(kMinVolumeMatch);
+      p.price_tolerance = v.number(kPriceTolerance);
       p.max_window_trades = static_cast<size_t>(v.integer(kMaxWindowTrades));
       p.max_search_steps = static_cast<uint32_t>(v.integer(kMaxSearchSteps));
       p.min_notional = v.number(kMinNotional);
@@ -528,7 +536,18 @@ class WashCollusiveRing {
       }
     }
     const Balance b = sums.balance(owners.size());
-    return b.max_net_share <= p_.max_net_share && b.volume_match >= p_.min_volume_match;
+    return b.max_net_share <= p_.max_net_share && b.volume_match >= p_.min_volume_match &&
+           at_one_price(ring_trades_);
+  }
+
+  // Whether the trades' prices lie within price_tolerance of the lowest.
+  bool at_one_price(const std::vector<uint64_t>& trades) const {
+    int64_t low = INT64_MAX, high = 0;
+    for (uint64_t i : trades) {
+      low = std::min(low, window_.at(i).price.raw());
+      high = std::max(high, window_.at(i).price.raw());
+    }
+    return static_cast<double>(high - low) <= p_.price_tolerance * static_cast<double>(low);
   }
 
   // A ring was found through `trade`: its trades join the open episode of the same group (one

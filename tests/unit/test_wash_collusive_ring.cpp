@@ -136,6 +136,17 @@ TEST_F(WashCollusiveRing, ThreeRingFiresOnceWithItsAccountsAndTrades) {
   EXPECT_NE(a.why.find("A, B and C"), std::string::npos) << a.why;
 }
 
+// Round lots change hands at the market's prices: a cycle of them is a ring only when the
+// quantity went round at one price (price_tolerance, default 0), leaving every owner's cash as
+// it was.
+TEST_F(WashCollusiveRing, ARingIsPassedRoundAtOnePrice) {
+  std::vector<Event> drifting{trade(0, "A", "B", "5", "100"), trade(10, "B", "C", "5", "100.02"),
+                              trade(20, "C", "A", "5", "100.01")};
+  EXPECT_TRUE(run(drifting).empty());
+  set_param(config.values, info, "price_tolerance", "0.0005");
+  EXPECT_EQ(run(drifting).size(), 1u);
+}
+
 TEST_F(WashCollusiveRing, FourRingFires) {
   std::vector<Event> events;
   lap(events, 0, {"A", "B", "C", "D"});
