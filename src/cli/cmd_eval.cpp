@@ -3,7 +3,9 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 #include <fstream>
+#include <optional>
 #include <stdexcept>
+#include <vector>
 
 #include "cli/commands.hpp"
 #include "cli/market_options.hpp"
@@ -11,6 +13,7 @@
 #include "detect/detector.hpp"
 #include "eval/eval_report.hpp"
 #include "eval/eval_run.hpp"
+#include "sim/order_market.hpp"
 
 namespace tw::cli {
 namespace {
@@ -24,6 +27,10 @@ struct EvalSettings {
   std::vector<std::string> rules;
   bool run = false;
   MarketSettings market;
+  std::string seeds;    // --run: "1-10" or "1,4,7": a matrix of runs
+  std::string regimes;  // --run --mode orders: "calm,volatile,thin"
+  std::optional<double> min_f1;
+  std::optional<double> max_alerts_per_million;
   std::string out = "eval-market";
 };
 
@@ -75,6 +82,25 @@ void report(const EvalSettings& s, const eval::Evaluation& evaluation) {
   if (!s.json_out.empty()) write_json(s.json_out, evaluation);
 }
 
+// The gates for CI: every rule with episodes at least --min-f1, every rule at most
+// --max-alerts-per-million; a failed gate names the rule and ends the command with an error.
+void check_gates(const EvalSettings& s, const eval::Evaluation& e) {
+  std::vector<std::string> failed;
+  for (const eval::RuleScore& r : e.rules) {
+    if (s.min_f1 && r.episodes > 0 && r.f1.value_or(0) < *s.min_f1) {
+      failed.push_back(fmt::format("{} F1 {:.3f} < {}", r.rule, r.f1.value_or(0), *s.min_f1));
+    }
+    if (s.max_alerts_per_million && r.alerts_per_million_events &&
+        *r.alerts_per_million_events > *s.max_alerts_per_million) {
+      failed.push_back(fmt::format("{} {:.1f} alerts per million events > {}", r.rule,
+                                   *r.alerts_per_million_events, *s.max_alerts_per_million));
+    }
+  }
+  if (!failed.empty()) {
+    throw std::runtime_error(fmt::format("eval: {}", fmt::join(failed, "; ")));
+  }
+}
+
 void generate_run_and_score(const EvalSettings& s) {
   eval::GeneratedEvaluation g =
       eval::generate_run_and_evaluate(s.market.market(), s.out, eval_options(s));
@@ -84,12 +110,80 @@ void generate_run_and_score(const EvalSettings& s) {
     fmt::print("\n");
   }
   report(s, g.evaluation);
+  check_gates(s, g.evaluation);
+}
+
+// "1-10" or "1,4,7".
+std::vector<uint64_t> parse_seeds(const std::string& text) {
+  std::vector<uint64_t> seeds;
+  auto number = [&](const std::string& part) {
+    size_t used = 0;
+    uint64_t v = 0;
+    try {
+      v = std::stoull(part, &used);
+    } catch (const std::exception&) {
+      used = 0;
+    }
+    if (used == 0 || used != part.size()) {
+      throw std::runtime_error("--seeds '" + text + "': expected FIRST-LAST or a comma list");
+    }
+    return v;
+  };
+  for (size_t at = 0; at <= text.size();) {
+    const size_t comma = std::min(text.find(',', at), text.size());
+    const std::string part = text.substr(at, comma - at);
+    if (const size_t dash = part.find('-'); dash != std::string::npos) {
+      const uint64_t first = number(part.substr(0, dash)), last = number(part.substr(dash + 1));
+      if (last < first || last - first >= 1000) {
+        throw std::runtime_error("--seeds '" + text + "': a range of 1 to 1,000 seeds");
+      }
+      for (uint64_t seed = first; seed <= last; ++seed) seeds.push_back(seed);
+    } else {
+      seeds.push_back(number(part));
+    }
+    at = comma + 1;
+  }
+  return seeds;
+}
+
+std::vector<sim::Regime> parse_regimes(const EvalSettings& s) {
+  const std::string& text = s.regimes.empty() ? s.market.regime : s.regimes;
+  std::vector<sim::Regime> regimes;
+  for (size_t at = 0; at <= text.size();) {
+    const size_t comma = std::min(text.find(',', at), text.size());
+    sim::Regime regime;
+    if (!sim::parse_regime(text.substr(at, comma - at), regime)) {
+      throw std::runtime_error("--regimes '" + text + "': calm, volatile, thin or session");
+    }
+    regimes.push_back(regime);
+    at = comma + 1;
+  }
+  return regimes;
+}
+
+void evaluate_matrix(const EvalSettings& s) {
+  const std::vector<uint64_t> seeds = parse_seeds(s.seeds);
+  const eval::MatrixEvaluation m =
+      eval::evaluate_matrix(s.market.market(), seeds, parse_regimes(s), s.out, eval_options(s));
+  if (tables_wanted(s)) {
+    for (const eval::MatrixRun& run : m.runs) {
+      fmt::print("{:<9} seed {:<4} {:>10} events {:>5} episodes {:>7} alerts\n",
+                 s.market.mode == "orders" ? sim::regime_name(run.regime) : "trades", run.seed,
+                 run.record.events, run.evaluation.episodes, run.record.alerts);
+    }
+    fmt::print("\nall {} runs together\n", m.runs.size());
+  }
+  report(s, m.combined);
+  check_gates(s, m.combined);
 }
 
 void eval_command(const EvalSettings& s) {
+  if (s.run && (!s.seeds.empty() || !s.regimes.empty())) return evaluate_matrix(s);
   if (s.run) return generate_run_and_score(s);
   if (s.labels.empty()) throw std::runtime_error("eval: --labels FILE (or --run) is required");
-  report(s, eval::evaluate_files(s.labels, s.db, std::nullopt, eval_options(s)));
+  const eval::Evaluation e = eval::evaluate_files(s.labels, s.db, std::nullopt, eval_options(s));
+  report(s, e);
+  check_gates(s, e);
 }
 
 }  // namespace
@@ -112,6 +206,18 @@ void add_eval_command(CLI::App& app) {
                             "Generate a market, run every rule over it and score, in one go");
   run->excludes(labels)->excludes(db)->excludes(owners);
   add_market_options(cmd, settings->market, run);
+  cmd->add_option("--seeds", settings->seeds,
+                  "--run: a run per seed (FIRST-LAST or a comma list), scored together")
+      ->needs(run);
+  cmd->add_option("--regimes", settings->regimes,
+                  "--run --mode orders: a run per regime (comma list of calm, volatile, thin, "
+                  "session) and seed, scored together")
+      ->needs(run);
+  cmd->add_option("--min-f1", settings->min_f1,
+                  "Fail (exit 1, naming the rule) when a rule with episodes scores F1 below this");
+  cmd->add_option("--max-alerts-per-million", settings->max_alerts_per_million,
+                  "Fail (exit 1, naming the rule) when a rule raises more alerts than this per "
+                  "million events (for markets with nothing injected)");
   cmd->add_option("-o,--out", settings->out, "--run: folder for the market, labels and store")
       ->capture_default_str()
       ->needs(run);

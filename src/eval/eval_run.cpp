@@ -2,6 +2,9 @@
 
 #include <filesystem>
 
+#include <fmt/format.h>
+
+#include "eval/combined.hpp"
 #include "eval/labels.hpp"
 #include "eval/stored_alerts.hpp"
 #include "sim/order_csv_writer.hpp"
@@ -59,6 +62,30 @@ GeneratedEvaluation generate_run_and_evaluate(const MarketToGenerate& market,
   options.owners = g.job.config.owners;
   g.evaluation = evaluate_files(g.market.labels, g.job.db, g.run.record.run_id, options);
   return g;
+}
+
+MatrixEvaluation evaluate_matrix(const MarketToGenerate& market, const std::vector<uint64_t>& seeds,
+                                 const std::vector<sim::Regime>& regimes, const std::string& dir,
+                                 const EvalOptions& options) {
+  MatrixEvaluation matrix;
+  std::vector<Evaluation> evaluations;
+  for (sim::Regime regime :
+       market.orders ? regimes : std::vector<sim::Regime>{sim::Regime::kCalm}) {
+    for (uint64_t seed : seeds) {
+      MarketToGenerate one = market;
+      one.order_market.regime = regime;
+      one.order_market.seed = seed;
+      one.trades.seed = seed;
+      const std::string name = market.orders ? fmt::format("{}-s{}", sim::regime_name(regime), seed)
+                                             : fmt::format("s{}", seed);
+      GeneratedEvaluation g =
+          generate_run_and_evaluate(one, (std::filesystem::path(dir) / name).string(), options);
+      evaluations.push_back(g.evaluation);
+      matrix.runs.push_back({regime, seed, g.run.record, std::move(g.evaluation)});
+    }
+  }
+  matrix.combined = combine(evaluations);
+  return matrix;
 }
 
 }  // namespace tw::eval

@@ -50,4 +50,25 @@ struct GeneratedEvaluation {
 GeneratedEvaluation generate_run_and_evaluate(const MarketToGenerate& market,
                                               const std::string& dir, EvalOptions options);
 
+/// One run of a matrix: the market's regime and seed, the run's record and its scores.
+struct MatrixRun {
+  sim::Regime regime = sim::Regime::kCalm;
+  uint64_t seed = 0;
+  RunRecord record;
+  Evaluation evaluation;
+};
+
+/// Every run of a matrix, and their scores taken together (combine).
+struct MatrixEvaluation {
+  std::vector<MatrixRun> runs;
+  Evaluation combined;
+};
+
+/// Generates, runs and scores `market` once for each seed and regime, each into its own folder
+/// of `dir` (REGIME-sSEED; the regime is the order market's, and the trade tape's market takes
+/// the seeds alone).
+MatrixEvaluation evaluate_matrix(const MarketToGenerate& market, const std::vector<uint64_t>& seeds,
+                                 const std::vector<sim::Regime>& regimes, const std::string& dir,
+                                 const EvalOptions& options);
+
 }  // namespace tw::eval

@@ -83,9 +83,7 @@ void count_episodes(RuleScore& s, const std::vector<Episode>& episodes, const Ma
     delays.push_back(hit->second - episodes[i].start);
   }
   s.false_negatives = s.episodes - s.true_positives;
-  if (delays.empty()) return;
-  s.median_delay = quantile(delays, 0.5);
-  s.p95_delay = quantile(delays, 0.95);
+  s.delays = std::move(delays);
 }
 
 void count_alerts(RuleScore& s, const std::vector<Alert>& alerts, const Matches& m) {
@@ -104,10 +102,7 @@ RuleScore score_rule(const std::string& rule, const std::vector<Episode>& episod
   s.rule = rule;
   count_episodes(s, episodes, m);
   count_alerts(s, alerts, m);
-  s.precision = ratio(s.matching_alerts, s.alerts);
-  s.recall = ratio(s.true_positives, s.episodes);
-  s.f1 = harmonic_mean(s.precision, s.recall);
-  if (events && *events > 0) s.alerts_per_million_events = *ratio(s.alerts, *events) * 1e6;
+  finish_score(s, events);
   return s;
 }
 
@@ -184,6 +179,17 @@ Duration quantile(std::vector<Duration>& values, double q) {
   double low = static_cast<double>(values[below].count());
   double high = static_cast<double>(values[above].count());
   return Duration::nanos(std::llround(low + fraction * (high - low)));
+}
+
+void finish_score(RuleScore& s, std::optional<uint64_t> events) {
+  s.precision = ratio(s.matching_alerts, s.alerts);
+  s.recall = ratio(s.true_positives, s.episodes);
+  s.f1 = harmonic_mean(s.precision, s.recall);
+  if (events && *events > 0) s.alerts_per_million_events = *ratio(s.alerts, *events) * 1e6;
+  if (s.delays.empty()) return;
+  std::vector<Duration> delays = s.delays;
+  s.median_delay = quantile(delays, 0.5);
+  s.p95_delay = quantile(delays, 0.95);
 }
 
 Evaluation evaluate(const std::vector<Episode>& episodes, const std::vector<Alert>& alerts,

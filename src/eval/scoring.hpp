@@ -34,6 +34,7 @@ struct RuleScore {
   std::optional<Duration> median_delay;  // over detected episodes; none when none detected
   std::optional<Duration> p95_delay;
   std::optional<double> alerts_per_million_events;
+  std::vector<Duration> delays;  // of each detected episode, for combining runs
 };
 
 /// The episodes of one kind and the rules that fired on them.
@@ -63,6 +64,9 @@ struct Evaluation {
 /// `only_rules`, episodes and alerts of other rules are left out before matching.
 Evaluation evaluate(const std::vector<Episode>& episodes, const std::vector<Alert>& alerts,
                     const EvalOptions& options);
+
+/// Works out the score's ratios, delay quantiles and rate from its counts and delays.
+void finish_score(RuleScore& s, std::optional<uint64_t> events);
 
 /// The q-quantile (0..1) of `values` by linear interpolation between the closest ranks (numpy's
 /// default); `values` must not be empty. Sorts `values`.

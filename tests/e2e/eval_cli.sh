@@ -52,4 +52,19 @@ if "$TAPEWATCH" eval --labels m/labels.jsonl --db m/tapewatch.db --slack soon 2>
   fail "bad slack accepted"
 fi
 expect_in "--slack 'soon'" err.txt
+
+# 5. The gates: a floor no rule can meet fails the command and names the rules below it; one
+# every rule meets passes. A matrix of order-market runs is scored together.
+if "$TAPEWATCH" eval --labels m/labels.jsonl --db m/tapewatch.db --min-f1 1.01 > /dev/null 2> err.txt; then
+  fail "--min-f1 1.01 passed"
+fi
+expect_in "pump_and_dump F1" err.txt
+"$TAPEWATCH" eval --labels m/labels.jsonl --db m/tapewatch.db --min-f1 0 > /dev/null \
+  || fail "--min-f1 0 failed"
+"$TAPEWATCH" eval --run --mode orders --symbols 2 --hours 0.6 --seeds 1-2 --regimes calm,thin \
+  --out matrix > matrix.txt || fail "a matrix of order-market runs failed"
+expect_in "all 4 runs together" matrix.txt
+[ "$(grep -c '^thin ' matrix.txt)" = 2 ] || fail "a matrix of 2 seeds x 2 regimes did not run 4 times"
+if "$TAPEWATCH" eval --run --seeds 3-1 --out matrix 2> err.txt; then fail "--seeds 3-1 accepted"; fi
+expect_in "--seeds '3-1'" err.txt
 echo "eval e2e ok"

@@ -1,6 +1,7 @@
 // Scoring rules against ground truth: label parsing, alert-episode matching, scores, confusion.
 #include <gtest/gtest.h>
 
+#include "eval/combined.hpp"
 #include "eval/eval_report.hpp"
 #include "eval/labels.hpp"
 #include "eval/matching.hpp"
@@ -346,4 +347,46 @@ TEST(EvalStoredAlerts, ReadsTheAlertsAndTheirRunsEvents) {
   ScoredAlerts only_second = read_scored_alerts(*store, std::string("run-2"));
   EXPECT_EQ(only_second.alerts.size(), 1u);
   EXPECT_EQ(only_second.events, 99u);
+}
+
+// Runs taken together: counts summed rule by rule and kind by kind, ratios and delays worked out
+// again from the sums (not averaged), events summed when every run knows them.
+TEST(EvalCombine, SumsTheCountsAndWorksTheRatiosOutAgain) {
+  Scenario s;
+  EvalOptions with_events;
+  with_events.events = 1'000'000;
+  Evaluation one = evaluate(s.episodes, s.alerts, with_events);
+  // A second run: one wash episode found at once by one alert, and a spoofing false alarm.
+  Evaluation two = evaluate(
+      {episode("wash.round_trip", "round_trip", "ETH", 100, 110, {"Z"})},
+      {alert("wash.round_trip", "ETH", 100, 100, {"Z"}), alert("spoofing", "ETH", 5, 6, {})},
+      with_events);
+  Evaluation all = combine({one, two});
+  const RuleScore& wash = rule_score(all, "wash.round_trip");
+  const RuleScore& wash_one = rule_score(one, "wash.round_trip");
+  EXPECT_EQ(wash.episodes, wash_one.episodes + 1);
+  EXPECT_EQ(wash.true_positives, wash_one.true_positives + 1);
+  EXPECT_EQ(wash.alerts, wash_one.alerts + 1);
+  EXPECT_EQ(wash.matching_alerts, wash_one.matching_alerts + 1);
+  EXPECT_DOUBLE_EQ(*wash.precision, static_cast<double>(wash_one.matching_alerts + 1) /
+                                        static_cast<double>(wash_one.alerts + 1));
+  EXPECT_DOUBLE_EQ(*wash.recall, static_cast<double>(wash_one.true_positives + 1) /
+                                     static_cast<double>(wash_one.episodes + 1));
+  EXPECT_EQ(wash.delays.size(), wash_one.delays.size() + 1);
+  EXPECT_EQ(*wash.median_delay, [&] {
+    std::vector<Duration> d = wash.delays;
+    return quantile(d, 0.5);
+  }());
+  const RuleScore& spoofing = rule_score(all, "spoofing");
+  EXPECT_EQ(spoofing.false_positives, 1u);
+  EXPECT_FALSE(spoofing.recall.has_value());
+  EXPECT_EQ(all.events, 2'000'000u);
+  EXPECT_DOUBLE_EQ(*spoofing.alerts_per_million_events, 0.5);
+  EXPECT_EQ(all.episodes, one.episodes + 1);
+  uint64_t round_trips = 0;
+  for (const ConfusionRow& row : all.confusion.rows) {
+    if (row.kind == "round_trip") round_trips = row.episodes;
+  }
+  EXPECT_EQ(round_trips, 4u);
+  EXPECT_FALSE(combine({one, evaluate(s.episodes, s.alerts, {})}).events.has_value());
 }
