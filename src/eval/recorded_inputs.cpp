@@ -11,18 +11,25 @@ namespace {
 /// A feed over events already read: what its file gave, in the same order and sequencing.
 class RecordedFeed final : public Feed {
  public:
-  RecordedFeed(std::string name, std::span<const Event> events, bool sequenced)
-      : name_(std::move(name)), events_(events), sequenced_(sequenced) {}
+  using Chunks = std::vector<std::vector<Event>>;
 
-  bool next(Event& out) override {
-    if (at_ == events_.size()) return false;
-    out = events_[at_++];
-    return true;
-  }
+  RecordedFeed(std::string name, const Chunks& chunks, bool sequenced)
+      : name_(std::move(name)), chunks_(chunks), sequenced_(sequenced) {}
+
+  bool next(Event& out) override { return next_batch(std::span<Event>(&out, 1)) == 1; }
   size_t next_batch(std::span<Event> out) override {
-    const size_t n = std::min(out.size(), events_.size() - at_);
-    std::copy_n(events_.begin() + static_cast<std::ptrdiff_t>(at_), n, out.begin());
-    at_ += n;
+    size_t n = 0;
+    while (n < out.size() && chunk_ < chunks_.size()) {
+      const std::vector<Event>& chunk = chunks_[chunk_];
+      const size_t take = std::min(out.size() - n, chunk.size() - at_);
+      std::copy_n(chunk.begin() + static_cast<std::ptrdiff_t>(at_), take, out.begin() + n);
+      n += take;
+      at_ += take;
+      if (at_ == chunk.size()) {
+        ++chunk_;
+        at_ = 0;
+      }
+    }
     return n;
   }
   const std::string& name() const override { return name_; }
@@ -32,8 +39,9 @@ class RecordedFeed final : public Feed {
 
  private:
   std::string name_;
-  std::span<const Event> events_;
-  size_t at_ = 0;
+  const Chunks& chunks_;
+  size_t chunk_ = 0;  // the chunk of the next event
+  size_t at_ = 0;     // its place in that chunk
   bool sequenced_;
 };
 
@@ -49,7 +57,12 @@ RecordedInputs::RecordedInputs(const std::vector<std::string>& inputs, FeedOptio
     std::unique_ptr<Feed> feed = open_feed(inputs[i], options, universe_, rejects);
     Input& input = inputs_.emplace_back();
     input.sequenced = feed->sequenced();
-    for (Event e; feed->next(e);) input.events.push_back(e);
+    for (Event e; feed->next(e); ++input.events) {
+      if (input.chunks.empty() || input.chunks.back().size() == kChunkEvents) {
+        input.chunks.emplace_back().reserve(kChunkEvents);
+      }
+      input.chunks.back().push_back(e);
+    }
   }
   rejects_ = rejects.total();
 }
@@ -58,14 +71,14 @@ std::vector<std::unique_ptr<Feed>> RecordedInputs::replay() const {
   std::vector<std::unique_ptr<Feed>> feeds;
   for (size_t i = 0; i < inputs_.size(); ++i) {
     feeds.push_back(
-        std::make_unique<RecordedFeed>(names_[i], inputs_[i].events, inputs_[i].sequenced));
+        std::make_unique<RecordedFeed>(names_[i], inputs_[i].chunks, inputs_[i].sequenced));
   }
   return feeds;
 }
 
 uint64_t RecordedInputs::events() const {
   uint64_t n = 0;
-  for (const Input& input : inputs_) n += input.events.size();
+  for (const Input& input : inputs_) n += input.events;
   return n;
 }
 

@@ -35,8 +35,14 @@ class RecordedInputs {
   Universe& universe() { return universe_; }
 
  private:
+  /// Events in chunks of kChunkEvents: no copy while reading and no growth slack, which a
+  /// vector doubling its size would leave of up to half the events again.
+  using Chunks = std::vector<std::vector<Event>>;
+  static constexpr size_t kChunkEvents = 1 << 16;
+
   struct Input {
-    std::vector<Event> events;
+    Chunks chunks;
+    uint64_t events = 0;
     bool sequenced = false;
   };
 
