@@ -10,10 +10,12 @@
 namespace tw::eval {
 namespace {
 
+/// The last column, with its two spaces of separation; empty for an unmarked value, so that no
+/// row ends in blanks.
 std::string marks(const SweepPoint& p) {
   std::string out;
   auto add = [&](bool on, const char* mark) {
-    if (on) out += (out.empty() ? "" : ", ") + std::string(mark);
+    if (on) out += (out.empty() ? "  " : ", ") + std::string(mark);
   };
   add(p.best_f1, "best F1");
   add(p.is_default, "default");
@@ -43,7 +45,7 @@ void print_labelled(std::FILE* out, const Calibration& c, size_t width) {
              width, "alerts", "TP", "FP", "FN", "precision", "recall", "F1", "alerts/M", "marks");
   for (const SweepPoint& p : c.points) {
     const RuleScore& s = p.score;
-    fmt::print(out, "  {:>{}} {:>7} {:>6} {:>6} {:>6} {:>9} {:>6} {:>6} {:>9}  {}\n",
+    fmt::print(out, "  {:>{}} {:>7} {:>6} {:>6} {:>6} {:>9} {:>6} {:>6} {:>9}{}\n",
                format_param(p.value), width, s.alerts, s.true_positives, s.false_positives,
                s.false_negatives, figure(s.precision, 3), figure(s.recall, 3), figure(s.f1, 3),
                figure(s.alerts_per_million_events, 1), marks(p));
@@ -54,7 +56,7 @@ void print_unlabelled(std::FILE* out, const Calibration& c, size_t width) {
   fmt::print(out, "  {:>{}} {:>7} {:>9} {:>8} {:>7}  {}\n", c.spec.name, width, "alerts",
              "alerts/M", "accounts", "symbols", "marks");
   for (const SweepPoint& p : c.points) {
-    fmt::print(out, "  {:>{}} {:>7} {:>9} {:>8} {:>7}  {}\n", format_param(p.value), width,
+    fmt::print(out, "  {:>{}} {:>7} {:>9} {:>8} {:>7}{}\n", format_param(p.value), width,
                p.score.alerts, figure(p.score.alerts_per_million_events, 1), p.accounts, p.symbols,
                marks(p));
   }
