@@ -173,7 +173,7 @@ class LatestAlerts final : public AlertSink {
       alerts_[at->second] = std::move(alert);
     }
   }
-  const std::vector<Alert>& alerts() const { return alerts_; }
+  std::vector<Alert> take() && { return std::move(alerts_); }
 
  private:
   std::vector<Alert> alerts_;
@@ -199,7 +199,7 @@ ValueRun run_value(const Sweep& sweep, const ParamValue& value, RecordedInputs& 
   engine->set_source_names(inputs.names());
   std::vector<std::unique_ptr<Feed>> feeds = inputs.replay();
   run_feeds(feeds, *engine);
-  return {alerts.alerts(), engine->counters().processed};
+  return {std::move(alerts).take(), engine->counters().processed};
 }
 
 RuleScore score_of(const std::string& rule, const std::vector<Episode>& episodes,
