@@ -34,14 +34,6 @@ struct EvalSettings {
   std::string out = "eval-market";
 };
 
-Duration parse_slack(const std::string& text) {
-  auto slack = Duration::parse(text);
-  if (!slack || *slack < Duration()) {
-    throw std::runtime_error("--slack '" + text + "': expected a duration >= 0, e.g. 2s or 500ms");
-  }
-  return *slack;
-}
-
 void check_rules(const std::vector<std::string>& rules) {
   for (const std::string& rule : rules) {
     if (!find_rule(rule)) {
@@ -54,7 +46,7 @@ void check_rules(const std::vector<std::string>& rules) {
 eval::EvalOptions eval_options(const EvalSettings& s) {
   check_rules(s.rules);
   eval::EvalOptions options;
-  options.slack = parse_slack(s.slack);
+  options.slack = eval::parse_slack(s.slack);
   options.only_rules = s.rules;
   if (!s.owners_path.empty()) options.owners = load_config(s.owners_path).owners;
   return options;

@@ -6,11 +6,20 @@
 #include "util/json_array.hpp"
 
 namespace tw::eval {
-namespace {
 
 std::string figure(std::optional<double> v, int decimals) {
   return v ? fmt::format("{:.{}f}", *v, decimals) : "-";
 }
+
+void optional_field(JsonObjectWriter& w, std::string_view key, std::optional<double> v) {
+  if (v) {
+    w.field(key, *v);
+  } else {
+    w.raw(key, "null");
+  }
+}
+
+namespace {
 
 std::string seconds(std::optional<Duration> d) {
   return d ? fmt::format("{:.3f}s", d->to_seconds()) : "-";
@@ -50,14 +59,6 @@ void print_confusion(std::FILE* out, const Confusion& c) {
       fmt::print(out, " {:>{}}", row.fired[r], c.rules[r].size());
     }
     fmt::print(out, " {:>6}\n", row.none);
-  }
-}
-
-void optional_field(JsonObjectWriter& w, std::string_view key, std::optional<double> v) {
-  if (v) {
-    w.field(key, *v);
-  } else {
-    w.raw(key, "null");
   }
 }
 

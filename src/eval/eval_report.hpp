@@ -2,11 +2,20 @@
 #pragma once
 
 #include <cstdio>
+#include <optional>
 #include <string>
+#include <string_view>
 
 #include "eval/scoring.hpp"
+#include "util/format.hpp"
 
 namespace tw::eval {
+
+/// A figure with `decimals` places, or "-" when it does not exist.
+std::string figure(std::optional<double> v, int decimals);
+
+/// Writes `v` under `key`, or null when it does not exist.
+void optional_field(JsonObjectWriter& w, std::string_view key, std::optional<double> v);
 
 /// The per-rule table, then the confusion table.
 void print_evaluation(std::FILE* out, const Evaluation& evaluation);

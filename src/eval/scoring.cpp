@@ -4,6 +4,7 @@
 #include <cmath>
 #include <map>
 #include <set>
+#include <stdexcept>
 
 #include "detect/detector.hpp"
 #include "eval/matching.hpp"
@@ -169,6 +170,14 @@ Evaluation evaluate_all(const std::vector<Episode>& episodes, const std::vector<
 }
 
 }  // namespace
+
+Duration parse_slack(const std::string& text) {
+  auto slack = Duration::parse(text);
+  if (!slack || *slack < Duration()) {
+    throw std::runtime_error("--slack '" + text + "': expected a duration >= 0, e.g. 2s or 500ms");
+  }
+  return *slack;
+}
 
 Duration quantile(std::vector<Duration>& values, double q) {
   std::sort(values.begin(), values.end());

@@ -68,6 +68,9 @@ Evaluation evaluate(const std::vector<Episode>& episodes, const std::vector<Aler
 /// Works out the score's ratios, delay quantiles and rate from its counts and delays.
 void finish_score(RuleScore& s, std::optional<uint64_t> events);
 
+/// A --slack value: a duration >= 0 ("2s", "500ms"); throws std::runtime_error naming --slack.
+Duration parse_slack(const std::string& text);
+
 /// The q-quantile (0..1) of `values` by linear interpolation between the closest ranks (numpy's
 /// default); `values` must not be empty. Sorts `values`.
 Duration quantile(std::vector<Duration>& values, double q);
