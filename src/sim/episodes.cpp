@@ -176,7 +176,8 @@ class PumpAndDump final : public Episode {
         pump_seconds_(between(v.rng(), 120, 240)),
         dump_seconds_(between(v.rng(), 300, 600)),
         rise_ticks_(v.fair() * between(v.rng(), 0.05, 0.09)),
-        giveback_(between(v.rng(), 0.7, 1.0)) {}
+        giveback_(between(v.rng(), 0.7, 1.0)),
+        volume_multiple_(between(v.rng(), 3, 6)) {}
 
   bool act(Venue& v) override {
     if (!two_sided(v.book())) {
@@ -186,6 +187,7 @@ class PumpAndDump final : public Episode {
     if (!started_) {
       started_ = true;
       began_ = v.now();
+      usual_volume_ = std::max(v.volume_per_second(), 10.0);
     }
     const double elapsed = (v.now() - began_).to_seconds();
     const bool pumping = elapsed < pump_seconds_;
@@ -195,11 +197,14 @@ class PumpAndDump final : public Episode {
     v.shift_fair(pumping ? rise_ticks_ * share : -rise_ticks_ * giveback_ * share);
     const AccountId who =
         label_.accounts[v.rng().below(static_cast<uint32_t>(label_.accounts.size()))];
-    const int64_t qty = v.typical_size() * (5 + v.rng().below(11));
+    // The ring brings several times the symbol's usual volume, in a busy market as in a quiet
+    // one, taking several levels at a time.
+    const double shares = volume_multiple_ * usual_volume_ * gap;
+    const int64_t qty = v.typical_size() * std::max<int64_t>(1, std::llround(shares / 300));
     if (pumping) {
-      v.send(who, Side::kBuy, v.book().best_ask() + 2, qty, true);
+      v.send(who, Side::kBuy, v.book().best_ask() + kPumpReach, qty, true);
     } else {
-      v.send(who, Side::kSell, v.book().best_bid() - 2, qty, true);
+      v.send(who, Side::kSell, v.book().best_bid() - kPumpReach, qty, true);
     }
     mark(v);
     wait(v, gap);
@@ -207,7 +212,10 @@ class PumpAndDump final : public Episode {
   }
 
  private:
+  static constexpr int64_t kPumpReach = 5;  // ticks through the touch
   double pump_seconds_, dump_seconds_, rise_ticks_, giveback_;
+  double volume_multiple_;   // the ring's volume over the symbol's usual
+  double usual_volume_ = 0;  // shares a second before it began
   bool started_ = false;
   Timestamp began_;
 };

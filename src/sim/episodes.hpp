@@ -74,6 +74,8 @@ class Venue {
   /// Liquidity withdrawn: the makers quote far away and nobody improves the touch; on, the
   /// orders within `ticks` of the mid are pulled at once.
   virtual void withdraw_liquidity(bool on, int64_t ticks) = 0;
+  /// Shares the symbol traded per second over the last ten minutes or so.
+  virtual double volume_per_second() const = 0;
   /// The session's close, Timestamp::max() in a market without one.
   virtual Timestamp close() const = 0;
 };

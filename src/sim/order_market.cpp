@@ -18,6 +18,7 @@ constexpr size_t kNoiseOrdersPerSymbol = 400;  // the oldest is pulled beyond th
 // The session regime trades on after its close, thinly, as US equities' after-hours do.
 constexpr Duration kAfterHours = Duration::minutes(30);
 constexpr double kAfterHoursFactor = 0.15;
+constexpr double kVolumeSeconds = 600;   // the time scale of a symbol's usual volume
 constexpr int64_t kTypicalOrder = 300;   // shares: the noise traders' mean size
 constexpr int64_t kAllOfIt = INT64_MAX;  // a cancel's size that pulls the whole order
 
@@ -85,6 +86,7 @@ class OrderMarket::SymbolVenue final : public Venue {
   }
   void shift_fair(double ticks) override { symbol_.fair = std::max(1.0, symbol_.fair + ticks); }
   double fair() const override { return symbol_.fair; }
+  double volume_per_second() const override { return symbol_.volume_rate; }
   Timestamp close() const override {
     return market_.options_.regime == Regime::kSession ? market_.close_ : Timestamp::max();
   }
@@ -359,10 +361,19 @@ void OrderMarket::note_trades(Symbol& s, const std::vector<Event>& out, size_t f
     const double ticks = static_cast<double>(out[i].price.raw()) / (kFixedScale / 100.0);
     s.fast += 0.2 * (ticks - s.fast);
     s.slow += 0.02 * (ticks - s.slow);
+    note_volume(s, out[i]);
   }
   if (s.book.has_bid() && s.book.has_ask()) {
     s.mid_average += 0.01 * ((s.book.best_bid() + s.book.best_ask()) / 2.0 - s.mid_average);
   }
+}
+
+// Shares traded per second, averaged over the last ten minutes or so (an exponential decay).
+void OrderMarket::note_volume(Symbol& s, const Event& execution) {
+  const double since = (execution.ts - s.volume_at).to_seconds();
+  s.volume_rate = s.volume_rate * std::exp(-since / kVolumeSeconds) +
+                  static_cast<double>(execution.qty.raw() / kFixedScale) / kVolumeSeconds;
+  s.volume_at = execution.ts;
 }
 
 // Whole lots of 100 shares, log-normal around `mean_lots`.

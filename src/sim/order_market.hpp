@@ -96,6 +96,8 @@ class OrderMarket {
     double fast = 0, slow = 0;                          // averages of trade prices, in ticks
     double mid_average = 0;                             // slow average of the mid, in ticks
     int64_t withdrawn_ticks = 0;  // liquidity withdrawn: the makers quote this much wider
+    double volume_rate = 0;       // shares a second, over the last ten minutes or so
+    Timestamp volume_at;          // of the last execution counted in it
     std::unique_ptr<Episode> episode;
     Timestamp next_episode;                   // when the next episode starts, while none runs
     Timestamp marking_at = Timestamp::max();  // when its marking of the close starts
@@ -114,6 +116,7 @@ class OrderMarket {
   void take(Symbol& s, Side side, int64_t qty, int64_t reach_ticks, AccountId who, Timestamp now,
             std::vector<Event>& out);
   void note_trades(Symbol& s, const std::vector<Event>& out, size_t from);
+  void note_volume(Symbol& s, const Event& execution);
   double rate_factor(Timestamp now) const;
   int64_t lot_size(double mean_lots);
   AccountId random_trader();
