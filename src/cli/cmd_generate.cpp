@@ -16,8 +16,7 @@ namespace {
 struct GenerateSettings {
   MarketSettings market;
   std::string out = "market";
-  std::string format = "trades";
-  uint64_t messages = 1'000'000;  // itch
+  uint64_t messages = 1'000'000;  // itch flow without labels
 };
 
 // The file name carries the day (MMDDYYYY), so that readers need no --date.
@@ -36,21 +35,25 @@ void generate_itch(const GenerateSettings& s) {
 
 void generate_orders(const GenerateSettings& s) {
   namespace fs = std::filesystem;
+  const eval::MarketToGenerate market = s.market.market();
   fs::create_directories(s.out);
   fs::path dir(s.out);
   sim::OrderMarketSummary summary =
-      sim::write_order_market(s.market.market().order_market, (dir / "orders.csv").string(),
+      sim::write_order_market(market.order_market, market.order_files, s.out,
                               (dir / "owners.toml").string(), (dir / "labels.jsonl").string());
-  fmt::print(
-      "wrote {}/orders.csv: {} order events ({} adds, {} cancels, {} executions), {} .. {}\n",
-      s.out, summary.events, summary.adds, summary.cancels, summary.executions,
-      summary.first.to_iso8601(), summary.last.to_iso8601());
+  fmt::print("wrote {}: {} order events ({} adds, {} cancels, {} executions), {} .. {}\n",
+             summary.files.size() == 1
+                 ? summary.files.front()
+                 : fmt::format("{} files ({} ...)", summary.files.size(), summary.files.front()),
+             summary.events, summary.adds, summary.cancels, summary.executions,
+             summary.first.to_iso8601(), summary.last.to_iso8601());
   fmt::print("wrote {}/owners.toml and {}/labels.jsonl: {} injected episodes ({} regime)\n", s.out,
              s.out, summary.episodes, s.market.regime);
 }
 
 void generate_trades(const GenerateSettings& s) {
   namespace fs = std::filesystem;
+  s.market.market();  // checks the options
   fs::create_directories(s.out);
   fs::path dir(s.out);
   GeneratorSummary summary =
@@ -68,7 +71,7 @@ void generate_trades(const GenerateSettings& s) {
 
 void generate(const GenerateSettings& s) {
   if (s.market.mode == "orders") return generate_orders(s);
-  if (s.format == "itch") return generate_itch(s);
+  if (s.market.format == "itch") return generate_itch(s);
   generate_trades(s);
 }
 
@@ -82,12 +85,8 @@ void add_generate_command(CLI::App& app) {
       "ground-truth labels");
   add_market_options(cmd, settings->market);
   cmd->add_option("-o,--out", settings->out, "Output folder")->capture_default_str();
-  cmd->add_option("--format", settings->format,
-                  "trades (trades.csv, labels, owners) or itch (orders_01302019.itch: order "
-                  "flow, --symbols, --seed and --messages apply)")
-      ->check(CLI::IsMember({"trades", "itch"}))
-      ->capture_default_str();
-  cmd->add_option("--messages", settings->messages, "ITCH messages to write")
+  cmd->add_option("--messages", settings->messages,
+                  "--format itch without --mode orders: ITCH messages to write")
       ->capture_default_str();
   cmd->callback([settings] { generate(*settings); });
 }

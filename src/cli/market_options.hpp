@@ -15,8 +15,11 @@ struct MarketSettings {
   std::string regime = "calm";  // orders
   std::string inject = "all";   // orders: kinds, comma-separated, or all or none
   double episodes_per_hour = 2;
+  std::string format = "csv";  // orders: csv, itch or lobster; trades: csv (or trades)
+  uint32_t lobster_levels = 10;
 
-  /// The market the settings describe; throws CLI::ValidationError naming a bad --inject.
+  /// The market the settings describe; throws CLI::ValidationError naming a bad --inject, or a
+  /// --format its mode does not write.
   eval::MarketToGenerate market() const;
 };
 
