@@ -33,6 +33,15 @@ void generate_itch(const GenerateSettings& s) {
              summary.messages, options.symbols, summary.max_live_orders);
 }
 
+// Where the order flow went: its one file, or LOBSTER's two files per symbol.
+std::string flow_files(const sim::OrderMarketSummary& summary, sim::OrderFileFormat format) {
+  const std::string& first = summary.files.front();
+  if (format == sim::OrderFileFormat::kItch) return first + " (its MPIDs' accounts in mpids.csv)";
+  if (format == sim::OrderFileFormat::kCsv) return first;
+  return fmt::format("{} LOBSTER message files and their orderbook files ({}, ...)",
+                     summary.files.size(), first);
+}
+
 void generate_orders(const GenerateSettings& s) {
   namespace fs = std::filesystem;
   const eval::MarketToGenerate market = s.market.market();
@@ -42,11 +51,9 @@ void generate_orders(const GenerateSettings& s) {
       sim::write_order_market(market.order_market, market.order_files, s.out,
                               (dir / "owners.toml").string(), (dir / "labels.jsonl").string());
   fmt::print("wrote {}: {} order events ({} adds, {} cancels, {} executions), {} .. {}\n",
-             summary.files.size() == 1
-                 ? summary.files.front()
-                 : fmt::format("{} files ({} ...)", summary.files.size(), summary.files.front()),
-             summary.events, summary.adds, summary.cancels, summary.executions,
-             summary.first.to_iso8601(), summary.last.to_iso8601());
+             flow_files(summary, market.order_files.format), summary.events, summary.adds,
+             summary.cancels, summary.executions, summary.first.to_iso8601(),
+             summary.last.to_iso8601());
   fmt::print("wrote {}/owners.toml and {}/labels.jsonl: {} injected episodes ({} regime)\n", s.out,
              s.out, summary.episodes, s.market.regime);
 }

@@ -25,10 +25,10 @@ namespace {
 OrderMarketOptions short_market(uint64_t seed = 7) {
   OrderMarketOptions options;
   options.symbols = 2;
-  options.hours = 0.1;
+  options.hours = 0.2;
   options.seed = seed;
   for (const ManipulationInfo& k : manipulation_kinds()) options.inject.push_back(k.kind);
-  options.episodes_per_hour = 20;
+  options.episodes_per_hour = 30;
   options.warmup = Duration::minutes(1);
   options.tail = Duration::minutes(1);
   options.gap = Duration::seconds(30);
