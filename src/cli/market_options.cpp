@@ -98,16 +98,20 @@ void add_market_options(CLI::App* cmd, MarketSettings& s, CLI::Option* gate) {
                       "marking_the_close), all or none"),
       cmd->add_option("--episodes-per-hour", s.episodes_per_hour,
                       "orders: injected episodes per symbol and hour (after a 30 min warm-up)"),
-      cmd->add_option("--format", s.format,
-                      "orders: csv (orders.csv), itch (orders_MMDDYYYY.itch, ITCH 5.0, and "
-                      "mpids.csv) or lobster (a LOBSTER message and orderbook file per symbol); "
-                      "trades: csv (trades.csv), or itch (generate only: ITCH 5.0 order flow "
-                      "without labels, --symbols, --seed and --messages apply)")
-          ->check(CLI::IsMember({"csv", "itch", "lobster", "trades"})),
       cmd->add_option("--lobster-levels", s.lobster_levels,
                       "orders, --format lobster: price levels per side in the orderbook files")
           ->check(CLI::Range(1u, 1000u)),
   };
+  // A command whose --format names its inputs' format (calibrate) writes its market as CSV.
+  if (cmd->get_option_no_throw("--format") == nullptr) {
+    added.push_back(
+        cmd->add_option("--format", s.format,
+                        "orders: csv (orders.csv), itch (orders_MMDDYYYY.itch, ITCH 5.0, and "
+                        "mpids.csv) or lobster (a LOBSTER message and orderbook file per symbol); "
+                        "trades: csv (trades.csv), or itch (generate only: ITCH 5.0 order flow "
+                        "without labels, --symbols, --seed and --messages apply)")
+            ->check(CLI::IsMember({"csv", "itch", "lobster", "trades"})));
+  }
   for (CLI::Option* option : added) {
     option->capture_default_str();
     if (gate != nullptr) option->needs(gate);

@@ -24,6 +24,7 @@ struct MarketSettings {
 };
 
 /// Adds the market's options to `cmd`; each needs `gate` when one is given (eval's --run).
+/// --format is left out when `cmd` has one of its own: its market is then written as CSV.
 void add_market_options(CLI::App* cmd, MarketSettings& s, CLI::Option* gate = nullptr);
 
 }  // namespace tw::cli
