@@ -36,8 +36,7 @@ struct MarketDay {
 
   /// Throws std::invalid_argument when `date` is not YYYY-MM-DD.
   static MarketDay of(std::string_view date, Timestamp start, Timestamp end);
-  /// Nanoseconds after midnight, New York time (later than a day past the day's midnight for an
-  /// event after it).
+  /// Nanoseconds after midnight, New York time (past 24 hours for a time after the day).
   int64_t nanos_after_midnight(Timestamp ts) const { return (ts - midnight).count(); }
 };
 
