@@ -16,8 +16,7 @@ namespace {
 struct GenerateSettings {
   MarketSettings market;
   std::string out = "market";
-  std::string format = "trades";
-  uint64_t messages = 1'000'000;  // itch
+  uint64_t messages = 1'000'000;  // itch flow without labels
 };
 
 // The file name carries the day (MMDDYYYY), so that readers need no --date.
@@ -34,23 +33,34 @@ void generate_itch(const GenerateSettings& s) {
              summary.messages, options.symbols, summary.max_live_orders);
 }
 
+// Where the order flow went: its one file, or LOBSTER's two files per symbol.
+std::string flow_files(const sim::OrderMarketSummary& summary, sim::OrderFileFormat format) {
+  const std::string& first = summary.files.front();
+  if (format == sim::OrderFileFormat::kItch) return first + " (its MPIDs' accounts in mpids.csv)";
+  if (format == sim::OrderFileFormat::kCsv) return first;
+  return fmt::format("{} LOBSTER message files and their orderbook files ({}, ...)",
+                     summary.files.size(), first);
+}
+
 void generate_orders(const GenerateSettings& s) {
   namespace fs = std::filesystem;
+  const eval::MarketToGenerate market = s.market.market();
   fs::create_directories(s.out);
   fs::path dir(s.out);
   sim::OrderMarketSummary summary =
-      sim::write_order_market(s.market.market().order_market, (dir / "orders.csv").string(),
+      sim::write_order_market(market.order_market, market.order_files, s.out,
                               (dir / "owners.toml").string(), (dir / "labels.jsonl").string());
-  fmt::print(
-      "wrote {}/orders.csv: {} order events ({} adds, {} cancels, {} executions), {} .. {}\n",
-      s.out, summary.events, summary.adds, summary.cancels, summary.executions,
-      summary.first.to_iso8601(), summary.last.to_iso8601());
+  fmt::print("wrote {}: {} order events ({} adds, {} cancels, {} executions), {} .. {}\n",
+             flow_files(summary, market.order_files.format), summary.events, summary.adds,
+             summary.cancels, summary.executions, summary.first.to_iso8601(),
+             summary.last.to_iso8601());
   fmt::print("wrote {}/owners.toml and {}/labels.jsonl: {} injected episodes ({} regime)\n", s.out,
              s.out, summary.episodes, s.market.regime);
 }
 
 void generate_trades(const GenerateSettings& s) {
   namespace fs = std::filesystem;
+  s.market.market();  // checks the options
   fs::create_directories(s.out);
   fs::path dir(s.out);
   GeneratorSummary summary =
@@ -68,7 +78,7 @@ void generate_trades(const GenerateSettings& s) {
 
 void generate(const GenerateSettings& s) {
   if (s.market.mode == "orders") return generate_orders(s);
-  if (s.format == "itch") return generate_itch(s);
+  if (s.market.format == "itch") return generate_itch(s);
   generate_trades(s);
 }
 
@@ -82,12 +92,8 @@ void add_generate_command(CLI::App& app) {
       "ground-truth labels");
   add_market_options(cmd, settings->market);
   cmd->add_option("-o,--out", settings->out, "Output folder")->capture_default_str();
-  cmd->add_option("--format", settings->format,
-                  "trades (trades.csv, labels, owners) or itch (orders_01302019.itch: order "
-                  "flow, --symbols, --seed and --messages apply)")
-      ->check(CLI::IsMember({"trades", "itch"}))
-      ->capture_default_str();
-  cmd->add_option("--messages", settings->messages, "ITCH messages to write")
+  cmd->add_option("--messages", settings->messages,
+                  "--format itch without --mode orders: ITCH messages to write")
       ->capture_default_str();
   cmd->callback([settings] { generate(*settings); });
 }

@@ -33,6 +33,21 @@ std::vector<sim::ManipulationKind> injected_kinds(const std::string& list) {
   return kinds;
 }
 
+// The order flow's format of --mode orders; a trade tape is CSV alone.
+sim::OrderFileOptions order_files(const MarketSettings& s) {
+  sim::OrderFileOptions files;
+  files.lobster_levels = s.lobster_levels;
+  const bool orders = s.mode == "orders";
+  if (orders ? !sim::parse_order_file_format(s.format, files.format)
+             : s.format != "csv" && s.format != "trades") {
+    throw CLI::ValidationError(
+        "--format", orders
+                        ? fmt::format("--mode orders writes csv, itch or lobster, not {}", s.format)
+                        : fmt::format("{} order flow with labels needs --mode orders", s.format));
+  }
+  return files;
+}
+
 }  // namespace
 
 eval::MarketToGenerate MarketSettings::market() const {
@@ -47,6 +62,7 @@ eval::MarketToGenerate MarketSettings::market() const {
   sim::parse_regime(regime, o.regime);  // checked by the option
   o.inject = injected_kinds(inject);
   o.episodes_per_hour = episodes_per_hour;
+  market.order_files = order_files(*this);
   return market;
 }
 
@@ -82,7 +98,20 @@ void add_market_options(CLI::App* cmd, MarketSettings& s, CLI::Option* gate) {
                       "marking_the_close), all or none"),
       cmd->add_option("--episodes-per-hour", s.episodes_per_hour,
                       "orders: injected episodes per symbol and hour (after a 30 min warm-up)"),
+      cmd->add_option("--lobster-levels", s.lobster_levels,
+                      "orders, --format lobster: price levels per side in the orderbook files")
+          ->check(CLI::Range(1u, 1000u)),
   };
+  // A command whose --format names its inputs' format (calibrate) writes its market as CSV.
+  if (cmd->get_option_no_throw("--format") == nullptr) {
+    added.push_back(
+        cmd->add_option("--format", s.format,
+                        "orders: csv (orders.csv), itch (orders_MMDDYYYY.itch, ITCH 5.0, and "
+                        "mpids.csv) or lobster (a LOBSTER message and orderbook file per symbol); "
+                        "trades: csv (trades.csv), or itch (generate only: ITCH 5.0 order flow "
+                        "without labels, --symbols, --seed and --messages apply)")
+            ->check(CLI::IsMember({"csv", "itch", "lobster", "trades"})));
+  }
   for (CLI::Option* option : added) {
     option->capture_default_str();
     if (gate != nullptr) option->needs(gate);

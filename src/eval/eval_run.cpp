@@ -41,13 +41,13 @@ Evaluation evaluate_files(const std::string& labels_path, const std::string& db,
 LabelledMarket generate_labelled_market(const MarketToGenerate& to_generate,
                                         const std::string& dir) {
   std::filesystem::create_directories(dir);
-  LabelledMarket market{{in_dir(dir, to_generate.orders ? "orders.csv" : "trades.csv")},
-                        in_dir(dir, "labels.jsonl"),
-                        in_dir(dir, "owners.toml")};
+  LabelledMarket market{{}, in_dir(dir, "labels.jsonl"), in_dir(dir, "owners.toml")};
   if (to_generate.orders) {
-    sim::write_order_market(to_generate.order_market, market.inputs.front(), market.owners,
-                            market.labels);
+    market.inputs = sim::write_order_market(to_generate.order_market, to_generate.order_files, dir,
+                                            market.owners, market.labels)
+                        .files;
   } else {
+    market.inputs = {in_dir(dir, "trades.csv")};
     generate_market(to_generate.trades, market.inputs.front(), market.labels, market.owners);
   }
   return market;

@@ -7,6 +7,7 @@
 
 #include "cli/batch_job.hpp"
 #include "eval/scoring.hpp"
+#include "sim/order_flow_writer.hpp"
 #include "sim/order_market.hpp"
 #include "sim/trade_generator.hpp"
 
@@ -31,6 +32,7 @@ struct MarketToGenerate {
   bool orders = false;
   GeneratorOptions trades;
   sim::OrderMarketOptions order_market;
+  sim::OrderFileOptions order_files;  // the format of the order-level market's event stream
 };
 
 /// Writes a market with injected episodes and its labels into `dir`. The one place that knows

@@ -85,7 +85,7 @@ bool ItchMarket::write_next(ItchWriter& w) {
     write_flow(w);
   } else {
     const char code = written_ == closing_from ? 'M' : 'C';
-    w.begin('S', 0, kClose + (written_ - closing_from)).letter(code).end();
+    write_system_event(w, kClose + (written_ - closing_from), code);
     count('S');
   }
   ++written_;
@@ -96,16 +96,14 @@ void ItchMarket::write_opening(uint64_t index, ItchWriter& w) {
   const uint64_t n = options_.symbols;
   const uint64_t nanos = kPreMarket + index;
   if (index == 0 || index == 2 * n + 1) {
-    w.begin('S', 0, nanos).letter(index == 0 ? 'O' : 'Q').end();
+    write_system_event(w, nanos, index == 0 ? 'O' : 'Q');
     return count('S');
   }
   const uint32_t symbol = static_cast<uint32_t>((index - 1) % n);
   const auto locate = static_cast<uint16_t>(symbol + 1);
   const std::string& name = symbols_[symbol].name;
   if (index <= n) {
-    w.begin('R', locate, nanos).alpha(name, 8).letter('Q').letter('N').number(100, 4);
-    w.letter('N').letter('C').alpha("Z", 2).letter('P').letter('N').letter(' ').letter('1');
-    w.letter('N').number(0, 4).letter('N').end();
+    write_stock_directory(w, locate, nanos, name);
     return count('R');
   }
   write_trading(locate, nanos, name, w);
@@ -114,7 +112,7 @@ void ItchMarket::write_opening(uint64_t index, ItchWriter& w) {
 // H 'T': the stock trades (the opening of every symbol, and now and then during the day).
 void ItchMarket::write_trading(uint16_t locate, uint64_t nanos, const std::string& name,
                                ItchWriter& w) {
-  w.begin('H', locate, nanos).alpha(name, 8).letter('T').letter(' ').alpha("", 4).end();
+  write_trading_status(w, locate, nanos, name);
   count('H');
 }
 

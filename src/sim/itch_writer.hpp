@@ -59,4 +59,25 @@ class ItchWriter {
   std::string* out_;
 };
 
+/// S: a system event ('O' start of messages, 'Q' start of market hours, 'M' end of market
+/// hours, 'C' end of messages, ...).
+inline void write_system_event(ItchWriter& w, uint64_t nanos, char code) {
+  w.begin('S', 0, nanos).letter(code).end();
+}
+
+/// R: the stock directory entry that names stock locate `locate` (a NASDAQ Global Select
+/// common stock traded in round lots of 100): the reader maps the locate to `name` by it.
+inline void write_stock_directory(ItchWriter& w, uint16_t locate, uint64_t nanos,
+                                  std::string_view name) {
+  w.begin('R', locate, nanos).alpha(name, 8).letter('Q').letter('N').number(100, 4);
+  w.letter('N').letter('C').alpha("Z", 2).letter('P').letter('N').letter(' ').letter('1');
+  w.letter('N').number(0, 4).letter('N').end();
+}
+
+/// H 'T': the stock trades.
+inline void write_trading_status(ItchWriter& w, uint16_t locate, uint64_t nanos,
+                                 std::string_view name) {
+  w.begin('H', locate, nanos).alpha(name, 8).letter('T').letter(' ').alpha("", 4).end();
+}
+
 }  // namespace tw::sim

@@ -4,8 +4,14 @@
 
 #include <fmt/format.h>
 
+#include <filesystem>
+#include <map>
+#include <memory>
 #include <string_view>
 #include <vector>
+
+#include "sim/order_itch_writer.hpp"
+#include "sim/order_lobster_writer.hpp"
 
 namespace tw::sim {
 namespace {
@@ -34,8 +40,13 @@ std::string_view side_word(Side side) {
 }  // namespace
 
 OrderCsvWriter::OrderCsvWriter(const std::string& path, const Universe& universe)
-    : out_(path, "order flow"), universe_(universe) {
+    : path_(path), out_(path, "order flow"), universe_(universe) {
   out_.buffer() += kOrderCsvHeader;
+}
+
+std::vector<std::string> OrderCsvWriter::close() {
+  out_.close();
+  return {path_};
 }
 
 // The market's ids are numbers: written without a string of their own.
@@ -77,20 +88,41 @@ void OrderCsvWriter::write(const Event& e) {
 
 namespace {
 
+// (name, owner) for the linked accounts, then for each alias the owner of its account (the
+// account itself when it is linked to none).
+std::vector<std::pair<std::string, std::string>> owned_names(
+    const OrderMarket& market, const std::vector<std::pair<std::string, std::string>>& aliases) {
+  std::vector<std::pair<std::string, std::string>> names = market.owners();
+  const std::map<std::string, std::string> owner_of(names.begin(), names.end());
+  for (const auto& [alias, account] : aliases) {
+    const auto owner = owner_of.find(account);
+    names.emplace_back(alias, owner == owner_of.end() ? account : owner->second);
+  }
+  return names;
+}
+
+// One line per owner, in the order owners first appear, its names in their order.
 void write_owners(const std::string& path, const OrderMarket& market,
-                  const OrderMarketOptions& options) {
+                  const OrderMarketOptions& options,
+                  const std::vector<std::pair<std::string, std::string>>& aliases) {
+  std::vector<std::string> owners;
+  std::map<std::string, std::vector<std::string>> names_of;
+  for (auto& [name, owner] : owned_names(market, aliases)) {
+    std::vector<std::string>& names = names_of[owner];
+    if (names.empty()) owners.push_back(owner);
+    names.push_back(std::move(name));
+  }
   OutputFile out(path, "owners");
   std::string& text = out.buffer();
   text += fmt::format(
-      "# Beneficial owners of linked accounts (tapewatch generate --mode orders, "
+      "# Beneficial owners of linked accounts{} (tapewatch generate --mode orders, "
       "seed {}).\n[owners]\n",
-      options.seed);
-  const auto& owners = market.owners();
-  for (size_t i = 0; i < owners.size();) {
-    const std::string& owner = owners[i].second;
+      aliases.empty() ? "" : " and of the MPIDs in the ITCH file", options.seed);
+  for (const std::string& owner : owners) {
     text += fmt::format("{} = [", owner);
-    for (size_t first = i; i < owners.size() && owners[i].second == owner; ++i) {
-      text += fmt::format("{}\"{}\"", i == first ? "" : ",", owners[i].first);
+    const std::vector<std::string>& names = names_of[owner];
+    for (size_t i = 0; i < names.size(); ++i) {
+      text += fmt::format("{}\"{}\"", i == 0 ? "" : ",", names[i]);
     }
     text += "]\n";
   }
@@ -137,14 +169,11 @@ void count(const Event& e, OrderMarketSummary& summary) {
   summary.executions += e.kind == EventKind::kOrderExecute;
 }
 
-}  // namespace
-
-OrderMarketSummary write_order_market(const OrderMarketOptions& options,
-                                      const std::string& orders_path,
-                                      const std::string& owners_path,
-                                      const std::string& labels_path) {
-  OrderMarket market(options);
-  OrderCsvWriter writer(orders_path, market.universe());
+// Runs the market into `writer`, then writes its owners and labels.
+OrderMarketSummary write_market_with(OrderMarket& market, OrderFlowWriter& writer,
+                                     const OrderMarketOptions& options,
+                                     const std::string& owners_path,
+                                     const std::string& labels_path) {
   OrderMarketSummary summary;
   std::vector<Event> events;
   while (market.step(events)) {
@@ -154,10 +183,44 @@ OrderMarketSummary write_order_market(const OrderMarketOptions& options,
     }
     events.clear();
   }
-  writer.close();
-  write_owners(owners_path, market, options);
+  summary.files = writer.close();
+  write_owners(owners_path, market, options, writer.account_aliases());
   summary.episodes = write_labels(labels_path, market);
   return summary;
+}
+
+std::unique_ptr<OrderFlowWriter> make_writer(const OrderFileOptions& files, const std::string& dir,
+                                             const OrderMarket& market,
+                                             const OrderMarketOptions& options) {
+  if (files.format == OrderFileFormat::kCsv) {
+    return std::make_unique<OrderCsvWriter>((std::filesystem::path(dir) / "orders.csv").string(),
+                                            market.universe());
+  }
+  const MarketDay day = MarketDay::of(options.date, market.start(), market.end());
+  if (files.format == OrderFileFormat::kItch) {
+    return std::make_unique<OrderItchWriter>(dir, market.universe(), day);
+  }
+  return std::make_unique<OrderLobsterWriter>(dir, market.universe(), day, files.lobster_levels);
+}
+
+}  // namespace
+
+OrderMarketSummary write_order_market(const OrderMarketOptions& options,
+                                      const std::string& orders_path,
+                                      const std::string& owners_path,
+                                      const std::string& labels_path) {
+  OrderMarket market(options);
+  OrderCsvWriter writer(orders_path, market.universe());
+  return write_market_with(market, writer, options, owners_path, labels_path);
+}
+
+OrderMarketSummary write_order_market(const OrderMarketOptions& options,
+                                      const OrderFileOptions& files, const std::string& dir,
+                                      const std::string& owners_path,
+                                      const std::string& labels_path) {
+  OrderMarket market(options);
+  std::unique_ptr<OrderFlowWriter> writer = make_writer(files, dir, market, options);
+  return write_market_with(market, *writer, options, owners_path, labels_path);
 }
 
 }  // namespace tw::sim
