@@ -202,9 +202,9 @@ class PumpAndDump final : public Episode {
     const double shares = volume_multiple_ * usual_volume_ * gap;
     const int64_t qty = v.typical_size() * std::max<int64_t>(1, std::llround(shares / 300));
     if (pumping) {
-      v.send(who, Side::kBuy, v.book().best_ask() + kPumpReach, qty, true);
+      v.send(who, Side::kBuy, v.book().best_ask() + reach(v.book()), qty, true);
     } else {
-      v.send(who, Side::kSell, v.book().best_bid() - kPumpReach, qty, true);
+      v.send(who, Side::kSell, v.book().best_bid() - reach(v.book()), qty, true);
     }
     mark(v);
     wait(v, gap);
@@ -212,7 +212,10 @@ class PumpAndDump final : public Episode {
   }
 
  private:
-  static constexpr int64_t kPumpReach = 5;  // ticks through the touch
+  // Ticks through the touch: more where the makers quote wider, as the book is thinner there.
+  static int64_t reach(const MatchingBook& book) {
+    return 5 + 2 * (book.best_ask() - book.best_bid());
+  }
   double pump_seconds_, dump_seconds_, rise_ticks_, giveback_;
   double volume_multiple_;   // the ring's volume over the symbol's usual
   double usual_volume_ = 0;  // shares a second before it began
