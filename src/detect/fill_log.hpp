@@ -26,11 +26,18 @@ struct FillKey {
 static_assert(sizeof(FillKey) == 32);
 
 /// What names a fill in an alert, read only when it pairs.
+/// Who a fill was with and how, as far as the trade tells: what pairing asks of a fill beyond
+/// its key.
+struct FillContext {
+  OwnerId counterparty;  // the owner on the other side of the trade; none when not known
+  bool resting = false;  // the owner's order rested and was taken (not the aggressor)
+};
+
 struct FillNames {
   ExternalId id;
   uint64_t seq = 0;
   AccountId account;
-  OwnerId counterparty;  // the owner on the other side of the trade; none when not known
+  FillContext context;
 };
 
 /// The fills of one symbol in trade order, kept while they may still pair (their time within
@@ -82,9 +89,9 @@ class FillLog {
   /// there, so a distance never reaches further back than the log holds.
   void link(Position i, Position to) { key(i).back = usable(to) ? i - to : 0; }
 
-  /// Stores the fill of `e` for `account`, who traded with `counterparty`, at the head of its
-  /// chain, `head` being head(owner, e.qty); `oldest` starts the window of `e`.
-  void add(const Event& e, OwnerId owner, int side, AccountId account, OwnerId counterparty,
+  /// Stores the fill of `e` for `account` (in `context`) at the head of its chain, `head` being
+  /// head(owner, e.qty); `oldest` starts the window of `e`.
+  void add(const Event& e, OwnerId owner, int side, AccountId account, FillContext context,
            Position& head, Timestamp oldest) {
     Position* first = &head;
     if (end_ - usable_ == capacity_) [[unlikely]]
@@ -101,7 +108,7 @@ class FillLog {
     n.id = e.id;
     n.seq = e.seq;
     n.account = account;
-    n.counterparty = counterparty;
+    n.context = context;
   }
 
  private:

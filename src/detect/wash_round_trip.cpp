@@ -30,6 +30,7 @@ struct Params {
   uint32_t max_open_fills = 0;
   bool same_counterparty = true;
   double reversal_price_tolerance = 0;
+  bool pair_resting_legs = false;
   double min_notional = 0;
   double medium_notional = 0;
   double high_notional = 0;
@@ -46,6 +47,7 @@ struct Params {
     p.max_open_fills = static_cast<uint32_t>(v.integer("max_open_fills"));
     p.same_counterparty = v.flag("same_counterparty");
     p.reversal_price_tolerance = v.number("reversal_price_tolerance");
+    p.pair_resting_legs = v.flag("pair_resting_legs");
     p.min_notional = v.number("min_notional");
     p.medium_notional = v.number("medium_notional");
     p.high_notional = v.number("high_notional");
@@ -208,7 +210,8 @@ class WashRoundTrip final : public Detector {
     // in no pattern, so the side is computed rather than branched on.
     AccountId account{buyer.value | seller.value};
     int side = static_cast<int>(!buyer);  // kBuys when there is a buyer
-    add_fill(st, ctx_.universe.owner_of(account), side, e, account, OwnerId{});
+    add_fill(st, ctx_.universe.owner_of(account), side, e, account,
+             FillContext{OwnerId{}, rested(e, side)});
   }
 
   // Fills leave the log here rather than on each trade: about one expires per trade, but how
@@ -242,31 +245,31 @@ class WashRoundTrip final : public Detector {
       record(st, buy_owner, buy, sell, /*self_trade=*/true);
       return;
     }
-    add_fill(st, buy_owner, kBuys, e, e.buyer, sell_owner);
-    add_fill(st, sell_owner, kSells, e, e.seller, buy_owner);
+    add_fill(st, buy_owner, kBuys, e, e.buyer, FillContext{sell_owner, rested(e, kBuys)});
+    add_fill(st, sell_owner, kSells, e, e.seller, FillContext{buy_owner, rested(e, kSells)});
   }
 
   // One side (kBuys or kSells) of the trade `e`, for `account`: pairs it with the best
   // waiting fill of the owner's other side, or leaves it waiting. Most trades find no fill
   // that may pair in their chain, and go straight to the log.
   [[gnu::always_inline]] void add_fill(SymbolState& st, OwnerId owner, int side, const Event& e,
-                                       AccountId account, OwnerId counterparty) {
+                                       AccountId account, FillContext context) {
     FillLog& log = st.fills;
     const Timestamp oldest = e.ts - st.params.window;
     FillLog::Position& head = log.head(owner, e.qty);
     if (log.may_pair(head, oldest) &&
-        paired_from_chain(st, owner, side, e, account, counterparty, head)) {
+        paired_from_chain(st, owner, side, e, account, context, head)) {
       return;
     }
-    log.add(e, owner, side, account, counterparty, head, oldest);
+    log.add(e, owner, side, account, context, head, oldest);
   }
 
   // Walks the trade's chain: pairs the trade with the best partner (true), or else makes room
   // under the cap for it to wait. Out of line: few trades have a chain to walk.
   [[gnu::noinline]] bool paired_from_chain(SymbolState& st, OwnerId owner, int side, const Event& e,
-                                           AccountId account, OwnerId counterparty,
+                                           AccountId account, FillContext context,
                                            FillLog::Position& head) {
-    ChainScan scan = scan_chain(st, owner, side, e, counterparty, head);
+    ChainScan scan = scan_chain(st, owner, side, e, context, head);
     if (scan.best.fill != FillLog::kNone) {
       pair_up(st, owner, side, e, account, scan.best.fill);
       return true;
@@ -282,7 +285,7 @@ class WashRoundTrip final : public Detector {
   // other side and count against the cap on its own. Fills that paired or were dropped leave
   // the chain.
   static ChainScan scan_chain(SymbolState& st, OwnerId owner, int side, const Event& e,
-                              OwnerId counterparty, FillLog::Position& head) {
+                              FillContext context, FillLog::Position& head) {
     FillLog& log = st.fills;
     const uint32_t own = FillKey::of(owner, side);
     ChainScan scan;
@@ -305,9 +308,9 @@ class WashRoundTrip final : public Detector {
         if (f.owner_side == own) {
           ++scan.own_count;
           scan.oldest_own = i;  // newest first: the last seen is the oldest
-        } else if (const OwnerId earlier = log.names(i).counterparty;
-                   may_reverse(st.params, earlier, counterparty)) {
-          const bool reversal = earlier.value != 0 && counterparty.value != 0;
+        } else if (const FillContext& earlier = log.names(i).context;
+                   may_pair(st.params, earlier, context)) {
+          const bool reversal = earlier.counterparty.value != 0 && context.counterparty.value != 0;
           consider(st.params, f, i, e.price, e.qty,
                    reversal ? st.params.reversal_price_tolerance : st.params.price_tolerance,
                    scan.best);
@@ -339,6 +342,18 @@ class WashRoundTrip final : public Detector {
   // (a trade file naming one account) pairs with any.
   static bool may_reverse(const Params& p, OwnerId earlier, OwnerId now) {
     return !p.same_counterparty || earlier.value == 0 || now.value == 0 || earlier == now;
+  }
+
+  // Two fills of the owner's resting orders, one each way, are its quotes being taken on both
+  // sides: market making, whoever took them, unless pair_resting_legs.
+  static bool may_pair(const Params& p, const FillContext& earlier, const FillContext& now) {
+    if (earlier.resting && now.resting && !p.pair_resting_legs) return false;
+    return may_reverse(p, earlier.counterparty, now.counterparty);
+  }
+
+  // Whether the owner on `side` of the trade rested: the other side was the aggressor.
+  static bool rested(const Event& e, int side) {
+    return e.side == (side == kBuys ? Side::kSell : Side::kBuy);
   }
 
   // Greedy pairing: the waiting opposite fill closest in quantity, then in price, then the
@@ -590,6 +605,9 @@ RuleInfo wash_round_trip_rule() {
            "parties (0 = the same price): reversed at another price, money moves from one to "
            "the other, as trading does",
            0, 1},
+          {"pair_resting_legs", ParamType::kBool, "false",
+           "Pair a buy and a sell that both filled the owner's resting orders (its quotes taken "
+           "on both sides, as a market maker's are); false leaves such pairs out"},
           {"min_notional", ParamType::kNumber, "0",
            "Episodes trading less value than this (both legs, quote currency) are not reported", 0},
           {"medium_notional", ParamType::kNumber, "10000",

@@ -10,6 +10,7 @@
 
 #include "engine_run.hpp"
 #include "model/bar.hpp"
+#include "rule_run.hpp"
 
 using namespace tw;
 
@@ -49,10 +50,14 @@ OrderFlow alice_trades_with_herself() {
 }  // namespace
 
 // The two prints of alice_trades_with_herself() name her on both sides, and wash.round_trip
-// pairs them.
+// sees them: both filled her resting orders, her quotes taken both ways, which it pairs only
+// with pair_resting_legs (by default it leaves a market maker's fills alone).
 TEST(EngineOrders, ExecutionsBecomePrintsThatTheTradeRulesSee) {
   OrderFlow flow = alice_trades_with_herself();
-  tw::testing::EngineRun run(flow.universe, flow.events);
+  tw::testing::EngineRun quoting(flow.universe, flow.events);
+  EXPECT_TRUE(quoting.alerts.alerts.empty());
+  tw::testing::RuleRun run(flow.universe, flow.events, "wash.round_trip",
+                           {{"pair_resting_legs", "true"}});
   const Engine& engine = run.engine;
 
   const EngineCounters& c = engine.counters();
@@ -67,8 +72,8 @@ TEST(EngineOrders, ExecutionsBecomePrintsThatTheTradeRulesSee) {
   EXPECT_EQ(report.symbols, 1u);
   EXPECT_EQ(report.diagnostics.unknown_order, 0u);
 
-  ASSERT_EQ(run.alerts.alerts.size(), 1u);
-  const Alert& a = run.alerts.alerts[0];
+  ASSERT_EQ(run.fired().size(), 1u);
+  const Alert& a = run.fired()[0];
   EXPECT_EQ(a.rule, "wash.round_trip");
   EXPECT_EQ(a.accounts, std::vector<std::string>{"alice"});
   // The prints carry no trade id: they are named by the lines of their executions.
@@ -78,8 +83,9 @@ TEST(EngineOrders, ExecutionsBecomePrintsThatTheTradeRulesSee) {
 // An execution that names both parties of its fill (an audit trail's, or the simulator's) gives
 // its print the aggressor's account beside the resting owner's: carol sells into bob's bid and
 // buys the same back from bob's offer, a trade reversed between the two that no book alone could
-// name (wash.round_trip pairs each one's legs). Had she bought from dave instead, her legs would
-// have had two counterparties, which is trading, not a round trip.
+// name: wash.round_trip pairs her legs (bob's two, both his quotes taken, it leaves alone as
+// market making). Had she bought from dave instead, her legs would have had two
+// counterparties, which is trading, not a round trip.
 TEST(EngineOrders, AnExecutionNamingItsPartiesGivesThePrintTheAggressor) {
   for (const char* second_seller : {"bob", "dave"}) {
     OrderFlow flow;
@@ -98,7 +104,7 @@ TEST(EngineOrders, AnExecutionNamingItsPartiesGivesThePrintTheAggressor) {
     }
     std::sort(accounts.begin(), accounts.end());
     if (std::string_view(second_seller) == "bob") {
-      EXPECT_EQ(accounts, (std::vector<std::vector<std::string>>{{"bob"}, {"carol"}}));
+      EXPECT_EQ(accounts, (std::vector<std::vector<std::string>>{{"carol"}}));
     } else {
       EXPECT_TRUE(accounts.empty());
     }

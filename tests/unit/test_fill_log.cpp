@@ -70,7 +70,7 @@ void check_against_model(int tick_every, FillLog::Position renumber_from) {
     e.id = ExternalId::number(seq);
     OwnerId owner{f.owner};
     FillLog::Position& head = log.head(owner, e.qty);
-    log.add(e, owner, f.side, AccountId{f.owner + 1}, OwnerId{}, head, oldest);
+    log.add(e, owner, f.side, AccountId{f.owner + 1}, FillContext{}, head, oldest);
     fills.push_back(f);
     // One fill in five of those still findable dies, found by walking its chain.
     if (next() % 5 == 0) {

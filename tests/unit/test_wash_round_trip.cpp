@@ -177,6 +177,21 @@ TEST_F(WashRoundTrip, WithBothPartiesKnownTheTradeMustBeReversedBetweenTheSameTw
   EXPECT_EQ(run({trade(200, "100", "5", "A", "B"), trade(210, "100", "5", "C", "A")}).size(), 1u);
 }
 
+// A buy and a sell that both filled the owner's resting orders (the aggressor on the other side
+// each time, as order-level prints name the resting owner) are its quotes taken both ways:
+// market making, left alone unless pair_resting_legs. One leg taken by the owner still pairs.
+TEST_F(WashRoundTrip, TheOwnersQuotesTakenBothWaysAreNotARoundTrip) {
+  auto rested = [&](double seconds, Side owner_side) {
+    Event e = fill(seconds, "100", "5", owner_side, "A");
+    e.side = opposite(owner_side);  // the other side took it
+    return e;
+  };
+  EXPECT_TRUE(run({rested(0, Side::kBuy), rested(10, Side::kSell)}).empty());
+  EXPECT_EQ(run({rested(20, Side::kBuy), fill(30, "100", "5", Side::kSell, "A")}).size(), 1u);
+  set_param(config.values, info, "pair_resting_legs", "true");
+  EXPECT_EQ(run({rested(40, Side::kBuy), rested(50, Side::kSell)}).size(), 1u);
+}
+
 TEST_F(WashRoundTrip, UnrelatedAccountsDoNotPair) {
   EXPECT_TRUE(
       run({fill(0, "100", "5", Side::kBuy, "A"), fill(3, "100", "5", Side::kSell, "B")}).empty());
