@@ -4,10 +4,10 @@
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
 #include <chrono>
-#include <fstream>
 #include <stdexcept>
 
 #include "cli/commands.hpp"
+#include "cli/json_output.hpp"
 #include "cli/market_options.hpp"
 #include "eval/calibration.hpp"
 #include "eval/calibration_report.hpp"
@@ -64,18 +64,6 @@ std::optional<std::vector<eval::Episode>> episodes(const SweepInputs& in) {
   return eval::read_labels(in.labels);
 }
 
-void write_json(const std::string& path, const eval::Calibration& calibration) {
-  std::string json = eval::calibration_json(calibration) + "\n";
-  if (path == "-") {
-    fmt::print("{}", json);
-    return;
-  }
-  std::ofstream out(path, std::ios::binary);
-  out << json;
-  out.close();
-  if (!out) throw std::runtime_error(path + ": cannot write the calibration");
-}
-
 void calibrate_command(const CalibrateSettings& s) {
   // The sweep is checked first: a mistyped range fails before a market is generated.
   eval::Sweep sweep = eval::plan_sweep({s.rule, s.param, s.range, base_config(s)});
@@ -102,7 +90,8 @@ void calibrate_command(const CalibrateSettings& s) {
                read_seconds, s.run ? " (generated first)" : "", calibration.points.size(), s.rule,
                sweep_seconds, sweep_seconds / static_cast<double>(calibration.points.size()));
   }
-  if (!s.json_out.empty()) write_json(s.json_out, calibration);
+  if (!s.json_out.empty())
+    write_json_output(s.json_out, eval::calibration_json(calibration), "calibration");
 }
 
 }  // namespace

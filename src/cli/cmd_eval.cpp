@@ -2,12 +2,12 @@
 // market, runs every rule over it and scores them in one go.
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
-#include <fstream>
 #include <optional>
 #include <stdexcept>
 #include <vector>
 
 #include "cli/commands.hpp"
+#include "cli/json_output.hpp"
 #include "cli/market_options.hpp"
 #include "cli/run_summary.hpp"
 #include "detect/detector.hpp"
@@ -52,18 +52,6 @@ eval::EvalOptions eval_options(const EvalSettings& s) {
   return options;
 }
 
-void write_json(const std::string& path, const eval::Evaluation& evaluation) {
-  std::string json = eval::evaluation_json(evaluation) + "\n";
-  if (path == "-") {
-    fmt::print("{}", json);
-    return;
-  }
-  std::ofstream out(path, std::ios::binary);
-  out << json;
-  out.close();
-  if (!out) throw std::runtime_error(path + ": cannot write the evaluation");
-}
-
 // JSON on stdout is the whole output, so that it can be piped.
 bool tables_wanted(const EvalSettings& s) {
   return s.json_out != "-";
@@ -71,7 +59,8 @@ bool tables_wanted(const EvalSettings& s) {
 
 void report(const EvalSettings& s, const eval::Evaluation& evaluation) {
   if (tables_wanted(s)) eval::print_evaluation(stdout, evaluation);
-  if (!s.json_out.empty()) write_json(s.json_out, evaluation);
+  if (!s.json_out.empty())
+    write_json_output(s.json_out, eval::evaluation_json(evaluation), "evaluation");
 }
 
 // The gates for CI: every rule with episodes at least --min-f1, every rule at most

@@ -33,21 +33,10 @@ size_t column_of(Confusion& c, const std::string& rule) {
   return c.rules.size() - 1;
 }
 
-ConfusionRow& row_of(Confusion& c, const ConfusionRow& like) {
-  for (ConfusionRow& row : c.rows) {
-    if (row.rule == like.rule && row.kind == like.kind) return row;
-  }
-  ConfusionRow& row = c.rows.emplace_back();
-  row.rule = like.rule;
-  row.kind = like.kind;
-  row.fired.assign(c.rules.size(), 0);
-  return row;
-}
-
 void add_confusion(Confusion& sum, const Confusion& c) {
   for (const std::string& rule : c.rules) column_of(sum, rule);
   for (const ConfusionRow& row : c.rows) {
-    ConfusionRow& into = row_of(sum, row);
+    ConfusionRow& into = confusion_row(sum, row.rule, row.kind);
     into.episodes += row.episodes;
     into.none += row.none;
     for (size_t r = 0; r < c.rules.size(); ++r)

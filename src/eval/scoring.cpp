@@ -107,17 +107,6 @@ RuleScore score_rule(const std::string& rule, const std::vector<Episode>& episod
   return s;
 }
 
-ConfusionRow& row_of(Confusion& c, const Episode& e) {
-  for (ConfusionRow& row : c.rows) {
-    if (row.rule == e.rule && row.kind == e.kind) return row;
-  }
-  ConfusionRow& row = c.rows.emplace_back();
-  row.rule = e.rule;
-  row.kind = e.kind;
-  row.fired.assign(c.rules.size(), 0);
-  return row;
-}
-
 /// Rows in the order of the columns' rules, then by kind.
 void sort_rows(Confusion& c) {
   auto column = [&](const std::string& rule) {
@@ -134,7 +123,7 @@ Confusion build_confusion(std::vector<std::string> rules, const std::vector<Epis
   Confusion c;
   c.rules = std::move(rules);
   for (size_t i = 0; i < episodes.size(); ++i) {
-    ConfusionRow& row = row_of(c, episodes[i]);
+    ConfusionRow& row = confusion_row(c, episodes[i].rule, episodes[i].kind);
     ++row.episodes;
     if (m.by_episode[i].empty()) ++row.none;
     for (size_t r = 0; r < c.rules.size(); ++r) row.fired[r] += m.by_episode[i].count(c.rules[r]);
@@ -188,6 +177,17 @@ Duration quantile(std::vector<Duration>& values, double q) {
   double low = static_cast<double>(values[below].count());
   double high = static_cast<double>(values[above].count());
   return Duration::nanos(std::llround(low + fraction * (high - low)));
+}
+
+ConfusionRow& confusion_row(Confusion& c, const std::string& rule, const std::string& kind) {
+  for (ConfusionRow& row : c.rows) {
+    if (row.rule == rule && row.kind == kind) return row;
+  }
+  ConfusionRow& row = c.rows.emplace_back();
+  row.rule = rule;
+  row.kind = kind;
+  row.fired.assign(c.rules.size(), 0);
+  return row;
 }
 
 void finish_score(RuleScore& s, std::optional<uint64_t> events) {

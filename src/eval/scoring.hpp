@@ -65,6 +65,10 @@ struct Evaluation {
 Evaluation evaluate(const std::vector<Episode>& episodes, const std::vector<Alert>& alerts,
                     const EvalOptions& options);
 
+/// The row of `c` for episodes of `kind` labelled with `rule`, added (with a zero per column)
+/// when it has none.
+ConfusionRow& confusion_row(Confusion& c, const std::string& rule, const std::string& kind);
+
 /// Works out the score's ratios, delay quantiles and rate from its counts and delays.
 void finish_score(RuleScore& s, std::optional<uint64_t> events);
 
