@@ -162,7 +162,8 @@ TEST_F(CalibrateMarket, UnlabelledCountsAtTheDefaultEqualAPlainRun) {
   EvalOptions only_spoofing = options_;
   only_spoofing.only_rules = {"spoofing"};
   Evaluation evaluated = evaluate(episodes_, plain, only_spoofing);
-  const SweepPoint& scored = sweep("size_multiple", "10:10:1").points.front();
+  const Calibration at_default = sweep("size_multiple", "10:10:1");
+  const SweepPoint& scored = at_default.points.front();
   ASSERT_EQ(evaluated.rules.size(), 1u);
   EXPECT_EQ(scored.score.true_positives, evaluated.rules[0].true_positives);
   EXPECT_EQ(scored.score.false_positives, evaluated.rules[0].false_positives);

@@ -161,7 +161,8 @@ TEST(EvalScore, ARuleWithoutEpisodesHasNoRecallAndARuleWithoutAlertsNoPrecision)
   EXPECT_FALSE(pump.median_delay);
 
   std::vector<Alert> none;
-  const RuleScore& silent = rule_score(evaluate(s.episodes, none, {}), "wash.round_trip");
+  const Evaluation without_alerts = evaluate(s.episodes, none, {});
+  const RuleScore& silent = rule_score(without_alerts, "wash.round_trip");
   EXPECT_FALSE(silent.precision);
   EXPECT_DOUBLE_EQ(*silent.recall, 0);
   EXPECT_FALSE(silent.f1);
@@ -169,7 +170,8 @@ TEST(EvalScore, ARuleWithoutEpisodesHasNoRecallAndARuleWithoutAlertsNoPrecision)
 
 TEST(EvalScore, DelayIsTheEarliestMatchingAlertsEndAfterTheEpisodeStart) {
   Scenario s;
-  const RuleScore& wash = rule_score(evaluate(s.episodes, s.alerts, {}), "wash.round_trip");
+  const Evaluation e = evaluate(s.episodes, s.alerts, {});
+  const RuleScore& wash = rule_score(e, "wash.round_trip");
   // Delays 7 s and 3 s (the second episode's earlier alert): median 5 s, p95 3 + 0.95 * 4 s.
   EXPECT_EQ(*wash.median_delay, Duration::seconds(5));
   EXPECT_EQ(*wash.p95_delay, Duration::millis(6800));
