@@ -44,10 +44,10 @@ void BM_OrderMarketToCsv(benchmark::State& state) {
   std::filesystem::create_directories(dir);
   uint64_t events = 0;
   for (auto _ : state) {
-    events += tw::sim::write_order_market(hour_of_50_symbols(), (dir / "orders.csv").string(),
-                                          (dir / "owners.toml").string(),
-                                          (dir / "labels.jsonl").string())
-                  .events;
+    events +=
+        tw::sim::write_order_market(hour_of_50_symbols(), (dir / "orders.csv").string(),
+                                    (dir / "owners.toml").string(), (dir / "labels.jsonl").string())
+            .events;
   }
   state.counters["events_per_second"] =
       benchmark::Counter(static_cast<double>(events), benchmark::Counter::kIsRate);
