@@ -48,10 +48,6 @@ int64_t transfer(Venue& v, AccountId seller, AccountId buyer, int64_t qty, int64
   return price;
 }
 
-double between(Rng& rng, double lo, double hi) {
-  return rng.uniform(lo, hi);
-}
-
 /// Accounts of `count` distinct new owners.
 std::vector<AccountId> accounts_of_new_owners(Venue& v, size_t count) {
   std::vector<AccountId> accounts;
@@ -100,7 +96,7 @@ class Transfers final : public Episode {
     agreed_ = price;
     mark(v);
     waited_ = 0;
-    wait(v, between(v.rng(), pace_.min_gap, pace_.max_gap));
+    wait(v, v.rng().uniform(pace_.min_gap, pace_.max_gap));
     return ++next_ < steps_.size();
   }
 
@@ -173,11 +169,11 @@ class PumpAndDump final : public Episode {
   PumpAndDump(uint64_t number, SymbolId symbol, Venue& v)
       : Episode(label_of(ManipulationKind::kPumpAndDump, number, symbol,
                          accounts_of_new_owners(v, 3 + v.rng().below(3)))),
-        pump_seconds_(between(v.rng(), 120, 240)),
-        dump_seconds_(between(v.rng(), 300, 600)),
-        rise_ticks_(v.fair() * between(v.rng(), 0.05, 0.09)),
-        giveback_(between(v.rng(), 0.7, 1.0)),
-        volume_multiple_(between(v.rng(), 3, 6)) {}
+        pump_seconds_(v.rng().uniform(120, 240)),
+        dump_seconds_(v.rng().uniform(300, 600)),
+        rise_ticks_(v.fair() * v.rng().uniform(0.05, 0.09)),
+        giveback_(v.rng().uniform(0.7, 1.0)),
+        volume_multiple_(v.rng().uniform(3, 6)) {}
 
   bool act(Venue& v) override {
     if (!two_sided(v.book())) {
@@ -192,7 +188,7 @@ class PumpAndDump final : public Episode {
     const double elapsed = (v.now() - began_).to_seconds();
     const bool pumping = elapsed < pump_seconds_;
     if (!pumping && elapsed >= pump_seconds_ + dump_seconds_) return false;
-    const double gap = pumping ? between(v.rng(), 0.4, 1.0) : between(v.rng(), 0.8, 2.0);
+    const double gap = pumping ? v.rng().uniform(0.4, 1.0) : v.rng().uniform(0.8, 2.0);
     const double share = gap / (pumping ? pump_seconds_ : dump_seconds_);
     v.shift_fair(pumping ? rise_ticks_ * share : -rise_ticks_ * giveback_ * share);
     const AccountId who =
@@ -200,7 +196,8 @@ class PumpAndDump final : public Episode {
     // The ring brings several times the symbol's usual volume, in a busy market as in a quiet
     // one, taking several levels at a time.
     const double shares = volume_multiple_ * usual_volume_ * gap;
-    const int64_t qty = v.typical_size() * std::max<int64_t>(1, std::llround(shares / 300));
+    const int64_t lots = std::llround(shares / static_cast<double>(v.typical_size()));
+    const int64_t qty = v.typical_size() * std::max<int64_t>(1, lots);
     if (pumping) {
       v.send(who, Side::kBuy, v.book().best_ask() + reach(v.book()), qty, true);
     } else {
@@ -228,6 +225,12 @@ int64_t behind_best(const MatchingBook& book, Side side, int64_t ticks) {
   return side == Side::kBuy ? book.best_bid() - ticks : book.best_ask() + ticks;
 }
 
+// Whether order `id`, of `size` when placed, still rests with 90% of it at least: a spoof or a
+// layer is pulled mostly unfilled (one the market filled is neither).
+bool mostly_unfilled(const Venue& v, uint64_t id, int64_t size) {
+  return v.book().resting_qty(id) * 10 >= size * 9;
+}
+
 // Sells (for a spoof bid) at the best bid while the spoof rests one tick behind it, so that the
 // trade goes to others' orders; nothing when the spoof's price has become the best.
 bool trade_against(Venue& v, AccountId who, Side spoof_side, int64_t spoof_price) {
@@ -247,7 +250,7 @@ class Spoofing final : public Episode {
       : Episode(
             label_of(ManipulationKind::kSpoofing, number, symbol, {v.new_account(v.new_owner())})),
         side_(v.rng().chance(0.5) ? Side::kBuy : Side::kSell),
-        trades_(2 + v.rng().below(2)) {}
+        planned_trades_(2 + v.rng().below(2)) {}
 
   bool act(Venue& v) override {
     const AccountId who = label_.accounts[0];
@@ -261,21 +264,20 @@ class Spoofing final : public Episode {
       spoof_ = v.send(who, side_, price_, size_, false);
       mark(v);
       placed_ = v.now();
-      wait(v, between(v.rng(), 0.3, 1.0));
+      wait(v, v.rng().uniform(0.3, 1.0));
       return true;
     }
-    if (trades_ > 0 && (v.now() - placed_).to_seconds() < 7) {
+    if (traded_ < planned_trades_ && (v.now() - placed_).to_seconds() < 7) {
       if (trade_against(v, who, side_, price_)) {
-        --trades_;
         ++traded_;
         mark(v);
       }
-      wait(v, between(v.rng(), 0.3, 1.5));
+      wait(v, v.rng().uniform(0.3, 1.5));
       return true;
     }
     // A spoof is pulled mostly unfilled, after trades against it: one the market filled, or
     // that got no trades, is no spoof.
-    const bool unfilled = v.book().resting_qty(spoof_) * 10 >= size_ * 9;
+    const bool unfilled = mostly_unfilled(v, spoof_, size_);
     v.cancel(spoof_);
     mark(v);
     if (traded_ < 2 || !unfilled) abandon();
@@ -284,7 +286,7 @@ class Spoofing final : public Episode {
 
  private:
   Side side_;
-  uint32_t trades_, traded_ = 0;
+  uint32_t planned_trades_, traded_ = 0;
   uint64_t spoof_ = 0;
   int64_t price_ = 0, size_ = 0;
   Timestamp placed_;
@@ -309,13 +311,13 @@ class Layering final : public Episode {
     if (orders_.size() < layers_) {
       place(v, who);
     } else if (!traded_ && tries_ < kTries) {
-      traded_ = trade_against(v, who, side_, prices_.front());
+      traded_ = trade_against(v, who, side_, first_price_);
       ++tries_;
       if (traded_) mark(v);
-      wait(v, traded_ ? between(v.rng(), 0.5, 3.0) : kRetrySeconds);
+      wait(v, traded_ ? v.rng().uniform(0.5, 3.0) : kRetrySeconds);
       return true;
     } else {
-      filled_ |= v.book().resting_qty(orders_[pulled_]) * 10 < size_ * 9;
+      filled_ |= !mostly_unfilled(v, orders_[pulled_], size_);
       v.cancel(orders_[pulled_]);
       if (traded_) mark(v);
       if (++pulled_ == orders_.size()) {
@@ -323,7 +325,7 @@ class Layering final : public Episode {
         if (!traded_ || filled_) abandon();
         return false;
       }
-      wait(v, between(v.rng(), 0.05, 0.2));
+      wait(v, v.rng().uniform(0.05, 0.2));
       return true;
     }
     return true;
@@ -342,17 +344,15 @@ class Layering final : public Episode {
     }
     const auto level = static_cast<int64_t>(orders_.size());
     const int64_t price = side_ == Side::kBuy ? first_price_ - level : first_price_ + level;
-    prices_.push_back(price);
     orders_.push_back(v.send(who, side_, price, size_, false));
     mark(v);
-    wait(v, between(v.rng(), 0.1, 0.6));
+    wait(v, v.rng().uniform(0.1, 0.6));
   }
 
   static constexpr uint32_t kTries = 40;  // 8 s of waiting for a trade against the layers
   Side side_;
   size_t layers_;
   std::vector<uint64_t> orders_;
-  std::vector<int64_t> prices_;
   int64_t size_ = 0, first_price_ = 0;
   bool traded_ = false, filled_ = false;
   uint32_t tries_ = 0;
@@ -384,7 +384,7 @@ class Churn final : public Episode {
                v.typical_size(), false);
     ++sent_;
     mark(v);
-    wait(v, between(v.rng(), min_gap_, max_gap_));
+    wait(v, v.rng().uniform(min_gap_, max_gap_));
     return true;
   }
 
@@ -437,7 +437,7 @@ class MomentumIgnition final : public Episode {
           v.send(label_.accounts[0], side_, target, size_through(book, target), false));
       ++done_;
       mark(v);
-      wait(v, done_ < sweeps_ ? between(v.rng(), 0.3, 1.0) : between(v.rng(), 5, 15));
+      wait(v, done_ < sweeps_ ? v.rng().uniform(0.3, 1.0) : v.rng().uniform(5, 15));
       return true;
     }
     for (uint64_t id : sweeps_sent_) v.cancel(id);
@@ -473,7 +473,7 @@ class ExcessiveSpread final : public Episode {
  public:
   ExcessiveSpread(uint64_t number, SymbolId symbol, Venue& v)
       : Episode(label_of(ManipulationKind::kExcessiveSpread, number, symbol, {})),
-        seconds_(between(v.rng(), 60, 180)) {}
+        seconds_(v.rng().uniform(60, 180)) {}
 
   bool act(Venue& v) override {
     if (!on_) {
@@ -502,14 +502,14 @@ class MarkingTheClose final : public Episode {
   MarkingTheClose(uint64_t number, SymbolId symbol, Venue& v)
       : Episode(label_of(ManipulationKind::kMarkingTheClose, number, symbol,
                          {v.new_account(v.new_owner())})),
-        rise_ticks_(v.fair() * between(v.rng(), 0.02, 0.035)),
-        giveback_(between(v.rng(), 0.7, 1.0)) {}
+        rise_ticks_(v.fair() * v.rng().uniform(0.02, 0.035)),
+        giveback_(v.rng().uniform(0.7, 1.0)) {}
 
   bool act(Venue& v) override {
     if (pushing_seconds_ == 0)
       pushing_seconds_ = std::max(60.0, (v.close() - v.now()).to_seconds());
     if (v.now() < v.close()) {
-      const double gap = between(v.rng(), 1, 2);
+      const double gap = v.rng().uniform(1, 2);
       v.shift_fair(rise_ticks_ * gap / pushing_seconds_);
       if (two_sided(v.book())) {
         v.send(label_.accounts[0], Side::kBuy, v.book().best_ask() + 1,
@@ -554,8 +554,7 @@ bool parse_manipulation(std::string_view name, ManipulationKind& out) {
 }
 
 void Episode::wait(const Venue& venue, double seconds) {
-  next_at_ =
-      venue.now() + Duration::nanos(std::max<int64_t>(1, std::llround(seconds * 1e6)) * 1000);
+  next_at_ = venue.now() + whole_micros(seconds);
 }
 
 void Episode::mark(const Venue& venue) {

@@ -5,6 +5,8 @@
 // should find it, its accounts and its event-time window (first to last manipulative action).
 #pragma once
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <memory>
 #include <span>
@@ -79,6 +81,12 @@ class Venue {
   /// The session's close, Timestamp::max() in a market without one.
   virtual Timestamp close() const = 0;
 };
+
+/// A wait of `seconds` in whole microseconds, at least one: the market's times are whole
+/// microseconds, as its CSV writes them, so that the file tells them exactly.
+inline Duration whole_micros(double seconds) {
+  return Duration::nanos(std::max<int64_t>(1, std::llround(seconds * 1e6)) * 1'000);
+}
 
 /// One injected episode: acts at next_at() until it says it is over.
 class Episode {

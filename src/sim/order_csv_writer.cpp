@@ -1,7 +1,5 @@
 #include "sim/order_csv_writer.hpp"
 
-#include "util/format.hpp"
-
 #include <fmt/format.h>
 
 #include <filesystem>
@@ -12,6 +10,8 @@
 
 #include "sim/order_itch_writer.hpp"
 #include "sim/order_lobster_writer.hpp"
+#include "util/format.hpp"
+#include "util/json_array.hpp"
 
 namespace tw::sim {
 namespace {
@@ -37,6 +37,15 @@ std::string_view side_word(Side side) {
   return side == Side::kBuy ? "BUY" : side == Side::kSell ? "SELL" : "";
 }
 
+// The market's ids are numbers: written without a string of their own.
+void append_id(std::string& row, const ExternalId& id) {
+  if (id.kind() == ExternalId::Kind::kNumber) {
+    row += fmt::format_int(id.as_number()).str();
+  } else if (!id.empty()) {
+    row += id.to_string();
+  }
+}
+
 }  // namespace
 
 OrderCsvWriter::OrderCsvWriter(const std::string& path, const Universe& universe)
@@ -47,15 +56,6 @@ OrderCsvWriter::OrderCsvWriter(const std::string& path, const Universe& universe
 std::vector<std::string> OrderCsvWriter::close() {
   out_.close();
   return {path_};
-}
-
-// The market's ids are numbers: written without a string of their own.
-void append_id(std::string& row, const ExternalId& id) {
-  if (id.kind() == ExternalId::Kind::kNumber) {
-    row += fmt::format_int(id.as_number()).str();
-  } else if (!id.empty()) {
-    row += id.to_string();
-  }
 }
 
 void OrderCsvWriter::write(const Event& e) {
@@ -136,12 +136,8 @@ size_t write_labels(const std::string& path, OrderMarket& market) {
   const Universe& universe = market.universe();
   const std::vector<InjectedLabel> labels = market.take_labels();
   for (const InjectedLabel& label : labels) {
-    std::string accounts = "[";
-    for (AccountId a : label.accounts) {
-      if (accounts.size() > 1) accounts += ',';
-      append_json_string(accounts, universe.account_name(a));
-    }
-    accounts += ']';
+    std::vector<std::string> accounts;
+    for (AccountId a : label.accounts) accounts.emplace_back(universe.account_name(a));
     std::string start, end;
     append_tape_time(start, label.start);
     append_tape_time(end, label.end);
@@ -151,7 +147,7 @@ size_t write_labels(const std::string& path, OrderMarket& market) {
         .field("rule", kind.rule)
         .field("kind", kind.name)
         .field("symbol", universe.symbol_name(label.symbol))
-        .raw("accounts", accounts)
+        .raw("accounts", json_string_array(accounts))
         .field("start", start)
         .field("end", end);
     out.buffer() += std::move(json).finish();

@@ -113,11 +113,10 @@ OrderMarket::OrderMarket(const OrderMarketOptions& options)
   }
   open_ = from_new_york_time(year, month, day, (9 * 60 + 30) * kNanosPerMinute);
   close_ = from_new_york_time(year, month, day, 16 * 60 * kNanosPerMinute);
-  start_ = open_;
   const bool session = options.regime == Regime::kSession;
   end_ = session ? close_ + kAfterHours
                  : open_ + Duration::nanos(static_cast<int64_t>(options.hours * 3600 * 1e9));
-  if (!(end_ > start_)) throw std::invalid_argument("an order market needs time: hours > 0");
+  if (!(end_ > open_)) throw std::invalid_argument("an order market needs time: hours > 0");
   last_start_ = (session ? close_ : end_) - options.tail;
   for (ManipulationKind kind : options.inject) {
     if (kind != ManipulationKind::kMarkingTheClose) scheduled_kinds_.push_back(kind);
@@ -139,11 +138,11 @@ OrderMarket::OrderMarket(const OrderMarketOptions& options)
     s.fair = std::round(rng_.uniform(2000, 20000));  // $20-$200 in cents
     s.fast = s.slow = s.mid_average = s.fair;
     s.maker_quotes.assign(params_.makers, {0, 0});
-    s.next_at = start_;
-    schedule_episode(s, start_ + options.warmup - options.gap);
+    s.next_at = open_;
+    schedule_episode(s, open_ + options.warmup - options.gap);
     // Half the symbols, at random, are pushed up in the last 5-8 minutes.
     if (marks_close && rng_.chance(0.5)) {
-      s.marking_at = close_ - Duration::nanos(std::llround(rng_.uniform(300, 480) * 1e6) * 1'000);
+      s.marking_at = close_ - whole_micros(rng_.uniform(300, 480));
     }
   }
 }
@@ -186,9 +185,7 @@ bool OrderMarket::step(std::vector<Event>& out) {
   act(s, now, out);
   const double rate = params_.actions_per_second * options_.activity * rate_factor(now);
   const double wait = rng_.exponential() / rate;
-  // Whole microseconds, as the CSV writes them, so that the file tells the times exactly.
-  const int64_t micros = std::max<int64_t>(1, std::llround(wait * 1e6));
-  s.next_at = now + Duration::nanos(micros * 1'000);
+  s.next_at = now + whole_micros(wait);
   // The fair value moves with the square root of the time that passed.
   s.fair *= std::exp(params_.volatility * std::sqrt(wait) * rng_.normal());
   return true;
@@ -221,7 +218,7 @@ void OrderMarket::schedule_episode(Symbol& s, Timestamp after) {
     return;
   }
   const double wait = rng_.exponential() * 3600 / options_.episodes_per_hour;
-  s.next_episode = after + options_.gap + Duration::nanos(std::llround(wait * 1e6) * 1'000);
+  s.next_episode = after + options_.gap + whole_micros(wait);
 }
 
 void OrderMarket::pull_near_touch(Symbol& s, int64_t ticks, Timestamp now,

@@ -81,7 +81,7 @@ class OrderMarket {
   const std::vector<std::pair<std::string, std::string>>& owners() const { return owners_; }
   /// The labels of the episodes finished so far, in order of their end; taken, they are gone.
   std::vector<InjectedLabel> take_labels();
-  Timestamp start() const { return start_; }
+  Timestamp start() const { return open_; }
   Timestamp end() const { return end_; }
 
  private:
@@ -131,7 +131,7 @@ class OrderMarket {
   std::vector<AccountId> makers_;
   std::vector<AccountId> traders_;
   std::vector<std::pair<std::string, std::string>> owners_;
-  Timestamp start_, end_;
+  Timestamp end_;
   Timestamp open_, close_;                         // of the session regime's day
   Timestamp last_start_;                           // no episode starts after it
   std::vector<ManipulationKind> scheduled_kinds_;  // the kinds drawn at random times
