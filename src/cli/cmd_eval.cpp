@@ -27,8 +27,8 @@ struct EvalSettings {
   std::vector<std::string> rules;
   bool run = false;
   MarketSettings market;
-  std::string seeds;    // --run: "1-10" or "1,4,7": a matrix of runs
-  std::string regimes;  // --run --mode orders: "calm,volatile,thin"
+  std::vector<std::string> seeds;    // --run: FIRST-LAST ranges or seeds: a matrix of runs
+  std::vector<std::string> regimes;  // --run --mode orders
   std::optional<double> min_f1;
   std::optional<double> max_alerts_per_million;
   std::string out = "eval-market";
@@ -94,50 +94,42 @@ void generate_run_and_score(const EvalSettings& s) {
   check_gates(s, g.evaluation);
 }
 
-// "1-10" or "1,4,7".
-std::vector<uint64_t> parse_seeds(const std::string& text) {
+// Each item a seed or a FIRST-LAST range of them.
+std::vector<uint64_t> parse_seeds(const std::vector<std::string>& items) {
   std::vector<uint64_t> seeds;
-  auto number = [&](const std::string& part) {
-    size_t used = 0;
-    uint64_t v = 0;
-    try {
-      v = std::stoull(part, &used);
-    } catch (const std::exception&) {
-      used = 0;
-    }
-    if (used == 0 || used != part.size()) {
-      throw std::runtime_error("--seeds '" + text + "': expected FIRST-LAST or a comma list");
-    }
-    return v;
-  };
-  for (size_t at = 0; at <= text.size();) {
-    const size_t comma = std::min(text.find(',', at), text.size());
-    const std::string part = text.substr(at, comma - at);
-    if (const size_t dash = part.find('-'); dash != std::string::npos) {
-      const uint64_t first = number(part.substr(0, dash)), last = number(part.substr(dash + 1));
+  for (const std::string& item : items) {
+    auto number = [&](const std::string& part) {
+      size_t used = 0;
+      uint64_t v = 0;
+      try {
+        v = std::stoull(part, &used);
+      } catch (const std::exception&) {
+        used = 0;
+      }
+      if (used == 0 || used != part.size()) {
+        throw std::runtime_error("--seeds '" + item + "': expected FIRST-LAST or a comma list");
+      }
+      return v;
+    };
+    if (const size_t dash = item.find('-'); dash != std::string::npos) {
+      const uint64_t first = number(item.substr(0, dash)), last = number(item.substr(dash + 1));
       if (last < first || last - first >= 1000) {
-        throw std::runtime_error("--seeds '" + text + "': a range of 1 to 1,000 seeds");
+        throw std::runtime_error("--seeds '" + item + "': a range of 1 to 1,000 seeds");
       }
       for (uint64_t seed = first; seed <= last; ++seed) seeds.push_back(seed);
     } else {
-      seeds.push_back(number(part));
+      seeds.push_back(number(item));
     }
-    at = comma + 1;
   }
   return seeds;
 }
 
+// --regimes, or else the one --regime (the option checks the names).
 std::vector<sim::Regime> parse_regimes(const EvalSettings& s) {
-  const std::string& text = s.regimes.empty() ? s.market.regime : s.regimes;
   std::vector<sim::Regime> regimes;
-  for (size_t at = 0; at <= text.size();) {
-    const size_t comma = std::min(text.find(',', at), text.size());
-    sim::Regime regime;
-    if (!sim::parse_regime(text.substr(at, comma - at), regime)) {
-      throw std::runtime_error("--regimes '" + text + "': calm, volatile, thin or session");
-    }
-    regimes.push_back(regime);
-    at = comma + 1;
+  for (const std::string& name :
+       s.regimes.empty() ? std::vector<std::string>{s.market.regime} : s.regimes) {
+    sim::parse_regime(name, regimes.emplace_back());
   }
   return regimes;
 }
@@ -189,10 +181,13 @@ void add_eval_command(CLI::App& app) {
   add_market_options(cmd, settings->market, run);
   cmd->add_option("--seeds", settings->seeds,
                   "--run: a run per seed (FIRST-LAST or a comma list), scored together")
+      ->delimiter(',')
       ->needs(run);
   cmd->add_option("--regimes", settings->regimes,
                   "--run --mode orders: a run per regime (comma list of calm, volatile, thin, "
                   "session) and seed, scored together")
+      ->delimiter(',')
+      ->check(CLI::IsMember(sim::regime_names()))
       ->needs(run);
   cmd->add_option("--min-f1", settings->min_f1,
                   "Fail (exit 1, naming the rule) when a rule with episodes scores F1 below this");

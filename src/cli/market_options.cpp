@@ -7,30 +7,25 @@
 namespace tw::cli {
 namespace {
 
-// "all", "none", or kinds named by comma ("spoofing,layering").
-std::vector<sim::ManipulationKind> injected_kinds(const std::string& list) {
+// Kinds of episode by name, in the order given; "all" is every kind, "none" none (the option
+// checks the names).
+std::vector<sim::ManipulationKind> injected_kinds(const std::vector<std::string>& names) {
   std::vector<sim::ManipulationKind> kinds;
-  if (list == "none") return kinds;
-  if (list == "all") {
-    for (const sim::ManipulationInfo& k : sim::manipulation_kinds()) kinds.push_back(k.kind);
-    return kinds;
-  }
-  for (size_t at = 0; at <= list.size();) {
-    const size_t comma = std::min(list.find(',', at), list.size());
-    const std::string name = list.substr(at, comma - at);
-    sim::ManipulationKind kind;
-    if (!sim::parse_manipulation(name, kind)) {
-      std::string known;
-      for (const sim::ManipulationInfo& k : sim::manipulation_kinds()) {
-        known += fmt::format(" {}", k.name);
-      }
-      throw CLI::ValidationError(
-          "--inject", fmt::format("'{}' is not a kind of episode: all, none or{}", name, known));
+  for (const std::string& name : names) {
+    if (name == "all") {
+      for (const sim::ManipulationInfo& k : sim::manipulation_kinds()) kinds.push_back(k.kind);
+    } else if (sim::ManipulationKind kind; sim::parse_manipulation(name, kind)) {
+      kinds.push_back(kind);
     }
-    kinds.push_back(kind);
-    at = comma + 1;
   }
   return kinds;
+}
+
+// What --inject accepts.
+std::vector<std::string> injection_words() {
+  std::vector<std::string> words{"all", "none"};
+  for (const sim::ManipulationInfo& k : sim::manipulation_kinds()) words.emplace_back(k.name);
+  return words;
 }
 
 // The order flow's format of --mode orders; a trade tape is CSV alone.
@@ -89,13 +84,15 @@ void add_market_options(CLI::App* cmd, MarketSettings& s, CLI::Option* gate) {
       cmd->add_option("--regime", s.regime,
                       "orders: calm, volatile, thin (one maker, wide spreads) or session "
                       "(09:30-16:00 New York and half an hour after, busiest at open and close)")
-          ->check(CLI::IsMember({"calm", "volatile", "thin", "session"})),
+          ->check(CLI::IsMember(sim::regime_names())),
       cmd->add_option("--traders", s.traders, "orders: trading accounts besides the makers"),
       cmd->add_option("--inject", s.inject,
                       "orders: kinds of episode to inject, comma-separated (self_trade, "
                       "round_trip, collusive_ring, wash_volume, pump_and_dump, spoofing, layering, "
                       "quote_stuffing, momentum_ignition, excessive_spread, order_to_trade_ratio, "
-                      "marking_the_close), all or none"),
+                      "marking_the_close), all or none")
+          ->delimiter(',')
+          ->check(CLI::IsMember(injection_words())),
       cmd->add_option("--episodes-per-hour", s.episodes_per_hour,
                       "orders: injected episodes per symbol and hour (after a 30 min warm-up)"),
       cmd->add_option("--lobster-levels", s.lobster_levels,

@@ -3,6 +3,7 @@
 
 #include <CLI/CLI.hpp>
 #include <string>
+#include <vector>
 
 #include "eval/eval_run.hpp"
 
@@ -11,15 +12,15 @@ namespace tw::cli {
 struct MarketSettings {
   std::string mode = "trades";  // or "orders"
   GeneratorOptions trades;
-  uint32_t traders = 200;       // orders
-  std::string regime = "calm";  // orders
-  std::string inject = "all";   // orders: kinds, comma-separated, or all or none
+  uint32_t traders = 200;                  // orders
+  std::string regime = "calm";             // orders
+  std::vector<std::string> inject{"all"};  // orders: kinds of episode, or all or none
   double episodes_per_hour = 2;
   std::string format = "csv";  // orders: csv, itch or lobster; trades: csv (or trades)
   uint32_t lobster_levels = 10;
 
-  /// The market the settings describe; throws CLI::ValidationError naming a bad --inject, or a
-  /// --format its mode does not write.
+  /// The market the settings describe; throws CLI::ValidationError naming a --format its mode
+  /// does not write.
   eval::MarketToGenerate market() const;
 };
 

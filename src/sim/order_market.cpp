@@ -51,6 +51,12 @@ std::string_view regime_name(Regime regime) {
   return kRegimes[static_cast<size_t>(regime)].name;
 }
 
+std::vector<std::string> regime_names() {
+  std::vector<std::string> names;
+  for (const RegimeEntry& r : kRegimes) names.emplace_back(r.name);
+  return names;
+}
+
 RegimeParams regime_params(Regime regime) {
   return kRegimes[static_cast<size_t>(regime)].params;
 }

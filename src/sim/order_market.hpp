@@ -37,6 +37,8 @@ enum class Regime : uint8_t { kCalm, kVolatile, kThin, kSession };
 /// "calm", "volatile", "thin" or "session"; false for another word.
 bool parse_regime(std::string_view word, Regime& out);
 std::string_view regime_name(Regime regime);
+/// Every regime's name, in the order of the enum.
+std::vector<std::string> regime_names();
 
 struct OrderMarketOptions {
   uint32_t symbols = 5;
