@@ -2,13 +2,7 @@
 # End-to-end test of `tapewatch calibrate`: a sweep over a generated labelled market, the same
 # sweep over its files with and without labels, JSON output, and errors naming the option.
 set -euo pipefail
-TAPEWATCH=$(realpath "$1")
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
-expect_in() { grep -q -- "$1" "$2" || { cat "$2" >&2; fail "expected '$1' in $2"; }; }
+source "$(dirname "$0")/support/prelude.bash"
 json() { sqlite3 :memory: "select json_extract(readfile('$1'), '$2')"; }
 
 # 1. --run generates a market and sweeps spoofing's size_multiple over it: a row per value, the

@@ -1,14 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end test of the tapewatch binary: generate, run, re-run, export, errors, real data.
 set -euo pipefail
-TAPEWATCH=$(realpath "$1")
 SHARED=${2:-}
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
-expect_in() { grep -q -- "$1" "$2" || { cat "$2" >&2; fail "expected '$1' in $2"; }; }
+source "$(dirname "$0")/support/prelude.bash"
 count() { sqlite3 tapewatch.db "$1"; }
 
 # 1. generate is deterministic.

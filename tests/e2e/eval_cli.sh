@@ -2,13 +2,7 @@
 # End-to-end test of `tapewatch eval`: generate, run and score in one go; score a store against
 # labels; JSON output; errors naming the file, line and field.
 set -euo pipefail
-TAPEWATCH=$(realpath "$1")
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
-expect_in() { grep -q -- "$1" "$2" || { cat "$2" >&2; fail "expected '$1' in $2"; }; }
+source "$(dirname "$0")/support/prelude.bash"
 
 # 1. --run generates, runs every rule and scores; the tables and the JSON agree.
 "$TAPEWATCH" eval --run --symbols 2 --hours 1 --seed 3 --out m --json scores.json > run.txt

@@ -3,13 +3,7 @@
 # with no reject, LOBSTER's books pass verify-book, the labels are the format's own no more, and
 # a format its mode does not write is refused.
 set -euo pipefail
-TAPEWATCH=$(realpath "$1")
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-cd "$work"
-
-fail() { echo "FAIL: $*" >&2; exit 1; }
-expect_in() { grep -q -- "$1" "$2" || { cat "$2" >&2; fail "expected '$1' in $2"; }; }
+source "$(dirname "$0")/support/prelude.bash"
 
 market=(--mode orders --symbols 2 --hours 0.1 --seed 2)
 for format in csv itch lobster; do
