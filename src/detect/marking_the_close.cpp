@@ -25,6 +25,8 @@ constexpr const char* kReferenceWindow = "reference_window";
 constexpr const char* kMinMovePct = "min_move_pct";
 constexpr const char* kReversalWindow = "reversal_window";
 constexpr const char* kMinReversalShare = "min_reversal_share";
+constexpr const char* kMinMoverShare = "min_mover_share";
+constexpr const char* kMoverReversalShare = "mover_reversal_share";
 
 constexpr Duration kDay = Duration::hours(24);
 /// Accounts an alert names: the largest on the side of the move.
@@ -51,6 +53,16 @@ std::vector<ParamSpec> param_specs() {
        "close (after-hours, or the next open)"},
       {kMinReversalShare, ParamType::kNumber, "0.5",
        "smallest share of the close's move that the reversal VWAP gives back (0.5 = 50%)", 0.01, 1},
+      {kMinMoverShare, ParamType::kNumber, "0.2",
+       "when trades name their aggressors: the share of the closing window's aggressive volume "
+       "on the move's side from which its largest aggressor (the mover) is named as the one who "
+       "moved the close (0.2 = 20%; 1 names one only when it took all of it)",
+       0.01, 1},
+      {kMoverReversalShare, ParamType::kNumber, "0.25",
+       "smallest share of the move the reversal VWAP gives back when a mover is named: who "
+       "moved the close is then known, so less of the price's fall-back is needed to show the "
+       "close was not the market's own price (min_reversal_share when that is smaller)",
+       0.01, 1},
   };
 }
 
@@ -111,6 +123,10 @@ struct Session {
   Price close_price;                // the window's last trade
   LastTrades up_ticks, down_ticks;  // window trades above (below) the trade before them
   AccountVolumes buyers, sellers;   // in the closing window
+  // Aggressive volume of the closing window by side (all of it, and per known aggressor):
+  // who took liquidity the move's way is who moved the close.
+  AccountVolumes aggressive_buyers, aggressive_sellers;
+  Quantity aggressive_buy_volume, aggressive_sell_volume;
 
   void start(Timestamp ref_start, Timestamp win_start, Timestamp close_at) {
     active = true;
@@ -124,6 +140,9 @@ struct Session {
     down_ticks.clear();
     buyers.clear();
     sellers.clear();
+    aggressive_buyers.clear();
+    aggressive_sellers.clear();
+    aggressive_buy_volume = aggressive_sell_volume = Quantity{};
   }
 };
 
@@ -139,6 +158,8 @@ struct MarkedClose {
   Quantity window_volume;
   LastTrades movers;          // the window's trades that moved the price the move's way
   TopAccounts side_accounts;  // buyers of a close marked up, sellers of one marked down
+  AccountVolume mover;        // the largest aggressor the move's way; no account when none
+  double mover_share = 0;     // of the window's aggressive volume the move's way
   // After the close: the trades of the reversal window, once the first one is seen.
   Vwap after;
   int64_t after_trades = 0;
@@ -163,6 +184,8 @@ class MarkingTheClose {
     double min_move_pct = 0;
     Duration reversal_window;
     double min_reversal_share = 0;
+    double min_mover_share = 0;
+    double mover_reversal_share = 0;
 
     static Params read(const ParamValues& v, std::string_view where) {
       Params p;
@@ -173,6 +196,8 @@ class MarkingTheClose {
       p.min_move_pct = v.number(kMinMovePct);
       p.reversal_window = v.duration(kReversalWindow);
       p.min_reversal_share = v.number(kMinReversalShare);
+      p.min_mover_share = v.number(kMinMoverShare);
+      p.mover_reversal_share = v.number(kMoverReversalShare);
       if (p.close_time > kDay) {
         throw ConfigError(fmt::format("rules.{}.{}: {} is not a time of day (at most 24h)", where,
                                       kCloseTime, p.close_time.to_string()));
@@ -261,6 +286,18 @@ class MarkingTheClose {
     }
     if (e.buyer) s.buyers.add(e.buyer, e.qty);
     if (e.seller) s.sellers.add(e.seller, e.qty);
+    add_aggressor(e);
+  }
+
+  void add_aggressor(const Event& e) {
+    Session& s = session_;
+    if (e.side == Side::kBuy) {
+      s.aggressive_buy_volume += e.qty;
+      if (e.buyer) s.aggressive_buyers.add(e.buyer, e.qty);
+    } else if (e.side == Side::kSell) {
+      s.aggressive_sell_volume += e.qty;
+      if (e.seller) s.aggressive_sellers.add(e.seller, e.qty);
+    }
   }
 
   // The close is judged: against the reference VWAP, and the window must itself have moved
@@ -295,8 +332,26 @@ class MarkingTheClose {
     m.window_volume = s.window_volume;
     m.movers = direction == Side::kBuy ? s.up_ticks : s.down_ticks;
     m.side_accounts = (direction == Side::kBuy ? s.buyers : s.sellers).top();
+    find_mover(direction);
     m.after.clear();
     m.after_trades = 0;
+  }
+
+  // The largest aggressor the move's way, named the mover when its share of that side's
+  // aggressive volume reaches min_mover_share.
+  void find_mover(Side direction) {
+    const Session& s = session_;
+    MarkedClose& m = marked_;
+    const bool up = direction == Side::kBuy;
+    const Quantity side_volume = up ? s.aggressive_buy_volume : s.aggressive_sell_volume;
+    size_t count = 0;
+    const TopAccounts::Entries top =
+        (up ? s.aggressive_buyers : s.aggressive_sellers).top().sorted(count);
+    m.mover = AccountVolume{};
+    m.mover_share = 0;
+    if (count == 0 || !side_volume.is_positive()) return;
+    m.mover_share = top[0].qty.to_double() / side_volume.to_double();
+    if (m.mover_share >= p_.min_mover_share) m.mover = top[0];
   }
 
   // Trades after the close, from the first one for the reversal window, until a trade opens
@@ -317,8 +372,13 @@ class MarkingTheClose {
     MarkedClose& m = marked_;
     m.open = false;
     const double share = reversal_share();
-    if (m.observed() && share < p_.min_reversal_share) return;
+    if (m.observed() && share < least_reversal_share()) return;
     emit(share);
+  }
+
+  double least_reversal_share() const {
+    return marked_.mover.account ? std::min(p_.mover_reversal_share, p_.min_reversal_share)
+                                 : p_.min_reversal_share;
   }
 
   double reversal_share() const {
@@ -336,7 +396,7 @@ class MarkingTheClose {
     const double move =
         score_between(m.move_pct, p_.min_move_pct, kFullMoveMultiple * p_.min_move_pct);
     if (!m.observed()) return move / 2;
-    return (move + score_between(share, p_.min_reversal_share, 1.0)) / 2;
+    return (move + score_between(share, least_reversal_share(), 1.0)) / 2;
   }
 
   void emit(double share) {
@@ -346,8 +406,11 @@ class MarkingTheClose {
                                score_of(share));
     size_t count = 0;
     const TopAccounts::Entries top = m.side_accounts.sorted(count);
-    for (size_t i = 0; i < count && i < kNamedAccounts; ++i) {
-      a.accounts.emplace_back(scope_.account_name(top[i].account));
+    if (m.mover.account) a.accounts.emplace_back(scope_.account_name(m.mover.account));
+    for (size_t i = 0; i < count && a.accounts.size() < kNamedAccounts; ++i) {
+      if (top[i].account != m.mover.account) {
+        a.accounts.emplace_back(scope_.account_name(top[i].account));
+      }
     }
     m.movers.for_each([&](const EventRef& ref) { a.add_evidence("trade", ref.text()); });
     a.evidence_total = m.movers.offered();
@@ -372,6 +435,8 @@ class MarkingTheClose {
         .field("top_account_share", m.window_volume.is_positive()
                                         ? top_account_volume / m.window_volume.to_double()
                                         : 0.0)
+        .field("mover", m.mover.account ? scope_.account_name(m.mover.account) : "")
+        .field("mover_share", m.mover_share)
         .field("reversal_observed", m.observed())
         .field("after_close_trades", m.after_trades)
         .field("after_close_vwap", m.observed() ? m.after.price().to_double() : 0.0)
@@ -389,7 +454,11 @@ class MarkingTheClose {
                           format_rounded(100 * share, 2))
             : std::string("no trade after the close was seen, so the reversal was not observed");
     std::string who;
-    if (top.account) {
+    if (m.mover.account) {
+      who = fmt::format("; {} took {}% of the window's aggressive {}",
+                        scope_.account_name(m.mover.account),
+                        format_rounded(100 * m.mover_share, 2), up ? "buying" : "selling");
+    } else if (top.account) {
       who = fmt::format("; top {} in the window: {} ({} of {})", up ? "buyer" : "seller",
                         scope_.account_name(top.account), top.qty.to_string(),
                         m.window_volume.to_string());

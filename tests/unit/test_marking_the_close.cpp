@@ -97,6 +97,8 @@ TEST(MarkingTheClose, IsRegisteredWithItsParameters) {
   EXPECT_EQ(rule.values.number("min_move_pct"), 1);
   EXPECT_EQ(rule.values.duration("reversal_window"), Duration::minutes(30));
   EXPECT_EQ(rule.values.number("min_reversal_share"), 0.5);
+  EXPECT_EQ(rule.values.number("min_mover_share"), 0.2);
+  EXPECT_EQ(rule.values.number("mover_reversal_share"), 0.25);
 }
 
 // Exactly at both thresholds: the close 1% above the reference VWAP, half of it given back.
@@ -260,7 +262,10 @@ TEST(MarkingTheClose, NamesTheLargestAccountsOnTheSideOfTheMove) {
   const Alert& a = alerts[0];
   EXPECT_EQ(a.accounts, (std::vector<std::string>{"alice", "bob", "carol"}));
   EXPECT_NEAR(metric(a, "top_account_share"), 30.0 / 65, 1e-12);
-  EXPECT_NE(a.why.find("; top buyer in the window: alice (30 of 65)."), std::string::npos) << a.why;
+  EXPECT_EQ(metric_text(a, "mover"), "alice");
+  EXPECT_NEAR(metric(a, "mover_share"), 30.0 / 65, 1e-12);
+  EXPECT_NE(a.why.find("; alice took 46.15% of the window's aggressive buying."), std::string::npos)
+      << a.why;
 
   CloseTape down;
   down.regular_hours(0);
@@ -272,8 +277,55 @@ TEST(MarkingTheClose, NamesTheLargestAccountsOnTheSideOfTheMove) {
   EXPECT_EQ(metric_text(marked_down[0], "direction"), "down");
   EXPECT_EQ(marked_down[0].accounts, (std::vector<std::string>{"erin", "frank"}));
   EXPECT_NE(marked_down[0].why.find("1% below the 30m VWAP"), std::string::npos);
-  EXPECT_NE(marked_down[0].why.find("top seller in the window: erin (10 of 20)"),
+  EXPECT_NE(marked_down[0].why.find("; erin took 50% of the window's aggressive selling."),
             std::string::npos);
+
+  // No aggressor takes a fifth of the aggressive buying: the largest buyer is named as such.
+  CloseTape spread;
+  spread.regular_hours(0);
+  for (int i = 0; i < 6; ++i) {
+    const std::string buyer = "b" + std::to_string(i);
+    spread.trade(0, 15, 51 + i, 0, Side::kBuy, 100.5 + 0.1 * i, 10 + i, buyer, "mm");
+  }
+  spread.trade(0, 16, 10, 0, Side::kSell, 100.5, 10, "mm", "b0");
+  auto unnamed = spread.run({{"min_mover_share", "0.25"}});
+  ASSERT_EQ(unnamed.size(), 1u);
+  EXPECT_EQ(metric_text(unnamed[0], "mover"), "");
+  EXPECT_NEAR(metric(unnamed[0], "mover_share"), 15.0 / 75, 1e-12);
+  EXPECT_NE(unnamed[0].why.find("; top buyer in the window: b5 (15 of 75)."), std::string::npos)
+      << unnamed[0].why;
+}
+
+/// A close walked up from 100 to 101 by `movers` aggressive buyers in turn (12 buys of 10),
+/// given back to `after` after the close.
+CloseTape walked_up(int movers, double after) {
+  CloseTape tape;
+  tape.regular_hours(0);
+  for (int i = 0; i < 12; ++i) {
+    const std::string buyer = "buyer" + std::to_string(i % movers);
+    tape.trade(0, 15, 51, 30 * i, Side::kBuy, 100 + (i + 1) / 12.0, 10, buyer, "mm");
+  }
+  tape.trade(0, 16, 10, 0, Side::kSell, after, 10, "mm", "buyer0");
+  return tape;
+}
+
+// Once one participant is known to have moved the close, a smaller give-back after it is
+// enough; a close that many moved together needs the full reversal.
+TEST(MarkingTheClose, ANamedMoverNeedsASmallerReversal) {
+  auto one = walked_up(1, 100.7).run();  // 30% given back
+  ASSERT_EQ(one.size(), 1u);
+  EXPECT_EQ(one[0].accounts.front(), "buyer0");
+  EXPECT_EQ(metric(one[0], "mover_share"), 1);
+  EXPECT_NEAR(metric(one[0], "reversal_share"), 0.3, 1e-9);
+  EXPECT_TRUE(walked_up(1, 100.8).run().empty()) << "20% given back";
+  EXPECT_TRUE(walked_up(6, 100.7).run().empty()) << "six buyers of a sixth each";
+  EXPECT_EQ(walked_up(4, 100.7).run().size(), 1u) << "four of a quarter each";
+  EXPECT_EQ(walked_up(1, 100.7).run({{"min_mover_share", "1"}}).size(), 1u)
+      << "one who took all of it is a mover at 1";
+  EXPECT_TRUE(walked_up(2, 100.7).run({{"min_mover_share", "0.6"}}).empty());
+  EXPECT_TRUE(walked_up(1, 100.7).run({{"mover_reversal_share", "0.35"}}).empty());
+  EXPECT_EQ(walked_up(1, 100.8).run({{"min_reversal_share", "0.15"}}).size(), 1u)
+      << "the smaller of the two applies";
 }
 
 // In July New York is on daylight saving time: the 16:00 close is 20:00 UTC.
