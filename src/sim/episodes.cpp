@@ -292,8 +292,8 @@ class Spoofing final : public Episode {
   Timestamp placed_;
 };
 
-// Orders at several prices behind the best that outweigh the side, a trade on the other side,
-// then all of them pulled together.
+// Orders at several prices behind the best that outweigh the side's visible book (its ten best
+// levels) by half again, a trade on the other side, then all of them pulled together.
 class Layering final : public Episode {
  public:
   Layering(uint64_t number, SymbolId symbol, Venue& v)
@@ -335,10 +335,7 @@ class Layering final : public Episode {
   void place(Venue& v, AccountId who) {
     const MatchingBook& book = v.book();
     if (orders_.empty()) {
-      int64_t depth = 0;
-      for (int64_t level = 0; level < 10; ++level) {
-        depth += book.size_at(side_, behind_best(book, side_, level));
-      }
+      const int64_t depth = book.depth(side_, kVisibleLevels);
       size_ = std::max(3 * v.typical_size(), depth * 3 / 2 / static_cast<int64_t>(layers_));
       first_price_ = behind_best(book, side_, 1);
     }
@@ -350,6 +347,7 @@ class Layering final : public Episode {
   }
 
   static constexpr uint32_t kTries = 40;  // 8 s of waiting for a trade against the layers
+  static constexpr size_t kVisibleLevels = 10;
   Side side_;
   size_t layers_;
   std::vector<uint64_t> orders_;

@@ -93,6 +93,17 @@ bool MatchingBook::cancel(uint64_t id, int64_t qty, Timestamp now, std::vector<E
   return true;
 }
 
+int64_t MatchingBook::depth(Side side, size_t levels) const {
+  auto sum = [levels](auto first, auto last) {
+    int64_t total = 0;
+    for (size_t n = 0; first != last && n < levels; ++first, ++n) {
+      for (const Resting& r : first->second) total += r.qty;
+    }
+    return total;
+  };
+  return side == Side::kBuy ? sum(bids_.rbegin(), bids_.rend()) : sum(asks_.begin(), asks_.end());
+}
+
 int64_t MatchingBook::size_at(Side side, int64_t price_ticks) const {
   const auto& levels = side == Side::kBuy ? bids_ : asks_;
   auto found = levels.find(price_ticks);

@@ -51,6 +51,8 @@ class MatchingBook {
   int64_t best_ask() const { return asks_.begin()->first; }
   /// The size resting at `price_ticks` on `side`.
   int64_t size_at(Side side, int64_t price_ticks) const;
+  /// The size resting on `side` at its `levels` best prices (levels with orders, not ticks).
+  int64_t depth(Side side, size_t levels) const;
   /// The quantity left of resting order `id`, 0 when it does not rest.
   int64_t resting_qty(uint64_t id) const;
   size_t live_orders() const { return where_.size(); }

@@ -116,6 +116,22 @@ TEST(MatchingBook, CancelsPartOrAllOfARestingOrder) {
   EXPECT_EQ(m.book.live_orders(), 1u);
 }
 
+// Depth counts the best levels that hold orders, however many ticks apart they are.
+TEST(MatchingBook, DepthSumsTheBestLevelsWithOrders) {
+  Market m;
+  m.send(1, 10, Side::kBuy, 1000, 100);
+  m.send(2, 11, Side::kBuy, 1000, 50);
+  m.send(3, 12, Side::kBuy, 990, 200);
+  m.send(4, 13, Side::kBuy, 950, 400);
+  m.send(5, 14, Side::kSell, 1010, 70);
+  EXPECT_EQ(m.book.depth(Side::kBuy, 1), 150);
+  EXPECT_EQ(m.book.depth(Side::kBuy, 2), 350);
+  EXPECT_EQ(m.book.depth(Side::kBuy, 3), 750);
+  EXPECT_EQ(m.book.depth(Side::kBuy, 10), 750);
+  EXPECT_EQ(m.book.depth(Side::kSell, 10), 70);
+  EXPECT_EQ(m.book.depth(Side::kSell, 0), 0);
+}
+
 // Random flow: after every order the book is neither crossed nor locked, and every size the
 // events tell adds up to what rests.
 TEST(MatchingBook, RandomFlowNeverCrossesAndItsEventsAddUp) {
