@@ -6,7 +6,7 @@ JOBS ?= $(shell nproc)
 DEMO ?= demo
 TAPEWATCH = $(BUILD)/tapewatch
 
-.PHONY: deps build run test test-sanitize bench format format-check clean
+.PHONY: deps build run test test-sanitize eval-gate bench format format-check clean
 
 deps:
 	scripts/install-deps.sh
@@ -22,12 +22,14 @@ run: build
 	  --dead-letter $(DEMO)/rejects.jsonl
 
 # Builds everything with warnings as errors and runs the whole suite (unit, real data, end to
-# end), then the same suite again under AddressSanitizer and UndefinedBehaviorSanitizer.
+# end), the detection gate (every rule's F1 on a short evaluation), then the same suite again
+# under AddressSanitizer and UndefinedBehaviorSanitizer.
 test: deps
 	cmake -S . -B $(TEST_BUILD) -G Ninja -DCMAKE_BUILD_TYPE=Release -DTAPEWATCH_WERROR=ON \
 	  -DTAPEWATCH_TESTS=ON -DTAPEWATCH_BENCH=ON
 	cmake --build $(TEST_BUILD) -j $(JOBS)
 	cd $(TEST_BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 900
+	scripts/eval-gate.sh $(TEST_BUILD)/tapewatch
 	$(MAKE) test-sanitize
 	$(MAKE) format-check
 
@@ -36,6 +38,11 @@ test-sanitize: deps
 	  -DTAPEWATCH_SANITIZE=ON -DTAPEWATCH_WERROR=ON -DTAPEWATCH_TESTS=ON -DTAPEWATCH_BENCH=OFF
 	cmake --build $(ASAN_BUILD) -j $(JOBS)
 	cd $(ASAN_BUILD) && ctest --output-on-failure -j $(JOBS) --timeout 900
+
+# Fails, naming the rule, when a rule's F1 drops below 0.85 on a short evaluation
+# (docs/DETECTION.md).
+eval-gate:
+	scripts/eval-gate.sh $(BUILD)/tapewatch
 
 bench: build
 	$(TAPEWATCH) bench --rows 5000000
