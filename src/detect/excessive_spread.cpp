@@ -38,6 +38,7 @@ constexpr std::string_view kBaseline = "baseline";
 constexpr std::string_view kMinHistory = "min_history";
 constexpr std::string_view kFullMultiple = "full_multiple";
 constexpr std::string_view kFullDuration = "full_duration";
+constexpr std::string_view kFenceIqr = "fence_iqr";
 
 std::vector<ParamSpec> param_specs() {
   return {
@@ -60,6 +61,13 @@ std::vector<ParamSpec> param_specs() {
        "Mean multiple of the episode at which the multiple's half of the score is full"},
       {std::string(kFullDuration), ParamType::kDuration, "5m",
        "Duration of the episode at which the duration's half of the score is full"},
+      {std::string(kFenceIqr), ParamType::kNumber, "3",
+       "An episode opens only when the spread is also above its normal range for all of "
+       "min_duration: above the baseline's upper quartile plus this many interquartile ranges "
+       "(Tukey's fence; 3 is 'far out'). A market whose spread swings over a wide range (a "
+       "lone maker, the inside made by passing orders) is not excessive at the top of that "
+       "range. 0 turns the test off",
+       0, 1e6},
   };
 }
 
@@ -73,6 +81,7 @@ struct Params {
   size_t min_history_samples = 0;
   double full_multiple = 0;
   Duration full_duration;
+  double fence_iqr = 0;
 
   static Params read(const ParamValues& v, std::string_view where) {
     auto fail = [&](std::string_view key, const std::string& what) {
@@ -100,6 +109,7 @@ struct Params {
     if (!(p.full_multiple > p.multiple)) fail(kFullMultiple, "must be more than multiple");
     p.full_duration = get_duration(kFullDuration);
     if (!(p.full_duration > p.min_duration)) fail(kFullDuration, "must be more than min_duration");
+    p.fence_iqr = get_number(kFenceIqr);
     return p;
   }
 };
@@ -234,6 +244,17 @@ class SpreadBaseline {
 
   /// The median spread (raw); only when valid() > 0.
   double median() const { return median_; }
+
+  /// The top of the spreads' normal range (raw): the upper quartile plus `iqr_multiple`
+  /// interquartile ranges; only when valid() > 0. Quartiles are robust to the wide seconds
+  /// of an earlier episode, so one does not raise the range for the next as a high
+  /// percentile would.
+  double upper_fence(double iqr_multiple) const {
+    const size_t last = spreads_.total() - 1;
+    const auto q1 = static_cast<double>(spreads_.at_rank(last / 4));
+    const auto q3 = static_cast<double>(spreads_.at_rank(last - last / 4));
+    return q3 + iqr_multiple * (q3 - q1);
+  }
 
   // A second in one word: its spread (raw, positive) when it had one, else minus the index of
   // its kind. Half the ring a struct took: the ring is read every second of every symbol,
@@ -385,6 +406,7 @@ struct Episode {
   Timestamp start;     // the spread became wide
   Timestamp wide_end;  // the last wide stretch ended (a dip began, or the input)
   double median = 0;   // the trailing median (raw) at the start
+  double fence = 0;    // the top of the normal range (raw) at the start; 0 when not asked
   Top start_top;
   std::array<int64_t, kTopKinds> baseline_seconds{};  // the baseline at the start
   TimeWeighted wide;                                  // while the spread was wide
@@ -545,9 +567,22 @@ class Tracker {
 
   // --- Episodes ------------------------------------------------------------------------------
 
+  /// Whether an episode has held its first stretch for min_duration (or come back from a
+  /// dip): from then on the multiple of the median alone keeps it open.
+  bool established(Timestamp t) const {
+    if (phase_ == Phase::kDip) return true;
+    return phase_ == Phase::kWide && (episode_.dips > 0 || t - episode_.start >= p_.min_duration);
+  }
+
+  /// Above the top of the spread's normal range, which opening an episode also asks.
+  bool beyond_normal_range(const Top& top) const {
+    return p_.fence_iqr <= 0 || baseline_.valid() == 0 ||
+           static_cast<double>(top.spread()) > baseline_.upper_fence(p_.fence_iqr);
+  }
+
   /// The top or the median changed at `t`, by event `by` (null for the median).
   void judge(Timestamp t, const Cited* by) {
-    bool wide = is_wide(top_);
+    bool wide = is_wide(top_) && (established(t) || beyond_normal_range(top_));
     if (phase_ == Phase::kCalm && wide) return open_episode(t);
     if (phase_ == Phase::kWide && !wide) return end_wide_stretch(t, by);
     if (phase_ == Phase::kDip && wide) return resume(t);
@@ -558,6 +593,9 @@ class Tracker {
     episode_ = Episode{};
     episode_.start = t;
     episode_.median = baseline_.median();
+    if (p_.fence_iqr > 0 && baseline_.valid() > 0) {
+      episode_.fence = baseline_.upper_fence(p_.fence_iqr);
+    }
     episode_.start_top = top_;
     episode_.baseline_seconds = baseline_.seconds();
     episode_.opener = with_owner(top_set_by_);
@@ -641,6 +679,7 @@ class Tracker {
         .field("mean_spread_bps", ep.wide.mean_bps())
         .field("median_spread", ep.median / static_cast<double>(kFixedScale))
         .field("median_spread_bps", bps_of(ep.median, ep.start_top.mid()))
+        .field("normal_range_top", ep.fence / static_cast<double>(kFixedScale))
         .field("multiple", mean_multiple)
         .field("mid_price", ep.start_top.mid())
         .raw("start_bid", ep.start_top.quotes.bid.to_string())

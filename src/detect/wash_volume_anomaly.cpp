@@ -7,6 +7,7 @@
 #include <bit>
 #include <cmath>
 #include <limits>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -34,6 +35,7 @@ struct Params {
   double critical_z = 0;
   double deviation_floor = 0;
   int64_t min_window_trades = 0;
+  double pair_share = 0;  // 0: the volume alone decides, even when trades name their parties
 
   static Params read(const ParamValues& v, std::string_view where) {
     auto fail = [&](const std::string& what) {
@@ -67,6 +69,7 @@ struct Params {
     }
     p.deviation_floor = v.number("deviation_floor");
     p.min_window_trades = v.integer("min_window_trades");
+    p.pair_share = v.number("pair_share");
     return p;
   }
 };
@@ -77,6 +80,7 @@ struct Bucket {
   int64_t trades = 0;
   int64_t buy = 0;
   int64_t sell = 0;
+  int64_t party_volume = 0;  // of trades naming both buyer and seller
 };
 
 /// The step trades still arrive in. Volume is kept by side, indexed by the side itself, so a
@@ -84,15 +88,101 @@ struct Bucket {
 struct OpenStep {
   std::array<int64_t, 3> by_side{};  // Side::kUnknown, kBuy, kSell
   int64_t trades = 0;
+  int64_t party_volume = 0;
 
   void add(const Event& e) { by_side[static_cast<size_t>(e.side)] += e.qty.raw(); }
 
   Bucket close() const {
     int64_t buy = by_side[static_cast<size_t>(Side::kBuy)];
     int64_t sell = by_side[static_cast<size_t>(Side::kSell)];
-    return Bucket{by_side[static_cast<size_t>(Side::kUnknown)] + buy + sell, trades, buy, sell};
+    return Bucket{by_side[static_cast<size_t>(Side::kUnknown)] + buy + sell, trades, buy, sell,
+                  party_volume};
   }
 };
+
+/// What two beneficial owners traded with each other: both ways together, and net as the
+/// first bought it. Wash volume is one owner on both sides, or two trading back and forth:
+/// much volume, little net.
+struct PairFlow {
+  uint32_t low_owner = 0;  // the pair's owners, low <= high
+  uint32_t high_owner = 0;
+  AccountId low_account;  // an account of each owner, to name in an alert
+  AccountId high_account;
+  int64_t gross = 0;  // raw quantity
+  int64_t net = 0;    // bought by the low owner from the high one, minus sold to it
+
+  bool same_pair(const PairFlow& o) const {
+    return low_owner == o.low_owner && high_owner == o.high_owner;
+  }
+  bool ranks_before(const PairFlow& o) const {
+    return low_owner != o.low_owner ? low_owner < o.low_owner : high_owner < o.high_owner;
+  }
+  /// The volume that changed neither owner's position: all of it for an owner trading with
+  /// itself, what came back for two.
+  int64_t two_way() const { return low_owner == high_owner ? gross : gross - std::abs(net); }
+};
+
+/// The owner pairs of one step's trades, the kCapacity largest kept: a pair met when the
+/// slots are full takes the smallest one's place when it is larger, and is dropped otherwise.
+/// Dropping never adds volume to a pair, so the test can only miss wash volume, not make it.
+class StepPairs {
+ public:
+  static constexpr size_t kCapacity = 8;
+
+  void add(const Universe& universe, const Event& e) {
+    PairFlow flow = flow_of(universe, e);
+    for (size_t i = 0; i < count_; ++i) {
+      if (flows_[i].same_pair(flow)) {
+        flows_[i].gross += flow.gross;
+        flows_[i].net += flow.net;
+        return;
+      }
+    }
+    if (count_ < kCapacity) {
+      flows_[count_++] = flow;
+      return;
+    }
+    PairFlow* smallest =
+        std::min_element(flows_.begin(), flows_.end(),
+                         [](const PairFlow& a, const PairFlow& b) { return a.gross < b.gross; });
+    if (smallest->gross < flow.gross) *smallest = flow;
+  }
+  void clear() { count_ = 0; }
+  std::span<const PairFlow> flows() const { return {flows_.data(), count_}; }
+
+ private:
+  static PairFlow flow_of(const Universe& universe, const Event& e) {
+    uint32_t buyer = universe.owner_of(e.buyer).value;
+    uint32_t seller = universe.owner_of(e.seller).value;
+    const int64_t qty = e.qty.raw();
+    if (buyer <= seller) return PairFlow{buyer, seller, e.buyer, e.seller, qty, qty};
+    return PairFlow{seller, buyer, e.seller, e.buyer, qty, -qty};
+  }
+
+  std::array<PairFlow, kCapacity> flows_{};
+  size_t count_ = 0;
+};
+
+/// The pair with the most two-way volume over `steps`, merged in `scratch` (its capacity
+/// reserved once, so nothing allocates).
+PairFlow top_pair(std::span<const StepPairs> steps, std::vector<PairFlow>& scratch) {
+  scratch.clear();
+  for (const StepPairs& step : steps) {
+    for (const PairFlow& f : step.flows()) scratch.push_back(f);
+  }
+  std::sort(scratch.begin(), scratch.end(),
+            [](const PairFlow& a, const PairFlow& b) { return a.ranks_before(b); });
+  PairFlow best;
+  for (size_t i = 0; i < scratch.size();) {
+    PairFlow merged = scratch[i];
+    for (++i; i < scratch.size() && scratch[i].same_pair(merged); ++i) {
+      merged.gross += scratch[i].gross;
+      merged.net += scratch[i].net;
+    }
+    if (merged.two_way() > best.two_way()) best = merged;
+  }
+  return best;
+}
 
 struct TradeRef {
   ExternalId id;
@@ -216,6 +306,7 @@ struct Episode {
   double peak_median = 0;
   double peak_deviation = 0;
   size_t peak_samples = 0;
+  PairFlow peak_pair;  // the peak window's pair with the most two-way volume (parties known)
   std::vector<TradeRef> peak_trades;  // first kMaxEvidenceIds trades of the peak window
 };
 
@@ -305,6 +396,11 @@ struct SymbolState {
   Baseline baseline;
   int64_t first_step = 0;  // the step of the symbol's first trade: history starts there
   std::string symbol;
+  // Who traded with whom, once a trade names both parties: per step, as the volume is.
+  StepPairs open_pairs;
+  std::vector<StepPairs> pair_slots;  // the window's closed steps, as `slots`; empty before
+  std::vector<PairFlow> pair_scratch;
+  int64_t window_party_volume = 0;
 
   SymbolState(const Params& params, std::string_view name)
       : slots(static_cast<size_t>(params.window_steps)),
@@ -362,9 +458,19 @@ class WashVolumeAnomaly final : public Detector {
 
  private:
   // Evidence lists the first trades of a window: later ones in a step are never shown.
-  static void add_trade(SymbolState& st, const Event& e) {
+  void add_trade(SymbolState& st, const Event& e) {
     st.open.add(e);
     if (st.open.trades++ < static_cast<int64_t>(kMaxEvidenceIds)) st.trades.push(e);
+    if (e.buyer && e.seller) add_parties(st, e);
+  }
+
+  [[gnu::noinline]] void add_parties(SymbolState& st, const Event& e) {
+    if (st.pair_slots.empty()) {
+      st.pair_slots.resize(static_cast<size_t>(st.p.window_steps));
+      st.pair_scratch.reserve(st.pair_slots.size() * StepPairs::kCapacity);
+    }
+    st.open.party_volume += e.qty.raw();
+    st.open_pairs.add(ctx_.universe, e);
   }
 
   // Out of line, so that the per-trade path keeps to a few registers and no calls: once per
@@ -408,6 +514,7 @@ class WashVolumeAnomaly final : public Detector {
   static void skip_empty_steps(SymbolState& st, int64_t step) {
     const Params& p = st.p;
     st.slots[st.cursor] = Bucket{};
+    if (!st.pair_slots.empty()) st.pair_slots[st.cursor].clear();
     int64_t aligned_ends = floor_div(step, p.window_steps) - floor_div(st.step, p.window_steps);
     if (aligned_ends > 0) {
       bool changed = st.next_sample >= 0 && st.baseline.push(st.next_sample);
@@ -432,6 +539,7 @@ class WashVolumeAnomaly final : public Detector {
     st.open = OpenStep{};
     st.window_volume += closed.volume;
     st.window_trades += closed.trades;
+    if (!st.pair_slots.empty()) close_pairs(st, closed);
     if (st.cursor == last_slot) close_aligned_window(st, k);
     // judge() does nothing else for a window below the candidate volume and no open episode.
     if (st.window_volume >= st.judgement.candidate_volume || st.episode.open) judge(st, k);
@@ -442,8 +550,15 @@ class WashVolumeAnomaly final : public Detector {
     const Bucket& leaving = st.slots[st.cursor];
     st.window_volume -= leaving.volume;
     st.window_trades -= leaving.trades;
+    st.window_party_volume -= leaving.party_volume;
     st.trades.drop_oldest(evidence_kept(leaving));
     st.trades.make_room_for_a_step();
+  }
+
+  static void close_pairs(SymbolState& st, const Bucket& closed) {
+    st.window_party_volume += closed.party_volume;
+    st.pair_slots[st.cursor] = st.open_pairs;
+    st.open_pairs.clear();
   }
 
   // Step k ends an aligned window, which is the rolling window now; the rolling window starts
@@ -483,6 +598,8 @@ class WashVolumeAnomaly final : public Detector {
     const Judgement& j = st.judgement;
     double z = (static_cast<double>(st.window_volume) - j.median) / j.deviation;
     if (!(z >= p.z_threshold)) return;
+    PairFlow pair;
+    if (!excess_is_wash(st, pair)) return;
     if (!ep.open) {
       ep.open = true;
       ep.first_step = k;
@@ -491,12 +608,26 @@ class WashVolumeAnomaly final : public Detector {
     }
     ep.last_step = k;
     ++ep.flagged_steps;
-    if (z > ep.peak_z) record_peak(st, k, z, j.median, j.deviation);
+    if (z > ep.peak_z) record_peak(st, k, z, j.median, j.deviation, pair);
   }
 
-  static void record_peak(SymbolState& st, int64_t k, double z, double median, double deviation) {
+  // When the trades name their parties, volume far above normal is wash volume only when
+  // one pair of owners (or one owner with itself) traded at least `pair_share` of the excess
+  // back and forth, their positions unchanged: a busy market is many owners, a pump is buying.
+  // Without parties for most of the window's volume the volume alone decides. `pair` is the
+  // window's top pair when it was looked for.
+  static bool excess_is_wash(SymbolState& st, PairFlow& pair) {
+    if (st.p.pair_share <= 0 || 2 * st.window_party_volume < st.window_volume) return true;
+    pair = top_pair(st.pair_slots, st.pair_scratch);
+    double excess = static_cast<double>(st.window_volume) - st.judgement.median;
+    return static_cast<double>(pair.two_way()) >= st.p.pair_share * excess;
+  }
+
+  static void record_peak(SymbolState& st, int64_t k, double z, double median, double deviation,
+                          const PairFlow& pair) {
     Episode& ep = st.episode;
     ep.peak_z = z;
+    ep.peak_pair = pair;
     ep.peak_step = k;
     // Only a peak needs the window's split by side: summed here rather than every step.
     ep.peak = Bucket{st.window_volume, st.window_trades, 0, 0};
@@ -550,6 +681,13 @@ class WashVolumeAnomaly final : public Detector {
         .field("peak_window_start", (peak_end - window).to_iso8601())
         .field("peak_window_end", peak_end.to_iso8601())
         .field("duration_s", (end - start).to_seconds());
+    const PairFlow& pair = ep.peak_pair;
+    if (pair.gross > 0) {
+      metrics.field("pair_volume", to_units(pair.gross))
+          .field("pair_two_way_volume", to_units(pair.two_way()))
+          .field("pair_self_trades", pair.low_owner == pair.high_owner);
+      name_pair(pair, a);
+    }
     a.metrics_json = std::move(metrics).finish();
     a.why = fmt::format(
         "{} traded {} in the {} window ending {} ({} trades), {} robust deviations above its "
@@ -558,9 +696,32 @@ class WashVolumeAnomaly final : public Detector {
         peak_end.to_iso8601(), ep.peak.trades, format_rounded(ep.peak_z, 2),
         (window * p.baseline_samples).to_string(), format_number(to_units(ep.peak_median)),
         format_rounded(to_units(ep.peak_deviation), 4), format_number((end - start).to_seconds()));
+    if (pair.gross > 0) a.why += pair_text(pair);
     for (const TradeRef& t : ep.peak_trades) a.add_evidence("trade", trade_text(t));
     a.evidence_total = static_cast<uint64_t>(ep.peak.trades);
     ctx_.sink.emit(std::move(a));
+  }
+
+  // The pair's accounts: the wash traders, whom the alert is about.
+  void name_pair(const PairFlow& pair, Alert& a) const {
+    for (AccountId account : {pair.low_account, pair.high_account}) {
+      std::string name(ctx_.universe.account_name(account));
+      if (std::find(a.accounts.begin(), a.accounts.end(), name) == a.accounts.end()) {
+        a.accounts.push_back(std::move(name));
+      }
+    }
+  }
+
+  std::string pair_text(const PairFlow& pair) const {
+    auto name = [&](AccountId account) { return ctx_.universe.account_name(account); };
+    if (pair.low_owner == pair.high_owner) {
+      return fmt::format(" Of it, {} was one owner on both sides ({} and {}).",
+                         format_number(to_units(pair.gross)), name(pair.low_account),
+                         name(pair.high_account));
+    }
+    return fmt::format(" Of it, {} was traded between {} and {}, {} of it back and forth.",
+                       format_number(to_units(pair.gross)), name(pair.low_account),
+                       name(pair.high_account), format_number(to_units(pair.two_way())));
   }
 
   DetectorContext ctx_;
@@ -597,6 +758,12 @@ RuleInfo wash_volume_anomaly_rule() {
            0},
           {"min_window_trades", ParamType::kInteger, "3",
            "Trades a window needs to be flagged (one large print is not a volume anomaly)", 1},
+          {"pair_share", ParamType::kNumber, "0.5",
+           "When trades name buyer and seller: least share of the window's volume above the "
+           "baseline median that one pair of beneficial owners (or one owner with itself) must "
+           "have traded back and forth, net of any change of their positions; 0 lets the "
+           "volume alone decide, as it does for trades without parties",
+           0, 1e6},
       },
       [](const DetectorContext& ctx) -> std::unique_ptr<Detector> {
         return std::make_unique<WashVolumeAnomaly>(ctx);

@@ -106,7 +106,7 @@ TEST(ExcessiveSpread, IsRegisteredWithItsParameters) {
   for (const ParamSpec& p : rule->params) names.push_back(p.name);
   EXPECT_EQ(names, (std::vector<std::string>{"multiple", "min_spread_bps", "min_duration",
                                              "max_dip", "baseline", "min_history", "full_multiple",
-                                             "full_duration"}));
+                                             "full_duration", "fence_iqr"}));
 }
 
 // a1 leaves: the spread goes from 0.10 to 0.40 (4x its median, 39.9 bps) for 8 s, until a3
@@ -170,6 +170,61 @@ TEST(ExcessiveSpread, TheSpreadMustReachTheFloorInBasisPoints) {
   s.widen_for(8'000);
   EXPECT_TRUE(run(s.flow, {{"min_spread_bps", "39.93"}}).empty());
   EXPECT_EQ(run(s.flow, {{"min_spread_bps", "39.92"}}).size(), 1u);
+}
+
+/// A thin market: the touch is the lone maker's 100.12 (spread 0.12) for the first 15 s, then
+/// a passing order's 100.03 (0.03) for 45 s. Its median is 0.03 and its quartiles 0.03 and
+/// 0.12: the normal range reaches 0.12 + 3 x 0.09 = 0.39. At 60.5 s the passing order goes
+/// and the ask is `ask`.
+SpreadFlow thin_market_widening_to(double ask) {
+  SpreadFlow s;
+  s.add(0, "b1", Side::kBuy, 100.00, "maker");
+  s.add(0, "a1", Side::kSell, 100.12, "maker");
+  s.add(15'500, "n1", Side::kSell, 100.03, "passing");
+  s.remove(SpreadFlow::kWideAt, "n1");
+  s.remove(SpreadFlow::kWideAt, "a1");
+  s.add(SpreadFlow::kWideAt, "w", Side::kSell, ask, "maker");
+  return s;
+}
+
+/// A passing order at 100.03 again `after_ms` after the widening, and ten quiet seconds.
+void narrow_after(SpreadFlow& s, int64_t after_ms) {
+  s.add(SpreadFlow::kWideAt + after_ms, "n3", Side::kSell, 100.03, "passing");
+  s.beats_until(SpreadFlow::kWideAt + after_ms + 10'000);
+}
+
+// 0.13 is 4.3x the median for 10 s, but inside the range the market's spread swings over:
+// not excessive. 0.40 is beyond it.
+TEST(ExcessiveSpread, ASpreadWithinItsNormalRangeIsNotExcessive) {
+  SpreadFlow within = thin_market_widening_to(100.13);
+  narrow_after(within, 10'000);
+  EXPECT_TRUE(run(within.flow, {{"fence_iqr", "3"}}).empty());
+  std::vector<Alert> alerts = run(within.flow, {{"fence_iqr", "0"}});  // the median alone
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_DOUBLE_EQ(metric(alerts[0], "median_spread"), 0.03);
+  SpreadFlow beyond = thin_market_widening_to(100.40);
+  narrow_after(beyond, 10'000);
+  alerts = run(beyond.flow, {{"fence_iqr", "3"}});
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_DOUBLE_EQ(metric(alerts[0], "normal_range_top"), 0.39);
+  EXPECT_DOUBLE_EQ(metric(alerts[0], "duration_s"), 10);
+}
+
+// Beyond the range for the first 5 s, the episode then lasts while the spread is 3x the
+// median, back inside the range or not; back inside it sooner, there is no episode.
+TEST(ExcessiveSpread, OnlyTheFirstStretchMustBeBeyondTheNormalRange) {
+  auto back_in_range_after = [](int64_t ms) {
+    SpreadFlow s = thin_market_widening_to(100.40);
+    s.add(SpreadFlow::kWideAt + ms, "x", Side::kSell, 100.13, "maker");
+    narrow_after(s, 8'000);
+    return s;
+  };
+  SpreadFlow held = back_in_range_after(5'000);
+  std::vector<Alert> alerts = run(held.flow, {{"fence_iqr", "3"}});
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_DOUBLE_EQ(metric(alerts[0], "duration_s"), 8);
+  SpreadFlow short_first = back_in_range_after(4'000);
+  EXPECT_TRUE(run(short_first.flow, {{"fence_iqr", "3"}}).empty());
 }
 
 // With 61 s of history needed, the spread that widened at 60.5 s is judged from the 61st
@@ -509,8 +564,15 @@ std::vector<Event> true_top_as_quotes(std::string_view level, const std::vector<
   return quotes;
 }
 
-/// Looser than the defaults, under which the day has no episode at all (see below).
-const tw::testing::ParamTexts kLoose = {
+/// Looser than the defaults, under which the day has no episode at all (see below), and with
+/// the multiple of the median alone: none of the day's widenings leaves the spread's normal
+/// range (fence_iqr 3 gives no alert, true top or rebuilt book).
+const tw::testing::ParamTexts kLoose = {{"multiple", "2"},
+                                        {"min_spread_bps", "5"},
+                                        {"min_duration", "2s"},
+                                        {"max_dip", "1s"},
+                                        {"fence_iqr", "0"}};
+const tw::testing::ParamTexts kLooseInRange = {
     {"multiple", "2"}, {"min_spread_bps", "5"}, {"min_duration", "2s"}, {"max_dip", "1s"}};
 
 // Both Amazon LOBSTER files through the reader and the engine, as `tapewatch run` reads them
@@ -536,6 +598,8 @@ TEST(ExcessiveSpreadAmazon, NoAlertAtTheDefaultsAndLooseOnesBoundedInTheRebuiltB
     tw::testing::RuleRun book(universe, messages, kRule, kLoose);
     tw::testing::RuleRun truth(universe, quotes, kRule, kLoose);
     tw::testing::RuleRun truth_defaults(universe, quotes, kRule);
+    tw::testing::RuleRun book_in_range(universe, messages, kRule, kLooseInRange);
+    tw::testing::RuleRun truth_in_range(universe, quotes, kRule, kLooseInRange);
     double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     auto per_million = [&](const tw::testing::RuleRun& run) {
@@ -554,6 +618,8 @@ TEST(ExcessiveSpreadAmazon, NoAlertAtTheDefaultsAndLooseOnesBoundedInTheRebuiltB
     // At the defaults the day has no spread 3x its median for 5 s, true or rebuilt.
     EXPECT_TRUE(defaults.fired().empty());
     EXPECT_TRUE(truth_defaults.fired().empty());
+    EXPECT_TRUE(book_in_range.fired().empty());
+    EXPECT_TRUE(truth_in_range.fired().empty());
     // Loose, the true top widens three times (an independent replay of the orderbook rows
     // found the same three); the seconds after midnight in New York when each began.
     std::vector<std::string> starts;
