@@ -26,7 +26,7 @@ constexpr std::string_view kRule = "wash.round_trip";
 struct Params {
   Duration window;
   Duration reversal_window;
-  Duration kept;  // the longer of the two: how long a fill may wait for its partner
+  Duration longest_window;  // the longer of the two
   double price_tolerance = 0;
   double quantity_tolerance = 0;
   bool exact_quantity = true;  // quantity_tolerance == 0
@@ -47,7 +47,7 @@ struct Params {
     Params p;
     p.window = v.duration("window");
     p.reversal_window = v.duration("reversal_window");
-    p.kept = std::max(p.window, p.reversal_window);
+    p.longest_window = std::max(p.window, p.reversal_window);
     p.price_tolerance = v.number("price_tolerance");
     p.quantity_tolerance = v.number("quantity_tolerance");
     p.exact_quantity = p.quantity_tolerance == 0;
@@ -151,6 +151,10 @@ struct CloseEntry {
 
 struct SymbolState {
   Params params;
+  // How long a fill waits for its partner: `window` until a trade names both parties, after
+  // which reversals may pair within reversal_window. Feeds naming one party keep fills no
+  // longer than they did.
+  Duration kept;
   // Nothing is due before next_close: one comparison per trade otherwise.
   Timestamp next_close = Timestamp::max();  // deadline of closing.front(), max when empty
   FillLog fills;
@@ -160,7 +164,8 @@ struct SymbolState {
   std::vector<uint32_t> free_episodes;
   std::unordered_map<uint32_t, uint32_t> open_episodes;  // owner -> index in episodes
 
-  SymbolState(Params p, std::string_view name) : params(p), fills(p.exact_quantity), symbol(name) {}
+  SymbolState(Params p, std::string_view name)
+      : params(p), kept(p.window), fills(p.exact_quantity), symbol(name) {}
 };
 
 /// The most a raw value may differ from a reference under a relative tolerance: integer gaps
@@ -229,7 +234,7 @@ class WashRoundTrip final : public Detector {
   void advance_to(Timestamp watermark) override {
     states_.for_each([&](SymbolId, SymbolState& st) {
       advance(st, watermark);
-      st.fills.expire_before(watermark - st.params.kept);
+      st.fills.expire_before(watermark - st.kept);
     });
   }
 
@@ -248,6 +253,7 @@ class WashRoundTrip final : public Detector {
   [[gnu::noinline]] void both_sides(SymbolState& st, const Event& e) {
     OwnerId buy_owner = ctx_.universe.owner_of(e.buyer);
     OwnerId sell_owner = ctx_.universe.owner_of(e.seller);
+    st.kept = st.params.longest_window;
     const bool waited = ctx_.books != nullptr && resting_order_waited(ctx_.books->find(e.symbol), e,
                                                                       st.params.max_resting_age);
     if (buy_owner == sell_owner) {
@@ -273,7 +279,7 @@ class WashRoundTrip final : public Detector {
   [[gnu::always_inline]] void add_fill(SymbolState& st, OwnerId owner, int side, const Event& e,
                                        AccountId account, FillContext context) {
     FillLog& log = st.fills;
-    const Timestamp oldest = e.ts - st.params.kept;
+    const Timestamp oldest = e.ts - st.kept;
     FillLog::Position& head = log.head(owner, e.qty);
     if (log.may_pair(head, oldest) &&
         paired_from_chain(st, owner, side, e, account, context, head)) {
@@ -308,7 +314,7 @@ class WashRoundTrip final : public Detector {
     const uint32_t own = FillKey::of(owner, side);
     ChainScan scan;
     FillLog::Position before = FillLog::kNone;  // the fill kept before i in the chain
-    const Timestamp oldest = e.ts - st.params.kept;
+    const Timestamp oldest = e.ts - st.kept;
     for (FillLog::Position i = head; log.may_pair(i, oldest);) {
       FillKey& f = log.key(i);
       FillLog::Position next = log.next(i);
