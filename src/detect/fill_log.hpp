@@ -25,14 +25,18 @@ struct FillKey {
 };
 static_assert(sizeof(FillKey) == 32);
 
-/// What names a fill in an alert, read only when it pairs.
 /// Who a fill was with and how, as far as the trade tells: what pairing asks of a fill beyond
 /// its key.
 struct FillContext {
-  OwnerId counterparty;  // the owner on the other side of the trade; none when not known
-  bool resting = false;  // the owner's order rested and was taken (not the aggressor)
+  OwnerId counterparty;      // the owner on the other side of the trade; none when not known
+  bool resting = false;      // the owner's order rested and was taken (not the aggressor)
+  bool roles_known = false;  // the trade names its aggressor, so `resting` says who took
+  // The trade's resting order waited in the book longer than the rule's max_resting_age
+  // before it was taken; false when its placement is not known.
+  bool waited = false;
 };
 
+/// What names a fill in an alert, read only when it pairs.
 struct FillNames {
   ExternalId id;
   uint64_t seq = 0;

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "detect/resting_age.hpp"
 #include "detect/symbol_rule.hpp"
 #include "util/format.hpp"
 #include "util/growable_ring.hpp"
@@ -28,6 +29,8 @@ constexpr const char* kMinVolumeMatch = "min_volume_match";
 constexpr const char* kPriceTolerance = "price_tolerance";
 constexpr const char* kMaxWindowTrades = "max_window_trades";
 constexpr const char* kMaxSearchSteps = "max_search_steps";
+constexpr const char* kPrearrangedLegs = "prearranged_legs";
+constexpr const char* kMaxRestingAge = "max_resting_age";
 constexpr const char* kMinNotional = "min_notional";
 constexpr const char* kMediumNotional = "medium_notional";
 constexpr const char* kHighNotional = "high_notional";
@@ -74,6 +77,13 @@ std::vector<ParamSpec> param_specs() {
        "most trades (and size buckets) the search for a cycle looks at per trade: bounds the "
        "work per trade on a busy market",
        16, 1 << 20},
+      {kPrearrangedLegs, ParamType::kBool, "true",
+       "when the order book dates a trade's resting order (order-level feeds): a trade whose "
+       "resting order waited longer than max_resting_age before it was taken met whoever came, "
+       "and is no leg of a ring; false takes every trade between two owners as before"},
+      {kMaxRestingAge, ParamType::kDuration, "100ms",
+       "most time from the placement of a ring leg's resting order to its execution "
+       "(prearranged_legs): the next owner's counter order stood ready"},
       {kMinNotional, ParamType::kNumber, "0",
        "episodes trading less value than this (quote currency) are not reported", 0},
       {kMediumNotional, ParamType::kNumber, "10000",
@@ -115,6 +125,9 @@ struct RingTrade {
   uint64_t previous_sized_sale = kNoTrade;      // ... of the same size bucket
   uint64_t previous_sized_purchase = kNoTrade;  // the buyer's purchase before it, same bucket
   uint32_t episode = 0;                         // serial of the episode that took it, 0 for none
+  // Its resting order was taken at once (or its placement is not known): it may be a leg of a
+  // ring. Trades that are not still count in the owners' balance.
+  bool arranged = true;
 };
 
 /// Where a chain of trades in the window starts: an owner's sales, or an owner's sales and
@@ -138,7 +151,7 @@ class TradeWindow {
   }
 
   /// Takes `e`, sold by `seller` to `buyer`, and returns its index.
-  uint64_t add(const Event& e, OwnerId seller, OwnerId buyer) {
+  uint64_t add(const Event& e, OwnerId seller, OwnerId buyer, bool arranged) {
     const Timestamp oldest = e.ts - window_;
     while (!trades_.empty() && (trades_.front().ts < oldest || trades_.size() >= capacity_)) {
       drop_oldest();
@@ -160,7 +173,8 @@ class TradeWindow {
                                     owners_[sales].last_sale,
                                     sized_[sized_sales].last_sale,
                                     sized_[sized_purchases].last_purchase,
-                                    0};
+                                    0,
+                                    arranged};
     owners_[sales].last_sale = index;
     sized_[sized_sales].last_sale = index;
     sized_[sized_purchases].last_purchase = index;
@@ -339,6 +353,7 @@ class WashCollusiveRing {
     double price_tolerance = 0;
     size_t max_window_trades = 0;
     uint32_t max_search_steps = 0;
+    Duration max_resting_age;  // zero: not asked
     double min_notional = 0;
     double medium_notional = 0;
     double high_notional = 0;
@@ -357,6 +372,8 @@ class WashCollusiveRing {
       p.price_tolerance = v.number(kPriceTolerance);
       p.max_window_trades = static_cast<size_t>(v.integer(kMaxWindowTrades));
       p.max_search_steps = static_cast<uint32_t>(v.integer(kMaxSearchSteps));
+      // Zero when not asked: the rule reads one value on each trade.
+      p.max_resting_age = v.flag(kPrearrangedLegs) ? v.duration(kMaxRestingAge) : Duration{};
       p.min_notional = v.number(kMinNotional);
       p.medium_notional = v.number(kMediumNotional);
       p.high_notional = v.number(kHighNotional);
@@ -394,8 +411,11 @@ class WashCollusiveRing {
     const OwnerId seller = scope_.universe->owner_of(e.seller);
     const OwnerId buyer = scope_.universe->owner_of(e.buyer);
     if (seller == buyer) return;  // one owner on both sides: wash.round_trip's
-    const uint64_t trade = window_.add(e, seller, buyer);
-    if (closes_ring(trade)) record_ring(trade);
+    // A leg of a ring is passed on by arrangement: the next owner takes the resting order as
+    // soon as it shows. A resting order that waited was taken by whoever came.
+    const bool arranged = !resting_order_waited(scope_.book(), e, p_.max_resting_age);
+    const uint64_t trade = window_.add(e, seller, buyer, arranged);
+    if (arranged && closes_ring(trade)) record_ring(trade);
   }
 
   void advance_to(Timestamp watermark) {
@@ -454,7 +474,7 @@ class WashCollusiveRing {
            i = window_.at(i).previous_sized_purchase) {
         --steps_left_;
         const RingTrade& t = window_.at(i);
-        if (similar_size(t)) last_hops_.push_back({t.seller_owner, t.ts});
+        if (t.arranged && similar_size(t)) last_hops_.push_back({t.seller_owner, t.ts});
       }
     }
     // Sorted by owner, each owner's latest sale first, then one entry per owner.
@@ -497,7 +517,7 @@ class WashCollusiveRing {
   // else (with trades left) the search goes on from its buyer.
   bool follow(const RingTrade& t, size_t hops) {
     const OwnerId to = t.buyer_owner;
-    if (to == target_ || !similar_size(t) ||
+    if (to == target_ || !t.arranged || !similar_size(t) ||
         std::find(path_.begin(), path_.end(), to) != path_.end()) {
       return false;
     }

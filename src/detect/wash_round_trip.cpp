@@ -13,6 +13,7 @@
 
 #include "detect/fill_log.hpp"
 #include "detect/per_symbol.hpp"
+#include "detect/resting_age.hpp"
 #include "util/format.hpp"
 #include "util/growable_ring.hpp"
 #include "util/hash.hpp"
@@ -24,6 +25,8 @@ constexpr std::string_view kRule = "wash.round_trip";
 
 struct Params {
   Duration window;
+  Duration reversal_window;
+  Duration longest_window;  // the longer of the two
   double price_tolerance = 0;
   double quantity_tolerance = 0;
   bool exact_quantity = true;  // quantity_tolerance == 0
@@ -31,6 +34,8 @@ struct Params {
   bool same_counterparty = true;
   double reversal_price_tolerance = 0;
   bool pair_resting_legs = false;
+  bool swapped_roles = true;
+  Duration max_resting_age;  // zero: not asked
   double min_notional = 0;
   double medium_notional = 0;
   double high_notional = 0;
@@ -41,6 +46,8 @@ struct Params {
   static Params read(const ParamValues& v, std::string_view where) {
     Params p;
     p.window = v.duration("window");
+    p.reversal_window = v.duration("reversal_window");
+    p.longest_window = std::max(p.window, p.reversal_window);
     p.price_tolerance = v.number("price_tolerance");
     p.quantity_tolerance = v.number("quantity_tolerance");
     p.exact_quantity = p.quantity_tolerance == 0;
@@ -48,6 +55,9 @@ struct Params {
     p.same_counterparty = v.flag("same_counterparty");
     p.reversal_price_tolerance = v.number("reversal_price_tolerance");
     p.pair_resting_legs = v.flag("pair_resting_legs");
+    p.swapped_roles = v.flag("swapped_roles");
+    // Zero when not asked: the rule reads one value on each trade.
+    p.max_resting_age = v.flag("prearranged_legs") ? v.duration("max_resting_age") : Duration{};
     p.min_notional = v.number("min_notional");
     p.medium_notional = v.number("medium_notional");
     p.high_notional = v.number("high_notional");
@@ -141,6 +151,10 @@ struct CloseEntry {
 
 struct SymbolState {
   Params params;
+  // How long a fill waits for its partner: `window` until a trade names both parties, after
+  // which reversals may pair within reversal_window. Feeds naming one party keep fills no
+  // longer than they did.
+  Duration kept;
   // Nothing is due before next_close: one comparison per trade otherwise.
   Timestamp next_close = Timestamp::max();  // deadline of closing.front(), max when empty
   FillLog fills;
@@ -150,7 +164,8 @@ struct SymbolState {
   std::vector<uint32_t> free_episodes;
   std::unordered_map<uint32_t, uint32_t> open_episodes;  // owner -> index in episodes
 
-  SymbolState(Params p, std::string_view name) : params(p), fills(p.exact_quantity), symbol(name) {}
+  SymbolState(Params p, std::string_view name)
+      : params(p), kept(p.window), fills(p.exact_quantity), symbol(name) {}
 };
 
 /// The most a raw value may differ from a reference under a relative tolerance: integer gaps
@@ -211,7 +226,7 @@ class WashRoundTrip final : public Detector {
     AccountId account{buyer.value | seller.value};
     int side = static_cast<int>(!buyer);  // kBuys when there is a buyer
     add_fill(st, ctx_.universe.owner_of(account), side, e, account,
-             FillContext{OwnerId{}, rested(e, side)});
+             FillContext{OwnerId{}, rested(e, side), roles_known(e), false});
   }
 
   // Fills leave the log here rather than on each trade: about one expires per trade, but how
@@ -219,7 +234,7 @@ class WashRoundTrip final : public Detector {
   void advance_to(Timestamp watermark) override {
     states_.for_each([&](SymbolId, SymbolState& st) {
       advance(st, watermark);
-      st.fills.expire_before(watermark - st.params.window);
+      st.fills.expire_before(watermark - st.kept);
     });
   }
 
@@ -238,15 +253,24 @@ class WashRoundTrip final : public Detector {
   [[gnu::noinline]] void both_sides(SymbolState& st, const Event& e) {
     OwnerId buy_owner = ctx_.universe.owner_of(e.buyer);
     OwnerId sell_owner = ctx_.universe.owner_of(e.seller);
+    st.kept = st.params.longest_window;
+    const bool waited = ctx_.books != nullptr && resting_order_waited(ctx_.books->find(e.symbol), e,
+                                                                      st.params.max_resting_age);
     if (buy_owner == sell_owner) {
+      // One owner's order taken by its own other order long after it was placed: two
+      // decisions that met in the book (a self-match), not a trade arranged with itself.
+      if (waited) return;
       Leg buy{e.ts, e.price, e.qty, e.id, e.seq, e.buyer};
       Leg sell = buy;
       sell.account = e.seller;
       record(st, buy_owner, buy, sell, /*self_trade=*/true);
       return;
     }
-    add_fill(st, buy_owner, kBuys, e, e.buyer, FillContext{sell_owner, rested(e, kBuys)});
-    add_fill(st, sell_owner, kSells, e, e.seller, FillContext{buy_owner, rested(e, kSells)});
+    const bool roles = roles_known(e);
+    add_fill(st, buy_owner, kBuys, e, e.buyer,
+             FillContext{sell_owner, rested(e, kBuys), roles, waited});
+    add_fill(st, sell_owner, kSells, e, e.seller,
+             FillContext{buy_owner, rested(e, kSells), roles, waited});
   }
 
   // One side (kBuys or kSells) of the trade `e`, for `account`: pairs it with the best
@@ -255,7 +279,7 @@ class WashRoundTrip final : public Detector {
   [[gnu::always_inline]] void add_fill(SymbolState& st, OwnerId owner, int side, const Event& e,
                                        AccountId account, FillContext context) {
     FillLog& log = st.fills;
-    const Timestamp oldest = e.ts - st.params.window;
+    const Timestamp oldest = e.ts - st.kept;
     FillLog::Position& head = log.head(owner, e.qty);
     if (log.may_pair(head, oldest) &&
         paired_from_chain(st, owner, side, e, account, context, head)) {
@@ -290,7 +314,7 @@ class WashRoundTrip final : public Detector {
     const uint32_t own = FillKey::of(owner, side);
     ChainScan scan;
     FillLog::Position before = FillLog::kNone;  // the fill kept before i in the chain
-    const Timestamp oldest = e.ts - st.params.window;
+    const Timestamp oldest = e.ts - st.kept;
     for (FillLog::Position i = head; log.may_pair(i, oldest);) {
       FillKey& f = log.key(i);
       FillLog::Position next = log.next(i);
@@ -311,9 +335,12 @@ class WashRoundTrip final : public Detector {
         } else if (const FillContext& earlier = log.names(i).context;
                    may_pair(st.params, earlier, context)) {
           const bool reversal = earlier.counterparty.value != 0 && context.counterparty.value != 0;
-          consider(st.params, f, i, e.price, e.qty,
-                   reversal ? st.params.reversal_price_tolerance : st.params.price_tolerance,
-                   scan.best);
+          const Duration window = reversal ? st.params.reversal_window : st.params.window;
+          if (f.ts >= e.ts - window) {
+            consider(st.params, f, i, e.price, e.qty,
+                     reversal ? st.params.reversal_price_tolerance : st.params.price_tolerance,
+                     scan.best);
+          }
         }
       }
       before = i;
@@ -348,13 +375,28 @@ class WashRoundTrip final : public Detector {
   // sides: market making, whoever took them, unless pair_resting_legs.
   static bool may_pair(const Params& p, const FillContext& earlier, const FillContext& now) {
     if (earlier.resting && now.resting && !p.pair_resting_legs) return false;
-    return may_reverse(p, earlier.counterparty, now.counterparty);
+    if (!may_reverse(p, earlier.counterparty, now.counterparty)) return false;
+    return earlier.counterparty.value == 0 || now.counterparty.value == 0 ||
+           arranged_reversal(p, earlier, now);
+  }
+
+  // A trade reversed between two known parties is prearranged when each party placed the order
+  // the other took once (swapped_roles): an owner that took the other's resting orders both
+  // ways chose its counterparty, which merely quoted, as anyone trading against a market maker
+  // does. And a leg whose resting order waited in the book (max_resting_age) was taken by
+  // whoever came, not by a counter order that stood ready.
+  static bool arranged_reversal(const Params& p, const FillContext& earlier,
+                                const FillContext& now) {
+    if (earlier.waited || now.waited) return false;
+    const bool both_roles_known = earlier.roles_known && now.roles_known;
+    return !p.swapped_roles || !both_roles_known || earlier.resting != now.resting;
   }
 
   // Whether the owner on `side` of the trade rested: the other side was the aggressor.
   static bool rested(const Event& e, int side) {
     return e.side == (side == kBuys ? Side::kSell : Side::kBuy);
   }
+  static bool roles_known(const Event& e) { return e.side == Side::kBuy || e.side == Side::kSell; }
 
   // Greedy pairing: the waiting opposite fill closest in quantity, then in price, then the
   // oldest; none when none is within the tolerances (`price_tolerance`: the rule's, or its
@@ -605,6 +647,23 @@ RuleInfo wash_round_trip_rule() {
            "parties (0 = the same price): reversed at another price, money moves from one to "
            "the other, as trading does",
            0, 1},
+          {"reversal_window", ParamType::kDuration, "10m",
+           "Most time between the two legs of a trade reversed between the same two known "
+           "parties (as `window` for other pairs); such a reversal, at one price, with the "
+           "roles swapped and each resting order taken at once, is no chance meeting however "
+           "far apart its legs are"},
+          {"swapped_roles", ParamType::kBool, "true",
+           "When both legs' trades name both parties and the aggressor: pair a reversal only "
+           "when each party placed the resting order the other took once; false also pairs an "
+           "owner that took the other's quotes both ways (as traders do against a market maker)"},
+          {"prearranged_legs", ParamType::kBool, "true",
+           "When the order book dates a trade's resting order (order-level feeds): a reversal "
+           "leg or self-trade whose resting order waited longer than max_resting_age before it "
+           "was taken met whoever came, and is not paired or reported; false pairs them as "
+           "before"},
+          {"max_resting_age", ParamType::kDuration, "100ms",
+           "Most time from the placement of a prearranged trade's resting order to its "
+           "execution (prearranged_legs): the counter order stood ready"},
           {"pair_resting_legs", ParamType::kBool, "false",
            "Pair a buy and a sell that both filled the owner's resting orders (its quotes taken "
            "on both sides, as a market maker's are); false leaves such pairs out"},

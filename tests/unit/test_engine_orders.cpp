@@ -85,7 +85,10 @@ TEST(EngineOrders, ExecutionsBecomePrintsThatTheTradeRulesSee) {
 // buys the same back from bob's offer, a trade reversed between the two that no book alone could
 // name: wash.round_trip pairs her legs (bob's two, both his quotes taken, it leaves alone as
 // market making). Had she bought from dave instead, her legs would have had two
-// counterparties, which is trading, not a round trip.
+// counterparties, which is trading, not a round trip. (By default the rule also asks that each
+// party rested once and that the resting orders were taken at once, as prearranged trades are:
+// both are turned off here, where carol takes bob's quotes both ways, seconds after he placed
+// them.)
 TEST(EngineOrders, AnExecutionNamingItsPartiesGivesThePrintTheAggressor) {
   for (const char* second_seller : {"bob", "dave"}) {
     OrderFlow flow;
@@ -95,10 +98,11 @@ TEST(EngineOrders, AnExecutionNamingItsPartiesGivesThePrintTheAggressor) {
     flow.events.back().seller = flow.universe.account("carol");
     flow.order(3, EventKind::kOrderExecute, "o2", Side::kSell, nullptr);
     flow.events.back().buyer = flow.universe.account("carol");
-    tw::testing::EngineRun run(flow.universe, flow.events);
+    tw::testing::RuleRun run(flow.universe, flow.events, "wash.round_trip",
+                             {{"swapped_roles", "false"}, {"prearranged_legs", "false"}});
     EXPECT_EQ(run.engine.counters().trades, 2u);
     std::vector<std::vector<std::string>> accounts;
-    for (const Alert& a : run.alerts.alerts) {
+    for (const Alert& a : run.fired()) {
       EXPECT_EQ(a.rule, "wash.round_trip");
       accounts.push_back(a.accounts);
     }

@@ -467,4 +467,27 @@ TEST(WashCollusiveRingEngine, FiresThroughTheEngine) {
             (std::vector<std::string>{"trade:t1", "trade:t2", "trade:t3"}));
 }
 
+// A ring passes the quantity on by arrangement: each owner's resting sell is taken by the next
+// owner as soon as it shows. Resting orders that waited seconds for a taker were met by whoever
+// came, as round lots of the ordinary flow are, and close no ring unless prearranged_legs is off.
+TEST(WashCollusiveRingEngine, ItsLegsAreRestingOrdersTakenAtOnce) {
+  for (const int64_t wait_ms : {10, 5000}) {
+    for (const char* prearranged : {"true", "false"}) {
+      tw::testing::OrderFlow flow;
+      const std::vector<std::string> ring{"A", "B", "C"};
+      for (size_t i = 0; i < ring.size(); ++i) {
+        const auto ms = static_cast<int64_t>(i) * 10'000;
+        std::string id(1, 'o');  // appended: operator+ trips GCC 12's -Wrestrict (bug 105329)
+        id += std::to_string(i);
+        flow.add(ms, id, Side::kSell, 100, 5, ring[i]);
+        flow.execute(ms + wait_ms, id, 5).buyer = flow.universe.account(ring[(i + 1) % 3]);
+      }
+      tw::testing::RuleRun run(flow.universe, flow.events, "wash.collusive_ring",
+                               {{"prearranged_legs", prearranged}});
+      const bool expected = wait_ms < 100 || std::string_view(prearranged) == "false";
+      EXPECT_EQ(run.fired().size(), expected ? 1u : 0u) << wait_ms << " ms, " << prearranged;
+    }
+  }
+}
+
 }  // namespace

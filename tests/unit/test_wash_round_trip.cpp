@@ -13,7 +13,9 @@
 
 #include "alert_collector.hpp"
 #include "detect/wash_round_trip.hpp"
+#include "order_flow.hpp"
 #include "real_data.hpp"
+#include "rule_run.hpp"
 #include "rule_test_util.hpp"
 
 using namespace tw;
@@ -190,6 +192,43 @@ TEST_F(WashRoundTrip, TheOwnersQuotesTakenBothWaysAreNotARoundTrip) {
   EXPECT_EQ(run({rested(20, Side::kBuy), fill(30, "100", "5", Side::kSell, "A")}).size(), 1u);
   set_param(config.values, info, "pair_resting_legs", "true");
   EXPECT_EQ(run({rested(40, Side::kBuy), rested(50, Side::kSell)}).size(), 1u);
+}
+
+// A prearranged reversal: each party places the order the other takes. An owner that took the
+// other's resting orders both ways chose its counterparty, which merely quoted (a trader against
+// a market maker): no round trip unless swapped_roles is off. Without the aggressor, the roles are
+// not known and the reversal pairs as before.
+TEST_F(WashRoundTrip, AReversalNeedsEachPartyToRestOnce) {
+  auto taken = [&](double seconds, const char* buyer, const char* seller, Side aggressor) {
+    Event e = trade(seconds, "100", "5", buyer, seller);
+    e.side = aggressor;
+    return e;
+  };
+  // A lifts B's offer, then hits B's bid: B rested both times.
+  const std::vector<Event> quotes_taken{taken(0, "A", "B", Side::kBuy),
+                                        taken(10, "B", "A", Side::kSell)};
+  EXPECT_TRUE(run(quotes_taken).empty());
+  // A lifts B's offer, then B lifts A's offer: each rested once.
+  EXPECT_EQ(run({taken(20, "A", "B", Side::kBuy), taken(30, "B", "A", Side::kBuy)}).size(), 2u);
+  EXPECT_EQ(run({taken(40, "A", "B", Side::kUnknown), taken(50, "B", "A", Side::kUnknown)}).size(),
+            2u);
+  set_param(config.values, info, "swapped_roles", "false");
+  const std::vector<Alert> alerts = run(quotes_taken);
+  ASSERT_EQ(alerts.size(), 1u);  // B's legs are both its quotes taken: pair_resting_legs
+  EXPECT_EQ(alerts[0].accounts, std::vector<std::string>{"A"});
+}
+
+// A trade reversed between the same two known parties pairs within reversal_window (10 min),
+// while other pairs, such as one account's fills from a trade file, keep to `window` (60 s).
+TEST_F(WashRoundTrip, AReversalBetweenKnownPartiesHasAWindowOfItsOwn) {
+  const std::vector<Event> reversal{trade(0, "100", "5", "A", "B"),
+                                    trade(100, "100", "5", "B", "A")};
+  EXPECT_EQ(run(reversal).size(), 2u);
+  EXPECT_TRUE(run({fill(200, "100", "5", Side::kBuy, "C"), fill(300, "100", "5", Side::kSell, "C")})
+                  .empty());
+  EXPECT_TRUE(run({trade(400, "100", "5", "A", "B"), trade(1001, "100", "5", "B", "A")}).empty());
+  set_param(config.values, info, "reversal_window", "60s");
+  EXPECT_TRUE(run(reversal).empty());
 }
 
 TEST_F(WashRoundTrip, UnrelatedAccountsDoNotPair) {
@@ -638,6 +677,39 @@ TEST_F(WashRoundTrip, PairsLikeAPlainModel) {
 
 // seed1: every injected WASH pair (one trader buying and selling at one price and instant)
 // must be inside an alert naming that trader.
+// `seller` rests a sell of 5 at `ms` and `buyer` takes it `wait_ms` later, as order-level
+// executions naming both parties tell it.
+void transfer(tw::testing::OrderFlow& flow, int64_t ms, const std::string& id,
+              std::string_view seller, std::string_view buyer, int64_t wait_ms) {
+  flow.add(ms, id, Side::kSell, 100, 5, seller);
+  flow.execute(ms + wait_ms, id, 5).buyer = flow.universe.account(buyer);
+}
+
+// A prearranged trade's resting order is taken as soon as it shows: the counter order stood
+// ready. One that waited seconds in the book was taken by whoever came: a reversal or self-trade
+// made of such legs is two decisions that met in the book, unless prearranged_legs is off.
+TEST(WashRoundTripOrders, PrearrangedLegsAreTakenAsSoonAsTheyShow) {
+  for (const int64_t wait_ms : {10, 5000}) {
+    for (const char* prearranged : {"true", "false"}) {
+      const bool expected = wait_ms < 100 || std::string_view(prearranged) == "false";
+      tw::testing::OrderFlow reversal;
+      transfer(reversal, 0, "o1", "A", "B", wait_ms);
+      transfer(reversal, 20'000, "o2", "B", "A", wait_ms);
+      tw::testing::RuleRun both_ways(reversal.universe, reversal.events, "wash.round_trip",
+                                     {{"prearranged_legs", prearranged}});
+      EXPECT_EQ(both_ways.fired().size(), expected ? 2u : 0u) << wait_ms << " ms, " << prearranged;
+
+      tw::testing::OrderFlow self;
+      self.universe.set_owner("F1", "fund");
+      self.universe.set_owner("F2", "fund");
+      transfer(self, 0, "o1", "F1", "F2", wait_ms);
+      tw::testing::RuleRun self_trade(self.universe, self.events, "wash.round_trip",
+                                      {{"prearranged_legs", prearranged}});
+      EXPECT_EQ(self_trade.fired().size(), expected ? 1u : 0u) << wait_ms << " ms, " << prearranged;
+    }
+  }
+}
+
 TEST(WashRoundTripSeed1, CoversEveryInjectedWashPair) {
   std::string path = tw::testing::shared_file("seed1/trades_sample.csv");
   if (path.empty()) GTEST_SKIP() << "../shared/data/seed1 not found";
