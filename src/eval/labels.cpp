@@ -82,6 +82,7 @@ Episode parse_episode(simdjson::dom::parser& parser, std::string_view json, cons
   e.kind = line.text(object, "kind");
   e.symbol = line.text(object, "symbol");
   e.accounts = line.strings(object, "accounts");
+  if (object["also"].error() != simdjson::NO_SUCH_FIELD) e.also = line.strings(object, "also");
   e.start = line.time(object, "start");
   e.end = line.time(object, "end");
   if (e.end < e.start) line.fail("end", "before start");

@@ -18,6 +18,9 @@ struct Episode {
   std::string kind;  // what was injected, e.g. "self_trade"
   std::string symbol;
   std::vector<std::string> accounts;  // may be empty: the episode names nobody
+  // Other rules whose alerts on it are right ("also"; optional): what was injected is also
+  // their manipulation, though finding it is `rule`'s job (their recall does not count it).
+  std::vector<std::string> also;
   Timestamp start, end;
 };
 
@@ -28,7 +31,7 @@ class LabelError : public std::runtime_error {
 };
 
 /// Parses JSON lines (blank lines skipped); `origin` names the text in errors. Fields beyond
-/// episode, rule, kind, symbol, accounts, start and end are ignored.
+/// episode, rule, kind, symbol, accounts, start, end and the optional also are ignored.
 std::vector<Episode> parse_labels(std::string_view text, std::string_view origin);
 
 /// Reads a labels file; throws LabelError for a file it cannot open or a bad line.

@@ -17,13 +17,17 @@ using EpisodeHits = std::map<std::string, Timestamp, std::less<>>;
 
 struct Matches {
   std::vector<EpisodeHits> by_episode;
-  std::vector<bool> alert_covers_own_rule;  // per alert: matches an episode of its own rule
+  std::vector<bool> alert_covers_own_rule;  // per alert: matches an episode its rule is right on
 };
 
 std::map<std::string_view, std::vector<size_t>> alerts_by_symbol(const std::vector<Alert>& alerts) {
   std::map<std::string_view, std::vector<size_t>> index;
   for (size_t j = 0; j < alerts.size(); ++j) index[alerts[j].symbol].push_back(j);
   return index;
+}
+
+bool right_to_fire(std::string_view rule, const Episode& e) {
+  return rule == e.rule || std::find(e.also.begin(), e.also.end(), rule) != e.also.end();
 }
 
 Matches match_all(const std::vector<Episode>& episodes, const std::vector<Alert>& alerts,
@@ -39,7 +43,7 @@ Matches match_all(const std::vector<Episode>& episodes, const std::vector<Alert>
       if (!matcher.matches(alerts[j], episodes[i])) continue;
       auto [hit, first] = m.by_episode[i].try_emplace(alerts[j].rule, alerts[j].end);
       if (!first) hit->second = std::min(hit->second, alerts[j].end);
-      if (alerts[j].rule == episodes[i].rule) m.alert_covers_own_rule[j] = true;
+      if (right_to_fire(alerts[j].rule, episodes[i])) m.alert_covers_own_rule[j] = true;
     }
   }
   return m;

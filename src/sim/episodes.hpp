@@ -38,6 +38,7 @@ struct ManipulationInfo {
   ManipulationKind kind;
   std::string_view name;  // as labels and --inject name it
   std::string_view rule;  // the rule that should find it
+  std::string_view also;  // another rule right to fire on it, when there is one (or empty)
 };
 std::span<const ManipulationInfo> manipulation_kinds();
 const ManipulationInfo& manipulation_info(ManipulationKind kind);

@@ -147,9 +147,9 @@ size_t write_labels(const std::string& path, OrderMarket& market) {
         .field("rule", kind.rule)
         .field("kind", kind.name)
         .field("symbol", universe.symbol_name(label.symbol))
-        .raw("accounts", json_string_array(accounts))
-        .field("start", start)
-        .field("end", end);
+        .raw("accounts", json_string_array(accounts));
+    if (!kind.also.empty()) json.raw("also", json_string_array({std::string(kind.also)}));
+    json.field("start", start).field("end", end);
     out.buffer() += std::move(json).finish();
     out.buffer() += '\n';
   }

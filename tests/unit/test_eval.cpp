@@ -140,6 +140,27 @@ TEST(EvalScore, CountsHitsMissesAndFalseAlarms) {
   EXPECT_DOUBLE_EQ(*wash.f1, 2 * 0.6 * 0.5 / 1.1);
 }
 
+// An alert on an episode that names its rule under "also" is right, but the episode is not
+// one its rule must find.
+TEST(EvalScore, AnAlertOfARuleTheEpisodeAlsoNamesIsRight) {
+  std::vector<Episode> episodes{episode("wash.volume_anomaly", "wash_volume", "X", 0, 60, {"A"})};
+  std::vector<Alert> alerts{alert("wash.round_trip", "X", 10, 11, {"A"}),
+                            alert("wash.volume_anomaly", "X", 0, 60, {"A"})};
+  const RuleScore before = rule_score(evaluate(episodes, alerts, {}), "wash.round_trip");
+  EXPECT_EQ(before.false_positives, 1u);
+  episodes[0].also = {"wash.round_trip"};
+  const Evaluation e = evaluate(episodes, alerts, {});
+  const RuleScore& wash = rule_score(e, "wash.round_trip");
+  EXPECT_EQ(wash.alerts, 1u);
+  EXPECT_EQ(wash.matching_alerts, 1u);
+  EXPECT_EQ(wash.false_positives, 0u);
+  EXPECT_EQ(wash.episodes, 0u);
+  EXPECT_FALSE(wash.recall.has_value());
+  const RuleScore& volume = rule_score(e, "wash.volume_anomaly");
+  EXPECT_EQ(volume.true_positives, 1u);
+  EXPECT_EQ(volume.matching_alerts, 1u);
+}
+
 TEST(EvalScore, OwnersTurnAnAlertIntoAHit) {
   Scenario s;
   Evaluation e = evaluate(s.episodes, s.alerts, {Duration(), {{"D", "O"}, {"E", "O"}}, {}, {}});
@@ -277,6 +298,12 @@ TEST(EvalLabels, ReadsTheFieldsAndSkipsBlankLines) {
   EXPECT_EQ(e.end, *Timestamp::parse_iso8601("2025-01-06T12:10:19.394974Z"));
   EXPECT_EQ(episodes[1].id, 7u);
   EXPECT_TRUE(episodes[1].accounts.empty());
+  EXPECT_TRUE(e.also.empty());
+
+  auto also =
+      parse_labels(with(kGoodLine, "\"accounts\"", "\"also\":[\"a.b\",\"c\"],\"accounts\""), "x");
+  ASSERT_EQ(also.size(), 1u);
+  EXPECT_EQ(also[0].also, (std::vector<std::string>{"a.b", "c"}));
 }
 
 TEST(EvalLabels, BadJsonNamesTheFileAndLine) {
@@ -309,6 +336,9 @@ TEST(EvalLabels, WrongTypesAndAnEndBeforeTheStartAreNamed) {
                 .find("field 'rule': expected a string"),
             std::string::npos);
   EXPECT_NE(label_error(with(kGoodLine, "12:10:19", "12:10:15")).find("field 'end': before start"),
+            std::string::npos);
+  EXPECT_NE(label_error(with(kGoodLine, "\"accounts\"", "\"also\":\"x\",\"accounts\""))
+                .find("labels.jsonl:1: field 'also': expected an array of strings"),
             std::string::npos);
 }
 

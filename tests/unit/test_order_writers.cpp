@@ -11,6 +11,7 @@
 #include "book/order_book.hpp"
 #include "config/config.hpp"
 #include "eval/eval_run.hpp"
+#include "eval/labels.hpp"
 #include "feed_test_support.hpp"
 #include "sim/order_csv_writer.hpp"
 #include "sim/order_itch_writer.hpp"
@@ -224,6 +225,26 @@ TEST(OrderLobsterWriter, EveryOrderbookRowMatchesTheReplayedBook) {
       EXPECT_TRUE(rejects.records.empty()) << messages;
     }
   }
+}
+
+// Wash volume is self-trades of one owner: its labels name wash.round_trip as also right.
+TEST(OrderFlowWriters, WashVolumeLabelsNameTheRoundTripRuleAsAlsoRight) {
+  tw::test::TempDir root;
+  OrderMarketOptions options = short_market();
+  options.inject = {ManipulationKind::kWashVolume, ManipulationKind::kSelfTrade};
+  options.hours = 1;  // a wash-volume episode waits for a spread it can trade inside
+  const auto episodes = tw::eval::read_labels(
+      written_as(root, OrderFileFormat::kCsv, options).in_dir("labels.jsonl"));
+  size_t wash_volume = 0;
+  for (const tw::eval::Episode& e : episodes) {
+    if (e.kind == "wash_volume") {
+      ++wash_volume;
+      EXPECT_EQ(e.also, std::vector<std::string>{"wash.round_trip"});
+    } else {
+      EXPECT_TRUE(e.also.empty()) << e.kind;
+    }
+  }
+  EXPECT_GT(wash_volume, 0u);
 }
 
 TEST(OrderFlowWriters, TheSameSeedWritesTheSameBytesAndTheSameLabels) {
