@@ -26,6 +26,8 @@ constexpr const char* kMinAggressiveTrades = "min_aggressive_trades";
 constexpr const char* kMinAggressiveShare = "min_aggressive_share";
 constexpr const char* kMaxHeldTrades = "max_held_trades";
 constexpr const char* kRequireInitiatorReversal = "require_initiator_reversal";
+constexpr const char* kMinInitiatorShare = "min_initiator_share";
+constexpr const char* kMinInitiatorOrders = "min_initiator_orders";
 
 /// Most accounts an episode names (the initiators of its cycles).
 constexpr size_t kMaxNamedAccounts = 8;
@@ -57,9 +59,19 @@ std::vector<ParamSpec> param_specs() {
        "most recent trades a symbol holds (the ignition window, and an open cycle from its "
        "start): bounds memory; a cycle that outgrows it is judged on what it holds",
        16, 1 << 20},
-      {kRequireInitiatorReversal, ParamType::kBool, "false",
-       "when the burst's aggressors are known, report only cycles whose initiator trades the "
-       "other side into the reversal"},
+      {kRequireInitiatorReversal, ParamType::kBool, "true",
+       "when the burst's aggressors are known, report only cycles whose initiator (its owner) "
+       "trades the other side within the reversal window of the peak"},
+      {kMinInitiatorShare, ParamType::kNumber, "0.5",
+       "when the burst's aggressors are known, the smallest share of the burst's aggressive "
+       "volume in the move's direction that the initiator's owner sent (0: any largest "
+       "aggressor)",
+       0, 1},
+      {kMinInitiatorOrders, ParamType::kInteger, "3",
+       "when the burst's aggressors are known, the least aggressive orders the initiator's owner "
+       "sends in the burst (a sweep's prints count once): a series of orders, not one large "
+       "order walking the book",
+       1, 1e6},
   };
 }
 
@@ -125,9 +137,11 @@ struct Cycle {
   int64_t aggressive_trades = 0;  // in the move's direction, a sweep counting once
   double aggressive_share = 0;    // of the burst's volume
   int64_t reversal_trades = 0;
-  AccountId initiator;  // the burst's largest known aggressor
-  Quantity initiator_burst_qty;
-  Quantity initiator_reversal_qty;  // traded by the initiator on the other side
+  AccountId initiator;              // the burst's largest known aggressor
+  Quantity initiator_burst_qty;     // sent by the initiator's owner, in the move's direction
+  double initiator_share = 0;       // of the burst's aggressive volume in the move's direction
+  int64_t initiator_orders = 0;     // the initiator's owner's aggressive orders in the burst
+  Quantity initiator_reversal_qty;  // traded by the initiator's owner on the other side
   double score = 0;
 
   bool initiator_reversed() const { return initiator_reversal_qty.is_positive(); }
@@ -169,6 +183,8 @@ class MomentumIgnition {
     double min_aggressive_share = 0;
     size_t max_held_trades = 0;
     bool require_initiator_reversal = false;
+    double min_initiator_share = 0;
+    int64_t min_initiator_orders = 0;
 
     static Params read(const ParamValues& v, std::string_view where) {
       Params p;
@@ -180,6 +196,8 @@ class MomentumIgnition {
       p.min_aggressive_share = v.number(kMinAggressiveShare);
       p.max_held_trades = static_cast<size_t>(v.integer(kMaxHeldTrades));
       p.require_initiator_reversal = v.flag(kRequireInitiatorReversal);
+      p.min_initiator_share = v.number(kMinInitiatorShare);
+      p.min_initiator_orders = v.integer(kMinInitiatorOrders);
       // A burst is its starting trade and at least min_aggressive_trades more.
       if (static_cast<int64_t>(p.max_held_trades) <= p.min_aggressive_trades) {
         throw ConfigError(fmt::format("rules.{}.{}: {} must exceed {} ({})", where, kMaxHeldTrades,
@@ -215,7 +233,7 @@ class MomentumIgnition {
   }
 
   void finish() {
-    if (cycle_.phase != Phase::kWatching) end_cycle();
+    if (cycle_.phase != Phase::kWatching) end_cycle(last_held());
     if (episode_.open) emit();
   }
 
@@ -230,13 +248,24 @@ class MomentumIgnition {
     uint64_t peak = 0;
     uint64_t trough = 0;     // the trade that gave back most since the peak (the peak at first)
     int64_t given_back = 0;  // raw price, at the trough
+    AccountId initiator;     // the burst's largest known aggressor when it ignited
+  };
+
+  /// Who drove a burst: its largest known aggressor, and what that one's owner sent of the
+  /// burst's aggressive volume in the move's direction.
+  struct Initiator {
+    AccountId account;
+    Quantity qty;
+    double share = 0;
+    int64_t orders = 0;  // its aggressive orders in the burst: a sweep's prints count once
+    Timestamp first_order;
   };
 
   // Ends what time `now` closes: a cycle whose reversal window is over, and an episode that
   // no later cycle can join any more.
   void expire(Timestamp now) {
     if (cycle_.phase != Phase::kWatching && now > trades_.at(cycle_.peak).ts + p_.reversal_window) {
-      end_cycle();
+      end_cycle(last_held());
     }
     if (episode_.open && episode_complete(now)) emit();
   }
@@ -271,6 +300,7 @@ class MomentumIgnition {
     t.seller = e.seller;
     t.ref = EventRef::of(e);
     flow_.add(e.side, e.qty, same_sweep);
+    aggressors_known_ |= static_cast<bool>(t.aggressor());
     t.through = flow_;
     const uint64_t n = trades_.end_index() - 1;
     track_extremes(n);
@@ -279,7 +309,9 @@ class MomentumIgnition {
 
   // Out of line: only a window or an open cycle of more than max_held_trades trades gets here.
   [[gnu::noinline]] void make_room() {
-    if (cycle_.phase != Phase::kWatching && cycle_.start == trades_.begin_index()) end_cycle();
+    if (cycle_.phase != Phase::kWatching && cycle_.start == trades_.begin_index()) {
+      end_cycle(last_held());
+    }
     trades_.pop_front();
   }
 
@@ -312,11 +344,31 @@ class MomentumIgnition {
   void watch(uint64_t n) {
     for (Side direction : {Side::kBuy, Side::kSell}) {
       const uint64_t start = (direction == Side::kBuy ? lows_ : highs_).front();
-      if (start != n && moved_enough(start, n, direction) && burst_qualifies(start, n, direction)) {
-        cycle_ = OpenCycle{Phase::kIgnited, direction, start, n, n, 0};
+      if (start != n && moved_enough(start, n, direction) && burst_qualifies(start, n, direction) &&
+          one_owner_drives(start, n, direction)) {
+        cycle_ = OpenCycle{Phase::kIgnited, direction, start, n, n, 0, AccountId{}};
+        cycle_.initiator = initiator_of(start, n, direction).account;
         return;
       }
     }
+  }
+
+  // With the aggressors known, a burst that many takers made is the market's own and ignites
+  // nothing: it may not hide, as the "reversal" of a cycle left open, an ignition that follows
+  // it. Judged at the burst's new extremes only, so that a market burst is not scanned again
+  // at each of its trades.
+  bool one_owner_drives(uint64_t start, uint64_t last, Side direction) const {
+    if (!aggressors_known_) return true;
+    if ((direction == Side::kBuy ? highs_ : lows_).front() != last) return false;
+    const Initiator initiator = initiator_of(start, last, direction);
+    return !initiator.account || drives(initiator);
+  }
+
+  /// It sent most of the burst. Whether that was a series of orders is judged on the whole
+  /// burst, once it has ended (initiator_clears): while it grows, its start may move past the
+  /// first of them.
+  bool drives(const Initiator& initiator) const {
+    return initiator.share >= p_.min_initiator_share;
   }
 
   // Compared in exact products: a move of exactly min_move_bps qualifies.
@@ -350,35 +402,64 @@ class MomentumIgnition {
     return static_cast<double>(cycle_.given_back) >= p_.min_reversal_share * move;
   }
 
-  // A new peak extends a burst not yet reversed while it still qualifies within the ignition
-  // window. Otherwise the move has gone on, not reversed: the cycle ends before this trade,
-  // which may start the next one.
+  // A new peak extends the burst, or else the move has gone on, not reversed: the cycle ends
+  // before this trade, which may start the next one.
   void go_past_peak(uint64_t n) {
-    const bool in_window = trades_.at(n).ts - trades_.at(cycle_.start).ts <= p_.ignition_window;
-    if (cycle_.phase == Phase::kIgnited && in_window &&
-        burst_qualifies(cycle_.start, n, cycle_.direction)) {
+    if (burst_qualifies(cycle_.start, n, cycle_.direction) && extends_burst(n)) {
+      cycle_.phase = Phase::kIgnited;
       cycle_.peak = cycle_.trough = n;
       cycle_.given_back = 0;
       return;
     }
-    end_cycle();
+    end_cycle(n - 1);
     watch(n);
   }
 
-  // A reversed cycle is judged; one that never reversed enough is dropped. No later burst may
-  // start inside a judged cycle: its own reversal is not a new ignition.
-  void end_cycle() {
+  // A burst not yet reversed grows within the ignition window of its start. With the
+  // aggressors known, it also grows while it is still its initiator's and the initiator's
+  // orders span no more than the window, past a give-back too: the give-back was the book
+  // refilling between its orders, and the initiator cannot be seen turning round before it
+  // has stopped pushing (nor its series be cut short because the burst's low came earlier).
+  bool extends_burst(uint64_t n) const {
+    const Timestamp now = trades_.at(n).ts;
+    if (cycle_.phase == Phase::kIgnited &&
+        now - trades_.at(cycle_.start).ts <= p_.ignition_window) {
+      return true;
+    }
+    if (!cycle_.initiator) return false;
+    const Initiator initiator = initiator_of(cycle_.start, n, cycle_.direction);
+    return initiator.account && owner_of(initiator.account) == owner_of(cycle_.initiator) &&
+           drives(initiator) && now - initiator.first_order <= p_.ignition_window;
+  }
+
+  uint64_t last_held() const { return trades_.end_index() - 1; }
+
+  // A reversed cycle, whose trades end at `last`, is judged; one that never reversed enough is
+  // dropped. No later burst may start inside a judged cycle: its own reversal is not a new
+  // ignition.
+  void end_cycle(uint64_t last) {
     const bool reversed = cycle_.phase == Phase::kReversing;
     cycle_.phase = Phase::kWatching;
     if (!reversed) return;
-    Cycle cycle = summarize();
+    Cycle cycle = summarize(last);
     floor_ = cycle_.trough + 1;
     forget_before(floor_, Timestamp::min());
-    if (p_.require_initiator_reversal && cycle.initiator && !cycle.initiator_reversed()) return;
-    add_to_episode(cycle);
+    if (initiator_clears(cycle)) add_to_episode(cycle, last);
   }
 
-  Cycle summarize() const {
+  // With the aggressors known, the market's own bursts are told from an ignition by who made
+  // them: many takers, or one who does not turn round, against one owner who sends most of
+  // the burst and then trades the other side. Without them the price pattern stands alone.
+  bool initiator_clears(const Cycle& c) const {
+    if (!c.initiator) return true;
+    if (c.initiator_share < p_.min_initiator_share ||
+        c.initiator_orders < p_.min_initiator_orders) {
+      return false;
+    }
+    return !p_.require_initiator_reversal || c.initiator_reversed();
+  }
+
+  Cycle summarize(uint64_t last) const {
     const HeldTrade& start = trades_.at(cycle_.start);
     const HeldTrade& peak = trades_.at(cycle_.peak);
     const HeldTrade& trough = trades_.at(cycle_.trough);
@@ -398,31 +479,77 @@ class MomentumIgnition {
     c.aggressive_trades = burst.aggressive_by(c.direction);
     c.aggressive_share = burst.volume_share(c.direction);
     c.reversal_trades = static_cast<int64_t>(cycle_.trough - cycle_.peak);
-    find_initiator(c);
+    find_initiator(c, last);
     c.score = score_of(c);
     return c;
   }
 
-  // The initiator is the burst's largest aggressor in the move's direction (exact for up to
-  // TopAccounts::kCapacity accounts, approximate beyond); what it traded on the other side
-  // from the peak to the trough is what it took out of the reversal.
-  void find_initiator(Cycle& c) const {
+  // The initiator of the burst (start, last] is its largest aggressor in the move's direction
+  // (exact for up to TopAccounts::kCapacity accounts, approximate beyond); its owner's
+  // accounts count as one. An owner's trades with itself change nobody's position: they push
+  // nothing, whatever their aggressor side.
+  Initiator initiator_of(uint64_t start, uint64_t last, Side direction) const {
     TopAccounts aggressors;
-    for (uint64_t i = cycle_.start + 1; i <= cycle_.peak; ++i) {
+    Quantity pushed;
+    for (uint64_t i = start + 1; i <= last; ++i) {
       const HeldTrade& t = trades_.at(i);
-      if (t.side == c.direction && t.aggressor()) aggressors.add(t.aggressor(), t.qty);
+      if (t.side != direction || with_itself(t)) continue;
+      pushed += t.qty;
+      if (t.aggressor()) aggressors.add(t.aggressor(), t.qty);
     }
     size_t count = 0;
     TopAccounts::Entries top = aggressors.sorted(count);
-    if (count == 0) return;
-    c.initiator = top[0].account;
-    c.initiator_burst_qty = top[0].qty;
-    for (uint64_t i = cycle_.peak + 1; i <= cycle_.trough; ++i) {
+    Initiator initiator;
+    if (count == 0) return initiator;
+    initiator.account = top[0].account;
+    const OwnerId owner = owner_of(initiator.account);
+    Timestamp last_order = Timestamp::min();
+    for (uint64_t i = start + 1; i <= last; ++i) {
       const HeldTrade& t = trades_.at(i);
-      if ((c.direction == Side::kBuy ? t.seller : t.buyer) == c.initiator) {
-        c.initiator_reversal_qty += t.qty;
+      if (t.side != direction || with_itself(t) || !owned_by(t.aggressor(), owner)) continue;
+      if (initiator.orders == 0) initiator.first_order = t.ts;
+      initiator.qty += t.qty;
+      initiator.orders += t.ts == last_order ? 0 : 1;
+      last_order = t.ts;
+    }
+    initiator.share = initiator.qty.to_double() / pushed.to_double();
+    return initiator;
+  }
+
+  // What the initiator's owner traded on the other side within the reversal window of the
+  // peak, up to `last`, is what it took out of the move, whenever in the window that came
+  // (before or after the trough).
+  void find_initiator(Cycle& c, uint64_t last) const {
+    const Initiator initiator = initiator_of(cycle_.start, cycle_.peak, c.direction);
+    if (!initiator.account) return;
+    c.initiator = initiator.account;
+    c.initiator_burst_qty = initiator.qty;
+    c.initiator_share = initiator.share;
+    c.initiator_orders = initiator.orders;
+    const OwnerId owner = owner_of(c.initiator);
+    for (uint64_t i = cycle_.peak + 1; i <= last && in_reversal_window(i); ++i) {
+      if (owned_by(reversing_party(i, c.direction), owner)) {
+        c.initiator_reversal_qty += trades_.at(i).qty;
       }
     }
+  }
+
+  OwnerId owner_of(AccountId account) const { return scope_.universe->owner_of(account); }
+  bool owned_by(AccountId account, OwnerId owner) const {
+    return account && owner_of(account) == owner;
+  }
+  bool with_itself(const HeldTrade& t) const {
+    return t.buyer && t.seller && owner_of(t.buyer) == owner_of(t.seller);
+  }
+  bool in_reversal_window(uint64_t i) const {
+    return trades_.at(i).ts <= trades_.at(cycle_.peak).ts + p_.reversal_window;
+  }
+  /// The party of trade `i` that trades against a move in `direction` (its seller for a
+  /// rise), unless it traded with itself.
+  AccountId reversing_party(uint64_t i, Side direction) const {
+    const HeldTrade& t = trades_.at(i);
+    if (with_itself(t)) return AccountId{};
+    return direction == Side::kBuy ? t.seller : t.buyer;
   }
 
   // 50 at the thresholds to 100 for a move of kFullMoveMultiple times the smallest and a full
@@ -436,7 +563,7 @@ class MomentumIgnition {
     return (c.initiator_reversed() ? 75 : 50) + (pattern - 50) / 2;
   }
 
-  void add_to_episode(const Cycle& c) {
+  void add_to_episode(const Cycle& c, uint64_t last) {
     Episode& ep = episode_;
     if (ep.open && c.start - ep.end > p_.reversal_window) emit();
     if (!ep.open) {
@@ -452,6 +579,20 @@ class MomentumIgnition {
     ep.name(c.initiator);
     keep_evidence(cycle_.start + 1, cycle_.peak, kMaxBurstEvidence);
     keep_evidence(cycle_.peak + 1, cycle_.trough, kMaxEvidenceIds);
+    if (c.initiator_reversed()) keep_late_reversal(c, last);
+  }
+
+  // The initiator's trades on the other side after the trough, up to `last`, are evidence too,
+  // and the episode lasts until the last of them.
+  void keep_late_reversal(const Cycle& c, uint64_t last) {
+    Episode& ep = episode_;
+    const OwnerId owner = owner_of(c.initiator);
+    for (uint64_t i = cycle_.trough + 1; i <= last && in_reversal_window(i); ++i) {
+      if (!owned_by(reversing_party(i, c.direction), owner)) continue;
+      if (ep.evidence.size() < kMaxEvidenceIds) ep.evidence.push_back(trades_.at(i).ref);
+      ++ep.evidence_total;
+      ep.end = trades_.at(i).ts;
+    }
   }
 
   // Trades [first, last], at most `most` of them, while the episode has room; all are counted.
@@ -498,6 +639,8 @@ class MomentumIgnition {
         .field("peak_time", c.peak_time.to_iso8601())
         .field("initiator", c.initiator ? scope_.account_name(c.initiator) : "")
         .field("initiator_burst_qty", c.initiator_burst_qty.to_double())
+        .field("initiator_share", c.initiator_share)
+        .field("initiator_orders", c.initiator_orders)
         .field("initiator_reversal_qty", c.initiator_reversal_qty.to_double())
         .field("initiator_reversed", c.initiator_reversed())
         .field("cycles", ep.cycles);
@@ -510,10 +653,16 @@ class MomentumIgnition {
     std::string who = "the aggressors' accounts are unknown";
     if (c.initiator) {
       std::string_view name = scope_.account_name(c.initiator);
+      std::string share = format_rounded(100 * c.initiator_share, 1);
       who = c.initiator_reversed()
-                ? fmt::format("the initiator {} {} {} into the reversal", name,
-                              up ? "sold" : "bought", c.initiator_reversal_qty.to_string())
-                : fmt::format("the initiator {} did not trade the other side", name);
+                ? fmt::format(
+                      "the initiator {} ({}% of the aggressive volume) {} {} into the "
+                      "reversal",
+                      name, share, up ? "sold" : "bought", c.initiator_reversal_qty.to_string())
+                : fmt::format(
+                      "the initiator {} ({}% of the aggressive volume) did not trade the "
+                      "other side",
+                      name, share);
     }
     std::string cycles =
         ep.cycles > 1 ? fmt::format(" (the strongest of {} cycles)", ep.cycles) : "";
@@ -535,7 +684,8 @@ class MomentumIgnition {
   GrowableRing<uint64_t> lows_{kInitialHeld};     // positions of the window's candidate lows
   GrowableRing<uint64_t> highs_{kInitialHeld};
   RunningFlow flow_;
-  uint64_t floor_ = 0;  // the first position that may start a burst
+  uint64_t floor_ = 0;             // the first position that may start a burst
+  bool aggressors_known_ = false;  // some trade of the symbol named its aggressor's account
   OpenCycle cycle_;
   Episode episode_;
 };

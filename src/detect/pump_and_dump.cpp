@@ -32,6 +32,11 @@ constexpr const char* kMinBuyShare = "min_buy_share";
 constexpr const char* kDumpWindow = "dump_window";
 constexpr const char* kMinGiveback = "min_giveback";
 constexpr const char* kMinSellShare = "min_sell_share";
+constexpr const char* kMinGroupShare = "min_group_share";
+
+/// The accounts a group pump is measured on: the pump's largest buyers, as many as a ring of
+/// colluders usually counts.
+constexpr size_t kGroupSize = 5;
 
 std::vector<ParamSpec> param_specs() {
   return {
@@ -53,6 +58,11 @@ std::vector<ParamSpec> param_specs() {
        "smallest share of the rise given back at the trough (0.5 = 50%)", 0.01, 100},
       {kMinSellShare, ParamType::kNumber, "0.6",
        "smallest sell-aggressor share of the volume from the peak to the trough", 0, 1},
+      {kMinGroupShare, ParamType::kNumber, "0.4",
+       "when trades carry accounts, a pump short of volume_ratio still counts when its five "
+       "largest buyers bought at least this share of its volume and then sold at least this "
+       "share of the dump's volume (0: volume_ratio alone)",
+       0, 1},
   };
 }
 
@@ -67,6 +77,7 @@ struct PumpParams {
   Duration dump_window;
   double min_giveback = 0;
   double min_sell_share = 0;
+  double min_group_share = 0;
 
   static PumpParams from(const ParamValues& v) {
     PumpParams p;
@@ -80,6 +91,7 @@ struct PumpParams {
     p.dump_window = v.duration(kDumpWindow);
     p.min_giveback = v.number(kMinGiveback);
     p.min_sell_share = v.number(kMinSellShare);
+    p.min_group_share = v.number(kMinGroupShare);
     if (p.min_baseline_bars > p.baseline_bars) {
       throw ConfigError(fmt::format("rules.{}: min_baseline_bars ({}) exceeds baseline_bars ({})",
                                     kRuleName, p.min_baseline_bars, p.baseline_bars));
@@ -381,6 +393,43 @@ struct Phase {
   }
 };
 
+/// The few accounts that bought most of a pump, when trades carry accounts: a group that buys
+/// the price up and then sells into the fall is what a pump and dump is, whatever the volume.
+struct Group {
+  std::array<AccountId, kGroupSize> accounts{};
+  size_t count = 0;
+  Quantity bought;  // in the pump's bars
+
+  static Group largest_buyers(const TopAccounts& buyers) {
+    size_t found = 0;
+    TopAccounts::Entries top = buyers.sorted(found);
+    Group g;
+    for (; g.count < std::min(found, kGroupSize); ++g.count) {
+      g.accounts[g.count] = top[g.count].account;
+      g.bought += top[g.count].qty;
+    }
+    return g;
+  }
+  /// What the group sold among `sellers`.
+  Quantity sold(const TopAccounts& sellers) const {
+    size_t found = 0;
+    TopAccounts::Entries top = sellers.sorted(found);
+    Quantity total;
+    for (size_t i = 0; i < found; ++i) {
+      if (std::find(accounts.begin(), accounts.begin() + static_cast<std::ptrdiff_t>(count),
+                    top[i].account) != accounts.begin() + static_cast<std::ptrdiff_t>(count)) {
+        total += top[i].qty;
+      }
+    }
+    return total;
+  }
+};
+
+// At most 1: accounts are attributed per bar, a phase's volume to the trade.
+double share_of(Quantity part, Quantity whole) {
+  return whole.is_positive() ? std::min(part.to_double() / whole.to_double(), 1.0) : 0.0;
+}
+
 /// A confirmed pump and what has happened since its peak.
 struct Episode {
   TradeMark low, peak, trough;
@@ -393,6 +442,17 @@ struct Episode {
   Phase dump;                    // after the peak trade .. trough trade
   bool peak_bar_dumped = false;  // trades followed the peak inside the peak bar
   bool qualified = false;        // the dump meets giveback and sell share
+  Group group;                   // the pump's largest buyers
+  bool by_group = false;         // the pump's volume is short of volume_ratio: its group must dump
+
+  double group_buy_share() const { return share_of(group.bought, pump.flow.volume); }
+  /// Pump volume per traded bar over the baseline.
+  double pump_ratio() const {
+    return pump.flow.volume.to_double() / static_cast<double>(pump.bars) / baseline;
+  }
+  double group_sell_share(const Phase& fall) const {
+    return share_of(group.sold(fall.sellers), fall.flow.volume);
+  }
 
   double rise() const {
     return (peak.price.to_double() - low.price.to_double()) / low.price.to_double();
@@ -475,13 +535,17 @@ class SymbolTracker {
     slot.marks = std::move(marks_);
     ClosedBar& b = bars_.back();
     if (episode_ && !continue_episode(*episode_, b)) end_episode();
-    if (!episode_) look_for_pump();
+    // A group's pump not yet dumped gives way to one on heavy volume, as if it were not there.
+    if (!episode_ || (episode_->by_group && !episode_->qualified))
+      look_for_pump(episode_.has_value());
   }
 
   void end_episode() {
     const Episode& e = *episode_;
     if (e.qualified) writer_->write(symbol_, params_, e);
-    fresh_from_ = (e.qualified ? e.trough_bar : e.peak_bar) + interval();
+    // A group's pump that came to nothing leaves the bars to the pumps volume shows.
+    if (e.qualified || !e.by_group)
+      fresh_from_ = (e.qualified ? e.trough_bar : e.peak_bar) + interval();
     episode_.reset();
   }
 
@@ -515,7 +579,8 @@ class SymbolTracker {
 
   bool dump_qualifies(const Episode& e, Price trough, const Phase& dump) const {
     return e.giveback_to(trough) >= params_.min_giveback &&
-           dump.flow.sell_share() >= params_.min_sell_share;
+           dump.flow.sell_share() >= params_.min_sell_share &&
+           (!e.by_group || e.group_sell_share(dump) >= params_.min_group_share);
   }
 
   // A higher high before the dump qualified: the pump absorbs everything since the old peak.
@@ -525,6 +590,9 @@ class SymbolTracker {
     e.pump.buys.merge(e.after_peak.buys);
     e.pump.buyers.merge(e.after_peak.buyers);
     e.pump.take_buys(b, kNoLimitBefore, b.marks.high.ref.ts);
+    e.group = Group::largest_buyers(e.pump.buyers);
+    // Grown to heavy volume, the pump no longer needs its group.
+    e.by_group = e.by_group && e.pump_ratio() < params_.volume_ratio;
     e.pump.flow += b.marks.high.upto;
     ++e.pump.bars;
     start_after_peak(e, b);
@@ -552,7 +620,9 @@ class SymbolTracker {
 
   // The newest bar is a possible peak. Candidate lows are the suffix minima of the bars in the
   // pump window (each lower than every low after it); the lowest, largest rise, is tried first.
-  void look_for_pump() {
+  // A pump on heavy volume is looked for first, so that a group's weaker pump never takes the
+  // place of one that volume alone shows; then, unless `heavy_only`, a group's.
+  void look_for_pump(bool heavy_only) {
     const size_t newest = bars_.size() - 1;
     const ClosedBar& top = bars_[newest];
     Timestamp earliest =
@@ -569,17 +639,36 @@ class SymbolTracker {
         candidates_.push_back(k);
       }
     }
+    if (try_candidates(false) || heavy_only) return;
+    if (params_.min_group_share > 0) try_candidates(true);
+  }
+
+  // A few accounts bought most of the pump, and on their own as much a bar as the whole
+  // symbol usually trades: where a pump has only a handful of trades, their buyers are
+  // "most of it" by default, and that is no group's doing.
+  bool group_drove(const Group& group, const Phase& pump, double baseline) const {
+    const double bought_per_bar = group.bought.to_double() / static_cast<double>(pump.bars);
+    return share_of(group.bought, pump.flow.volume) >= params_.min_group_share &&
+           bought_per_bar >= baseline;
+  }
+
+  bool try_candidates(bool by_group) {
+    const size_t newest = bars_.size() - 1;
+    const ClosedBar& top = bars_[newest];
     for (auto it = candidates_.rbegin(); it != candidates_.rend(); ++it) {
       const TradeMark& low = *it == newest ? top.marks.low_before_high : bars_[*it].marks.low;
       if (!low.price.is_positive()) continue;
       double rise =
           (top.marks.high.price.to_double() - low.price.to_double()) / low.price.to_double();
-      if (rise < params_.min_rise) return;  // later candidates start higher: smaller rises
-      if (try_pump(*it, low)) return;
+      if (rise < params_.min_rise) return false;  // later candidates start higher: smaller rises
+      if (try_pump(*it, low, by_group)) return true;
     }
+    return false;
   }
 
-  bool try_pump(size_t first, const TradeMark& low) {
+  // A pump from `low` to the newest bar's high: on heavy volume, or (`by_group`) short of it
+  // but bought mostly by a few accounts, whose dump must then be theirs too (dump_qualifies).
+  bool try_pump(size_t first, const TradeMark& low, bool by_group) {
     const size_t newest = bars_.size() - 1;
     ClosedBar& top = bars_[newest];
     auto [baseline, baseline_bars] = baseline_before(bars_[first].start);
@@ -591,12 +680,17 @@ class SymbolTracker {
     for (size_t k = first + 1; k < newest; ++k) pump.flow += bars_[k].flow;
     pump.bars = static_cast<int64_t>(newest - first + 1);
     double ratio = pump.flow.volume.to_double() / static_cast<double>(pump.bars) / baseline;
-    if (ratio < params_.volume_ratio || pump.flow.buy_share() < params_.min_buy_share) return false;
+    if (pump.flow.buy_share() < params_.min_buy_share) return false;
+    if ((ratio >= params_.volume_ratio) == by_group) return false;
 
     for (size_t k = first; k <= newest; ++k) {
       pump.take_buys(bars_[k], low.ref.ts, top.marks.high.ref.ts);
     }
+    Group group = Group::largest_buyers(pump.buyers);
+    if (by_group && !group_drove(group, pump, baseline)) return false;
     Episode& e = episode_.emplace();
+    e.group = group;
+    e.by_group = by_group;
     e.low = low;
     e.baseline = baseline;
     e.baseline_bars = baseline_bars;
@@ -681,8 +775,7 @@ void AlertWriter::write(SymbolId symbol, const PumpParams& p, const Episode& e) 
   double rise = e.rise();
   double giveback = e.giveback_to(e.trough.price);
   double fall = (e.peak.price.to_double() - e.trough.price.to_double()) / e.peak.price.to_double();
-  double pump_ratio =
-      e.pump.flow.volume.to_double() / static_cast<double>(e.pump.bars) / e.baseline;
+  double pump_ratio = e.pump_ratio();
   double dump_ratio = e.dump.flow.volume.to_double() /
                       static_cast<double>(std::max<int64_t>(e.dump_bars(), 1)) / e.baseline;
 
@@ -722,7 +815,11 @@ void AlertWriter::write(SymbolId symbol, const PumpParams& p, const Episode& e) 
       .field("dump_sell_share", e.dump.flow.sell_share())
       .field("pump_bars", slots_between(low_bar, e.peak_bar, p.bar_interval))
       .field("dump_bars", slots_between(e.peak_bar, e.trough_bar, p.bar_interval))
-      .field("bar_interval", p.bar_interval.to_string());
+      .field("bar_interval", p.bar_interval.to_string())
+      .field("group_accounts", static_cast<int64_t>(e.group.count))
+      .field("group_buy_share", e.group_buy_share())
+      .field("group_sell_share", e.group_sell_share(e.dump))
+      .field("by_group", e.by_group);
   alert.metrics_json = std::move(json).finish();
 
   alert.why = fmt::format(
@@ -731,6 +828,11 @@ void AlertWriter::write(SymbolId symbol, const PumpParams& p, const Episode& e) 
       name, rise * 100, span_text(e.peak.ref.ts - e.low.ref.ts), pump_ratio,
       e.pump.flow.buy_share() * 100, giveback * 100, span_text(e.trough.ref.ts - e.peak.ref.ts),
       e.dump.flow.sell_share() * 100);
+  if (e.by_group) {
+    alert.why += fmt::format(
+        "; {} accounts bought {:.0f}% of the pump's volume and sold {:.0f}% of the dump's",
+        e.group.count, e.group_buy_share() * 100, e.group_sell_share(e.dump) * 100);
+  }
 
   // The turning points first, then the largest aggressive trades of each phase, once each.
   std::vector<TradeRef> refs{e.low.ref, e.peak.ref, e.trough.ref};

@@ -16,6 +16,10 @@ namespace tw {
 ///   without trades (gaps) are absent rather than zero: a median over empty minutes would be
 ///   zero for any symbol trading less than half the time and make every ratio infinite, while
 ///   a long gap still empties the time-bounded baseline window.
+/// - GROUP: when trades carry accounts, a pump short of volume_ratio still counts when its five
+///   largest buyers bought >= min_group_share of its volume and, on their own, at least the
+///   baseline per bar; its dump must then also be theirs (>= min_group_share of the dump's
+///   volume sold by them). Heavy-volume pumps are looked for first and take precedence.
 /// - DUMP: after the peak, the price falls to a trough that gives back >= min_giveback of the
 ///   rise, with sells >= min_sell_share of the volume from the peak trade to the trough trade,
 ///   in bars starting before peak bar + dump_window.

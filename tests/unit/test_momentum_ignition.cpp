@@ -92,7 +92,9 @@ TEST(MomentumIgnition, IsRegisteredWithItsParameters) {
   EXPECT_EQ(rule.values.integer("min_aggressive_trades"), 5);
   EXPECT_EQ(rule.values.number("min_aggressive_share"), 0.7);
   EXPECT_EQ(rule.values.integer("max_held_trades"), 4096);
-  EXPECT_FALSE(rule.values.flag("require_initiator_reversal"));
+  EXPECT_TRUE(rule.values.flag("require_initiator_reversal"));
+  EXPECT_EQ(rule.values.number("min_initiator_share"), 0.5);
+  EXPECT_EQ(rule.values.integer("min_initiator_orders"), 3);
 }
 
 // Exactly at every threshold: a 30 bps move by six aggressive buys, half of it given back.
@@ -271,18 +273,25 @@ TEST(MomentumIgnition, InitiatorSellingIntoTheReversalIsNamedAndScoresHigher) {
   EXPECT_EQ(metric(a, "initiator_burst_qty"), 60);
   EXPECT_EQ(metric(a, "initiator_reversal_qty"), 30);
   EXPECT_TRUE(metric_flag(a, "initiator_reversed"));
-  EXPECT_NE(a.why.find("the initiator alice sold 30 into the reversal"), std::string::npos)
+  EXPECT_DOUBLE_EQ(metric(a, "initiator_share"), 1);
+  EXPECT_EQ(metric(a, "initiator_orders"), 6);
+  EXPECT_NE(
+      a.why.find("the initiator alice (100% of the aggressive volume) sold 30 into the reversal"),
+      std::string::npos)
       << a.why;
 }
 
+// Reported only without require_initiator_reversal (on by default: RequireInitiatorReversal).
 TEST(MomentumIgnition, InitiatorNotReversingScoresAsThePricePatternAlone) {
-  auto alerts = with_accounts("bob").run();
+  auto alerts = with_accounts("bob").run({{"require_initiator_reversal", "false"}});
   ASSERT_EQ(alerts.size(), 1u);
   EXPECT_DOUBLE_EQ(alerts[0].score, 50);
   EXPECT_EQ(alerts[0].accounts, std::vector<std::string>{"alice"});
   EXPECT_FALSE(metric_flag(alerts[0], "initiator_reversed"));
-  EXPECT_NE(alerts[0].why.find("the initiator alice did not trade the other side"),
-            std::string::npos);
+  EXPECT_NE(alerts[0].why.find("the initiator alice (100% of the aggressive volume) did not "
+                               "trade the other side"),
+            std::string::npos)
+      << alerts[0].why;
   // The same tape with no accounts: the same score, nobody named.
   auto anonymous = Classic().run();
   ASSERT_EQ(anonymous.size(), 1u);
@@ -295,8 +304,113 @@ TEST(MomentumIgnition, InitiatorNotReversingScoresAsThePricePatternAlone) {
 TEST(MomentumIgnition, RequireInitiatorReversal) {
   ParamTexts require = {{"require_initiator_reversal", "true"}};
   EXPECT_TRUE(with_accounts("bob").run(require).empty());
+  EXPECT_TRUE(with_accounts("bob").run().empty()) << "on by default";
   EXPECT_EQ(with_accounts("alice").run(require).size(), 1u);
   EXPECT_EQ(Classic().run(require).size(), 1u);
+}
+
+// Six aggressive buys by six takers (a market burst), the first of them selling into the
+// reversal: nobody drives the burst, so it is no ignition; min_initiator_share 0 takes the
+// largest aggressor as its initiator, as before.
+TEST(MomentumIgnition, ABurstOfManyTakersIsNoIgnition) {
+  Tape tape;
+  tape.quiet(0, 10'000, 100);
+  for (int i = 1; i <= 6; ++i) {
+    const std::string taker = "taker" + std::to_string(i);
+    tape.walk(10'000 + (i - 1) * 200, 200, Side::kBuy, 100 + 0.05 * (i - 1), 100 + 0.05 * i, 1, 10,
+              taker, "mm");
+  }
+  tape.walk(20'000, 1000, Side::kSell, 100.30, 100.15, 3, 10, "mm", "taker1");
+  EXPECT_TRUE(tape.run().empty());
+  auto alerts = tape.run({{"min_initiator_share", "0"}, {"min_initiator_orders", "1"}});
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_NEAR(metric(alerts[0], "initiator_share"), 1.0 / 6, 1e-12);
+}
+
+// One order of alice's sweeps the book (her six prints at one instant) beside five small buys
+// of others, and she sells into the reversal: most of the burst, but one order, not a series.
+TEST(MomentumIgnition, OneLargeOrderIsNoSeries) {
+  Tape tape;
+  tape.quiet(0, 10'000, 100);
+  tape.walk(10'000, 200, Side::kBuy, 100, 100.05, 5, 1, "others", "mm");
+  for (int i = 1; i <= 6; ++i) {
+    tape.flow.trade(11'000, Side::kBuy, 100.05 + 0.05 * i, 10, "alice", "mm");
+  }
+  tape.walk(20'000, 1000, Side::kSell, 100.35, 100.15, 3, 10, "mm", "alice");
+  EXPECT_TRUE(tape.run().empty());
+  auto alerts = tape.run({{"min_initiator_orders", "1"}});
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(metric(alerts[0], "initiator_orders"), 1);
+}
+
+// alice sells 40 s after the peak, once the price is back (the trough came at 20 s): within
+// the reversal window, so she took her profit out of the move; her trade is evidence and the
+// alert lasts until it.
+TEST(MomentumIgnition, TheInitiatorsReversalAfterTheTroughCounts) {
+  Tape tape;
+  tape.quiet(0, 10'000, 100);
+  tape.walk(10'000, 200, Side::kBuy, 100, 100.30, 6, 10, "alice", "mm");
+  tape.walk(20'000, 1000, Side::kSell, 100.30, 100.15, 3, 10, "mm", "bob");
+  tape.quiet(23'000, 50'000, 100.2);
+  auto late = tape.walk(51'000, 1000, Side::kSell, 100.2, 100.2, 1, 10, "mm", "alice");
+  auto alerts = tape.run();
+  ASSERT_EQ(alerts.size(), 1u);
+  const Alert& a = alerts[0];
+  EXPECT_EQ(metric(a, "initiator_reversal_qty"), 10);
+  EXPECT_EQ(a.evidence.back(), late.front());
+  EXPECT_EQ(a.end, OrderFlow::at(51'000));
+  EXPECT_NEAR(metric(a, "reversal_s"), 11, 1e-9) << "the trough is still the trough";
+}
+
+// alice's orders take the book to a new high each time, and between them the book refills and
+// the price falls back nearly to the start: one burst of hers, with give-backs inside it, not a
+// cycle per order that ends before she can turn round.
+TEST(MomentumIgnition, GiveBacksBetweenTheInitiatorsOrdersStayInHerBurst) {
+  Tape tape;
+  tape.quiet(0, 10'000, 100);
+  for (int i = 1; i <= 6; ++i) {
+    const int64_t at = 10'000 + (i - 1) * 1000;
+    tape.walk(at, 100, Side::kBuy, 100 + 0.06 * (i - 1), 100 + 0.06 * i, 1, 10, "alice", "mm");
+    tape.flow.trade(at + 500, Side::kSell, 100 + 0.01 * i, 1, "mm", "bob");
+  }
+  tape.walk(20'000, 1000, Side::kSell, 100.36, 100.10, 3, 10, "mm", "alice");
+  auto alerts = tape.run();
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(metric(alerts[0], "peak_price"), 100.36);
+  EXPECT_EQ(metric(alerts[0], "initiator_orders"), 6);
+  EXPECT_TRUE(metric_flag(alerts[0], "initiator_reversed"));
+}
+
+// alice's sells into the reversal go to alice2, an account of her own owner: trading with
+// herself takes nothing out of the move. Sold to mm, they do.
+TEST(MomentumIgnition, TradesWithItsOwnAccountsAreNoReversal) {
+  for (std::string_view buyer : {"alice2", "mm"}) {
+    Tape tape;
+    tape.flow.universe.set_owner("alice", "W");
+    tape.flow.universe.set_owner("alice2", "W");
+    tape.quiet(0, 10'000, 100);
+    tape.walk(10'000, 200, Side::kBuy, 100, 100.30, 6, 10, "alice", "mm");
+    tape.walk(20'000, 1000, Side::kSell, 100.30, 100.15, 3, 10, buyer, "alice");
+    EXPECT_EQ(tape.run().size(), buyer == "mm" ? 1u : 0u) << buyer;
+  }
+}
+
+// A market burst down by many takers, then alice's buys take the price back up and past, and
+// she sells: the market's burst opens no cycle whose "reversal" would swallow her ignition.
+TEST(MomentumIgnition, AMarketBurstDoesNotHideTheIgnitionAfterIt) {
+  Tape tape;
+  tape.quiet(0, 10'000, 100);
+  for (int i = 1; i <= 6; ++i) {
+    const std::string taker = "taker" + std::to_string(i);
+    tape.walk(10'000 + (i - 1) * 100, 100, Side::kSell, 100 - 0.05 * (i - 1), 100 - 0.05 * i, 1, 10,
+              "mm", taker);
+  }
+  tape.walk(11'000, 200, Side::kBuy, 99.70, 100.10, 6, 10, "alice", "mm");
+  tape.walk(20'000, 1000, Side::kSell, 100.10, 99.85, 3, 10, "mm", "alice");
+  auto alerts = tape.run();
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(metric_text(alerts[0], "direction"), "up");
+  EXPECT_EQ(alerts[0].accounts, std::vector<std::string>{"alice"});
 }
 
 // A second cycle starting within the reversal window (1 m) of the first's trough joins its

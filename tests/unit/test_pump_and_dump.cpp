@@ -128,7 +128,9 @@ struct Episode {
   Side pump_side = Side::kBuy;
   Side dump_side = Side::kSell;
   bool dump = true;
-  int tail_bars = 35;  // quiet bars after the episode
+  int tail_bars = 35;                          // quiet bars after the episode
+  std::vector<const char*> pumpers{"PUMPER"};  // the pump's buyers, in turn
+  std::vector<const char*> dumpers{"PUMPER"};  // the dump's sellers, in turn
 };
 
 void add_episode(Tape& tape, std::string_view symbol, int first_minute, double base,
@@ -136,15 +138,17 @@ void add_episode(Tape& tape, std::string_view symbol, int first_minute, double b
   const int m = first_minute;
   const double step = (ep.peak - base) / 6;
   const Side up = ep.pump_side;
+  auto pumper = [&](size_t i) { return ep.pumpers[i % ep.pumpers.size()]; };
+  auto dumper = [&](size_t i) { return ep.dumpers[i % ep.dumpers.size()]; };
   tape.bar(symbol, m,
-           {{base, ep.pump_qty, up, "PUMPER", "MM"},
-            {base + step, ep.pump_qty, up, "PUMPER", "MM"},
-            {base + 2 * step, ep.pump_qty, up, "PUMPER", "MM"},
-            {base + 3 * step, ep.pump_qty, up, "PUMPER", "MM"}});
+           {{base, ep.pump_qty, up, pumper(0), "MM"},
+            {base + step, ep.pump_qty, up, pumper(1), "MM"},
+            {base + 2 * step, ep.pump_qty, up, pumper(2), "MM"},
+            {base + 3 * step, ep.pump_qty, up, pumper(3), "MM"}});
   tape.bar(symbol, m + 1,
-           {{base + 4 * step, 2 * ep.pump_qty, up, "PUMPER", "MM"},
-            {base + 5 * step, 2 * ep.pump_qty, up, "PUMPER", "MM"}});
-  tape.bar(symbol, m + 2, {{ep.peak, 2.5 * ep.pump_qty, up, "PUMPER", "MM"}});
+           {{base + 4 * step, 2 * ep.pump_qty, up, pumper(4), "MM"},
+            {base + 5 * step, 2 * ep.pump_qty, up, pumper(5), "MM"}});
+  tape.bar(symbol, m + 2, {{ep.peak, 2.5 * ep.pump_qty, up, pumper(6), "MM"}});
   if (!ep.dump) {
     tape.quiet(symbol, m + 3, m + 5 + ep.tail_bars, ep.peak);
     return;
@@ -152,11 +156,11 @@ void add_episode(Tape& tape, std::string_view symbol, int first_minute, double b
   const double fall = (ep.peak - ep.trough) / 4;
   const Side down = ep.dump_side;
   tape.bar(symbol, m + 3,
-           {{ep.peak - fall, 50, down, "MM", "PUMPER"},
-            {ep.peak - 2 * fall, 50, down, "MM", "PUMPER"},
-            {ep.peak - 3 * fall, 50, down, "MM", "PUMPER"}});
+           {{ep.peak - fall, 50, down, "MM", dumper(0)},
+            {ep.peak - 2 * fall, 50, down, "MM", dumper(1)},
+            {ep.peak - 3 * fall, 50, down, "MM", dumper(2)}});
   tape.bar(symbol, m + 4,
-           {{ep.trough, 50, down, "MM", "PUMPER", false}, {ep.trough, 50, down, "MM", "PUMPER"}});
+           {{ep.trough, 50, down, "MM", dumper(3), false}, {ep.trough, 50, down, "MM", dumper(4)}});
   tape.quiet(symbol, m + 5, m + 5 + ep.tail_bars, ep.trough + 0.5);
 }
 
@@ -182,6 +186,7 @@ TEST(PumpAndDump, RegisteredWithDocumentedDefaults) {
   EXPECT_EQ(spec("dump_window").default_text, "30m");
   EXPECT_EQ(spec("min_giveback").default_text, "0.5");
   EXPECT_EQ(spec("min_sell_share").default_text, "0.6");
+  EXPECT_EQ(spec("min_group_share").default_text, "0.4");
 }
 
 TEST(PumpAndDump, CleanPumpAndDumpGivesOneAlertWithItsMetrics) {
@@ -287,14 +292,65 @@ TEST(PumpAndDump, RiseJustUnderMinRiseIsIgnored) {
   EXPECT_EQ(run(default_rule_config(), universe, episode_tape(universe, ep)).size(), 1u);
 }
 
+// The volume alone (min_group_share 0: the pump's buyer dumping is GroupPumpShortOfTheVolume).
 TEST(PumpAndDump, VolumeJustUnderTheRatioIsIgnored) {
   // The first pump bar alone already rises 3%: its 4 trades must beat 3 x 40 = 120.
   Universe universe;
+  RuleConfig config = default_rule_config();
+  set(config.values, "min_group_share", "0");
   Episode ep;
   ep.pump_qty = 29.75;  // bars of 119, 119, 74.4: a mean under 120 at every candidate peak
-  EXPECT_TRUE(run(default_rule_config(), universe, episode_tape(universe, ep)).empty());
+  EXPECT_TRUE(run(config, universe, episode_tape(universe, ep)).empty());
   ep.pump_qty = 30.25;  // first bar 121
+  EXPECT_EQ(run(config, universe, episode_tape(universe, ep)).size(), 1u);
+}
+
+// A pump at twice the baseline volume: under volume_ratio, but three accounts buy all of it and
+// then make all the dump's selling. Their group is the evidence the volume is not.
+TEST(PumpAndDump, GroupPumpShortOfTheVolume) {
+  Universe universe;
+  Episode ep;
+  ep.pump_qty = 20;
+  ep.pumpers = {"RING1", "RING2", "RING3"};
+  ep.dumpers = {"RING2", "RING3", "RING1"};
+  auto alerts = run(default_rule_config(), universe, episode_tape(universe, ep));
+  ASSERT_EQ(alerts.size(), 1u);
+  const Alert& a = alerts[0];
+  EXPECT_NEAR(metric(a, "pump_volume_ratio"), 1.75, 1e-9);
+  EXPECT_TRUE(metric_flag(a, "by_group"));
+  EXPECT_EQ(metric(a, "group_accounts"), 3);
+  EXPECT_DOUBLE_EQ(metric(a, "group_buy_share"), 1);
+  EXPECT_DOUBLE_EQ(metric(a, "group_sell_share"), 1);
+  EXPECT_NE(a.why.find("; 3 accounts bought 100% of the pump's volume and sold 100% of the "
+                       "dump's"),
+            std::string::npos)
+      << a.why;
+  RuleConfig volume_alone = default_rule_config();
+  set(volume_alone.values, "min_group_share", "0");
+  EXPECT_TRUE(run(volume_alone, universe, episode_tape(universe, ep)).empty());
+}
+
+// The group's own buying must be as large a bar as the whole symbol usually trades: a pump of
+// a handful of small trades is "mostly" its few buyers' by default.
+TEST(PumpAndDump, GroupPumpNeedsTheGroupsOwnVolume) {
+  Universe universe;
+  Episode ep;
+  ep.pump_qty = 6;  // 24, 24 and 15 a bar against a baseline of 40
+  ep.pumpers = {"RING1", "RING2", "RING3"};
+  ep.dumpers = ep.pumpers;
+  EXPECT_TRUE(run(default_rule_config(), universe, episode_tape(universe, ep)).empty());
+  ep.pump_qty = 14;  // 56, 56 and 35: 49 a bar
   EXPECT_EQ(run(default_rule_config(), universe, episode_tape(universe, ep)).size(), 1u);
+}
+
+// The same pump, dumped by others: its buyers did not sell, so it is no group pump.
+TEST(PumpAndDump, GroupPumpNeedsTheGroupToDump) {
+  Universe universe;
+  Episode ep;
+  ep.pump_qty = 20;
+  ep.pumpers = {"RING1", "RING2", "RING3"};
+  ep.dumpers = {"OTHER1", "OTHER2"};
+  EXPECT_TRUE(run(default_rule_config(), universe, episode_tape(universe, ep)).empty());
 }
 
 TEST(PumpAndDump, SellDominatedRiseIsIgnored) {
