@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <vector>
 
 #include "detect/symbol_rule.hpp"
@@ -19,6 +20,8 @@ namespace {
 constexpr size_t kTapeTrades = 4096;
 constexpr size_t kMaxWatched = 4096;
 constexpr size_t kMaxTradeRefs = 40;
+/// Most resting orders of a watched order's owner told apart among those filled during its life.
+constexpr size_t kMaxOrdersFilled = 8;
 
 struct SpoofingParams {
   double size_multiple = 0;
@@ -31,6 +34,9 @@ struct SpoofingParams {
   int64_t median_orders = 0;
   int64_t min_history = 0;
   double two_sided_share = 0;
+  bool two_sided_fills = false;
+  bool count_decisions = false;
+  bool through_price_clears = false;
 
   static SpoofingParams read(const ParamValues& v, std::string_view where) {
     SpoofingParams p;
@@ -44,6 +50,9 @@ struct SpoofingParams {
     p.median_orders = v.integer("median_orders");
     p.min_history = v.integer("min_history");
     p.two_sided_share = v.number("two_sided_share");
+    p.two_sided_fills = v.flag("two_sided_fills");
+    p.count_decisions = v.flag("count_decisions");
+    p.through_price_clears = v.flag("through_price_clears");
     if (p.min_history > p.median_orders) {
       throw ConfigError(std::string(where) + ": min_history must not exceed median_orders");
     }
@@ -101,6 +110,18 @@ struct WatchedOrder {
   double depth_share = 0;       // of the side's visible depth within depth_levels, itself included
   int64_t visible_depth = 0;    // raw
   int64_t opposite_at_add = 0;  // raw: its account's resting size on the other side then
+  int64_t opposite_filled = 0;  // raw: the largest order of its account that traded there since
+  // The lookup keys of its owner's orders on the other side, placed since, that were filled.
+  std::array<uint64_t, kMaxOrdersFilled> orders_filled{};
+  size_t orders_filled_count = 0;
+
+  void note_order_filled(uint64_t order_key) {
+    const auto end = orders_filled.begin() + static_cast<std::ptrdiff_t>(orders_filled_count);
+    if (orders_filled_count == kMaxOrdersFilled ||
+        std::find(orders_filled.begin(), end, order_key) != end)
+      return;
+    orders_filled[orders_filled_count++] = order_key;
+  }
 };
 
 class SpoofingTracker {
@@ -122,6 +143,9 @@ class SpoofingTracker {
       case EventKind::kOrderAdd:
         return on_add(e);
       case EventKind::kOrderExecute:
+        if (watched_.size() != 0 && (params_.two_sided_fills || params_.count_decisions)) {
+          note_fill(e);
+        }
         return on_reduce(e, /*executed=*/true);
       case EventKind::kOrderCancel:
         return on_reduce(e, /*executed=*/false);
@@ -203,7 +227,10 @@ class SpoofingTracker {
                                   multiple,
                                   share,
                                   depth,
-                                  resting_opposite(e.side, e.account)};
+                                  resting_opposite(e.side, e.account),
+                                  0,
+                                  {},
+                                  0};
   }
 
   /// What `account` rests on the side opposite `side` within depth_levels (0 when unknown).
@@ -217,6 +244,33 @@ class SpoofingTracker {
       total += book->account_size_at(other, book->level(other, i).price, account).raw();
     }
     return total;
+  }
+
+  /// An execution of a resting order whose owner has a watched order on the other side. That
+  /// order, at the size it was placed with, is the account's interest there (two_sided_fills):
+  /// a maker's bid placed with its offer may lie deeper than depth_levels when the offer is
+  /// added and still trade while the offer rests. And when it was placed during the watched
+  /// order's life, it is one decision to trade there (count_decisions).
+  void note_fill(const Event& e) {
+    const OrderBook* book = scope_.book();
+    RestingOrder filled;
+    if (book == nullptr || !book->order_of_last_event(filled) || !filled.account) return;
+    watched_.for_each([&](uint32_t slot, const WatchedOrder& o) {
+      if (!o.account || o.side != opposite(filled.side)) return;
+      WatchedOrder& watched = watched_[slot];
+      if (o.account == filled.account) {
+        watched.opposite_filled = std::max(o.opposite_filled, filled.size.raw());
+      }
+      if (same_owner(o.account, filled.account) && !(filled.added < o.added)) {
+        watched.note_order_filled(e.id.lookup_key());
+      }
+    });
+  }
+
+  bool same_owner(AccountId a, AccountId b) const {
+    if (a == b) return true;
+    const OwnerId owner = scope_.universe->owner_of(a);
+    return owner.value != 0 && scope_.universe->owner_of(b) == owner;
   }
 
   // The watched order `e` is about, or kNone. Mostly nothing is watched, and then the index
@@ -253,10 +307,31 @@ class SpoofingTracker {
     if (fill_ratio >= params_.max_fill_ratio) return;
     trade_refs_.clear();
     OppositeTrades against = tape_.against(TradesAgainst(o.side, o.account, *scope_.universe),
-                                           o.added, trade_refs_, kMaxTradeRefs);
-    if (against.count < static_cast<uint64_t>(params_.min_opposite_trades)) return;
-    if (quotes_both_sides(o, against)) return;
+                                           o.price, o.added, trade_refs_, kMaxTradeRefs);
+    if (trades_against(o, against) < static_cast<uint64_t>(params_.min_opposite_trades)) return;
+    if (traded_through(o, against) || quotes_both_sides(o, against)) return;
     emit(o, now, fill_ratio, against);
+  }
+
+  /// The trades against the order toward min_opposite_trades. With its account known and
+  /// count_decisions, the decisions its owner took to trade on the other side while the order
+  /// showed: each time it took liquidity there (one order that fills against several resting
+  /// orders prints several trades at one time), and each order it placed there since the order
+  /// that was filled, however many times. The spoofer trades again and again while its order
+  /// shows; an ordinary trader's order resting on the other side before the large one, filled
+  /// by others while it rests, is no decision taken then.
+  uint64_t trades_against(const WatchedOrder& o, const OppositeTrades& against) const {
+    if (!o.account || !params_.count_decisions) return against.count;
+    return against.initiated_times + o.orders_filled_count;
+  }
+
+  /// Whether the order's account traded against it at its own price or through it: a spoofer
+  /// trades on the other side where the order's pressure helps, short of its own price, and
+  /// never meets its own order. A sell at or under the account's own bid is a trader who
+  /// crossed its order (a venue's self-match prevention then cancels the resting order: the
+  /// pull is not the trader's).
+  bool traded_through(const WatchedOrder& o, const OppositeTrades& against) const {
+    return o.account && params_.through_price_clears && against.through_price > 0;
   }
 
   /// Whether the order's account showed as much interest on the other side during its life:
@@ -266,7 +341,8 @@ class SpoofingTracker {
   /// is there to help.
   bool quotes_both_sides(const WatchedOrder& o, const OppositeTrades& against) const {
     if (!o.account || params_.two_sided_share <= 0) return false;
-    const int64_t resting = std::max(o.opposite_at_add, resting_opposite(o.side, o.account));
+    int64_t resting = std::max(o.opposite_at_add, resting_opposite(o.side, o.account));
+    if (params_.two_sided_fills) resting = std::max(resting, o.opposite_filled);
     const int64_t interest = resting + against.volume.raw();
     return static_cast<double>(interest) >= params_.two_sided_share * static_cast<double>(o.size);
   }
@@ -304,6 +380,7 @@ class SpoofingTracker {
         .field("depth_share", o.depth_share)
         .raw("visible_depth", Quantity::from_raw(o.visible_depth).to_string())
         .field("opposite_trades", against.count)
+        .field("opposite_decisions", trades_against(o, against))
         .raw("opposite_volume", against.volume.to_string())
         .field("opposite_trades_truncated", against.truncated)
         .field("unwatched_orders", unwatched_);
@@ -358,6 +435,16 @@ std::vector<ParamSpec> param_specs() {
        "its life) is at least this share of its size: two-sided quoting, as market makers do "
        "(0: no such test)",
        0},
+      {"two_sided_fills", ParamType::kBool, "true",
+       "... counting also each order of the account on the other side that traded during the "
+       "order's life, at the size it was placed with, wherever it rested"},
+      {"count_decisions", ParamType::kBool, "true",
+       "With the order's account known, min_opposite_trades counts its decisions to trade on "
+       "the other side while the order rested: each time it took liquidity there, and each "
+       "order it placed there since that was filled (see docs/RULES.md)"},
+      {"through_price_clears", ParamType::kBool, "true",
+       "With the order's account known, it is no spoof when the account traded against it at "
+       "its price or through it (it crossed its own order)"},
   };
 }
 

@@ -66,7 +66,7 @@ SpoofFlow classic() {
 TEST(Spoofing, IsRegisteredWithItsParameters) {
   const RuleInfo* info = find_rule(kRule);
   ASSERT_NE(info, nullptr);
-  EXPECT_EQ(info->params.size(), 10u);
+  EXPECT_EQ(info->params.size(), 13u);
 }
 
 TEST(Spoofing, ALargeOrderPulledWhileTheOtherSideTradedIsOneAlert) {
@@ -237,7 +237,7 @@ TEST(Spoofing, TwoSidedQuotingIsNotSpoofing) {
     SpoofFlow flow;
     flow.add(1000, "mm-bid", Side::kBuy, 99.99, bid_size, "maker");
     flow.add(1000, "mm-ask", Side::kSell, 100.02, 2000, "maker");
-    flow.trade(1500, Side::kSell, 99.99, 50, "maker", "bob");  // bob hits its bid
+    flow.execute(1500, "mm-bid", 50);  // a seller hits its bid
     flow.remove(3000, "mm-bid");
     flow.remove(3000, "mm-ask");
     return flow;
@@ -251,6 +251,101 @@ TEST(Spoofing, TwoSidedQuotingIsNotSpoofing) {
   EXPECT_EQ(alerts[0].evidence[0], "order:mm-ask");
   SpoofFlow off = quotes(2000);
   EXPECT_EQ(run(off, {{"two_sided_share", "0"}}).size(), 1u);
+}
+
+// A maker's bid placed with its offer can lie deeper than depth_levels when the offer is added
+// (others bid better), and reach the best and trade while the offer rests: the bid, at its size,
+// is the maker's interest on the other side (two_sided_fills).
+TEST(Spoofing, AnOtherSideOrderThatTradedCountsAtItsSize) {
+  SpoofFlow flow;
+  flow.add(0, "b4", Side::kBuy, 99.96, 100);
+  flow.add(0, "b5", Side::kBuy, 99.95, 100);
+  flow.add(0, "b6", Side::kBuy, 99.94, 100);
+  flow.add(1000, "mm-bid", Side::kBuy, 99.93, 2000, "maker");  // the 7th bid level
+  flow.add(1000, "mm-ask", Side::kSell, 100.02, 2000, "maker");
+  for (std::string_view bid : {"b1", "b2", "b3", "b4", "b5", "b6"}) flow.remove(1200, bid);
+  flow.execute(1500, "mm-bid", 50);  // a seller hits its bid
+  flow.remove(3000, "mm-bid");
+  flow.remove(3000, "mm-ask");
+  EXPECT_TRUE(run(flow).empty());
+  std::vector<Alert> alerts = run(flow, {{"two_sided_fills", "false"}});
+  ASSERT_EQ(alerts.size(), 1u) << "only 50 traded: 0.025 of the offer";
+  EXPECT_EQ(alerts[0].evidence[0], "order:mm-ask");
+}
+
+// The spoofer trades again and again while its order shows; one order of its that fills
+// against several resting orders at once is one decision, and so is one resting order of its
+// filled several times (count_decisions). Without accounts every print counts, as before.
+TEST(Spoofing, MinOppositeTradesCountsTheAccountsDecisions) {
+  const ParamTexts two = {{"min_opposite_trades", "2"}};
+  auto takes = [](int64_t second_take_ms) {
+    SpoofFlow flow;
+    flow.add(1000, "spoof", Side::kSell, 100.02, 2000, "mallory");
+    flow.trade(1500, Side::kBuy, 100.01, 50, "mallory", "bob");
+    flow.trade(second_take_ms, Side::kBuy, 100.01, 50, "mallory", "carol");
+    flow.remove(3000, "spoof");
+    return flow;
+  };
+  SpoofFlow sweep = takes(1500);
+  EXPECT_TRUE(run(sweep, two).empty()) << "one order filled twice";
+  EXPECT_EQ(run(sweep, {{"min_opposite_trades", "2"}, {"count_decisions", "false"}}).size(), 1u);
+  SpoofFlow twice = takes(2000);
+  std::vector<Alert> alerts = run(twice, two);
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_DOUBLE_EQ(metric(alerts[0], "opposite_trades"), 2.0);
+  EXPECT_DOUBLE_EQ(metric(alerts[0], "opposite_decisions"), 2.0);
+
+  SpoofFlow anonymous;  // buyers lift the offers at one time: two prints against the order
+  anonymous.add(1000, "spoof", Side::kSell, 100.02, 2000);
+  anonymous.trade(1500, Side::kBuy, 100.01, 50);
+  anonymous.trade(1500, Side::kBuy, 100.01, 50);
+  anonymous.remove(3000, "spoof");
+  EXPECT_EQ(run(anonymous, two).size(), 1u);
+}
+
+// A bid of the account filled twice by sellers while its large offer rests: one decision when
+// the bid rested before the offer was placed (an ordinary trader's order, filled by others);
+// placed after it, one decision, and a take besides makes two.
+TEST(Spoofing, ARestingOrderFilledWhileTheOrderShowsCountsOnceIfPlacedSince) {
+  const ParamTexts two = {{"min_opposite_trades", "2"}};
+  auto flow_with = [](int64_t bid_added_ms, bool takes_too) {
+    SpoofFlow flow;
+    const bool bid_first = bid_added_ms < 1000;
+    if (bid_first) flow.add(bid_added_ms, "bid", Side::kBuy, 100.00, 100, "mallory");
+    flow.add(1000, "spoof", Side::kSell, 100.02, 2000, "mallory");
+    if (!bid_first) flow.add(bid_added_ms, "bid", Side::kBuy, 100.00, 100, "mallory");
+    flow.execute(1500, "bid", 50);
+    flow.execute(1800, "bid", 50);
+    if (takes_too) flow.trade(2000, Side::kBuy, 100.01, 50, "mallory", "carol");
+    flow.remove(3000, "spoof");
+    return flow;
+  };
+  SpoofFlow before = flow_with(500, false);
+  EXPECT_TRUE(run(before, two).empty());
+  EXPECT_EQ(run(before, {{"min_opposite_trades", "2"}, {"count_decisions", "false"}}).size(), 1u);
+  SpoofFlow before_and_take = flow_with(500, true);
+  EXPECT_TRUE(run(before_and_take, two).empty()) << "only the take was decided while it showed";
+  SpoofFlow since = flow_with(1200, false);
+  EXPECT_TRUE(run(since, two).empty()) << "one order, filled twice";
+  SpoofFlow since_and_take = flow_with(1200, true);
+  std::vector<Alert> alerts = run(since_and_take, two);
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_DOUBLE_EQ(metric(alerts[0], "opposite_trades"), 3.0);
+  EXPECT_DOUBLE_EQ(metric(alerts[0], "opposite_decisions"), 2.0);
+}
+
+// A spoofer buys under its spoof offer, where the offer's pressure helps it; a buy at the
+// offer's own price or above it crossed the account's own order (through_price_clears).
+TEST(Spoofing, ATradeAtOrThroughTheOrdersOwnPriceClearsIt) {
+  for (double price : {100.01, 100.02, 100.03}) {
+    SpoofFlow flow;
+    flow.add(1000, "spoof", Side::kSell, 100.02, 2000, "mallory");
+    flow.trade(1500, Side::kBuy, 100.01, 50, "mallory", "bob");
+    flow.trade(1600, Side::kBuy, price, 50, "mallory", "carol");
+    flow.remove(1600, "spoof");  // as a venue's self-match prevention cancels it
+    EXPECT_EQ(run(flow).size(), price < 100.02 ? 1u : 0u) << price;
+    EXPECT_EQ(run(flow, {{"through_price_clears", "false"}}).size(), 1u) << price;
+  }
 }
 
 TEST(Spoofing, OrdersOfOneAccountAtOnePriceCountTogether) {
