@@ -295,10 +295,10 @@ TEST(Spoofing, MinOppositeTradesCountsTheAccountsDecisions) {
   EXPECT_DOUBLE_EQ(metric(alerts[0], "opposite_trades"), 2.0);
   EXPECT_DOUBLE_EQ(metric(alerts[0], "opposite_decisions"), 2.0);
 
-  SpoofFlow anonymous;  // buyers lift the offers at one time: two prints against the order
+  SpoofFlow anonymous;  // sellers hit the bid at one time: two prints against the order
   anonymous.add(1000, "spoof", Side::kSell, 100.02, 2000);
-  anonymous.trade(1500, Side::kBuy, 100.01, 50);
-  anonymous.trade(1500, Side::kBuy, 100.01, 50);
+  anonymous.trade(1500, Side::kSell, 99.99, 50);
+  anonymous.trade(1500, Side::kSell, 99.99, 50);
   anonymous.remove(3000, "spoof");
   EXPECT_EQ(run(anonymous, two).size(), 1u);
 }
