@@ -37,6 +37,7 @@ struct SpoofingParams {
   bool two_sided_fills = false;
   bool count_decisions = false;
   bool through_price_clears = false;
+  Duration max_pull_delay;
 
   static SpoofingParams read(const ParamValues& v, std::string_view where) {
     SpoofingParams p;
@@ -53,6 +54,7 @@ struct SpoofingParams {
     p.two_sided_fills = v.flag("two_sided_fills");
     p.count_decisions = v.flag("count_decisions");
     p.through_price_clears = v.flag("through_price_clears");
+    p.max_pull_delay = v.duration("max_pull_delay");
     if (p.min_history > p.median_orders) {
       throw ConfigError(std::string(where) + ": min_history must not exceed median_orders");
     }
@@ -310,7 +312,17 @@ class SpoofingTracker {
                                            o.price, o.added, trade_refs_, kMaxTradeRefs);
     if (trades_against(o, against) < static_cast<uint64_t>(params_.min_opposite_trades)) return;
     if (traded_through(o, against) || quotes_both_sides(o, against)) return;
+    if (pulled_late(o, now, against)) return;
     emit(o, now, fill_ratio, against);
+  }
+
+  /// Whether, with its account known, the order outlived the account's last trade on the other
+  /// side by more than max_pull_delay. The spoof is there to show pressure while its owner
+  /// trades; once that is done it has served, and the spoofer pulls it at once (enforcement
+  /// cases describe pulls within a second or so of the opposite fill). An ordinary trader's
+  /// cancel has no such tie to its own trades.
+  bool pulled_late(const WatchedOrder& o, Timestamp now, const OppositeTrades& against) const {
+    return o.account && against.count != 0 && now - against.newest > params_.max_pull_delay;
   }
 
   /// The trades against the order toward min_opposite_trades. With its account known and
@@ -383,6 +395,7 @@ class SpoofingTracker {
         .field("opposite_decisions", trades_against(o, against))
         .raw("opposite_volume", against.volume.to_string())
         .field("opposite_trades_truncated", against.truncated)
+        .field("pull_delay_s", against.count != 0 ? (now - against.newest).to_seconds() : 0.0)
         .field("unwatched_orders", unwatched_);
     alert.metrics_json = std::move(json).finish();
     alert.why = fmt::format(
@@ -445,6 +458,9 @@ std::vector<ParamSpec> param_specs() {
       {"through_price_clears", ParamType::kBool, "true",
        "With the order's account known, it is no spoof when the account traded against it at "
        "its price or through it (it crossed its own order)"},
+      {"max_pull_delay", ParamType::kDuration, "2s",
+       "With the order's account known, a spoof is pulled within this of the account's last "
+       "trade on the other side (max_lifetime or more: no such test)"},
   };
 }
 

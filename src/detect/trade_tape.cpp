@@ -18,7 +18,7 @@ OppositeTrades TradeTape::against(const TradesAgainst& order, Price price, Times
   for_each_since(since, [&](const TapeTrade& t) {
     ++seen;
     if (!order(t)) return true;
-    ++found.count;
+    if (found.count++ == 0) found.newest = t.ts;
     if (order.initiated(t)) {
       if (t.ts != newest_initiated) ++found.initiated_times;
       newest_initiated = t.ts;

@@ -61,6 +61,7 @@ struct OppositeTrades {
   /// Those at the order's own price or through it (a sell at or under its bid): the account
   /// was willing to trade where its order stood, against it.
   uint64_t through_price = 0;
+  Timestamp newest;  // of those trades (meaningless when count is 0)
   Quantity volume;
   bool truncated = false;  // the tape had already let go of trades that old
 };

@@ -66,7 +66,7 @@ SpoofFlow classic() {
 TEST(Spoofing, IsRegisteredWithItsParameters) {
   const RuleInfo* info = find_rule(kRule);
   ASSERT_NE(info, nullptr);
-  EXPECT_EQ(info->params.size(), 13u);
+  EXPECT_EQ(info->params.size(), 14u);
 }
 
 TEST(Spoofing, ALargeOrderPulledWhileTheOtherSideTradedIsOneAlert) {
@@ -346,6 +346,40 @@ TEST(Spoofing, ATradeAtOrThroughTheOrdersOwnPriceClearsIt) {
     EXPECT_EQ(run(flow).size(), price < 100.02 ? 1u : 0u) << price;
     EXPECT_EQ(run(flow, {{"through_price_clears", "false"}}).size(), 1u) << price;
   }
+}
+
+// The spoofer pulls its order once its trades on the other side are done; an order that
+// outlives the account's last trade there by more than max_pull_delay (2 s) was not pulled for
+// them. A fill of its resting order there is such a trade too. Without accounts, as before.
+TEST(Spoofing, APullLongAfterTheAccountsLastTradeIsNoSpoof) {
+  auto flow_with = [](int64_t pull_ms, bool bid_filled_late) {
+    SpoofFlow flow;
+    flow.add(1000, "spoof", Side::kSell, 100.02, 2000, "mallory");
+    flow.trade(1500, Side::kBuy, 100.01, 50, "mallory", "bob");
+    flow.trade(2000, Side::kBuy, 100.01, 50, "mallory", "carol");
+    if (bid_filled_late) {
+      flow.add(2100, "bid", Side::kBuy, 100.00, 100, "mallory");
+      flow.execute(4000, "bid", 50);  // a seller hits its bid
+    }
+    flow.remove(pull_ms, "spoof");
+    return flow;
+  };
+  SpoofFlow prompt = flow_with(3900, false);
+  std::vector<Alert> alerts = run(prompt);
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_DOUBLE_EQ(metric(alerts[0], "pull_delay_s"), 1.9);
+  SpoofFlow late = flow_with(4100, false);
+  EXPECT_TRUE(run(late).empty()) << "pulled 2.1 s after its last trade";
+  EXPECT_EQ(run(late, {{"max_pull_delay", "10s"}}).size(), 1u);
+  SpoofFlow after_fill = flow_with(5500, true);
+  EXPECT_EQ(run(after_fill).size(), 1u) << "pulled 1.5 s after its bid traded";
+
+  SpoofFlow anonymous;  // sellers hit the bid
+  anonymous.add(1000, "spoof", Side::kSell, 100.02, 2000);
+  anonymous.trade(1500, Side::kSell, 99.99, 50);
+  anonymous.trade(2000, Side::kSell, 99.99, 50);
+  anonymous.remove(4100, "spoof");
+  EXPECT_EQ(run(anonymous).size(), 1u);
 }
 
 TEST(Spoofing, OrdersOfOneAccountAtOnePriceCountTogether) {
