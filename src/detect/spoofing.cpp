@@ -38,6 +38,7 @@ struct SpoofingParams {
   bool count_decisions = false;
   bool through_price_clears = false;
   Duration max_pull_delay;
+  bool shown_trades_only = false;
 
   static SpoofingParams read(const ParamValues& v, std::string_view where) {
     SpoofingParams p;
@@ -55,6 +56,7 @@ struct SpoofingParams {
     p.count_decisions = v.flag("count_decisions");
     p.through_price_clears = v.flag("through_price_clears");
     p.max_pull_delay = v.duration("max_pull_delay");
+    p.shown_trades_only = v.flag("shown_trades_only");
     if (p.min_history > p.median_orders) {
       throw ConfigError(std::string(where) + ": min_history must not exceed median_orders");
     }
@@ -116,6 +118,9 @@ struct WatchedOrder {
   // The lookup keys of its owner's orders on the other side, placed since, that were filled.
   std::array<uint64_t, kMaxOrdersFilled> orders_filled{};
   size_t orders_filled_count = 0;
+  // The times its owner took liquidity on the other side while it showed (shown_trades_only).
+  uint64_t shown_takes = 0;
+  Timestamp last_shown_take;
 
   void note_order_filled(uint64_t order_key) {
     const auto end = orders_filled.begin() + static_cast<std::ptrdiff_t>(orders_filled_count);
@@ -141,6 +146,7 @@ class SpoofingTracker {
   [[gnu::always_inline]] void on_event(const Event& e) {
     switch (e.kind) {
       case EventKind::kTrade:
+        if (watched_.size() != 0 && params_.shown_trades_only) note_take(e);
         return tape_.add(e);
       case EventKind::kOrderAdd:
         return on_add(e);
@@ -232,7 +238,9 @@ class SpoofingTracker {
                                   resting_opposite(e.side, e.account),
                                   0,
                                   {},
-                                  0};
+                                  0,
+                                  0,
+                                  Timestamp{}};
   }
 
   /// What `account` rests on the side opposite `side` within depth_levels (0 when unknown).
@@ -263,10 +271,35 @@ class SpoofingTracker {
       if (o.account == filled.account) {
         watched.opposite_filled = std::max(o.opposite_filled, filled.size.raw());
       }
-      if (same_owner(o.account, filled.account) && !(filled.added < o.added)) {
+      if (same_owner(o.account, filled.account) && !(filled.added < o.added) && counts_now(o)) {
         watched.note_order_filled(e.id.lookup_key());
       }
     });
+  }
+
+  /// A print in which the owner of a watched order took liquidity on the other side while the
+  /// order showed: one decision to trade that the order's display bore on (one sweep is one).
+  void note_take(const Event& print) {
+    watched_.for_each([&](uint32_t slot, const WatchedOrder& o) {
+      if (!o.account || print.side != opposite(o.side)) return;
+      const AccountId taker = o.side == Side::kBuy ? print.seller : print.buyer;
+      if (!taker || !same_owner(o.account, taker) || !counts_now(o)) return;
+      WatchedOrder& watched = watched_[slot];
+      if (watched.shown_takes != 0 && watched.last_shown_take == print.ts) return;
+      ++watched.shown_takes;
+      watched.last_shown_take = print.ts;
+    });
+  }
+
+  /// Whether a trade against `o` now counts toward min_opposite_trades: with shown_trades_only,
+  /// only while `o` lies within depth_levels of its side's best. The spoof leans on the market
+  /// by showing near the touch; once the market has moved on and left it deeper, the trader's
+  /// trades on the other side are no longer made against its display.
+  bool counts_now(const WatchedOrder& o) const {
+    if (!params_.shown_trades_only) return true;
+    const OrderBook* book = scope_.book();
+    return book != nullptr &&
+           book->levels_better_than(o.side, o.price) < static_cast<size_t>(params_.depth_levels);
   }
 
   bool same_owner(AccountId a, AccountId b) const {
@@ -334,7 +367,8 @@ class SpoofingTracker {
   /// by others while it rests, is no decision taken then.
   uint64_t trades_against(const WatchedOrder& o, const OppositeTrades& against) const {
     if (!o.account || !params_.count_decisions) return against.count;
-    return against.initiated_times + o.orders_filled_count;
+    const uint64_t takes = params_.shown_trades_only ? o.shown_takes : against.initiated_times;
+    return takes + o.orders_filled_count;
   }
 
   /// Whether the order's account traded against it at its own price or through it: a spoofer
@@ -461,6 +495,9 @@ std::vector<ParamSpec> param_specs() {
       {"max_pull_delay", ParamType::kDuration, "2s",
        "With the order's account known, a spoof is pulled within this of the account's last "
        "trade on the other side (max_lifetime or more: no such test)"},
+      {"shown_trades_only", ParamType::kBool, "true",
+       "With the order's account known and count_decisions, only the decisions taken while the "
+       "order lay within depth_levels of its side's best count toward min_opposite_trades"},
   };
 }
 

@@ -66,7 +66,7 @@ SpoofFlow classic() {
 TEST(Spoofing, IsRegisteredWithItsParameters) {
   const RuleInfo* info = find_rule(kRule);
   ASSERT_NE(info, nullptr);
-  EXPECT_EQ(info->params.size(), 14u);
+  EXPECT_EQ(info->params.size(), 15u);
 }
 
 TEST(Spoofing, ALargeOrderPulledWhileTheOtherSideTradedIsOneAlert) {
@@ -380,6 +380,36 @@ TEST(Spoofing, APullLongAfterTheAccountsLastTradeIsNoSpoof) {
   anonymous.trade(2000, Side::kSell, 99.99, 50);
   anonymous.remove(4100, "spoof");
   EXPECT_EQ(run(anonymous).size(), 1u);
+}
+
+// A trade on the other side counts while the order shows within depth_levels of its side's
+// best; once the market has left it deeper, the account's trades there no longer lean on it
+// (shown_trades_only), whether it took there or its order placed there was filled.
+TEST(Spoofing, OnlyTradesWhileTheOrderShowsCount) {
+  auto flow_with = [](bool left_behind, bool passive) {
+    SpoofFlow flow;
+    flow.add(1000, "spoof", Side::kSell, 100.02, 2000, "mallory");  // behind 100.01
+    flow.trade(1500, Side::kBuy, 100.01, 50, "mallory", "bob");
+    if (left_behind) flow.add(1700, "a0", Side::kSell, 100.00, 100);  // now behind two levels
+    if (passive) {
+      flow.add(1800, "bid", Side::kBuy, 99.99, 100, "mallory");
+      flow.execute(2000, "bid", 50);  // a seller hits its bid
+    } else {
+      flow.trade(2000, Side::kBuy, 100.00, 50, "mallory", "carol");
+    }
+    flow.remove(2500, "spoof");
+    return flow;
+  };
+  const ParamTexts two_levels = {{"min_opposite_trades", "2"}, {"depth_levels", "2"}};
+  const ParamTexts all_trades = {
+      {"min_opposite_trades", "2"}, {"depth_levels", "2"}, {"shown_trades_only", "false"}};
+  for (bool passive : {false, true}) {
+    SpoofFlow shown = flow_with(false, passive);
+    EXPECT_EQ(run(shown, two_levels).size(), 1u) << passive;
+    SpoofFlow left = flow_with(true, passive);
+    EXPECT_TRUE(run(left, two_levels).empty()) << "its second trade came 2 levels back " << passive;
+    EXPECT_EQ(run(left, all_trades).size(), 1u) << passive;
+  }
 }
 
 TEST(Spoofing, OrdersOfOneAccountAtOnePriceCountTogether) {
