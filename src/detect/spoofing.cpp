@@ -344,7 +344,7 @@ class SpoofingTracker {
     OppositeTrades against = tape_.against(TradesAgainst(o.side, o.account, *scope_.universe),
                                            o.price, o.added, trade_refs_, kMaxTradeRefs);
     if (trades_against(o, against) < static_cast<uint64_t>(params_.min_opposite_trades)) return;
-    if (traded_through(o, against) || quotes_both_sides(o, against)) return;
+    if (traded_through(o, now, against) || quotes_both_sides(o, against)) return;
     if (pulled_late(o, now, against)) return;
     emit(o, now, fill_ratio, against);
   }
@@ -375,9 +375,14 @@ class SpoofingTracker {
   /// trades on the other side where the order's pressure helps, short of its own price, and
   /// never meets its own order. A sell at or under the account's own bid is a trader who
   /// crossed its order (a venue's self-match prevention then cancels the resting order: the
-  /// pull is not the trader's).
-  bool traded_through(const WatchedOrder& o, const OppositeTrades& against) const {
-    return o.account && params_.through_price_clears && against.through_price > 0;
+  /// pull is not the trader's). So is a pull at the very instant of its owner's own take on
+  /// the other side, printed before it: the take reached the order and the venue cancelled it
+  /// in the same match (a trader's own cancel is a message of its own, at a time of its own),
+  /// though no print came at the order's price.
+  bool traded_through(const WatchedOrder& o, Timestamp now, const OppositeTrades& against) const {
+    if (!o.account || !params_.through_price_clears) return false;
+    return against.through_price > 0 ||
+           (against.initiated_times != 0 && against.newest_initiated == now);
   }
 
   /// Whether the order's account showed as much interest on the other side during its life:

@@ -14,14 +14,15 @@ OppositeTrades TradeTape::against(const TradesAgainst& order, Price price, Times
                                   std::vector<EventRef>& refs, size_t max_refs) const {
   OppositeTrades found;
   size_t seen = 0;
-  Timestamp newest_initiated = Timestamp::max();  // the walk goes from the newest
+  Timestamp last_seen_initiated = Timestamp::max();  // the walk goes from the newest
   for_each_since(since, [&](const TapeTrade& t) {
     ++seen;
     if (!order(t)) return true;
     if (found.count++ == 0) found.newest = t.ts;
     if (order.initiated(t)) {
-      if (t.ts != newest_initiated) ++found.initiated_times;
-      newest_initiated = t.ts;
+      if (found.initiated_times == 0) found.newest_initiated = t.ts;
+      if (t.ts != last_seen_initiated) ++found.initiated_times;
+      last_seen_initiated = t.ts;
     }
     if (order.at_or_through(t, price)) ++found.through_price;
     found.volume = Quantity::from_raw(found.volume.raw() + t.qty.raw());

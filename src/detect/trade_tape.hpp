@@ -58,6 +58,7 @@ struct OppositeTrades {
   /// an order that fills against several resting orders at once prints several trades at one
   /// time, and is one decision to trade. 0 without an account.
   uint64_t initiated_times = 0;
+  Timestamp newest_initiated;  // of those (meaningless when initiated_times is 0)
   /// Those at the order's own price or through it (a sell at or under its bid): the account
   /// was willing to trade where its order stood, against it.
   uint64_t through_price = 0;

@@ -342,7 +342,7 @@ TEST(Spoofing, ATradeAtOrThroughTheOrdersOwnPriceClearsIt) {
     flow.add(1000, "spoof", Side::kSell, 100.02, 2000, "mallory");
     flow.trade(1500, Side::kBuy, 100.01, 50, "mallory", "bob");
     flow.trade(1600, Side::kBuy, price, 50, "mallory", "carol");
-    flow.remove(1600, "spoof");  // as a venue's self-match prevention cancels it
+    flow.remove(1700, "spoof");  // a pull of its own, after the take
     EXPECT_EQ(run(flow).size(), price < 100.02 ? 1u : 0u) << price;
     EXPECT_EQ(run(flow, {{"through_price_clears", "false"}}).size(), 1u) << price;
   }
@@ -410,6 +410,29 @@ TEST(Spoofing, OnlyTradesWhileTheOrderShowsCount) {
     EXPECT_TRUE(run(left, two_levels).empty()) << "its second trade came 2 levels back " << passive;
     EXPECT_EQ(run(left, all_trades).size(), 1u) << passive;
   }
+}
+
+// A venue's self-match prevention cancels the resting order when its owner's own take reaches
+// it, in the same match: the delete at the instant of that take, printed before it, is not the
+// trader's pull, though no print came at the order's price (through_price_clears). A spoofer
+// that pulls and then takes sends two messages: its pull comes first.
+TEST(Spoofing, APullInTheSameMatchAsTheOwnersTakeIsNoSpoof) {
+  auto flow_with = [](int64_t pull_ms, bool pull_first) {
+    SpoofFlow flow;
+    flow.add(1000, "spoof", Side::kSell, 100.02, 2000, "mallory");
+    flow.trade(1500, Side::kBuy, 100.01, 50, "mallory", "bob");
+    if (pull_first) flow.remove(pull_ms, "spoof");
+    flow.trade(2000, Side::kBuy, 100.01, 50, "mallory", "carol");
+    if (!pull_first) flow.remove(pull_ms, "spoof");
+    return flow;
+  };
+  SpoofFlow same_match = flow_with(2000, false);
+  EXPECT_TRUE(run(same_match).empty());
+  EXPECT_EQ(run(same_match, {{"through_price_clears", "false"}}).size(), 1u);
+  SpoofFlow later = flow_with(2001, false);
+  EXPECT_EQ(run(later).size(), 1u);
+  SpoofFlow pulled_then_took = flow_with(2000, true);
+  EXPECT_EQ(run(pulled_then_took).size(), 1u);
 }
 
 TEST(Spoofing, OrdersOfOneAccountAtOnePriceCountTogether) {
