@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <array>
 #include <vector>
 
 #include "detect/symbol_rule.hpp"
@@ -19,6 +20,8 @@ namespace {
 constexpr size_t kTapeTrades = 4096;
 constexpr size_t kMaxWatched = 4096;
 constexpr size_t kMaxTradeRefs = 40;
+/// Most resting orders of a watched order's owner told apart among those filled during its life.
+constexpr size_t kMaxOrdersFilled = 8;
 
 struct SpoofingParams {
   double size_multiple = 0;
@@ -31,6 +34,11 @@ struct SpoofingParams {
   int64_t median_orders = 0;
   int64_t min_history = 0;
   double two_sided_share = 0;
+  bool two_sided_fills = false;
+  bool count_decisions = false;
+  bool through_price_clears = false;
+  Duration max_pull_delay;
+  bool shown_trades_only = false;
 
   static SpoofingParams read(const ParamValues& v, std::string_view where) {
     SpoofingParams p;
@@ -44,6 +52,11 @@ struct SpoofingParams {
     p.median_orders = v.integer("median_orders");
     p.min_history = v.integer("min_history");
     p.two_sided_share = v.number("two_sided_share");
+    p.two_sided_fills = v.flag("two_sided_fills");
+    p.count_decisions = v.flag("count_decisions");
+    p.through_price_clears = v.flag("through_price_clears");
+    p.max_pull_delay = v.duration("max_pull_delay");
+    p.shown_trades_only = v.flag("shown_trades_only");
     if (p.min_history > p.median_orders) {
       throw ConfigError(std::string(where) + ": min_history must not exceed median_orders");
     }
@@ -101,6 +114,21 @@ struct WatchedOrder {
   double depth_share = 0;       // of the side's visible depth within depth_levels, itself included
   int64_t visible_depth = 0;    // raw
   int64_t opposite_at_add = 0;  // raw: its account's resting size on the other side then
+  int64_t opposite_filled = 0;  // raw: the largest order of its account that traded there since
+  // The lookup keys of its owner's orders on the other side, placed since, that were filled.
+  std::array<uint64_t, kMaxOrdersFilled> orders_filled{};
+  size_t orders_filled_count = 0;
+  // The times its owner took liquidity on the other side while it showed (shown_trades_only).
+  uint64_t shown_takes = 0;
+  Timestamp last_shown_take;
+
+  void note_order_filled(uint64_t order_key) {
+    const auto end = orders_filled.begin() + static_cast<std::ptrdiff_t>(orders_filled_count);
+    if (orders_filled_count == kMaxOrdersFilled ||
+        std::find(orders_filled.begin(), end, order_key) != end)
+      return;
+    orders_filled[orders_filled_count++] = order_key;
+  }
 };
 
 class SpoofingTracker {
@@ -118,10 +146,14 @@ class SpoofingTracker {
   [[gnu::always_inline]] void on_event(const Event& e) {
     switch (e.kind) {
       case EventKind::kTrade:
+        if (watched_.size() != 0 && params_.shown_trades_only) note_take(e);
         return tape_.add(e);
       case EventKind::kOrderAdd:
         return on_add(e);
       case EventKind::kOrderExecute:
+        if (watched_.size() != 0 && (params_.two_sided_fills || params_.count_decisions)) {
+          note_fill(e);
+        }
         return on_reduce(e, /*executed=*/true);
       case EventKind::kOrderCancel:
         return on_reduce(e, /*executed=*/false);
@@ -203,7 +235,12 @@ class SpoofingTracker {
                                   multiple,
                                   share,
                                   depth,
-                                  resting_opposite(e.side, e.account)};
+                                  resting_opposite(e.side, e.account),
+                                  0,
+                                  {},
+                                  0,
+                                  0,
+                                  Timestamp{}};
   }
 
   /// What `account` rests on the side opposite `side` within depth_levels (0 when unknown).
@@ -217,6 +254,58 @@ class SpoofingTracker {
       total += book->account_size_at(other, book->level(other, i).price, account).raw();
     }
     return total;
+  }
+
+  /// An execution of a resting order whose owner has a watched order on the other side. That
+  /// order, at the size it was placed with, is the account's interest there (two_sided_fills):
+  /// a maker's bid placed with its offer may lie deeper than depth_levels when the offer is
+  /// added and still trade while the offer rests. And when it was placed during the watched
+  /// order's life, it is one decision to trade there (count_decisions).
+  void note_fill(const Event& e) {
+    const OrderBook* book = scope_.book();
+    RestingOrder filled;
+    if (book == nullptr || !book->order_of_last_event(filled) || !filled.account) return;
+    watched_.for_each([&](uint32_t slot, const WatchedOrder& o) {
+      if (!o.account || o.side != opposite(filled.side)) return;
+      WatchedOrder& watched = watched_[slot];
+      if (o.account == filled.account) {
+        watched.opposite_filled = std::max(o.opposite_filled, filled.size.raw());
+      }
+      if (same_owner(o.account, filled.account) && !(filled.added < o.added) && counts_now(o)) {
+        watched.note_order_filled(e.id.lookup_key());
+      }
+    });
+  }
+
+  /// A print in which the owner of a watched order took liquidity on the other side while the
+  /// order showed: one decision to trade that the order's display bore on (one sweep is one).
+  void note_take(const Event& print) {
+    watched_.for_each([&](uint32_t slot, const WatchedOrder& o) {
+      if (!o.account || print.side != opposite(o.side)) return;
+      const AccountId taker = o.side == Side::kBuy ? print.seller : print.buyer;
+      if (!taker || !same_owner(o.account, taker) || !counts_now(o)) return;
+      WatchedOrder& watched = watched_[slot];
+      if (watched.shown_takes != 0 && watched.last_shown_take == print.ts) return;
+      ++watched.shown_takes;
+      watched.last_shown_take = print.ts;
+    });
+  }
+
+  /// Whether a trade against `o` now counts toward min_opposite_trades: with shown_trades_only,
+  /// only while `o` lies within depth_levels of its side's best. The spoof leans on the market
+  /// by showing near the touch; once the market has moved on and left it deeper, the trader's
+  /// trades on the other side are no longer made against its display.
+  bool counts_now(const WatchedOrder& o) const {
+    if (!params_.shown_trades_only) return true;
+    const OrderBook* book = scope_.book();
+    return book != nullptr &&
+           book->levels_better_than(o.side, o.price) < static_cast<size_t>(params_.depth_levels);
+  }
+
+  bool same_owner(AccountId a, AccountId b) const {
+    if (a == b) return true;
+    const OwnerId owner = scope_.universe->owner_of(a);
+    return owner.value != 0 && scope_.universe->owner_of(b) == owner;
   }
 
   // The watched order `e` is about, or kNone. Mostly nothing is watched, and then the index
@@ -253,10 +342,47 @@ class SpoofingTracker {
     if (fill_ratio >= params_.max_fill_ratio) return;
     trade_refs_.clear();
     OppositeTrades against = tape_.against(TradesAgainst(o.side, o.account, *scope_.universe),
-                                           o.added, trade_refs_, kMaxTradeRefs);
-    if (against.count < static_cast<uint64_t>(params_.min_opposite_trades)) return;
-    if (quotes_both_sides(o, against)) return;
+                                           o.price, o.added, trade_refs_, kMaxTradeRefs);
+    if (trades_against(o, against) < static_cast<uint64_t>(params_.min_opposite_trades)) return;
+    if (traded_through(o, now, against) || quotes_both_sides(o, against)) return;
+    if (pulled_late(o, now, against)) return;
     emit(o, now, fill_ratio, against);
+  }
+
+  /// Whether, with its account known, the order outlived the account's last trade on the other
+  /// side by more than max_pull_delay. The spoof is there to show pressure while its owner
+  /// trades; once that is done it has served, and the spoofer pulls it at once (enforcement
+  /// cases describe pulls within a second or so of the opposite fill). An ordinary trader's
+  /// cancel has no such tie to its own trades.
+  bool pulled_late(const WatchedOrder& o, Timestamp now, const OppositeTrades& against) const {
+    return o.account && against.count != 0 && now - against.newest > params_.max_pull_delay;
+  }
+
+  /// The trades against the order toward min_opposite_trades. With its account known and
+  /// count_decisions, the decisions its owner took to trade on the other side while the order
+  /// showed: each time it took liquidity there (one order that fills against several resting
+  /// orders prints several trades at one time), and each order it placed there since the order
+  /// that was filled, however many times. The spoofer trades again and again while its order
+  /// shows; an ordinary trader's order resting on the other side before the large one, filled
+  /// by others while it rests, is no decision taken then.
+  uint64_t trades_against(const WatchedOrder& o, const OppositeTrades& against) const {
+    if (!o.account || !params_.count_decisions) return against.count;
+    const uint64_t takes = params_.shown_trades_only ? o.shown_takes : against.initiated_times;
+    return takes + o.orders_filled_count;
+  }
+
+  /// Whether the order's account traded against it at its own price or through it: a spoofer
+  /// trades on the other side where the order's pressure helps, short of its own price, and
+  /// never meets its own order. A sell at or under the account's own bid is a trader who
+  /// crossed its order (a venue's self-match prevention then cancels the resting order: the
+  /// pull is not the trader's). So is a pull at the very instant of its owner's own take on
+  /// the other side, printed before it: the take reached the order and the venue cancelled it
+  /// in the same match (a trader's own cancel is a message of its own, at a time of its own),
+  /// though no print came at the order's price.
+  bool traded_through(const WatchedOrder& o, Timestamp now, const OppositeTrades& against) const {
+    if (!o.account || !params_.through_price_clears) return false;
+    return against.through_price > 0 ||
+           (against.initiated_times != 0 && against.newest_initiated == now);
   }
 
   /// Whether the order's account showed as much interest on the other side during its life:
@@ -266,7 +392,8 @@ class SpoofingTracker {
   /// is there to help.
   bool quotes_both_sides(const WatchedOrder& o, const OppositeTrades& against) const {
     if (!o.account || params_.two_sided_share <= 0) return false;
-    const int64_t resting = std::max(o.opposite_at_add, resting_opposite(o.side, o.account));
+    int64_t resting = std::max(o.opposite_at_add, resting_opposite(o.side, o.account));
+    if (params_.two_sided_fills) resting = std::max(resting, o.opposite_filled);
     const int64_t interest = resting + against.volume.raw();
     return static_cast<double>(interest) >= params_.two_sided_share * static_cast<double>(o.size);
   }
@@ -304,8 +431,10 @@ class SpoofingTracker {
         .field("depth_share", o.depth_share)
         .raw("visible_depth", Quantity::from_raw(o.visible_depth).to_string())
         .field("opposite_trades", against.count)
+        .field("opposite_decisions", trades_against(o, against))
         .raw("opposite_volume", against.volume.to_string())
         .field("opposite_trades_truncated", against.truncated)
+        .field("pull_delay_s", against.count != 0 ? (now - against.newest).to_seconds() : 0.0)
         .field("unwatched_orders", unwatched_);
     alert.metrics_json = std::move(json).finish();
     alert.why = fmt::format(
@@ -358,6 +487,22 @@ std::vector<ParamSpec> param_specs() {
        "its life) is at least this share of its size: two-sided quoting, as market makers do "
        "(0: no such test)",
        0},
+      {"two_sided_fills", ParamType::kBool, "true",
+       "... counting also each order of the account on the other side that traded during the "
+       "order's life, at the size it was placed with, wherever it rested"},
+      {"count_decisions", ParamType::kBool, "true",
+       "With the order's account known, min_opposite_trades counts its decisions to trade on "
+       "the other side while the order rested: each time it took liquidity there, and each "
+       "order it placed there since that was filled (see docs/RULES.md)"},
+      {"through_price_clears", ParamType::kBool, "true",
+       "With the order's account known, it is no spoof when the account traded against it at "
+       "its price or through it (it crossed its own order)"},
+      {"max_pull_delay", ParamType::kDuration, "2s",
+       "With the order's account known, a spoof is pulled within this of the account's last "
+       "trade on the other side (max_lifetime or more: no such test)"},
+      {"shown_trades_only", ParamType::kBool, "true",
+       "With the order's account known and count_decisions, only the decisions taken while the "
+       "order lay within depth_levels of its side's best count toward min_opposite_trades"},
   };
 }
 

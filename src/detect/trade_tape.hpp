@@ -13,6 +13,7 @@ namespace tw {
 /// A trade as the tape keeps it.
 struct TapeTrade {
   Timestamp ts;
+  Price price;
   Quantity qty;
   EventRef ref;
   AccountId buyer;
@@ -33,6 +34,15 @@ class TradesAgainst {
         owner_(universe.owner_of(account)),
         universe_(&universe) {}
   bool operator()(const TapeTrade& t) const;
+  /// Whether the order's account took the other side of `t`, a trade against the order, as its
+  /// aggressor (rather than having an order of its there filled).
+  bool initiated(const TapeTrade& t) const {
+    return account_ && side_ != Side::kUnknown && t.aggressor == opposite(side_);
+  }
+  /// Whether `t`, a trade against the order, printed at the order's `price` or through it.
+  bool at_or_through(const TapeTrade& t, Price price) const {
+    return side_ == Side::kBuy ? t.price <= price : t.price >= price;
+  }
 
  private:
   Side side_;
@@ -44,6 +54,15 @@ class TradesAgainst {
 /// What the tape holds on the trades against an order since a time.
 struct OppositeTrades {
   uint64_t count = 0;
+  /// The distinct times among those the order's account initiated (took on the other side):
+  /// an order that fills against several resting orders at once prints several trades at one
+  /// time, and is one decision to trade. 0 without an account.
+  uint64_t initiated_times = 0;
+  Timestamp newest_initiated;  // of those (meaningless when initiated_times is 0)
+  /// Those at the order's own price or through it (a sell at or under its bid): the account
+  /// was willing to trade where its order stood, against it.
+  uint64_t through_price = 0;
+  Timestamp newest;  // of those trades (meaningless when count is 0)
   Quantity volume;
   bool truncated = false;  // the tape had already let go of trades that old
 };
@@ -67,6 +86,7 @@ class TradeTape {
     }
     TapeTrade& t = trades_.push_slot();
     t.ts = trade.ts;
+    t.price = trade.price;
     t.qty = trade.qty;
     t.ref = EventRef::of(trade);
     t.buyer = trade.buyer;
@@ -84,11 +104,11 @@ class TradeTape {
     }
   }
 
-  /// The trades against an order of `side` and `account` at or after `since`; up to
+  /// The trades against an order of `side` and `account` at `price` at or after `since`; up to
   /// `max_refs` of them (the newest) are appended to `refs`. With a horizon, `since` is at most
   /// that far before the newest trade.
-  OppositeTrades against(const TradesAgainst& order, Timestamp since, std::vector<EventRef>& refs,
-                         size_t max_refs) const;
+  OppositeTrades against(const TradesAgainst& order, Price price, Timestamp since,
+                         std::vector<EventRef>& refs, size_t max_refs) const;
 
   size_t size() const { return trades_.size(); }
 

@@ -66,7 +66,7 @@ SpoofFlow classic() {
 TEST(Spoofing, IsRegisteredWithItsParameters) {
   const RuleInfo* info = find_rule(kRule);
   ASSERT_NE(info, nullptr);
-  EXPECT_EQ(info->params.size(), 10u);
+  EXPECT_EQ(info->params.size(), 15u);
 }
 
 TEST(Spoofing, ALargeOrderPulledWhileTheOtherSideTradedIsOneAlert) {
@@ -237,7 +237,7 @@ TEST(Spoofing, TwoSidedQuotingIsNotSpoofing) {
     SpoofFlow flow;
     flow.add(1000, "mm-bid", Side::kBuy, 99.99, bid_size, "maker");
     flow.add(1000, "mm-ask", Side::kSell, 100.02, 2000, "maker");
-    flow.trade(1500, Side::kSell, 99.99, 50, "maker", "bob");  // bob hits its bid
+    flow.execute(1500, "mm-bid", 50);  // a seller hits its bid
     flow.remove(3000, "mm-bid");
     flow.remove(3000, "mm-ask");
     return flow;
@@ -251,6 +251,188 @@ TEST(Spoofing, TwoSidedQuotingIsNotSpoofing) {
   EXPECT_EQ(alerts[0].evidence[0], "order:mm-ask");
   SpoofFlow off = quotes(2000);
   EXPECT_EQ(run(off, {{"two_sided_share", "0"}}).size(), 1u);
+}
+
+// A maker's bid placed with its offer can lie deeper than depth_levels when the offer is added
+// (others bid better), and reach the best and trade while the offer rests: the bid, at its size,
+// is the maker's interest on the other side (two_sided_fills).
+TEST(Spoofing, AnOtherSideOrderThatTradedCountsAtItsSize) {
+  SpoofFlow flow;
+  flow.add(0, "b4", Side::kBuy, 99.96, 100);
+  flow.add(0, "b5", Side::kBuy, 99.95, 100);
+  flow.add(0, "b6", Side::kBuy, 99.94, 100);
+  flow.add(1000, "mm-bid", Side::kBuy, 99.93, 2000, "maker");  // the 7th bid level
+  flow.add(1000, "mm-ask", Side::kSell, 100.02, 2000, "maker");
+  for (std::string_view bid : {"b1", "b2", "b3", "b4", "b5", "b6"}) flow.remove(1200, bid);
+  flow.execute(1500, "mm-bid", 50);  // a seller hits its bid
+  flow.remove(3000, "mm-bid");
+  flow.remove(3000, "mm-ask");
+  EXPECT_TRUE(run(flow).empty());
+  std::vector<Alert> alerts = run(flow, {{"two_sided_fills", "false"}});
+  ASSERT_EQ(alerts.size(), 1u) << "only 50 traded: 0.025 of the offer";
+  EXPECT_EQ(alerts[0].evidence[0], "order:mm-ask");
+}
+
+// The spoofer trades again and again while its order shows; one order of its that fills
+// against several resting orders at once is one decision, and so is one resting order of its
+// filled several times (count_decisions). Without accounts every print counts, as before.
+TEST(Spoofing, MinOppositeTradesCountsTheAccountsDecisions) {
+  const ParamTexts two = {{"min_opposite_trades", "2"}};
+  auto takes = [](int64_t second_take_ms) {
+    SpoofFlow flow;
+    flow.add(1000, "spoof", Side::kSell, 100.02, 2000, "mallory");
+    flow.trade(1500, Side::kBuy, 100.01, 50, "mallory", "bob");
+    flow.trade(second_take_ms, Side::kBuy, 100.01, 50, "mallory", "carol");
+    flow.remove(3000, "spoof");
+    return flow;
+  };
+  SpoofFlow sweep = takes(1500);
+  EXPECT_TRUE(run(sweep, two).empty()) << "one order filled twice";
+  EXPECT_EQ(run(sweep, {{"min_opposite_trades", "2"}, {"count_decisions", "false"}}).size(), 1u);
+  SpoofFlow twice = takes(2000);
+  std::vector<Alert> alerts = run(twice, two);
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_DOUBLE_EQ(metric(alerts[0], "opposite_trades"), 2.0);
+  EXPECT_DOUBLE_EQ(metric(alerts[0], "opposite_decisions"), 2.0);
+
+  SpoofFlow anonymous;  // sellers hit the bid at one time: two prints against the order
+  anonymous.add(1000, "spoof", Side::kSell, 100.02, 2000);
+  anonymous.trade(1500, Side::kSell, 99.99, 50);
+  anonymous.trade(1500, Side::kSell, 99.99, 50);
+  anonymous.remove(3000, "spoof");
+  EXPECT_EQ(run(anonymous, two).size(), 1u);
+}
+
+// A bid of the account filled twice by sellers while its large offer rests: one decision when
+// the bid rested before the offer was placed (an ordinary trader's order, filled by others);
+// placed after it, one decision, and a take besides makes two.
+TEST(Spoofing, ARestingOrderFilledWhileTheOrderShowsCountsOnceIfPlacedSince) {
+  const ParamTexts two = {{"min_opposite_trades", "2"}};
+  auto flow_with = [](int64_t bid_added_ms, bool takes_too) {
+    SpoofFlow flow;
+    const bool bid_first = bid_added_ms < 1000;
+    if (bid_first) flow.add(bid_added_ms, "bid", Side::kBuy, 100.00, 100, "mallory");
+    flow.add(1000, "spoof", Side::kSell, 100.02, 2000, "mallory");
+    if (!bid_first) flow.add(bid_added_ms, "bid", Side::kBuy, 100.00, 100, "mallory");
+    flow.execute(1500, "bid", 50);
+    flow.execute(1800, "bid", 50);
+    if (takes_too) flow.trade(2000, Side::kBuy, 100.01, 50, "mallory", "carol");
+    flow.remove(3000, "spoof");
+    return flow;
+  };
+  SpoofFlow before = flow_with(500, false);
+  EXPECT_TRUE(run(before, two).empty());
+  EXPECT_EQ(run(before, {{"min_opposite_trades", "2"}, {"count_decisions", "false"}}).size(), 1u);
+  SpoofFlow before_and_take = flow_with(500, true);
+  EXPECT_TRUE(run(before_and_take, two).empty()) << "only the take was decided while it showed";
+  SpoofFlow since = flow_with(1200, false);
+  EXPECT_TRUE(run(since, two).empty()) << "one order, filled twice";
+  SpoofFlow since_and_take = flow_with(1200, true);
+  std::vector<Alert> alerts = run(since_and_take, two);
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_DOUBLE_EQ(metric(alerts[0], "opposite_trades"), 3.0);
+  EXPECT_DOUBLE_EQ(metric(alerts[0], "opposite_decisions"), 2.0);
+}
+
+// A spoofer buys under its spoof offer, where the offer's pressure helps it; a buy at the
+// offer's own price or above it crossed the account's own order (through_price_clears).
+TEST(Spoofing, ATradeAtOrThroughTheOrdersOwnPriceClearsIt) {
+  for (double price : {100.01, 100.02, 100.03}) {
+    SpoofFlow flow;
+    flow.add(1000, "spoof", Side::kSell, 100.02, 2000, "mallory");
+    flow.trade(1500, Side::kBuy, 100.01, 50, "mallory", "bob");
+    flow.trade(1600, Side::kBuy, price, 50, "mallory", "carol");
+    flow.remove(1700, "spoof");  // a pull of its own, after the take
+    EXPECT_EQ(run(flow).size(), price < 100.02 ? 1u : 0u) << price;
+    EXPECT_EQ(run(flow, {{"through_price_clears", "false"}}).size(), 1u) << price;
+  }
+}
+
+// The spoofer pulls its order once its trades on the other side are done; an order that
+// outlives the account's last trade there by more than max_pull_delay (2 s) was not pulled for
+// them. A fill of its resting order there is such a trade too. Without accounts, as before.
+TEST(Spoofing, APullLongAfterTheAccountsLastTradeIsNoSpoof) {
+  auto flow_with = [](int64_t pull_ms, bool bid_filled_late) {
+    SpoofFlow flow;
+    flow.add(1000, "spoof", Side::kSell, 100.02, 2000, "mallory");
+    flow.trade(1500, Side::kBuy, 100.01, 50, "mallory", "bob");
+    flow.trade(2000, Side::kBuy, 100.01, 50, "mallory", "carol");
+    if (bid_filled_late) {
+      flow.add(2100, "bid", Side::kBuy, 100.00, 100, "mallory");
+      flow.execute(4000, "bid", 50);  // a seller hits its bid
+    }
+    flow.remove(pull_ms, "spoof");
+    return flow;
+  };
+  SpoofFlow prompt = flow_with(3900, false);
+  std::vector<Alert> alerts = run(prompt);
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_DOUBLE_EQ(metric(alerts[0], "pull_delay_s"), 1.9);
+  SpoofFlow late = flow_with(4100, false);
+  EXPECT_TRUE(run(late).empty()) << "pulled 2.1 s after its last trade";
+  EXPECT_EQ(run(late, {{"max_pull_delay", "10s"}}).size(), 1u);
+  SpoofFlow after_fill = flow_with(5500, true);
+  EXPECT_EQ(run(after_fill).size(), 1u) << "pulled 1.5 s after its bid traded";
+
+  SpoofFlow anonymous;  // sellers hit the bid
+  anonymous.add(1000, "spoof", Side::kSell, 100.02, 2000);
+  anonymous.trade(1500, Side::kSell, 99.99, 50);
+  anonymous.trade(2000, Side::kSell, 99.99, 50);
+  anonymous.remove(4100, "spoof");
+  EXPECT_EQ(run(anonymous).size(), 1u);
+}
+
+// A trade on the other side counts while the order shows within depth_levels of its side's
+// best; once the market has left it deeper, the account's trades there no longer lean on it
+// (shown_trades_only), whether it took there or its order placed there was filled.
+TEST(Spoofing, OnlyTradesWhileTheOrderShowsCount) {
+  auto flow_with = [](bool left_behind, bool passive) {
+    SpoofFlow flow;
+    flow.add(1000, "spoof", Side::kSell, 100.02, 2000, "mallory");  // behind 100.01
+    flow.trade(1500, Side::kBuy, 100.01, 50, "mallory", "bob");
+    if (left_behind) flow.add(1700, "a0", Side::kSell, 100.00, 100);  // now behind two levels
+    if (passive) {
+      flow.add(1800, "bid", Side::kBuy, 99.99, 100, "mallory");
+      flow.execute(2000, "bid", 50);  // a seller hits its bid
+    } else {
+      flow.trade(2000, Side::kBuy, 100.00, 50, "mallory", "carol");
+    }
+    flow.remove(2500, "spoof");
+    return flow;
+  };
+  const ParamTexts two_levels = {{"min_opposite_trades", "2"}, {"depth_levels", "2"}};
+  const ParamTexts all_trades = {
+      {"min_opposite_trades", "2"}, {"depth_levels", "2"}, {"shown_trades_only", "false"}};
+  for (bool passive : {false, true}) {
+    SpoofFlow shown = flow_with(false, passive);
+    EXPECT_EQ(run(shown, two_levels).size(), 1u) << passive;
+    SpoofFlow left = flow_with(true, passive);
+    EXPECT_TRUE(run(left, two_levels).empty()) << "its second trade came 2 levels back " << passive;
+    EXPECT_EQ(run(left, all_trades).size(), 1u) << passive;
+  }
+}
+
+// A venue's self-match prevention cancels the resting order when its owner's own take reaches
+// it, in the same match: the delete at the instant of that take, printed before it, is not the
+// trader's pull, though no print came at the order's price (through_price_clears). A spoofer
+// that pulls and then takes sends two messages: its pull comes first.
+TEST(Spoofing, APullInTheSameMatchAsTheOwnersTakeIsNoSpoof) {
+  auto flow_with = [](int64_t pull_ms, bool pull_first) {
+    SpoofFlow flow;
+    flow.add(1000, "spoof", Side::kSell, 100.02, 2000, "mallory");
+    flow.trade(1500, Side::kBuy, 100.01, 50, "mallory", "bob");
+    if (pull_first) flow.remove(pull_ms, "spoof");
+    flow.trade(2000, Side::kBuy, 100.01, 50, "mallory", "carol");
+    if (!pull_first) flow.remove(pull_ms, "spoof");
+    return flow;
+  };
+  SpoofFlow same_match = flow_with(2000, false);
+  EXPECT_TRUE(run(same_match).empty());
+  EXPECT_EQ(run(same_match, {{"through_price_clears", "false"}}).size(), 1u);
+  SpoofFlow later = flow_with(2001, false);
+  EXPECT_EQ(run(later).size(), 1u);
+  SpoofFlow pulled_then_took = flow_with(2000, true);
+  EXPECT_EQ(run(pulled_then_took).size(), 1u);
 }
 
 TEST(Spoofing, OrdersOfOneAccountAtOnePriceCountTogether) {

@@ -44,8 +44,8 @@ TEST(TradeTape, AHorizonChangesNoAnswerWithinIt) {
     const Timestamp since = t.ts - Duration::millis(rng.below(501));
     const TradesAgainst order(rng.chance(0.5) ? Side::kBuy : Side::kSell, AccountId{}, universe);
     std::vector<EventRef> kept_refs, expiring_refs;
-    const OppositeTrades a = kept.against(order, since, kept_refs, 3);
-    const OppositeTrades b = expiring.against(order, since, expiring_refs, 3);
+    const OppositeTrades a = kept.against(order, Price{}, since, kept_refs, 3);
+    const OppositeTrades b = expiring.against(order, Price{}, since, expiring_refs, 3);
     ASSERT_EQ(a.count, b.count) << "trade " << id;
     ASSERT_EQ(a.volume, b.volume) << "trade " << id;
     ASSERT_EQ(a.truncated, b.truncated) << "trade " << id;
