@@ -261,6 +261,38 @@ class MomentumIgnition {
     Timestamp first_order;
   };
 
+  /// What initiator_of has summed of the burst (start, last] in one direction, so that the
+  /// same burst grown by a trade costs that trade, not a scan: a burst is asked about at each
+  /// of its new extremes. The sums are those a fresh scan makes (the same adds, in order).
+  struct InitiatorScan {
+    uint64_t start = 0, last = 0;  // summed: (start, last]; last == start: nothing yet
+    TopAccounts aggressors;
+    Quantity pushed;
+    OwnerId owner;  // whose part `initiator` sums, over (start, owner_last]
+    uint64_t owner_last = 0;
+    Initiator initiator;
+    Timestamp last_order;
+
+    /// Starts again unless (start, last] extends what is summed.
+    void cover(uint64_t from, uint64_t to) {
+      if (from == start && to >= last) return;
+      start = last = owner_last = from;
+      aggressors.clear();
+      pushed = Quantity{};
+      forget_owner();
+    }
+    void follow(OwnerId o) {
+      if (o == owner) return;
+      owner = o;
+      owner_last = start;
+      forget_owner();
+    }
+    void forget_owner() {
+      initiator = Initiator{};
+      last_order = Timestamp::min();
+    }
+  };
+
   // Ends what time `now` closes: a cycle whose reversal window is over, and an episode that
   // no later cycle can join any more.
   void expire(Timestamp now) {
@@ -489,30 +521,33 @@ class MomentumIgnition {
   // accounts count as one. An owner's trades with itself change nobody's position: they push
   // nothing, whatever their aggressor side.
   Initiator initiator_of(uint64_t start, uint64_t last, Side direction) const {
-    TopAccounts aggressors;
-    Quantity pushed;
-    for (uint64_t i = start + 1; i <= last; ++i) {
+    InitiatorScan& scan = scans_[index_of(direction)];
+    scan.cover(start, last);
+    for (uint64_t i = scan.last + 1; i <= last; ++i) {
       const HeldTrade& t = trades_.at(i);
       if (t.side != direction || with_itself(t)) continue;
-      pushed += t.qty;
-      if (t.aggressor()) aggressors.add(t.aggressor(), t.qty);
+      scan.pushed += t.qty;
+      if (t.aggressor()) scan.aggressors.add(t.aggressor(), t.qty);
     }
+    scan.last = last;
     size_t count = 0;
-    TopAccounts::Entries top = aggressors.sorted(count);
-    Initiator initiator;
-    if (count == 0) return initiator;
-    initiator.account = top[0].account;
-    const OwnerId owner = owner_of(initiator.account);
-    Timestamp last_order = Timestamp::min();
-    for (uint64_t i = start + 1; i <= last; ++i) {
+    TopAccounts::Entries top = scan.aggressors.sorted(count);
+    if (count == 0) return Initiator{};
+    const OwnerId owner = owner_of(top[0].account);
+    scan.follow(owner);
+    Initiator& found = scan.initiator;
+    for (uint64_t i = scan.owner_last + 1; i <= last; ++i) {
       const HeldTrade& t = trades_.at(i);
       if (t.side != direction || with_itself(t) || !owned_by(t.aggressor(), owner)) continue;
-      if (initiator.orders == 0) initiator.first_order = t.ts;
-      initiator.qty += t.qty;
-      initiator.orders += t.ts == last_order ? 0 : 1;
-      last_order = t.ts;
+      if (found.orders == 0) found.first_order = t.ts;
+      found.qty += t.qty;
+      found.orders += t.ts == scan.last_order ? 0 : 1;
+      scan.last_order = t.ts;
     }
-    initiator.share = initiator.qty.to_double() / pushed.to_double();
+    scan.owner_last = last;
+    Initiator initiator = found;
+    initiator.account = top[0].account;
+    initiator.share = initiator.qty.to_double() / scan.pushed.to_double();
     return initiator;
   }
 
@@ -688,6 +723,7 @@ class MomentumIgnition {
   bool aggressors_known_ = false;  // some trade of the symbol named its aggressor's account
   OpenCycle cycle_;
   Episode episode_;
+  mutable std::array<InitiatorScan, 3> scans_;  // by index_of(direction)
 };
 
 }  // namespace
