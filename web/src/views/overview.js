@@ -1,0 +1,297 @@
+// The overview (#/): headline figures, the alert timeline, alerts by rule and the rule x
+// severity heatmap, the wash and pump-and-dump sections, traded volume and symbol risk. Every
+// request starts at once; each section draws when its own data arrives.
+import { ApiError, getJson } from '../api.js';
+import { axis, baseOption, mountChart, timeZoom } from '../charts.js';
+import { SEVERITIES, el, fmtInt, fmtNum, fmtTime, nsToMs } from '../format.js';
+import { onLiveAlert } from '../live.js';
+import { showError } from '../notify.js';
+import { alertTable } from './table.js';
+
+/** The charts the overview draws; its first render is done when all of them show data. */
+export const OVERVIEW_CHARTS = ['timeline', 'by_rule', 'heatmap', 'symbol_risk', 'wash_severity',
+  'wash_scores', 'pump_scatter', 'volume_symbols', 'volume_time'];
+
+function panel(title, chartName, size = '', tools = null) {
+  return el('section', { class: 'panel', 'data-panel': chartName },
+    el('div', { class: 'panel-head' }, el('h3', {}, title), tools),
+    el('div', { class: `chart ${size}`.trim(), id: `chart-${chartName}` }));
+}
+
+function card(label, value, sub = '') {
+  return el('div', { class: 'card' },
+    el('div', { class: 'label' }, label),
+    el('div', { class: 'value', 'data-card': label }, value),
+    el('div', { class: 'sub' }, sub));
+}
+
+function renderCards(node, summary) {
+  const runs = summary.runs ?? {};
+  node.replaceChildren(
+    card('alerts', fmtInt(summary.alerts), `mean score ${fmtNum(summary.mean_score)}`),
+    card('critical', fmtInt(summary.critical), `${fmtInt(summary.by_severity?.HIGH)} high`),
+    card('symbols', fmtInt(summary.symbols), `${fmtInt(summary.rules)} rules fired`),
+    card('accounts', fmtInt(summary.accounts), 'named in alerts'),
+    card('data window', fmtTime(summary.first_start).slice(0, 16), `to ${fmtTime(summary.last_end)}`),
+    card('events', fmtInt(runs.events), `${fmtInt(runs.runs)} runs, ${fmtInt(runs.rejects)} rejects`),
+  );
+}
+
+function severitySeries(p, points, xOf) {
+  return SEVERITIES.map((severity) => ({
+    name: severity,
+    type: 'bar',
+    stack: 'severity',
+    large: true,
+    barMaxWidth: 24,
+    itemStyle: { color: p.severity[severity] },
+    data: points.map((point) => [xOf(point), point[severity] ?? 0]),
+  }));
+}
+
+function drawTimeline(timeline) {
+  mountChart('timeline', document.getElementById('chart-timeline'), (p) => baseOption(p, {
+    tooltip: { ...baseOption(p).tooltip, trigger: 'axis' },
+    grid: { left: 16, right: 24, top: 36, bottom: 40, containLabel: true },
+    xAxis: axis(p, { type: 'time' }),
+    yAxis: axis(p, { type: 'value', name: 'alerts' }),
+    dataZoom: timeZoom(p),
+    series: severitySeries(p, timeline.points, (point) => nsToMs(point.start_ns)),
+  }));
+}
+
+function drawByRule(rules) {
+  const ordered = [...rules].reverse();
+  mountChart('by_rule', document.getElementById('chart-by_rule'), (p) => baseOption(p, {
+    tooltip: { ...baseOption(p).tooltip, trigger: 'axis', axisPointer: { type: 'shadow' } },
+    xAxis: axis(p, { type: 'value', name: 'alerts' }),
+    yAxis: axis(p, { type: 'category', data: ordered.map((r) => r.rule) }),
+    series: severitySeries(p, ordered, (r) => r.rule),
+  }));
+}
+
+function drawHeatmap(rules) {
+  const cells = rules.flatMap((r, y) => SEVERITIES.map((s, x) => [x, y, r[s] ?? 0]));
+  const max = Math.max(1, ...cells.map((cell) => cell[2]));
+  mountChart('heatmap', document.getElementById('chart-heatmap'), (p) => baseOption(p, {
+    tooltip: { ...baseOption(p).tooltip, position: 'top' },
+    grid: { left: 16, right: 24, top: 16, bottom: 56, containLabel: true },
+    xAxis: axis(p, { type: 'category', data: SEVERITIES, splitArea: { show: false } }),
+    yAxis: axis(p, { type: 'category', data: rules.map((r) => r.rule) }),
+    visualMap: {
+      min: 0, max, calculable: true, orient: 'horizontal', left: 'center', bottom: 0,
+      textStyle: { color: p.text },
+      inRange: { color: [p.background, p.accent] },
+    },
+    series: [{
+      name: 'alerts', type: 'heatmap', data: cells,
+      label: { show: true, color: p.text, textBorderColor: p.background, textBorderWidth: 2 },
+      itemStyle: { borderColor: p.border, borderWidth: 1 },
+    }],
+  }));
+}
+
+function drawSymbolRisk(symbols) {
+  const top = symbols.slice(0, 20).reverse();
+  mountChart('symbol_risk', document.getElementById('chart-symbol_risk'), (p) => baseOption(p, {
+    tooltip: { ...baseOption(p).tooltip, trigger: 'axis', axisPointer: { type: 'shadow' } },
+    xAxis: axis(p, { type: 'value', name: 'risk' }),
+    yAxis: axis(p, { type: 'category', data: top.map((s) => s.symbol) }),
+    series: [{ name: 'risk', type: 'bar', itemStyle: { color: p.accent },
+      data: top.map((s) => s.risk) }],
+  }));
+}
+
+function drawWashSeverity(rules) {
+  const wash = rules.filter((r) => r.rule.startsWith('wash.'));
+  const totals = SEVERITIES.map((s) => [s, wash.reduce((sum, r) => sum + (r[s] ?? 0), 0)]);
+  mountChart('wash_severity', document.getElementById('chart-wash_severity'), (p) => baseOption(p, {
+    tooltip: { ...baseOption(p).tooltip, trigger: 'item' },
+    series: [{
+      name: 'wash alerts', type: 'pie', radius: ['35%', '65%'], top: 24,
+      label: { color: p.text, formatter: '{b}: {c}' },
+      data: totals.filter(([, n]) => n > 0)
+        .map(([s, n]) => ({ name: s, value: n, itemStyle: { color: p.severity[s] } })),
+    }],
+  }));
+}
+
+function drawWashScores(symbols) {
+  mountChart('wash_scores', document.getElementById('chart-wash_scores'), (p) => baseOption(p, {
+    tooltip: { ...baseOption(p).tooltip, trigger: 'axis', axisPointer: { type: 'shadow' } },
+    xAxis: axis(p, { type: 'category', data: symbols.map((s) => s.symbol) }),
+    yAxis: axis(p, { type: 'value', name: 'score', max: 100 }),
+    series: [
+      { name: 'max score', type: 'bar', data: symbols.map((s) => s.max_score) },
+      { name: 'mean score', type: 'bar',
+        data: symbols.map((s) => Number((s.score_sum / Math.max(1, s.alerts)).toFixed(1))) },
+    ],
+  }));
+}
+
+function drawPumpScatter(alerts) {
+  const goTo = (params) => {
+    window.location.hash = `#/alert/${encodeURIComponent(params.data[2])}`;
+  };
+  const chart = mountChart('pump_scatter', document.getElementById('chart-pump_scatter'),
+    (p) => baseOption(p, {
+      tooltip: {
+        ...baseOption(p).tooltip,
+        formatter: (q) => `${q.data[3]} ${q.seriesName}<br>rise ${fmtNum(q.data[0])}%, fall ${fmtNum(q.data[1])}%`,
+      },
+      grid: { left: 16, right: 24, top: 36, bottom: 16, containLabel: true },
+      xAxis: axis(p, { type: 'value', name: 'rise %', scale: true }),
+      yAxis: axis(p, { type: 'value', name: 'fall %', scale: true }),
+      series: SEVERITIES.map((severity) => ({
+        name: severity, type: 'scatter', symbolSize: 10,
+        itemStyle: { color: p.severity[severity] },
+        data: alerts.filter((a) => a.severity === severity && a.metrics?.rise_pct !== undefined)
+          .map((a) => [a.metrics.rise_pct, a.metrics.fall_pct, a.id, a.symbol]),
+      })),
+    }));
+  chart.on('click', goTo);
+}
+
+function drawVolume(volume) {
+  const bySymbol = volume.by_symbol;
+  mountChart('volume_symbols', document.getElementById('chart-volume_symbols'), (p) => baseOption(p, {
+    tooltip: { ...baseOption(p).tooltip, trigger: 'axis', axisPointer: { type: 'shadow' } },
+    xAxis: axis(p, { type: 'category', data: bySymbol.map((s) => s.symbol) }),
+    yAxis: axis(p, { type: 'value', name: 'volume' }),
+    series: [
+      { name: 'buy', type: 'bar', stack: 'v', itemStyle: { color: p.buy }, data: bySymbol.map((s) => s.buy) },
+      { name: 'sell', type: 'bar', stack: 'v', itemStyle: { color: p.sell }, data: bySymbol.map((s) => s.sell) },
+    ],
+  }));
+  const overTime = volume.over_time;
+  mountChart('volume_time', document.getElementById('chart-volume_time'), (p) => baseOption(p, {
+    tooltip: { ...baseOption(p).tooltip, trigger: 'axis' },
+    grid: { left: 16, right: 24, top: 36, bottom: 40, containLabel: true },
+    xAxis: axis(p, { type: 'time' }),
+    yAxis: axis(p, { type: 'value', name: 'volume' }),
+    dataZoom: timeZoom(p),
+    series: [
+      { name: 'buy', type: 'line', stack: 'v', showSymbol: false, areaStyle: { opacity: 0.35 },
+        itemStyle: { color: p.buy }, data: overTime.map((b) => [nsToMs(b.start_ns), b.buy]) },
+      { name: 'sell', type: 'line', stack: 'v', showSymbol: false, areaStyle: { opacity: 0.35 },
+        itemStyle: { color: p.sell }, data: overTime.map((b) => [nsToMs(b.start_ns), b.sell]) },
+    ],
+  }));
+}
+
+function symbolTable(symbols) {
+  const rows = symbols.map((s) => el('tr', {
+    class: 'link',
+    onclick: () => { window.location.hash = `#/alerts?symbol=${encodeURIComponent(s.symbol)}`; },
+  },
+  el('td', {}, s.symbol), el('td', { class: 'num' }, fmtNum(s.risk)),
+  el('td', { class: 'num' }, fmtInt(s.alerts)), el('td', { class: 'num' }, fmtNum(s.max_score)),
+  SEVERITIES.map((sev) => el('td', { class: `num sev-${sev}` }, fmtInt(s[sev])))));
+  return el('div', { class: 'table-wrap' }, el('table', { class: 'symbols' },
+    el('thead', {}, el('tr', {}, ['symbol', 'risk', 'alerts', 'max score', ...SEVERITIES]
+      .map((title) => el('th', {}, title)))),
+    el('tbody', {}, rows)));
+}
+
+/** The timeline at `bucket`; a range too wide for minutes (a 400) falls back to hours. */
+async function loadTimeline(bucket) {
+  try {
+    return await getJson('/api/stats/timeline', { bucket });
+  } catch (error) {
+    if (bucket === 'minute' && error instanceof ApiError && error.status === 400) {
+      return getJson('/api/stats/timeline', { bucket: 'hour' });
+    }
+    throw error;
+  }
+}
+
+function bucketButtons(onPick) {
+  const buttons = ['minute', 'hour'].map((bucket) => el('button', {
+    type: 'button', 'data-bucket': bucket, onclick: () => onPick(bucket),
+  }, bucket));
+  return el('span', { class: 'bucket-switch' }, buttons);
+}
+
+function markBucket(bucket) {
+  for (const button of document.querySelectorAll('.bucket-switch button')) {
+    button.classList.toggle('active', button.dataset.bucket === bucket);
+  }
+}
+
+function layout(view, pickBucket) {
+  view.append(
+    el('h2', {}, 'Overview'),
+    el('div', { class: 'cards', id: 'cards' }, el('div', { class: 'muted' }, 'loading...')),
+    el('div', { class: 'grid' },
+      panel('Alert timeline', 'timeline', '', bucketButtons(pickBucket)),
+      panel('Alerts by rule', 'by_rule')),
+    el('div', { class: 'grid' },
+      panel('Rule x severity', 'heatmap'),
+      panel('Symbol risk (top 20)', 'symbol_risk')),
+    el('h2', {}, 'Wash trading'),
+    el('div', { class: 'grid three' },
+      panel('Wash alerts by severity', 'wash_severity'),
+      panel('Wash scores by symbol', 'wash_scores'),
+      el('section', { class: 'panel' }, el('h3', {}, 'Highest-scoring wash alerts'),
+        el('div', { id: 'wash-table' }))),
+    el('h2', {}, 'Pump and dump'),
+    el('div', { class: 'grid' },
+      panel('Rise % against fall % (click a point for its replay)', 'pump_scatter'),
+      el('section', { class: 'panel' }, el('h3', {}, 'Pump-and-dump alerts'),
+        el('div', { id: 'pump-table' }))),
+    el('h2', {}, 'Volume'),
+    el('div', { class: 'grid' },
+      panel('Buy and sell volume by symbol', 'volume_symbols'),
+      panel('Volume over time', 'volume_time')),
+    el('h2', {}, 'Symbol risk (top 50; a row lists its alerts)'),
+    el('section', { class: 'panel' }, el('div', { id: 'symbol-table' })),
+  );
+}
+
+function guarded(promise) {
+  return promise.catch(showError);
+}
+
+export async function renderOverview(view) {
+  let bucket = 'minute';
+  const showTimeline = async (picked) => {
+    const timeline = await loadTimeline(picked);
+    bucket = timeline.bucket ?? picked;
+    markBucket(bucket);
+    drawTimeline(timeline);
+    return bucket;
+  };
+  layout(view, (picked) => guarded(showTimeline(picked)));
+  window.tapewatch.overview = { charts: OVERVIEW_CHARTS, startedAt: performance.now() };
+
+  const refreshCards = () => getJson('/api/stats/summary')
+    .then((summary) => renderCards(document.getElementById('cards'), summary));
+  const rules = getJson('/api/stats/rules').then((r) => r.rules);
+  await Promise.all([
+    guarded(refreshCards()),
+    guarded(showTimeline(bucket).then((picked) => getJson('/api/stats/volume', { bucket: picked }))
+      .then(drawVolume)),
+    guarded(rules.then((r) => { drawByRule(r); drawHeatmap(r); drawWashSeverity(r); })),
+    guarded(getJson('/api/stats/symbols').then((r) => {
+      drawSymbolRisk(r.symbols);
+      document.getElementById('symbol-table').replaceChildren(symbolTable(r.symbols.slice(0, 50)));
+    })),
+    guarded(getJson('/api/stats/symbols', { rule: 'wash.*' }).then((r) => drawWashScores(r.symbols))),
+    guarded(getJson('/api/alerts', { rule: 'wash.*', sort: 'score', limit: 15 }).then((r) => {
+      document.getElementById('wash-table').replaceChildren(
+        alertTable(r.alerts, ['rule', 'symbol', 'severity', 'score', 'accounts']));
+    })),
+    guarded(getJson('/api/alerts', { rule: 'pump_and_dump', sort: 'score', limit: 1000 }).then((r) => {
+      drawPumpScatter(r.alerts);
+      document.getElementById('pump-table').replaceChildren(
+        alertTable(r.alerts.slice(0, 15), ['start', 'symbol', 'severity', 'score', 'rise', 'fall']));
+    })),
+  ]);
+
+  // New alerts move the headline figures; one refresh per burst, not one per alert.
+  let pending = null;
+  return onLiveAlert(() => {
+    clearTimeout(pending);
+    pending = setTimeout(() => guarded(refreshCards()), 300);
+  });
+}
