@@ -78,7 +78,7 @@ function alertWindow(alert, p) {
     silent: true,
     itemStyle: { color: p.accent, opacity: 0.12 },
     data: [[{ xAxis: nsToMs(alert.start_ns), name: 'alert window' }, { xAxis: nsToMs(alert.end_ns) }]],
-    label: { color: p.muted },
+    label: { color: p.muted, position: 'insideTop' },
   };
 }
 
@@ -118,7 +118,7 @@ function replayOption(p, alert, bars, evidence) {
         markArea: alertWindow(alert, p) },
       { name: 'tape', type: 'line', showSymbol: false, lineStyle: { width: 1, color: p.muted },
         itemStyle: { color: p.muted }, sampling: 'lttb', data: tape.map((t) => [nsToMs(t[0]), t[1]]) },
-      { name: 'evidence trades', type: 'scatter', symbol: 'diamond', symbolSize: 9, z: 5,
+      { name: 'evidence trades', type: 'scatter', symbol: 'diamond', symbolSize: 11, z: 5,
         data: tradeMarks(evidence, p) },
       { name: 'buy volume', type: 'bar', stack: 'vol', xAxisIndex: 1, yAxisIndex: 1, barMaxWidth: 12,
         itemStyle: { color: p.buy }, data: bars.map((b) => [nsToMs(b.start_ns), b.buy_volume]) },
