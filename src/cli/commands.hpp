@@ -15,5 +15,6 @@ void add_bench_command(CLI::App& app);
 void add_verify_book_command(CLI::App& app);
 void add_eval_command(CLI::App& app);
 void add_calibrate_command(CLI::App& app);
+void add_serve_command(CLI::App& app);
 
 }  // namespace tw::cli

@@ -17,6 +17,7 @@ int main(int argc, char** argv) {
   tw::cli::add_verify_book_command(app);
   tw::cli::add_eval_command(app);
   tw::cli::add_calibrate_command(app);
+  tw::cli::add_serve_command(app);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
