@@ -5,6 +5,7 @@
 
 #include "cli/run_summary.hpp"
 #include "engine/engine.hpp"
+#include "engine/evidence_recorder.hpp"
 #include "sink/jsonl_alert_sink.hpp"
 #include "store/store_bar_sink.hpp"
 #include "util/hash.hpp"
@@ -102,8 +103,19 @@ BatchJobResult run_batch_job(const BatchJob& job) {
     r.alerts->subscribe(*jsonl);
   }
 
+  // After the store on the bus: the store has each alert before the evidence naming it.
+  std::unique_ptr<EvidenceRecorder> evidence;
+  if (store && job.config.evidence.enabled) {
+    evidence = std::make_unique<EvidenceRecorder>(
+        job.config.evidence, universe, [&store](const std::string& alert_id, std::string json) {
+          store->write_evidence(alert_id, std::move(json));
+        });
+    r.alerts->subscribe(*evidence);
+  }
+
   Engine engine(job.config, universe, *r.alerts, *r.rejects, bar_sink.get());
   engine.set_source_names(job.inputs);
+  engine.record_evidence(evidence.get());
   try {
     r.batch = run_feeds(feeds, engine, job.progress);
   } catch (const std::exception& e) {

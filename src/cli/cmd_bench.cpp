@@ -17,6 +17,7 @@
 #include "engine/alert_bus.hpp"
 #include "engine/batch_run.hpp"
 #include "engine/engine.hpp"
+#include "engine/evidence_recorder.hpp"
 #include "feed/feed.hpp"
 #include "feed/itch_reader.hpp"
 #include "sim/itch_market.hpp"
@@ -38,6 +39,7 @@ struct BenchSettings {
   std::string phase = "all";
   std::string config_path;  // rules and e2e: this configuration instead of the defaults
   bool itch = false;        // the order-flow phases over a generated ITCH file
+  bool evidence = false;    // rules and e2e phases: record each alert's evidence
   sim::ItchMarketOptions itch_market{.messages = 50'000'000, .seed = 42};
   bool store = false;  // the alert store's writes and API-shaped reads instead
   std::string db;
@@ -45,7 +47,9 @@ struct BenchSettings {
   int iterations = 30;
 
   Config config() const {
-    return config_path.empty() ? default_config() : load_config(config_path);
+    Config config = config_path.empty() ? default_config() : load_config(config_path);
+    config.evidence.enabled = evidence;
+    return config;
   }
 };
 
@@ -69,6 +73,32 @@ class NullSink final : public AlertSink {
   void emit(Alert&&) override {}
 };
 
+/// With [evidence] enabled, a recorder fed by the engine whose JSON is only counted, as the rules
+/// phases keep no store.
+class BenchEvidence {
+ public:
+  BenchEvidence(const Config& config, const Universe& universe, AlertBus& bus) {
+    if (!config.evidence.enabled) return;
+    recorder_ = std::make_unique<EvidenceRecorder>(config.evidence, universe,
+                                                   [this](const std::string&, std::string json) {
+                                                     bytes_ += json.size();
+                                                     ++alerts_;
+                                                   });
+    bus.subscribe(*recorder_);
+  }
+  void feed(Engine& engine) { engine.record_evidence(recorder_.get()); }
+  std::string note() const {
+    if (!recorder_) return "";
+    return fmt::format(", evidence of {} alerts ({} of JSON, {} held at the end)", alerts_,
+                       human_bytes(bytes_), human_bytes(recorder_->memory_bytes()));
+  }
+
+ private:
+  std::unique_ptr<EvidenceRecorder> recorder_;
+  uint64_t bytes_ = 0;
+  uint64_t alerts_ = 0;
+};
+
 void bench_parse(const std::string& input) {
   Universe universe;
   DeadLetter rejects;
@@ -90,14 +120,16 @@ void bench_rules(const std::string& input, const Config& config) {
   NullSink alerts_out;
   AlertBus bus;
   bus.subscribe(alerts_out);
+  BenchEvidence evidence(config, universe, bus);
   Engine engine(config, universe, bus, rejects);
+  evidence.feed(engine);
   auto start = Clock::now();
   engine.push_events(events);
   engine.finish();
   double seconds = seconds_since(start);
   report("rules", events.size(), seconds, events.size() * sizeof(Event),
-         fmt::format("in memory, all rules, {} alerts (peak includes the {} event array)",
-                     bus.total(), human_bytes(events.size() * sizeof(Event))));
+         fmt::format("in memory, all rules, {} alerts (peak includes the {} event array){}",
+                     bus.total(), human_bytes(events.size() * sizeof(Event)), evidence.note()));
 }
 
 void bench_end_to_end(const std::string& input, const std::string& work_dir, const Config& config) {
@@ -171,12 +203,15 @@ void bench_itch_engine(const std::string& input, const Config& config, std::stri
   NullSink alerts_out;
   AlertBus bus;
   bus.subscribe(alerts_out);
+  BenchEvidence evidence(config, universe, bus);
   Engine engine(config, universe, bus, rejects);
+  evidence.feed(engine);
   BatchResult run = run_feeds(feeds, engine);  // as tapewatch run reads a lone ITCH file
   BookReport books = engine.book_report();
-  report(phase, itch.counts().messages, run.seconds, run.bytes_read,
-         fmt::format("ITCH messages -> books -> {} rules, {} alerts, {} orders live at the end",
-                     engine.active_rules().size(), bus.total(), books.live_orders));
+  report(
+      phase, itch.counts().messages, run.seconds, run.bytes_read,
+      fmt::format("ITCH messages -> books -> {} rules, {} alerts, {} orders live at the end{}",
+                  engine.active_rules().size(), bus.total(), books.live_orders, evidence.note()));
 }
 
 std::string ensure_itch_input(const BenchSettings& s, const std::string& work_dir) {
@@ -218,11 +253,12 @@ std::string ensure_input(const BenchSettings& s, const std::string& work_dir) {
 
 // Each phase runs in its own process so that its peak memory is its own.
 void run_phase_in_child(std::string_view phase, const std::string& input,
-                        const std::string& work_dir, const std::string& config_path) {
+                        const std::string& work_dir, const BenchSettings& s) {
   std::string self = fs::read_symlink("/proc/self/exe").string();
   std::string command = fmt::format("'{}' bench --phase {} --input '{}' --work-dir '{}'", self,
                                     phase, input, work_dir);
-  if (!config_path.empty()) command += fmt::format(" --config '{}'", config_path);
+  if (!s.config_path.empty()) command += fmt::format(" --config '{}'", s.config_path);
+  if (s.evidence) command += " --evidence";
   std::fflush(stdout);
   if (std::system(command.c_str()) != 0)
     throw std::runtime_error(fmt::format("bench phase {} failed", phase));
@@ -236,7 +272,7 @@ void bench_itch(const BenchSettings& s, const std::string& work_dir) {
   if (s.phase == "itch-rules") return bench_itch_engine(input, s.config(), "rules");
   fmt::print("input  {} ({})\n", input, human_bytes(fs::file_size(input)));
   for (const char* phase : {"itch-decode", "itch-least", "itch-books", "itch-rules"})
-    run_phase_in_child(phase, input, work_dir, s.config_path);
+    run_phase_in_child(phase, input, work_dir, s);
 }
 
 // Fills an empty store with synthetic alerts and bars; a store already holding exactly that
@@ -380,8 +416,7 @@ void bench(const BenchSettings& s) {
   if (s.phase == "rules") return bench_rules(input, s.config());
   if (s.phase == "e2e") return bench_end_to_end(input, work_dir, s.config());
   fmt::print("input  {} ({})\n", input, human_bytes(fs::file_size(input)));
-  for (const char* phase : {"parse", "rules", "e2e"})
-    run_phase_in_child(phase, input, work_dir, s.config_path);
+  for (const char* phase : {"parse", "rules", "e2e"}) run_phase_in_child(phase, input, work_dir, s);
 }
 
 }  // namespace
@@ -409,6 +444,9 @@ void add_bench_command(CLI::App& app) {
   cmd->add_flag("--itch", settings->itch,
                 "Order flow instead: decode, decode + books, decode + books + rules over a "
                 "generated ITCH 5.0 file (or --input)");
+  cmd->add_flag("--evidence", settings->evidence,
+                "Record each alert's evidence in the rules and e2e phases (as tapewatch run with "
+                "a store does), to measure what it costs");
   sim::ItchMarketOptions& itch = settings->itch_market;
   cmd->add_option("--messages", itch.messages, "Messages of the generated ITCH file")
       ->capture_default_str();

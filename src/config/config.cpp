@@ -114,6 +114,41 @@ void apply_engine(const toml::table& table, std::string_view origin, EngineConfi
   }
 }
 
+const EvidenceKey* find_evidence_key(std::string_view name) {
+  for (const EvidenceKey& key : evidence_keys()) {
+    if (key.spec.name == name) return &key;
+  }
+  return nullptr;
+}
+
+std::string known_evidence_keys() {
+  std::string s;
+  for (const EvidenceKey& key : evidence_keys()) s += (s.empty() ? "" : ", ") + key.spec.name;
+  return s;
+}
+
+void apply_evidence(const toml::table& table, std::string_view origin, EvidenceConfig& evidence) {
+  for (const auto& [key, node] : table) {
+    std::string key_path = "evidence." + std::string(key.str());
+    const EvidenceKey* found = find_evidence_key(key.str());
+    if (!found) {
+      fail(origin, "unknown key '" + key_path + "' (known: " + known_evidence_keys() + ")");
+    }
+    const std::string text = node_text(node, key_path, origin);
+    // parse_param's errors name the key; the file is added here as for every other section.
+    try {
+      ParamValue value = parse_param(found->spec, text, key_path);
+      std::visit(
+          [&](auto member) {
+            evidence.*member = std::get<std::decay_t<decltype(evidence.*member)>>(value);
+          },
+          found->member);
+    } catch (const ConfigError& e) {
+      fail(origin, e.what());
+    }
+  }
+}
+
 void apply_owners(const toml::table& table, std::string_view origin, Config& config) {
   for (const auto& [owner, node] : table) {
     std::string key_path = "owners." + std::string(owner.str());
@@ -127,6 +162,13 @@ void apply_owners(const toml::table& table, std::string_view origin, Config& con
   }
 }
 
+// `name = value`, durations quoted.
+void append_toml_value(std::string& out, const std::string& name, const ParamValue& value) {
+  bool quoted = std::holds_alternative<Duration>(value);
+  std::string text = format_param(value);
+  out += name + " = " + (quoted ? json_string(text) : text) + "\n";
+}
+
 void finalise(Config& config) {
   std::string text = to_toml(config);
   char buf[17];
@@ -135,6 +177,37 @@ void finalise(Config& config) {
 }
 
 }  // namespace
+
+const std::vector<EvidenceKey>& evidence_keys() {
+  using C = EvidenceConfig;
+  static const std::vector<EvidenceKey> keys = [] {
+    const C defaults;
+    auto key = [&](std::string name, ParamType type, auto member, std::string help,
+                   double min = -1e300, double max = 1e300) {
+      ParamValue value = defaults.*member;
+      return EvidenceKey{
+          ParamSpec{std::move(name), type, format_param(value), std::move(help), min, max}, member};
+    };
+    constexpr double kMaxCount = 100'000'000;  // far beyond memory: a typo, not a setting
+    return std::vector<EvidenceKey>{
+        key("enabled", ParamType::kBool, &C::enabled,
+            "record each alert's evidence (tapewatch run with a store)"),
+        key("history", ParamType::kInteger, &C::history, "most events held per symbol", 1,
+            kMaxCount),
+        key("history_age", ParamType::kDuration, &C::history_age,
+            "events further behind a symbol's newest are dropped"),
+        key("margin", ParamType::kDuration, &C::margin,
+            "the tape and depth start this long before the alert's window"),
+        key("depth_interval", ParamType::kDuration, &C::depth_interval,
+            "a book is sampled at most once per interval of event time, when it changed"),
+        key("depth_levels", ParamType::kInteger, &C::depth_levels,
+            "levels of each side summed into a depth sample", 1, 1000),
+        key("tape_points", ParamType::kInteger, &C::tape_points,
+            "most tape points and depth samples per alert, thinned evenly", 2, kMaxCount),
+    };
+  }();
+  return keys;
+}
 
 const RuleConfig& Config::rule(std::string_view name) const {
   auto it = rules.find(name);
@@ -159,6 +232,7 @@ Config default_config() {
 }
 
 Config parse_config(std::string_view toml_text, std::string_view origin) {
+  static const std::string kSections = "engine, evidence, owners, rules";
   Config config = default_config();
   config.source = std::string(origin);
   toml::table root;
@@ -172,15 +246,17 @@ Config parse_config(std::string_view toml_text, std::string_view origin) {
   for (const auto& [key, node] : root) {
     std::string name(key.str());
     const toml::table* table = node.as_table();
-    if (!table) fail(origin, "unknown key '" + name + "' (known sections: engine, owners, rules)");
+    if (!table) fail(origin, "unknown key '" + name + "' (known sections: " + kSections + ")");
     if (name == "engine")
       apply_engine(*table, origin, config.engine);
+    else if (name == "evidence")
+      apply_evidence(*table, origin, config.evidence);
     else if (name == "owners")
       apply_owners(*table, origin, config);
     else if (name == "rules")
       apply_rules(*table, "", origin, config);
     else
-      fail(origin, "unknown section '[" + name + "]' (known sections: engine, owners, rules)");
+      fail(origin, "unknown section '[" + name + "]' (known sections: " + kSections + ")");
   }
   finalise(config);
   return config;
@@ -198,6 +274,11 @@ std::string to_toml(const Config& config) {
   std::string out;
   out += "[engine]\nreorder_window = \"" + config.engine.reorder_window.to_string() + "\"\n";
   out += "bar_interval = \"" + config.engine.bar_interval.to_string() + "\"\n";
+  out += "\n[evidence]\n";
+  for (const EvidenceKey& key : evidence_keys()) {
+    std::visit([&](auto member) { append_toml_value(out, key.spec.name, config.evidence.*member); },
+               key.member);
+  }
   if (!config.owners.empty()) {
     std::map<std::string, std::vector<std::string>> by_owner;
     for (const auto& [account, owner] : config.owners) by_owner[owner].push_back(account);
@@ -210,11 +291,7 @@ std::string to_toml(const Config& config) {
     }
   }
   auto write_values = [&out](const ParamValues& values) {
-    for (const auto& [name, value] : values.all()) {
-      bool quoted = std::holds_alternative<Duration>(value);
-      std::string text = format_param(value);
-      out += name + " = " + (quoted ? json_string(text) : text) + "\n";
-    }
+    for (const auto& [name, value] : values.all()) append_toml_value(out, name, value);
   };
   for (const auto& [name, rule] : config.rules) {
     out += "\n[rules.\"" + name + "\"]\nenabled = " + (rule.enabled ? "true" : "false") + "\n";

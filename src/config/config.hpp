@@ -5,6 +5,7 @@
 #include <string>
 #include <string_view>
 #include <utility>
+#include <variant>
 #include <vector>
 
 #include "config/params.hpp"
@@ -20,8 +21,37 @@ struct EngineConfig {
   Duration bar_interval = Duration::minutes(1);
 };
 
+/// What the engine records around each alert for review (the [evidence] section): the events
+/// of each symbol, held up to `history` of them and no older than `history_age` behind the
+/// symbol's newest, and samples of its book.
+struct EvidenceConfig {
+  bool enabled = true;
+  /// Most events (trades, order events) held per symbol.
+  int64_t history = 50'000;
+  /// Events further than this behind a symbol's newest are dropped.
+  Duration history_age = Duration::minutes(60);
+  /// The tape and depth of an alert start this long before its window.
+  Duration margin = Duration::minutes(5);
+  /// A symbol's book is sampled at most once per this much event time, when it changed.
+  Duration depth_interval = Duration::millis(250);
+  /// Levels of each side summed into a depth sample.
+  int64_t depth_levels = 5;
+  /// Most tape points (and depth samples) written per alert, thinned evenly.
+  int64_t tape_points = 2'000;
+};
+
+/// One key of the [evidence] section: its spec (type, default, bounds) and the member it sets.
+struct EvidenceKey {
+  ParamSpec spec;
+  std::variant<bool EvidenceConfig::*, int64_t EvidenceConfig::*, Duration EvidenceConfig::*>
+      member;
+};
+/// Every key of the [evidence] section, in the order to_toml() writes them.
+const std::vector<EvidenceKey>& evidence_keys();
+
 struct Config {
   EngineConfig engine;
+  EvidenceConfig evidence;
   std::vector<std::pair<std::string, std::string>> owners;  // (account, owner)
   std::map<std::string, RuleConfig, std::less<>> rules;     // every registered rule
   std::string source;                                       // file path or "(defaults)"

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "engine/evidence_recorder.hpp"
+
 namespace tw {
 namespace {
 
@@ -110,6 +112,7 @@ void Engine::deliver(std::span<const Event> run, bool has_order_events) {
   if (run.empty()) return;
   if (prefetch_next_ != prefetch_end_) prefetch_ahead(run.size());
   if (has_order_events) return deliver_order_flow(run);
+  if (evidence_) evidence_->on_trades(run);
   to_rules(run);
 }
 
@@ -200,6 +203,7 @@ bool Engine::count_print(const OrderBook& book, const Event& execution, Event& p
 // most of a segment is order events they would only pass over.
 void Engine::deliver_segment() {
   if (!segment_.empty()) {
+    if (evidence_) evidence_->on_segment(segment_, books_);
     const bool has_trades = !segment_trades_.empty();
     for (const RuleSlot& r : rule_slots_) {
       if (!r.reads_trades_only) {

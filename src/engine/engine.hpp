@@ -17,6 +17,8 @@
 
 namespace tw {
 
+class EvidenceRecorder;
+
 struct EngineCounters {
   uint64_t received = 0;        // events pushed
   uint64_t processed = 0;       // events released to the rules
@@ -51,6 +53,11 @@ class Engine {
 
   /// Names of the inputs, indexed by Event::source, used in reject records.
   void set_source_names(std::vector<std::string> names) { source_names_ = std::move(names); }
+
+  /// Hands `recorder` every event the rules are handed (trades, prints of executions, order
+  /// events with their books), just before they are, so that an alert finds the event it was
+  /// raised on recorded. Null (the default) records nothing, at the cost of a test per run.
+  void record_evidence(EvidenceRecorder* recorder) { evidence_ = recorder; }
 
   /// Events due for release are handed to the rules in runs of at least this many (default
   /// kDefaultRun), so that each rule loops over a run in one call. The rules see the same
@@ -137,6 +144,7 @@ class Engine {
   Universe& universe_;
   RejectSink& rejects_;
   BarSink* bar_sink_;
+  EvidenceRecorder* evidence_ = nullptr;
   ReorderBuffer reorder_;
   std::vector<std::unique_ptr<Detector>> detectors_;
   // The detectors as deliver_segment() calls them, in the same order.
