@@ -4,8 +4,8 @@
 # saves screenshots under BUILD_DIR/screenshots.
 set -euo pipefail
 SHARED=${2:-}
+SOURCE_DIR=$(cd "$(dirname "$0")/../.." && pwd)
 source "$(dirname "$0")/support/prelude.bash"
-SOURCE_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BUILD_DIR=$(dirname "$TAPEWATCH")
 
 command -v node >/dev/null || { echo "SKIP: node is missing" >&2; exit 77; }

@@ -89,7 +89,22 @@ function tradeMarks(evidence, p) {
   }));
 }
 
-function twoGrids(p) {
+/**
+ * The span a replay opens on: the alert window and its evidence trades and orders, widened by
+ * `minPadMs` or the span's own length on each side (the slider zooms out to everything).
+ */
+function focusSpan(alert, evidence, minPadMs) {
+  const times = [nsToMs(alert.start_ns), nsToMs(alert.end_ns),
+    ...(evidence?.trades ?? []).map((t) => nsToMs(t.ts_ns)),
+    ...(evidence?.orders ?? []).flatMap((o) => [nsToMs(o.placed_ns), nsToMs(o.ended_ns)])]
+    .filter((t) => t !== null && Number.isFinite(t));
+  const first = Math.min(...times);
+  const last = Math.max(...times);
+  const pad = Math.max(minPadMs, last - first);
+  return [first - pad, last + pad];
+}
+
+function twoGrids(p, [startValue, endValue]) {
   return {
     grid: [
       { left: 16, right: 24, top: 36, height: '56%', containLabel: true },
@@ -97,8 +112,9 @@ function twoGrids(p) {
     ],
     axisPointer: { link: [{ xAxisIndex: 'all' }] },
     dataZoom: [
-      { type: 'inside', xAxisIndex: [0, 1] },
-      { type: 'slider', xAxisIndex: [0, 1], height: 18, bottom: 4, textStyle: { color: p.muted }, borderColor: p.border },
+      { type: 'inside', xAxisIndex: [0, 1], startValue, endValue },
+      { type: 'slider', xAxisIndex: [0, 1], height: 18, bottom: 4, startValue, endValue,
+        textStyle: { color: p.muted }, borderColor: p.border },
     ],
     xAxis: [axis(p, { type: 'time' }), axis(p, { type: 'time', gridIndex: 1 })],
   };
@@ -107,7 +123,7 @@ function twoGrids(p) {
 function replayOption(p, alert, bars, evidence) {
   const tape = evidence?.tape ?? [];
   return baseOption(p, {
-    ...twoGrids(p),
+    ...twoGrids(p, focusSpan(alert, evidence, 5 * 60e3)),
     tooltip: { ...baseOption(p).tooltip, trigger: 'axis' },
     yAxis: [axis(p, { type: 'value', scale: true, name: 'price' }),
       axis(p, { type: 'value', gridIndex: 1, name: 'volume' })],
@@ -161,7 +177,7 @@ function depthOption(p, alert, evidence) {
     data: depth.map((d) => [nsToMs(d[0]), d[index]]), ...extra,
   });
   return baseOption(p, {
-    ...twoGrids(p),
+    ...twoGrids(p, focusSpan(alert, evidence, 20e3)),
     tooltip: { ...baseOption(p).tooltip, trigger: 'item' },
     yAxis: [axis(p, { type: 'value', scale: true, name: 'price' }),
       axis(p, { type: 'value', gridIndex: 1, name: 'depth' })],

@@ -12,6 +12,10 @@ import { alertTable } from './table.js';
 export const OVERVIEW_CHARTS = ['timeline', 'by_rule', 'heatmap', 'symbol_risk', 'wash_severity',
   'wash_scores', 'pump_scatter', 'volume_symbols', 'volume_time'];
 
+// A horizontal value axis names itself under its labels, where the grid leaves room for it.
+const BELOW = { nameLocation: 'middle', nameGap: 26 };
+const ROOM_BELOW = { left: 16, right: 24, top: 36, bottom: 30, containLabel: true };
+
 function panel(title, chartName, size = '', tools = null) {
   return el('section', { class: 'panel', 'data-panel': chartName },
     el('div', { class: 'panel-head' }, el('h3', {}, title), tools),
@@ -37,7 +41,8 @@ function renderCards(node, summary) {
   );
 }
 
-function severitySeries(p, points, xOf) {
+/** A stacked bar series per severity; `horizontal` puts the counts on the x axis. */
+function severitySeries(p, points, keyOf, horizontal = false) {
   return SEVERITIES.map((severity) => ({
     name: severity,
     type: 'bar',
@@ -45,7 +50,8 @@ function severitySeries(p, points, xOf) {
     large: true,
     barMaxWidth: 24,
     itemStyle: { color: p.severity[severity] },
-    data: points.map((point) => [xOf(point), point[severity] ?? 0]),
+    data: points.map((point) => (horizontal
+      ? [point[severity] ?? 0, keyOf(point)] : [keyOf(point), point[severity] ?? 0])),
   }));
 }
 
@@ -64,9 +70,10 @@ function drawByRule(rules) {
   const ordered = [...rules].reverse();
   mountChart('by_rule', document.getElementById('chart-by_rule'), (p) => baseOption(p, {
     tooltip: { ...baseOption(p).tooltip, trigger: 'axis', axisPointer: { type: 'shadow' } },
-    xAxis: axis(p, { type: 'value', name: 'alerts' }),
+    grid: ROOM_BELOW,
+    xAxis: axis(p, { type: 'value', name: 'alerts', ...BELOW }),
     yAxis: axis(p, { type: 'category', data: ordered.map((r) => r.rule) }),
-    series: severitySeries(p, ordered, (r) => r.rule),
+    series: severitySeries(p, ordered, (r) => r.rule, true),
   }));
 }
 
@@ -81,11 +88,12 @@ function drawHeatmap(rules) {
     visualMap: {
       min: 0, max, calculable: true, orient: 'horizontal', left: 'center', bottom: 0,
       textStyle: { color: p.text },
-      inRange: { color: [p.background, p.accent] },
+      // The accent at half strength at most, so the cell counts stay readable on top of it.
+      inRange: { color: [p.background, `${p.accent}99`] },
     },
     series: [{
       name: 'alerts', type: 'heatmap', data: cells,
-      label: { show: true, color: p.text, textBorderColor: p.background, textBorderWidth: 2 },
+      label: { show: true, color: p.text, fontWeight: 600 },
       itemStyle: { borderColor: p.border, borderWidth: 1 },
     }],
   }));
@@ -95,7 +103,8 @@ function drawSymbolRisk(symbols) {
   const top = symbols.slice(0, 20).reverse();
   mountChart('symbol_risk', document.getElementById('chart-symbol_risk'), (p) => baseOption(p, {
     tooltip: { ...baseOption(p).tooltip, trigger: 'axis', axisPointer: { type: 'shadow' } },
-    xAxis: axis(p, { type: 'value', name: 'risk' }),
+    grid: ROOM_BELOW,
+    xAxis: axis(p, { type: 'value', name: 'risk', ...BELOW }),
     yAxis: axis(p, { type: 'category', data: top.map((s) => s.symbol) }),
     series: [{ name: 'risk', type: 'bar', itemStyle: { color: p.accent },
       data: top.map((s) => s.risk) }],
@@ -139,8 +148,8 @@ function drawPumpScatter(alerts) {
         ...baseOption(p).tooltip,
         formatter: (q) => `${q.data[3]} ${q.seriesName}<br>rise ${fmtNum(q.data[0])}%, fall ${fmtNum(q.data[1])}%`,
       },
-      grid: { left: 16, right: 24, top: 36, bottom: 16, containLabel: true },
-      xAxis: axis(p, { type: 'value', name: 'rise %', scale: true }),
+      grid: ROOM_BELOW,
+      xAxis: axis(p, { type: 'value', name: 'rise %', scale: true, ...BELOW }),
       yAxis: axis(p, { type: 'value', name: 'fall %', scale: true }),
       series: SEVERITIES.map((severity) => ({
         name: severity, type: 'scatter', symbolSize: 10,
@@ -171,9 +180,10 @@ function drawVolume(volume) {
     yAxis: axis(p, { type: 'value', name: 'volume' }),
     dataZoom: timeZoom(p),
     series: [
-      { name: 'buy', type: 'line', stack: 'v', showSymbol: false, areaStyle: { opacity: 0.35 },
+      // Bars, not lines: hours without trading stay empty instead of being bridged.
+      { name: 'buy', type: 'bar', stack: 'v', large: true, barMaxWidth: 24,
         itemStyle: { color: p.buy }, data: overTime.map((b) => [nsToMs(b.start_ns), b.buy]) },
-      { name: 'sell', type: 'line', stack: 'v', showSymbol: false, areaStyle: { opacity: 0.35 },
+      { name: 'sell', type: 'bar', stack: 'v', large: true, barMaxWidth: 24,
         itemStyle: { color: p.sell }, data: overTime.map((b) => [nsToMs(b.start_ns), b.sell]) },
     ],
   }));
