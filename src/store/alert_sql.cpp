@@ -105,7 +105,9 @@ void text_condition(Builder& b, const std::string& text) {
   std::string p = b.placeholder(b.add(contains_pattern(text)));
   std::string match = std::string(like(b.dialect())) + p + " ESCAPE '\\'";
   b.sql("(why" + match + " OR rule" + match + " OR symbol" + match + " OR id" + match +
-        " OR id IN (SELECT alert_id FROM alert_accounts WHERE account" + match + "))");
+        " OR EXISTS (SELECT 1 FROM alert_accounts WHERE alert_accounts.alert_id = alerts.id AND "
+        "alert_accounts.account" +
+        match + "))");
 }
 
 // The WHERE clause selecting `q`'s alerts (nothing when every alert is selected); over a
@@ -398,6 +400,12 @@ Query select_alerts(const AlertQuery& query, Dialect dialect) {
 
 Query count_alerts(const AlertQuery& query, Dialect dialect) {
   Builder b(dialect);
+  for (Rollup rollup : {Rollup::kRule, Rollup::kSymbol, Rollup::kMinute}) {
+    if (!rollup_answers(query, rollup)) continue;
+    b.sql("SELECT coalesce(sum(total), 0) FROM ").sql(rollup_table(rollup));
+    where(b, query, rollup_time(rollup));
+    return std::move(b).done();
+  }
   b.sql("SELECT count(*) FROM alerts");
   where(b, query);
   return std::move(b).done();
@@ -468,6 +476,20 @@ void accounts_column(Builder& b, const AlertQuery& query) {
   b.sql("))");
 }
 
+// The earliest start and latest end: index lookups on the alerts when nothing is filtered,
+// else from the minute rollup.
+void extremes_columns(Builder& b, const AlertQuery& query) {
+  if (no_filter(query)) {
+    b.sql("(SELECT min(start_ns) FROM alerts), (SELECT max(end_ns) FROM alerts), ");
+    return;
+  }
+  b.sql("(SELECT min(start_min) FROM alert_counts_minute");
+  where(b, query, "minute_ns");
+  b.sql("), (SELECT max(end_max) FROM alert_counts_minute");
+  where(b, query, "minute_ns");
+  b.sql("), ");
+}
+
 Query summarize(const AlertQuery& query, Dialect dialect) {
   Builder b(dialect);
   if (rollup_answers(query, Rollup::kMinute) && rollup_answers(query, Rollup::kRule)) {
@@ -475,11 +497,7 @@ Query summarize(const AlertQuery& query, Dialect dialect) {
     b.sql(", (SELECT count(DISTINCT symbol) FROM alert_counts_symbol");
     where(b, query, "hour_ns");
     b.sql("), count(DISTINCT rule), coalesce(sum(score_sum) / sum(total), 0), ");
-    b.sql("(SELECT min(start_min) FROM alert_counts_minute");
-    where(b, query, "minute_ns");
-    b.sql("), (SELECT max(end_max) FROM alert_counts_minute");
-    where(b, query, "minute_ns");
-    b.sql("), ");
+    extremes_columns(b, query);
     accounts_column(b, query);
     b.sql(" FROM alert_counts_rule");
     where(b, query, "hour_ns");
@@ -639,8 +657,10 @@ VolumeBucket read_volume_bucket(const Row& row) {
 
 Query bar_range(Duration interval, Dialect dialect) {
   Builder b(dialect);
-  b.sql("SELECT min(start_ns), max(start_ns) FROM bars WHERE interval_ns = ")
-      .param(positive_ns(interval, "the bar interval"));
+  // Two subqueries: each is one index lookup, where min and max together scan the range.
+  int p = b.add(positive_ns(interval, "the bar interval"));
+  b.sql("SELECT (SELECT min(start_ns) FROM bars WHERE interval_ns = " + b.placeholder(p) +
+        "), (SELECT max(start_ns) FROM bars WHERE interval_ns = " + b.placeholder(p) + ")");
   return std::move(b).done();
 }
 
@@ -703,6 +723,227 @@ Query run_totals(Dialect dialect) {
 
 RunTotals read_run_totals(const Row& row) {
   return {read_count(row, 0), read_count(row, 1), read_count(row, 2), read_count(row, 3)};
+}
+
+std::string postgres_rollups() {
+  return R"sql(
+CREATE TABLE alert_counts_minute (
+  minute_ns BIGINT NOT NULL,
+  severity_rank SMALLINT NOT NULL,
+  total BIGINT NOT NULL,
+  start_min BIGINT NOT NULL,
+  end_max BIGINT NOT NULL,
+  PRIMARY KEY (minute_ns, severity_rank)
+);
+CREATE TABLE alert_counts_rule (
+  hour_ns BIGINT NOT NULL,
+  rule TEXT COLLATE "C" NOT NULL,
+  severity_rank SMALLINT NOT NULL,
+  total BIGINT NOT NULL,
+  score_sum DOUBLE PRECISION NOT NULL,
+  score_max DOUBLE PRECISION NOT NULL,
+  PRIMARY KEY (hour_ns, rule, severity_rank)
+);
+CREATE TABLE alert_counts_symbol (
+  hour_ns BIGINT NOT NULL,
+  symbol TEXT COLLATE "C" NOT NULL,
+  severity_rank SMALLINT NOT NULL,
+  total BIGINT NOT NULL,
+  score_sum DOUBLE PRECISION NOT NULL,
+  score_max DOUBLE PRECISION NOT NULL,
+  PRIMARY KEY (hour_ns, symbol, severity_rank)
+);
+CREATE TABLE account_alert_counts (
+  account TEXT COLLATE "C" PRIMARY KEY,
+  total BIGINT NOT NULL
+);
+CREATE TABLE bar_volume_hourly (
+  interval_ns BIGINT NOT NULL,
+  hour_ns BIGINT NOT NULL,
+  symbol TEXT COLLATE "C" NOT NULL,
+  bars BIGINT NOT NULL,
+  buy DOUBLE PRECISION NOT NULL,
+  sell DOUBLE PRECISION NOT NULL,
+  total DOUBLE PRECISION NOT NULL,
+  value DOUBLE PRECISION NOT NULL,
+  trades BIGINT NOT NULL,
+  PRIMARY KEY (interval_ns, hour_ns, symbol)
+);
+CREATE INDEX alert_counts_by_symbol
+  ON alert_counts_symbol(symbol, hour_ns, severity_rank, total, score_sum, score_max);
+CREATE INDEX alerts_by_end ON alerts(end_ns, start_ns, id);
+CREATE INDEX alerts_by_score ON alerts(score, start_ns, id);
+DROP INDEX alerts_by_rule;
+CREATE INDEX alerts_by_rule ON alerts(rule, start_ns, id);
+DROP INDEX alerts_by_severity;
+CREATE INDEX alerts_by_severity ON alerts(severity_rank, start_ns, id);
+DROP INDEX alerts_by_symbol;
+CREATE INDEX alerts_by_symbol ON alerts(symbol, start_ns, id);
+
+-- Adds (sign 1) or removes (sign -1) one alert in the rollups. Removing recomputes the
+-- group's extremes from the alerts, which already hold the statement's changes.
+CREATE FUNCTION tw_count_alert(a alerts, sign INTEGER) RETURNS void LANGUAGE plpgsql AS $fn$
+DECLARE
+  m BIGINT := (a.start_ns / 60000000000) * 60000000000;
+  h BIGINT := (a.start_ns / 3600000000000) * 3600000000000;
+BEGIN
+  IF sign > 0 THEN
+    INSERT INTO alert_counts_minute (minute_ns, severity_rank, total, start_min, end_max)
+    VALUES (m, a.severity_rank, 1, a.start_ns, a.end_ns)
+    ON CONFLICT (minute_ns, severity_rank) DO UPDATE SET
+      total = alert_counts_minute.total + 1,
+      start_min = least(alert_counts_minute.start_min, excluded.start_min),
+      end_max = greatest(alert_counts_minute.end_max, excluded.end_max);
+    INSERT INTO alert_counts_rule (hour_ns, rule, severity_rank, total, score_sum, score_max)
+    VALUES (h, a.rule, a.severity_rank, 1, a.score, a.score)
+    ON CONFLICT (hour_ns, rule, severity_rank) DO UPDATE SET total = alert_counts_rule.total + 1,
+      score_sum = alert_counts_rule.score_sum + excluded.score_sum,
+      score_max = greatest(alert_counts_rule.score_max, excluded.score_max);
+    INSERT INTO alert_counts_symbol (hour_ns, symbol, severity_rank, total, score_sum, score_max)
+    VALUES (h, a.symbol, a.severity_rank, 1, a.score, a.score)
+    ON CONFLICT (hour_ns, symbol, severity_rank) DO UPDATE SET total = alert_counts_symbol.total + 1,
+      score_sum = alert_counts_symbol.score_sum + excluded.score_sum,
+      score_max = greatest(alert_counts_symbol.score_max, excluded.score_max);
+  ELSE
+    UPDATE alert_counts_minute SET total = total - 1,
+      start_min = coalesce((SELECT min(start_ns) FROM alerts WHERE severity_rank = a.severity_rank
+        AND start_ns >= m AND start_ns < m + 60000000000), 0),
+      end_max = coalesce((SELECT max(end_ns) FROM alerts WHERE severity_rank = a.severity_rank
+        AND start_ns >= m AND start_ns < m + 60000000000), 0)
+    WHERE minute_ns = m AND severity_rank = a.severity_rank;
+    DELETE FROM alert_counts_minute
+    WHERE minute_ns = m AND severity_rank = a.severity_rank AND total = 0;
+    UPDATE alert_counts_rule SET total = total - 1, score_sum = score_sum - a.score,
+      score_max = coalesce((SELECT max(score) FROM alerts WHERE rule = a.rule
+        AND severity_rank = a.severity_rank AND start_ns >= h AND start_ns < h + 3600000000000), 0)
+    WHERE hour_ns = h AND rule = a.rule AND severity_rank = a.severity_rank;
+    DELETE FROM alert_counts_rule
+    WHERE hour_ns = h AND rule = a.rule AND severity_rank = a.severity_rank AND total = 0;
+    UPDATE alert_counts_symbol SET total = total - 1, score_sum = score_sum - a.score,
+      score_max = coalesce((SELECT max(score) FROM alerts WHERE symbol = a.symbol
+        AND severity_rank = a.severity_rank AND start_ns >= h AND start_ns < h + 3600000000000), 0)
+    WHERE hour_ns = h AND symbol = a.symbol AND severity_rank = a.severity_rank;
+    DELETE FROM alert_counts_symbol
+    WHERE hour_ns = h AND symbol = a.symbol AND severity_rank = a.severity_rank AND total = 0;
+  END IF;
+END
+$fn$;
+CREATE FUNCTION tw_alerts_counted() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN PERFORM tw_count_alert(OLD, -1); END IF;
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN PERFORM tw_count_alert(NEW, 1); END IF;
+  RETURN NULL;
+END
+$fn$;
+CREATE TRIGGER alerts_counted AFTER INSERT OR DELETE ON alerts
+FOR EACH ROW EXECUTE FUNCTION tw_alerts_counted();
+CREATE TRIGGER alerts_recounted
+AFTER UPDATE OF rule, symbol, severity_rank, score, start_ns, end_ns ON alerts FOR EACH ROW
+WHEN (OLD.rule IS DISTINCT FROM NEW.rule OR OLD.symbol IS DISTINCT FROM NEW.symbol
+  OR OLD.severity_rank IS DISTINCT FROM NEW.severity_rank OR OLD.score IS DISTINCT FROM NEW.score
+  OR OLD.start_ns IS DISTINCT FROM NEW.start_ns OR OLD.end_ns IS DISTINCT FROM NEW.end_ns)
+EXECUTE FUNCTION tw_alerts_counted();
+
+CREATE FUNCTION tw_accounts_counted() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  IF TG_OP = 'INSERT' THEN
+    INSERT INTO account_alert_counts (account, total) VALUES (NEW.account, 1)
+    ON CONFLICT (account) DO UPDATE SET total = account_alert_counts.total + 1;
+  ELSE
+    UPDATE account_alert_counts SET total = total - 1 WHERE account = OLD.account;
+    DELETE FROM account_alert_counts WHERE account = OLD.account AND total = 0;
+  END IF;
+  RETURN NULL;
+END
+$fn$;
+CREATE TRIGGER alert_accounts_counted AFTER INSERT OR DELETE ON alert_accounts
+FOR EACH ROW EXECUTE FUNCTION tw_accounts_counted();
+
+-- Adds (sign 1) or removes (sign -1) one bar's volume in its hour.
+CREATE FUNCTION tw_count_bar(b bars, sign INTEGER) RETURNS void LANGUAGE plpgsql AS $fn$
+DECLARE
+  h BIGINT := (b.start_ns / 3600000000000) * 3600000000000;
+BEGIN
+  INSERT INTO bar_volume_hourly AS v
+    (interval_ns, hour_ns, symbol, bars, buy, sell, total, value, trades)
+  VALUES (b.interval_ns, h, b.symbol, sign, sign * CAST(b.buy_volume AS DOUBLE PRECISION),
+          sign * CAST(b.sell_volume AS DOUBLE PRECISION),
+          sign * CAST(b.volume AS DOUBLE PRECISION), sign * b.value, sign * b.trades)
+  ON CONFLICT (interval_ns, hour_ns, symbol) DO UPDATE SET bars = v.bars + excluded.bars,
+    buy = v.buy + excluded.buy, sell = v.sell + excluded.sell, total = v.total + excluded.total,
+    value = v.value + excluded.value, trades = v.trades + excluded.trades;
+  DELETE FROM bar_volume_hourly
+  WHERE interval_ns = b.interval_ns AND hour_ns = h AND symbol = b.symbol AND bars = 0;
+END
+$fn$;
+CREATE FUNCTION tw_bars_counted() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  IF TG_OP IN ('UPDATE', 'DELETE') THEN PERFORM tw_count_bar(OLD, -1); END IF;
+  IF TG_OP IN ('INSERT', 'UPDATE') THEN PERFORM tw_count_bar(NEW, 1); END IF;
+  RETURN NULL;
+END
+$fn$;
+CREATE TRIGGER bars_counted AFTER INSERT OR UPDATE OR DELETE ON bars
+FOR EACH ROW EXECUTE FUNCTION tw_bars_counted();
+
+INSERT INTO alert_counts_minute (minute_ns, severity_rank, total, start_min, end_max)
+SELECT (start_ns / 60000000000) * 60000000000, severity_rank, count(*), min(start_ns), max(end_ns)
+FROM alerts GROUP BY 1, 2;
+INSERT INTO alert_counts_rule (hour_ns, rule, severity_rank, total, score_sum, score_max)
+SELECT (start_ns / 3600000000000) * 3600000000000, rule, severity_rank, count(*), sum(score), max(score)
+FROM alerts GROUP BY 1, 2, 3;
+INSERT INTO alert_counts_symbol (hour_ns, symbol, severity_rank, total, score_sum, score_max)
+SELECT (start_ns / 3600000000000) * 3600000000000, symbol, severity_rank, count(*), sum(score), max(score)
+FROM alerts GROUP BY 1, 2, 3;
+INSERT INTO account_alert_counts (account, total)
+SELECT account, count(*) FROM alert_accounts GROUP BY account;
+INSERT INTO bar_volume_hourly (interval_ns, hour_ns, symbol, bars, buy, sell, total, value, trades)
+SELECT interval_ns, (start_ns / 3600000000000) * 3600000000000, symbol, count(*),
+       sum(CAST(buy_volume AS DOUBLE PRECISION)), sum(CAST(sell_volume AS DOUBLE PRECISION)),
+       sum(CAST(volume AS DOUBLE PRECISION)), sum(value), sum(trades)
+FROM bars GROUP BY 1, 2, 3;
+
+-- Views for BI tools (docs/API.md, "SQL views"): the names and columns SQLite has.
+CREATE VIEW alerts_per_minute AS
+SELECT to_timestamp(minute_ns / 1000000000) AS minute_start, minute_ns, rule, severity, alerts
+FROM (SELECT (start_ns / 60000000000) * 60000000000 AS minute_ns, rule, severity, count(*) AS alerts
+      FROM alerts GROUP BY 1, 2, 3) per_minute;
+CREATE VIEW alerts_per_hour AS
+SELECT to_timestamp(hour_ns / 1000000000) AS hour_start, hour_ns, rule,
+       CASE severity_rank WHEN 0 THEN 'LOW' WHEN 1 THEN 'MEDIUM' WHEN 2 THEN 'HIGH' ELSE 'CRITICAL' END AS severity, total AS alerts
+FROM alert_counts_rule;
+CREATE VIEW alerts_per_rule AS
+SELECT rule, sum(total) AS alerts,
+       sum(CASE WHEN severity_rank = 0 THEN total ELSE 0 END) AS low,
+       sum(CASE WHEN severity_rank = 1 THEN total ELSE 0 END) AS medium,
+       sum(CASE WHEN severity_rank = 2 THEN total ELSE 0 END) AS high,
+       sum(CASE WHEN severity_rank = 3 THEN total ELSE 0 END) AS critical,
+       sum(score_sum) / sum(total) AS mean_score, max(score_max) AS max_score
+FROM alert_counts_rule GROUP BY rule;
+CREATE VIEW alerts_rule_severity AS
+SELECT rule, CASE severity_rank WHEN 0 THEN 'LOW' WHEN 1 THEN 'MEDIUM' WHEN 2 THEN 'HIGH' ELSE 'CRITICAL' END AS severity, sum(total) AS alerts
+FROM alert_counts_rule GROUP BY rule, severity_rank;
+CREATE VIEW symbol_risk AS
+SELECT symbol, sum(total) AS alerts,
+       sum(CASE WHEN severity_rank = 0 THEN total ELSE 0 END) AS low,
+       sum(CASE WHEN severity_rank = 1 THEN total ELSE 0 END) AS medium,
+       sum(CASE WHEN severity_rank = 2 THEN total ELSE 0 END) AS high,
+       sum(CASE WHEN severity_rank = 3 THEN total ELSE 0 END) AS critical,
+       3 * sum(CASE WHEN severity_rank = 3 THEN total ELSE 0 END)
+         + 2 * sum(CASE WHEN severity_rank = 2 THEN total ELSE 0 END)
+         + sum(CASE WHEN severity_rank = 1 THEN total ELSE 0 END) AS risk,
+       sum(score_sum) AS score_sum, max(score_max) AS max_score
+FROM alert_counts_symbol GROUP BY symbol;
+
+-- The text filter's ILIKEs, each branch served by a trigram index (pg_trgm is a trusted
+-- extension: the database owner may create it).
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE INDEX alerts_text_why ON alerts USING gin (why gin_trgm_ops);
+CREATE INDEX alerts_text_rule ON alerts USING gin (rule gin_trgm_ops);
+CREATE INDEX alerts_text_symbol ON alerts USING gin (symbol gin_trgm_ops);
+CREATE INDEX alerts_text_id ON alerts USING gin (id gin_trgm_ops);
+CREATE INDEX alert_accounts_text ON alert_accounts USING gin (account gin_trgm_ops);
+)sql";
 }
 
 }  // namespace tw::sql

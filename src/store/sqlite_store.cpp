@@ -323,6 +323,11 @@ SELECT interval_ns, (start_ns / 3600000000000) * 3600000000000, symbol, count(*)
        sum(CAST(sell_volume AS REAL)), sum(CAST(volume AS REAL)), sum(value), sum(trades)
 FROM bars GROUP BY 1, 2, 3;
 )sql",
+    // Symbol risk reads the symbol rollup in symbol order, without sorting it.
+    R"sql(
+CREATE INDEX alert_counts_by_symbol
+  ON alert_counts_symbol(symbol, hour_ns, severity_rank, total, score_sum, score_max);
+)sql",
 };
 constexpr int kLatestVersion = static_cast<int>(std::size(kMigrations));
 
