@@ -142,7 +142,7 @@ class Session : public std::enable_shared_from_this<Session> {
       HttpResponse too_big = json_response(413, R"({"error":"request too large: at most )" +
                                                     std::to_string(shared_.options.max_body_bytes) +
                                                     R"( bytes of body"})");
-      write(to_message(too_big, 11, false));
+      write(to_message(too_big, 11, false), /*drain=*/true);
       return;
     }
     if (error) return close();  // end of stream, timeout, reset: nothing more to answer
@@ -181,13 +181,28 @@ class Session : public std::enable_shared_from_this<Session> {
     }
   }
 
-  void write(http::response<http::string_body> reply) {
+  // With `drain`, the rest of an unread request is read and dropped before closing: closing
+  // with unread bytes would reset the connection before the client reads the answer.
+  void write(http::response<http::string_body> reply, bool drain = false) {
     auto shared_reply = std::make_shared<http::response<http::string_body>>(std::move(reply));
-    http::async_write(stream_, *shared_reply,
-                      [self = shared_from_this(), shared_reply](beast::error_code error, size_t) {
-                        if (error || !shared_reply->keep_alive()) return self->close();
-                        self->read_request();
-                      });
+    http::async_write(
+        stream_, *shared_reply,
+        [self = shared_from_this(), shared_reply, drain](beast::error_code error, size_t) {
+          if (drain && !error) return self->drain_then_close();
+          if (error || !shared_reply->keep_alive()) return self->close();
+          self->read_request();
+        });
+  }
+
+  void drain_then_close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    stream_.expires_after(std::chrono::seconds(5));
+    stream_.async_read_some(asio::buffer(discard_),
+                            [self = shared_from_this()](beast::error_code error, size_t) {
+                              if (error) return self->close();
+                              self->drain_then_close();
+                            });
   }
 
   void open_stream(const HttpResponse& response) {

@@ -41,8 +41,9 @@ struct HttpResult {
     auto it = headers.find(lower_name);
     return it == headers.end() ? "" : it->second;
   }
-  /// The body parsed as JSON (throws when it is not).
-  simdjson::dom::element json() {
+  /// The body parsed as JSON (throws when it is not); valid while this result lives.
+  simdjson::dom::element json() && = delete;
+  simdjson::dom::element json() & {
     parser_ = std::make_shared<simdjson::dom::parser>();
     return parser_->parse(body);
   }

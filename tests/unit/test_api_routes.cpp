@@ -135,7 +135,8 @@ TYPED_TEST_P(ApiRoutes, SummaryCountsTheKnownAlerts) {
   EXPECT_EQ(int64_t(json["runs"]["rejects"]), 3);
   EXPECT_EQ(int64_t(json["runs"]["runs"]), 1);
 
-  auto narrowed = this->get("/api/stats/summary?symbol=SOLUSDT").json();
+  HttpResult narrowed_http = this->get("/api/stats/summary?symbol=SOLUSDT");
+  auto narrowed = narrowed_http.json();
   EXPECT_EQ(int64_t(narrowed["alerts"]), 2);
   EXPECT_DOUBLE_EQ(double(narrowed["mean_score"]), 60.0);
 }
@@ -159,7 +160,8 @@ TYPED_TEST_P(ApiRoutes, EachFilterNarrowsTheList) {
 }
 
 TYPED_TEST_P(ApiRoutes, SortsAndPages) {
-  auto page = this->get("/api/alerts?sort=score&order=asc&limit=2&offset=1").json();
+  HttpResult page_http = this->get("/api/alerts?sort=score&order=asc&limit=2&offset=1");
+  auto page = page_http.json();
   EXPECT_EQ(int64_t(page["total"]), 5);
   EXPECT_EQ(int64_t(page["limit"]), 2);
   EXPECT_EQ(int64_t(page["offset"]), 1);
@@ -168,7 +170,8 @@ TYPED_TEST_P(ApiRoutes, SortsAndPages) {
   EXPECT_EQ(std::string_view(alerts.at(0)["severity"]), "MEDIUM");
   EXPECT_EQ(std::string_view(alerts.at(1)["severity"]), "HIGH");
 
-  auto newest = this->get("/api/alerts?limit=1").json();
+  HttpResult newest_http = this->get("/api/alerts?limit=1");
+  auto newest = newest_http.json();
   simdjson::dom::element first = newest["alerts"].at(0);
   EXPECT_EQ(std::string_view(first["id"]), this->id_of(4)) << "default: newest start first";
   EXPECT_EQ(std::string_view(first["rule"]), "spoofing");
@@ -257,7 +260,8 @@ TYPED_TEST_P(ApiRoutes, OneAlertComesWithTheBarsAround) {
   EXPECT_DOUBLE_EQ(double(bars.at(0)["vwap"]), 100.0);
 
   // The spoofing alert on ETHUSDT has no bars.
-  auto other = this->get("/api/alerts/" + this->id_of(4)).json();
+  HttpResult other_http = this->get("/api/alerts/" + this->id_of(4));
+  auto other = other_http.json();
   EXPECT_EQ(simdjson::dom::array(other["bars"]["bars"]).size(), 0u);
 }
 
@@ -269,7 +273,8 @@ TYPED_TEST_P(ApiRoutes, StatusChangeIsStoredAndStreamed) {
   ASSERT_EQ(r.status, 200) << r.body;
   EXPECT_EQ(std::string_view(r.json()["status"]), "escalated");
 
-  auto later = this->get("/api/alerts/" + this->id_of(2)).json();
+  HttpResult later_http = this->get("/api/alerts/" + this->id_of(2));
+  auto later = later_http.json();
   EXPECT_EQ(std::string_view(later["alert"]["status"]), "escalated");
   EXPECT_EQ(std::string_view(later["alert"]["status_note"]), "sent to investigations");
   EXPECT_EQ(this->total("status=escalated"), 1);
@@ -309,7 +314,8 @@ TYPED_TEST_P(ApiRoutes, LastEventIdResumesAfterThatChange) {
   for (size_t i = 0; i < 5; ++i) ASSERT_TRUE(all.wait_for(this->id_of(i))) << all.text();
 
   // Resuming after the third change sends the fourth and fifth only.
-  auto listed = this->get("/api/alerts?sort=start&order=asc").json();
+  HttpResult listed_http = this->get("/api/alerts?sort=start&order=asc");
+  auto listed = listed_http.json();
   std::vector<int64_t> seqs;
   for (auto alert : simdjson::dom::array(listed["alerts"])) {
     seqs.push_back(int64_t(alert["change_seq"]));
@@ -326,28 +332,33 @@ TYPED_TEST_P(ApiRoutes, LastEventIdResumesAfterThatChange) {
 }
 
 TYPED_TEST_P(ApiRoutes, StatisticsByTimeRuleSymbolAndVolume) {
-  auto minutes = this->get("/api/stats/timeline").json();
+  HttpResult minutes_http = this->get("/api/stats/timeline");
+  auto minutes = minutes_http.json();
   EXPECT_EQ(std::string_view(minutes["bucket"]), "minute");
   EXPECT_EQ(simdjson::dom::array(minutes["points"]).size(), 5u);
-  auto hours = this->get("/api/stats/timeline?bucket=hour").json();
+  HttpResult hours_http = this->get("/api/stats/timeline?bucket=hour");
+  auto hours = hours_http.json();
   simdjson::dom::array hour_points = hours["points"];
   ASSERT_EQ(hour_points.size(), 2u);
   EXPECT_EQ(int64_t(hour_points.at(0)["total"]), 4);
   EXPECT_EQ(int64_t(hour_points.at(0)["CRITICAL"]), 1);
   EXPECT_EQ(std::string_view(hour_points.at(1)["start"]), "2025-01-06T13:00:00Z");
 
-  auto rules = this->get("/api/stats/rules").json();
+  HttpResult rules_http = this->get("/api/stats/rules");
+  auto rules = rules_http.json();
   auto top_rule = rules["rules"].at(0);
   EXPECT_EQ(std::string_view(top_rule["rule"]), "wash.round_trip");
   EXPECT_EQ(int64_t(top_rule["total"]), 2);
   EXPECT_DOUBLE_EQ(double(top_rule["max_score"]), 30.0);
 
-  auto symbols = this->get("/api/stats/symbols").json();
+  HttpResult symbols_http = this->get("/api/stats/symbols");
+  auto symbols = symbols_http.json();
   auto riskiest = symbols["symbols"].at(0);
   EXPECT_EQ(std::string_view(riskiest["symbol"]), "SOLUSDT");
   EXPECT_EQ(int64_t(riskiest["risk"]), 5);  // CRITICAL 3 + HIGH 2
 
-  auto volume = this->get("/api/stats/volume").json();
+  HttpResult volume_http = this->get("/api/stats/volume");
+  auto volume = volume_http.json();
   EXPECT_EQ(std::string_view(volume["interval"]), "1m");
   auto btc = volume["by_symbol"].at(0);
   EXPECT_EQ(std::string_view(btc["symbol"]), "BTCUSDT");
@@ -355,25 +366,30 @@ TYPED_TEST_P(ApiRoutes, StatisticsByTimeRuleSymbolAndVolume) {
   EXPECT_DOUBLE_EQ(double(btc["total"]), 45.0);
   EXPECT_EQ(int64_t(btc["trades"]), 6);
   EXPECT_EQ(simdjson::dom::array(volume["over_time"]).size(), 3u);
-  auto hourly = this->get("/api/stats/volume?bucket=hour&symbol=BTCUSDT").json();
+  HttpResult hourly_http = this->get("/api/stats/volume?bucket=hour&symbol=BTCUSDT");
+  auto hourly = hourly_http.json();
   EXPECT_EQ(simdjson::dom::array(hourly["over_time"]).size(), 1u);
-  auto windowed =
-      this->get("/api/stats/volume?from=2025-01-06T12:01:00Z&to=2025-01-06T13:00:00Z").json();
+  HttpResult windowed_http =
+      this->get("/api/stats/volume?from=2025-01-06T12:01:00Z&to=2025-01-06T13:00:00Z");
+  auto windowed = windowed_http.json();
   EXPECT_DOUBLE_EQ(double(windowed["by_symbol"].at(0)["total"]), 30.0);
 }
 
 TYPED_TEST_P(ApiRoutes, BarsRunsRulesAndHealth) {
-  auto bars = this->get("/api/bars?symbol=BTCUSDT&from=2025-01-06T12:01:00Z").json();
+  HttpResult bars_http = this->get("/api/bars?symbol=BTCUSDT&from=2025-01-06T12:01:00Z");
+  auto bars = bars_http.json();
   EXPECT_EQ(std::string_view(bars["symbol"]), "BTCUSDT");
   EXPECT_EQ(simdjson::dom::array(bars["bars"]).size(), 2u);
 
-  auto runs = this->get("/api/runs").json();
+  HttpResult runs_http = this->get("/api/runs");
+  auto runs = runs_http.json();
   auto run = runs["runs"].at(0);
   EXPECT_EQ(std::string_view(run["id"]), "run-1");
   EXPECT_EQ(std::string_view(run["status"]), "ok");
   EXPECT_EQ(int64_t(run["events"]), 1000);
 
-  auto rules = this->get("/api/rules").json();
+  HttpResult rules_http = this->get("/api/rules");
+  auto rules = rules_http.json();
   bool saw_spoofing = false;
   for (auto rule : simdjson::dom::array(rules["rules"])) {
     if (std::string_view(rule["name"]) != "spoofing") continue;
