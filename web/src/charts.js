@@ -59,7 +59,9 @@ export function baseOption(p, extra = {}) {
     backgroundColor: 'transparent',
     color: p.series,
     textStyle: { color: p.text },
-    animationDuration: 300,
+    // No entry animation: a large store's charts cost enough frames already, and every frame
+    // shows the data as it is.
+    animation: false,
     tooltip: {
       backgroundColor: p.background,
       borderColor: p.border,

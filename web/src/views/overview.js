@@ -125,6 +125,24 @@ function drawWashSeverity(rules) {
   }));
 }
 
+/** Per symbol: alerts, max and summed score of `alerts`, most alerts first, at most `top`. */
+function scoresBySymbol(alerts, top = 20) {
+  const bySymbol = new Map();
+  for (const alert of alerts) {
+    const entry = bySymbol.get(alert.symbol) ?? { symbol: alert.symbol, alerts: 0, max_score: 0, score_sum: 0 };
+    entry.alerts += 1;
+    entry.max_score = Math.max(entry.max_score, alert.score);
+    entry.score_sum += alert.score;
+    bySymbol.set(alert.symbol, entry);
+  }
+  return [...bySymbol.values()].sort((a, b) => b.alerts - a.alerts || a.symbol.localeCompare(b.symbol))
+    .slice(0, top);
+}
+
+function byScore(alerts) {
+  return [...alerts].sort((a, b) => b.score - a.score);
+}
+
 function drawWashScores(symbols) {
   mountChart('wash_scores', document.getElementById('chart-wash_scores'), (p) => baseOption(p, {
     tooltip: { ...baseOption(p).tooltip, trigger: 'axis', axisPointer: { type: 'shadow' } },
@@ -241,13 +259,13 @@ function layout(view, pickBucket) {
     el('h2', {}, 'Wash trading'),
     el('div', { class: 'grid three' },
       panel('Wash alerts by severity', 'wash_severity'),
-      panel('Wash scores by symbol', 'wash_scores'),
-      el('section', { class: 'panel' }, el('h3', {}, 'Highest-scoring wash alerts'),
+      panel('Wash scores by symbol (latest 500 wash alerts)', 'wash_scores'),
+      el('section', { class: 'panel' }, el('h3', {}, 'Highest-scoring of the latest 500 wash alerts'),
         el('div', { id: 'wash-table' }))),
     el('h2', {}, 'Pump and dump'),
     el('div', { class: 'grid' },
-      panel('Rise % against fall % (click a point for its replay)', 'pump_scatter'),
-      el('section', { class: 'panel' }, el('h3', {}, 'Pump-and-dump alerts'),
+      panel('Rise % against fall %, latest 500 (click a point for its replay)', 'pump_scatter'),
+      el('section', { class: 'panel' }, el('h3', {}, 'Highest-scoring of the latest 500 pump-and-dump alerts'),
         el('div', { id: 'pump-table' }))),
     el('h2', {}, 'Volume'),
     el('div', { class: 'grid' },
@@ -262,6 +280,13 @@ function guarded(promise) {
   return promise.catch(showError);
 }
 
+const SAMPLE = 500;
+const DAY_MS = 24 * 3600e3;
+
+function spanOf(summary) {
+  return (Number(summary.last_end_ns ?? 0) - Number(summary.first_start_ns ?? 0)) / 1e6;
+}
+
 export async function renderOverview(view) {
   let bucket = 'minute';
   const showTimeline = async (picked) => {
@@ -274,27 +299,34 @@ export async function renderOverview(view) {
   layout(view, (picked) => guarded(showTimeline(picked)));
   window.tapewatch.overview = { charts: OVERVIEW_CHARTS, startedAt: performance.now() };
 
-  const refreshCards = () => getJson('/api/stats/summary')
-    .then((summary) => renderCards(document.getElementById('cards'), summary));
+  const refreshCards = () => getJson('/api/stats/summary').then((summary) => {
+    renderCards(document.getElementById('cards'), summary);
+    return summary;
+  });
+  // The summary comes first, alone: it is quick, and its data window picks the buckets
+  // (minutes for up to a day, hours beyond) before the other responses keep the page busy.
+  const summary = await refreshCards().catch(showError);
+  if (summary && spanOf(summary) > DAY_MS) bucket = 'hour';
   const rules = getJson('/api/stats/rules').then((r) => r.rules);
   await Promise.all([
-    guarded(refreshCards()),
-    guarded(showTimeline(bucket).then((picked) => getJson('/api/stats/volume', { bucket: picked }))
-      .then(drawVolume)),
+    guarded(showTimeline(bucket)),
+    guarded(getJson('/api/stats/volume', { bucket }).then(drawVolume)),
     guarded(rules.then((r) => { drawByRule(r); drawHeatmap(r); drawWashSeverity(r); })),
     guarded(getJson('/api/stats/symbols').then((r) => {
       drawSymbolRisk(r.symbols);
       document.getElementById('symbol-table').replaceChildren(symbolTable(r.symbols.slice(0, 50)));
     })),
-    guarded(getJson('/api/stats/symbols', { rule: 'wash.*' }).then((r) => drawWashScores(r.symbols))),
-    guarded(getJson('/api/alerts', { rule: 'wash.*', sort: 'score', limit: 15 }).then((r) => {
+    // The wash and pump sections draw from the latest alerts of their rules (newest first is the
+    // store's indexed order); statistics filtered by rule are far slower on a large store.
+    guarded(getJson('/api/alerts', { rule: 'wash.*', limit: SAMPLE }).then((r) => {
+      drawWashScores(scoresBySymbol(r.alerts));
       document.getElementById('wash-table').replaceChildren(
-        alertTable(r.alerts, ['rule', 'symbol', 'severity', 'score', 'accounts']));
+        alertTable(byScore(r.alerts).slice(0, 15), ['rule', 'symbol', 'severity', 'score', 'accounts']));
     })),
-    guarded(getJson('/api/alerts', { rule: 'pump_and_dump', sort: 'score', limit: 1000 }).then((r) => {
+    guarded(getJson('/api/alerts', { rule: 'pump_and_dump', limit: SAMPLE }).then((r) => {
       drawPumpScatter(r.alerts);
       document.getElementById('pump-table').replaceChildren(
-        alertTable(r.alerts.slice(0, 15), ['start', 'symbol', 'severity', 'score', 'rise', 'fall']));
+        alertTable(byScore(r.alerts).slice(0, 15), ['start', 'symbol', 'severity', 'score', 'rise', 'fall']));
     })),
   ]);
 
