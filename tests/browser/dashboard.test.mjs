@@ -109,6 +109,15 @@ async function testFilters(context) {
   await page.goto(`${origin}/#/alerts`);
   await page.waitForSelector('#alerts-table tbody tr');
   const all = await totalOf(page);
+  check(all > 50, `too few alerts (${all}) to page through`);
+  const firstPage = await page.$$eval('#alerts-table tbody tr', (rows) => rows.map((r) => r.dataset.id));
+  const stamp0 = await page.getAttribute('#view', 'data-loaded');
+  await page.click('.pager button:has-text("next")');
+  await waitForReload(page, stamp0);
+  const secondPage = await page.$$eval('#alerts-table tbody tr', (rows) => rows.map((r) => r.dataset.id));
+  check((await page.textContent('#page-range')).startsWith('51-'), 'next did not show rows 51 on');
+  check(secondPage.length === Math.min(50, all - 50) && !secondPage.some((id) => firstPage.includes(id)),
+    'the second page repeats the first');
   const stamp = await page.getAttribute('#view', 'data-loaded');
   await page.selectOption('select[name="rule"]', 'wash.round_trip');
   await waitForReload(page, stamp);
@@ -275,7 +284,7 @@ async function testDarkTheme(context) {
 const TESTS = [
   ['overview at 1366x768 and 2560x1440', testOverview],
   ['timeline minute and hour switch', testTimelineSwitch],
-  ['filters narrow the table, sort and CSV export', testFilters],
+  ['paging, filters narrow the table, sort and CSV export', testFilters],
   ['wash alert replay and status change', testWashDetail],
   ['order-level alert book depth', testOrderDetail],
   ['dark theme', testDarkTheme],
