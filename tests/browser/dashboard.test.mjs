@@ -216,6 +216,9 @@ async function testLive(context) {
   const after = await totalOf(page);
   const stored = (await api('/api/alerts?limit=1')).total;
   check(after > before, `the total did not grow live: ${before} -> ${after}`);
+  check(await page.locator('#alerts-table tbody tr').count() <= 50, 'live rows grew the page past 50');
+  const range = await page.textContent('#page-range');
+  check(range.endsWith(`of ${after.toLocaleString('en-US')}`), `the pager (${range}) missed the live total ${after}`);
   check(stored > before, 'the run wrote no new alerts');
   await shoot(page, 'alerts-live');
   checkClean(page);

@@ -98,12 +98,20 @@ export async function renderAlerts(view, params) {
     view.querySelector('#csv-export').href = `/api/alerts${queryString({ ...filtersOf(state),
       sort: state.sort, order: state.order, format: 'csv' })}`;
   };
+  const goTo = (offset) => {
+    state.offset = offset;
+    load().catch(showError);
+  };
+  const showPager = () => pagerNode.replaceChildren(pager(state, total, goTo));
+  const showTotal = () => {
+    totalNode.textContent = `${fmtInt(total)} alert${total === 1 ? '' : 's'} match`;
+  };
   const load = async () => {
     remember();
     const page = await getJson('/api/alerts', { ...filtersOf(state), sort: state.sort,
       order: state.order, limit: PAGE, offset: state.offset });
     total = page.total;
-    totalNode.textContent = `${fmtInt(total)} alert${total === 1 ? '' : 's'} match`;
+    showTotal();
     tableNode.replaceChildren(alertTable(page.alerts, COLUMNS, {
       sort: state.sort, order: state.order, onSort: (sort) => {
         state.order = state.sort === sort && state.order === 'desc' ? 'asc' : 'desc';
@@ -112,7 +120,7 @@ export async function renderAlerts(view, params) {
         load().catch(showError);
       },
     }));
-    pagerNode.replaceChildren(pager(state, total, (offset) => { state.offset = offset; load().catch(showError); }));
+    showPager();
     loads += 1;
     view.dataset.loaded = String(loads); // tests wait for this to change after a filter or page
   };
@@ -136,9 +144,12 @@ export async function renderAlerts(view, params) {
     if (existing) {
       existing.replaceWith(alertRow(alert, COLUMNS, true));
     } else if (matches(alert, state) && state.offset === 0) {
-      tableNode.querySelector('tbody').prepend(alertRow(alert, COLUMNS, true));
+      const body = tableNode.querySelector('tbody');
+      body.prepend(alertRow(alert, COLUMNS, true));
+      while (body.rows.length > PAGE) body.lastElementChild.remove(); // a page stays a page
       total += 1;
-      totalNode.textContent = `${fmtInt(total)} alerts match`;
+      showTotal();
+      showPager();
     }
   });
 }

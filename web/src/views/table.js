@@ -3,7 +3,7 @@
 import { el, fmtNum, fmtTime, severityCell } from '../format.js';
 
 const COLUMNS = {
-  start: { title: 'start (UTC)', sort: 'start', cell: (a) => el('td', {}, fmtTime(a.start)) },
+  start: { title: 'start (UTC)', sort: 'start', cell: (a) => el('td', { class: 'start' }, fmtTime(a.start)) },
   rule: { title: 'rule', sort: 'rule', cell: (a) => el('td', { class: 'rule' }, a.rule) },
   symbol: { title: 'symbol', sort: 'symbol', cell: (a) => el('td', { class: 'symbol' }, a.symbol) },
   severity: { title: 'severity', sort: 'severity', cell: (a) => severityCell(a.severity) },
@@ -16,7 +16,7 @@ const COLUMNS = {
   },
   rise: { title: 'rise %', cell: (a) => el('td', { class: 'num' }, fmtNum(a.metrics?.rise_pct)) },
   fall: { title: 'fall %', cell: (a) => el('td', { class: 'num' }, fmtNum(a.metrics?.fall_pct)) },
-  why: { title: 'why', cell: (a) => el('td', { class: 'why' }, a.why) },
+  why: { title: 'why', cell: (a) => el('td', { class: 'why', title: a.why }, el('div', {}, a.why)) },
 };
 
 function headerCell(name, sorting) {
