@@ -268,6 +268,7 @@ TYPED_TEST_P(ApiRoutes, OneAlertComesWithTheBarsAround) {
 TYPED_TEST_P(ApiRoutes, StatusChangeIsStoredAndStreamed) {
   SseReader stream(this->port());
   ASSERT_TRUE(stream.wait_for(": connected")) << stream.text();
+  EXPECT_EQ(this->total("status=escalated"), 0);  // an answer the change must not reuse
   HttpResult r = http_request(this->port(), "POST", "/api/alerts/" + this->id_of(2) + "/status",
                               R"({"status": "escalated", "note": "sent to investigations"})");
   ASSERT_EQ(r.status, 200) << r.body;
@@ -307,6 +308,22 @@ TYPED_TEST_P(ApiRoutes, AlertsWrittenByAnotherStoreReachTheStream) {
   EXPECT_NE(stream.text().find("\"rule\":\"layering\""), std::string::npos);
   EXPECT_EQ(stream.text().find(this->id_of(0)), std::string::npos)
       << "alerts stored before the stream opened are not sent again";
+}
+
+TYPED_TEST_P(ApiRoutes, StatisticsFollowAlertsWrittenByAnotherStore) {
+  HttpResult before = this->get("/api/stats/summary?min_severity=HIGH");
+  EXPECT_EQ(int64_t(before.json()["alerts"]), 3);
+  HttpResult again = this->get("/api/stats/summary?min_severity=HIGH");
+  EXPECT_EQ(again.body, before.body);
+  {
+    auto writer = open_store(this->backend_.url());
+    writer->emit(make_alert("layering", "ADAUSDT", Severity::kHigh, 7200, "new"));
+    writer->flush();
+  }
+  HttpResult after = this->get("/api/stats/summary?min_severity=HIGH");
+  EXPECT_EQ(int64_t(after.json()["alerts"]), 4);
+  HttpResult rules = this->get("/api/stats/rules");
+  EXPECT_NE(rules.body.find("\"rule\":\"layering\""), std::string::npos) << rules.body;
 }
 
 TYPED_TEST_P(ApiRoutes, LastEventIdResumesAfterThatChange) {
@@ -472,6 +489,7 @@ REGISTER_TYPED_TEST_SUITE_P(ApiRoutes, SummaryCountsTheKnownAlerts, EachFilterNa
                             BadParametersAre400sNamingThem, UnknownAlertsAndRoutesAre404,
                             OneAlertComesWithTheBarsAround, StatusChangeIsStoredAndStreamed,
                             AlertsWrittenByAnotherStoreReachTheStream,
+                            StatisticsFollowAlertsWrittenByAnotherStore,
                             LastEventIdResumesAfterThatChange, StatisticsByTimeRuleSymbolAndVolume,
                             BarsRunsRulesAndHealth, MetricsCountRequestsAndStoredAlerts,
                             OpenApiDescribesEveryRouteAndEveryDeclaredParameterWorks);
