@@ -1,12 +1,17 @@
 #include "store/alert_store.hpp"
 
+#include <array>
 #include <filesystem>
 #include <stdexcept>
 
+#include "store/postgres_store.hpp"
 #include "store/sqlite_store.hpp"
 
 namespace tw {
 namespace {
+
+constexpr std::array<std::string_view, 5> kStatusNames = {"open", "reviewing", "escalated",
+                                                          "dismissed", "confirmed"};
 
 bool ends_with(std::string_view text, std::string_view suffix) {
   return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
@@ -30,6 +35,17 @@ std::optional<std::string> sqlite_path(std::string_view url) {
 
 }  // namespace
 
+std::string_view to_string(AlertStatus s) {
+  return kStatusNames.at(static_cast<size_t>(s));
+}
+
+std::optional<AlertStatus> parse_alert_status(std::string_view text) {
+  for (size_t i = 0; i < kStatusNames.size(); ++i) {
+    if (kStatusNames[i] == text) return static_cast<AlertStatus>(i);
+  }
+  return std::nullopt;
+}
+
 std::unique_ptr<AlertStore> open_store(const std::string& url, StoreOpen mode) {
   if (auto path = sqlite_path(url)) {
     if (path->empty()) throw std::runtime_error("store URL '" + url + "' names no file");
@@ -39,9 +55,14 @@ std::unique_ptr<AlertStore> open_store(const std::string& url, StoreOpen mode) {
     }
     return std::make_unique<SqliteStore>(*path);
   }
-  throw std::runtime_error("unsupported store '" + url +
-                           "': this build supports sqlite:PATH, sqlite://PATH or a path ending "
-                           "in .db, .sqlite or .sqlite3");
+  // libpq reads the whole URL (host, port, database, parameters); the database must exist,
+  // so kExisting needs no check of its own.
+  if (starts_with(url, "postgresql://") || starts_with(url, "postgres://")) {
+    return std::make_unique<PostgresStore>(url);
+  }
+  throw std::runtime_error("unsupported store '" + pg::mask_password(url) +
+                           "': this build supports sqlite:PATH, sqlite://PATH, a path ending "
+                           "in .db, .sqlite or .sqlite3, or postgresql://... (postgres://...)");
 }
 
 }  // namespace tw
