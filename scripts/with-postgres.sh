@@ -7,7 +7,8 @@
 # PGHOST/PGPORT/PGUSER/PGPASSWORD/PGDATABASE. Uses pg_virtualenv (postgresql-common) with its
 # cluster in a temporary directory, also as root, so parallel runs never share a cluster;
 # without pg_virtualenv, falls back to initdb/pg_ctl from /usr/lib/postgresql/15/bin.
-# Exits 77 (skip) when no PostgreSQL server is installed.
+# Exits 77 (skip) when no PostgreSQL server is installed. TAPEWATCH_PG_NO_VIRTUALENV=1 forces
+# the fallback (to test it); TAPEWATCH_PG_BIN names another server build.
 set -euo pipefail
 
 if [[ $# -eq 0 ]]; then
