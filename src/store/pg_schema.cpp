@@ -12,10 +12,12 @@ namespace {
 // Schema migrations, oldest first: version N is kMigrations[N - 1]. Append, never edit.
 // The SQLite schema in PostgreSQL types: times as BIGINT nanoseconds (and ISO text), bar
 // prices and quantities as exact decimal TEXT, JSON as TEXT so both stores read it alike.
+// Keys sort by byte (COLLATE "C") as in SQLite, whatever the database's default collation.
 constexpr std::string_view kMigrations[] = {
     R"sql(
 CREATE TABLE runs (
-  id TEXT PRIMARY KEY,
+  id TEXT COLLATE "C" PRIMARY KEY,
+  seq BIGSERIAL UNIQUE,
   started_at TEXT NOT NULL,
   finished_at TEXT,
   status TEXT NOT NULL,
@@ -34,12 +36,10 @@ CREATE TABLE runs (
   books TEXT NOT NULL DEFAULT '{}',
   feed_counts TEXT NOT NULL DEFAULT '{}'
 );
-CREATE INDEX runs_by_start ON runs(started_at);
-CREATE SEQUENCE alert_change_seq;
 CREATE TABLE alerts (
-  id TEXT PRIMARY KEY,
-  rule TEXT NOT NULL,
-  symbol TEXT NOT NULL,
+  id TEXT COLLATE "C" PRIMARY KEY,
+  rule TEXT COLLATE "C" NOT NULL,
+  symbol TEXT COLLATE "C" NOT NULL,
   severity TEXT NOT NULL,
   severity_rank SMALLINT NOT NULL,
   score DOUBLE PRECISION NOT NULL,
@@ -52,11 +52,11 @@ CREATE TABLE alerts (
   why TEXT NOT NULL DEFAULT '',
   evidence TEXT NOT NULL DEFAULT '[]',
   evidence_total BIGINT NOT NULL DEFAULT 0,
-  run_id TEXT,
-  first_seen_run TEXT,
-  status TEXT NOT NULL DEFAULT 'open',
+  run_id TEXT COLLATE "C",
+  first_seen_run TEXT COLLATE "C",
+  status TEXT COLLATE "C" NOT NULL DEFAULT 'open',
   status_note TEXT NOT NULL DEFAULT '',
-  change_seq BIGINT NOT NULL DEFAULT nextval('alert_change_seq'),
+  change_seq BIGINT NOT NULL,
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL
 );
@@ -66,13 +66,20 @@ CREATE INDEX alerts_by_severity ON alerts(severity_rank, start_ns);
 CREATE INDEX alerts_by_symbol ON alerts(symbol, start_ns);
 CREATE INDEX alerts_by_run ON alerts(run_id);
 CREATE INDEX alerts_by_change ON alerts(change_seq);
-CREATE TABLE alert_evidence (
-  alert_id TEXT PRIMARY KEY,
-  evidence TEXT NOT NULL,
-  updated_at TEXT NOT NULL
+CREATE INDEX alerts_by_status ON alerts(status, start_ns, id);
+-- One row: the last change number handed out. Writers take numbers by updating it, which
+-- also serialises them, so change numbers become visible in order.
+CREATE TABLE alert_change_counter (id INTEGER PRIMARY KEY CHECK (id = 1), seq BIGINT NOT NULL);
+INSERT INTO alert_change_counter VALUES (1, 0);
+CREATE TABLE alert_accounts (
+  alert_id TEXT COLLATE "C" NOT NULL,
+  account TEXT COLLATE "C" NOT NULL,
+  PRIMARY KEY (alert_id, account)
 );
+CREATE INDEX alert_accounts_by_account ON alert_accounts(account, alert_id);
+CREATE TABLE alert_evidence (alert_id TEXT COLLATE "C" PRIMARY KEY, evidence TEXT NOT NULL);
 CREATE TABLE bars (
-  symbol TEXT NOT NULL,
+  symbol TEXT COLLATE "C" NOT NULL,
   interval_ns BIGINT NOT NULL,
   start_ns BIGINT NOT NULL,
   start_time TEXT NOT NULL,
@@ -87,6 +94,7 @@ CREATE TABLE bars (
   trades BIGINT NOT NULL,
   PRIMARY KEY (symbol, interval_ns, start_ns)
 );
+CREATE INDEX bars_by_interval ON bars(interval_ns, start_ns);
 )sql",
 };
 constexpr int kLatestVersion = static_cast<int>(std::size(kMigrations));

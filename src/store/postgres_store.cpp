@@ -17,7 +17,7 @@ namespace {
 // Rows a batch COPYs into session-local staging tables before one upsert moves them.
 constexpr std::string_view kStagingTables = R"sql(
 CREATE TEMP TABLE IF NOT EXISTS staged_alerts (
-  seq BIGINT, id TEXT, rule TEXT, symbol TEXT, severity TEXT, severity_rank SMALLINT,
+  change_seq BIGINT, id TEXT, rule TEXT, symbol TEXT, severity TEXT, severity_rank SMALLINT,
   score DOUBLE PRECISION, start_ns BIGINT, end_ns BIGINT, start_time TEXT, end_time TEXT,
   accounts TEXT, metrics TEXT, why TEXT, evidence TEXT, evidence_total BIGINT
 ) ON COMMIT DELETE ROWS;
@@ -26,6 +26,8 @@ CREATE TEMP TABLE IF NOT EXISTS staged_bars (
   high TEXT, low TEXT, close TEXT, volume TEXT, buy_volume TEXT, sell_volume TEXT,
   value DOUBLE PRECISION, trades BIGINT
 ) ON COMMIT DELETE ROWS;
+CREATE TEMP TABLE IF NOT EXISTS staged_accounts (change_seq BIGINT, alert_id TEXT, account TEXT)
+  ON COMMIT DELETE ROWS;
 CREATE TEMP TABLE IF NOT EXISTS staged_evidence (seq BIGINT, alert_id TEXT, evidence TEXT)
   ON COMMIT DELETE ROWS;
 )sql";
@@ -35,10 +37,11 @@ CREATE TEMP TABLE IF NOT EXISTS staged_evidence (seq BIGINT, alert_id TEXT, evid
 constexpr std::string_view kUpsertAlerts = R"sql(
 INSERT INTO alerts (id, rule, symbol, severity, severity_rank, score, start_ns, end_ns,
                     start_time, end_time, accounts, metrics, why, evidence, evidence_total,
-                    run_id, first_seen_run, created_at, updated_at)
+                    run_id, first_seen_run, created_at, updated_at, change_seq)
 SELECT DISTINCT ON (id) id, rule, symbol, severity, severity_rank, score, start_ns, end_ns,
-       start_time, end_time, accounts, metrics, why, evidence, evidence_total, $1, $1, $2, $2
-FROM staged_alerts ORDER BY id, seq DESC
+       start_time, end_time, accounts, metrics, why, evidence, evidence_total, $1, $1, $2, $2,
+       change_seq
+FROM staged_alerts ORDER BY id, change_seq DESC
 ON CONFLICT (id) DO UPDATE SET
   rule = excluded.rule, symbol = excluded.symbol, severity = excluded.severity,
   severity_rank = excluded.severity_rank, score = excluded.score,
@@ -48,8 +51,21 @@ ON CONFLICT (id) DO UPDATE SET
   evidence = excluded.evidence, evidence_total = excluded.evidence_total,
   run_id = excluded.run_id,
   first_seen_run = coalesce(alerts.first_seen_run, excluded.first_seen_run),
-  updated_at = excluded.updated_at, change_seq = nextval('alert_change_seq')
+  updated_at = excluded.updated_at, change_seq = excluded.change_seq
 )sql";
+
+// An alert's accounts as rows (the account filter reads them): those of the write that won.
+constexpr std::string_view kReplaceAccounts = R"sql(
+DELETE FROM alert_accounts WHERE alert_id IN (SELECT id FROM staged_alerts);
+INSERT INTO alert_accounts (alert_id, account)
+SELECT DISTINCT s.alert_id, s.account FROM staged_accounts s
+JOIN alerts a ON a.id = s.alert_id AND a.change_seq = s.change_seq
+ON CONFLICT DO NOTHING;
+)sql";
+
+// Takes $1 change numbers; answers the last one taken. The row lock lasts until commit.
+constexpr std::string_view kReserveChangeSeqs =
+    "UPDATE alert_change_counter SET seq = seq + $1 WHERE id = 1 RETURNING seq";
 
 constexpr std::string_view kUpsertBars = R"sql(
 INSERT INTO bars (symbol, interval_ns, start_ns, start_time, open, high, low, close, volume,
@@ -65,11 +81,10 @@ ON CONFLICT (symbol, interval_ns, start_ns) DO UPDATE SET
 )sql";
 
 constexpr std::string_view kUpsertEvidence = R"sql(
-INSERT INTO alert_evidence (alert_id, evidence, updated_at)
-SELECT DISTINCT ON (alert_id) alert_id, evidence, $1 FROM staged_evidence
+INSERT INTO alert_evidence (alert_id, evidence)
+SELECT DISTINCT ON (alert_id) alert_id, evidence FROM staged_evidence
 ORDER BY alert_id, seq DESC
-ON CONFLICT (alert_id) DO UPDATE SET evidence = excluded.evidence,
-  updated_at = excluded.updated_at
+ON CONFLICT (alert_id) DO UPDATE SET evidence = excluded.evidence
 )sql";
 
 // finish_run may pass an empty started_at; the one recorded by begin_run then stays.
@@ -204,15 +219,20 @@ class CopyRows {
   bool at_row_start_ = true;
 };
 
-std::string alert_rows(const std::vector<Alert>& alerts) {
-  CopyRows rows;
+// COPY rows of staged_alerts and staged_accounts; change numbers from `first_change_seq` on.
+std::pair<std::string, std::string> alert_rows(const std::vector<Alert>& alerts,
+                                               int64_t first_change_seq) {
+  CopyRows rows, account_rows;
   std::string accounts, evidence;
-  int64_t seq = 0;
+  int64_t seq = first_change_seq;
   for (const Alert& a : alerts) {
     accounts.clear();
     append_json_string_array(accounts, a.accounts);
     evidence.clear();
     append_json_string_array(evidence, a.evidence);
+    for (const std::string& account : a.accounts) {
+      account_rows.field(seq).field(a.id).field(account).end_row();
+    }
     rows.field(seq++).field(a.id).field(a.rule).field(a.symbol).field(to_string(a.severity));
     rows.field(static_cast<int64_t>(a.severity)).field(a.score).field(a.start.nanos());
     rows.field(a.end.nanos()).field(a.start.to_iso8601()).field(a.end.to_iso8601());
@@ -220,7 +240,7 @@ std::string alert_rows(const std::vector<Alert>& alerts) {
     rows.field(evidence).field(static_cast<int64_t>(a.evidence_total));
     rows.end_row();
   }
-  return rows.data();
+  return {rows.data(), account_rows.data()};
 }
 
 // A WHERE clause for an AlertQuery with its $N parameters.
@@ -248,7 +268,9 @@ PgAlertFilter make_filter(const AlertQuery& q) {
   if (q.to) f.add("start_ns < ", q.to->nanos());
   if (q.run_id) f.add("run_id = ", std::string_view(*q.run_id));
   if (q.status) f.add("status = ", to_string(*q.status));
-  if (q.account) f.add("strpos(accounts, ", json_string(*q.account), ") > 0");
+  if (q.account)
+    f.add("id IN (SELECT alert_id FROM alert_accounts WHERE account = ",
+          std::string_view(*q.account), ")");
   return f;
 }
 
@@ -356,8 +378,12 @@ void PostgresStore::write_pending() {
   db_.exec_script(kStagingTables, "cannot create the staging tables");
   std::string now = pg::wall_clock_iso();
   if (!pending_alerts_.empty()) {
-    db_.copy_in("COPY staged_alerts FROM STDIN", alert_rows(pending_alerts_), "cannot copy alerts");
+    auto count = static_cast<int64_t>(pending_alerts_.size());
+    auto [alerts, accounts] = alert_rows(pending_alerts_, reserve_change_seqs(count));
+    db_.copy_in("COPY staged_alerts FROM STDIN", alerts, "cannot copy alerts");
+    db_.copy_in("COPY staged_accounts FROM STDIN", accounts, "cannot copy alert accounts");
     db_.exec(kUpsertAlerts, pg::Params().add_or_null(run_id_).add(now), "cannot upsert alerts");
+    db_.exec_script(kReplaceAccounts, "cannot write alert accounts");
   }
   if (!pending_bars_.empty()) {
     CopyRows rows;
@@ -380,9 +406,16 @@ void PostgresStore::write_pending() {
       rows.field(seq++).field(e.alert_id).field(e.json).end_row();
     }
     db_.copy_in("COPY staged_evidence FROM STDIN", rows.data(), "cannot copy evidence");
-    db_.exec(kUpsertEvidence, pg::Params().add(now), "cannot upsert evidence");
+    db_.exec(kUpsertEvidence, "cannot upsert evidence");
   }
   tx.commit();
+}
+
+int64_t PostgresStore::reserve_change_seqs(int64_t count) {
+  pg::Result last =
+      db_.exec(kReserveChangeSeqs, pg::Params().add(count), "cannot take change numbers");
+  if (last.rows() != 1) throw std::runtime_error(db_.name() + ": the change counter is missing");
+  return last.integer(0, 0) - count + 1;
 }
 
 void PostgresStore::for_each_alert(const AlertQuery& query, const AlertVisitor& visit) {
@@ -449,11 +482,16 @@ bool PostgresStore::set_status(const std::string& id, AlertStatus status, std::s
   pg::Params params;
   params.add(id).add(to_string(status)).add(note).add(pg::wall_clock_iso());
   return with_reconnect("setting the status of alert " + id, [&] {
+    pg::Transaction tx(db_);  // rolls the counter back when no alert has the id
+    pg::Params with_seq = params;
+    with_seq.add(reserve_change_seqs(1));
     pg::Result r = db_.exec(
-        "UPDATE alerts SET status = $2, status_note = $3, updated_at = $4, "
-        "change_seq = nextval('alert_change_seq') WHERE id = $1",
-        params, "cannot set the status of alert " + id);
-    return r.affected() > 0;
+        "UPDATE alerts SET status = $2, status_note = $3, updated_at = $4, change_seq = $5 "
+        "WHERE id = $1",
+        with_seq, "cannot set the status of alert " + id);
+    if (r.affected() == 0) return false;
+    tx.commit();
+    return true;
   });
 }
 
@@ -504,9 +542,9 @@ std::optional<RunRecord> PostgresStore::find_run(const std::string& run_id) {
 
 std::vector<RunRecord> PostgresStore::recent_runs(size_t limit) {
   return with_reconnect("reading runs", [&] {
-    pg::Result r = db_.exec("SELECT " + std::string(kRunColumns) +
-                                " FROM runs ORDER BY started_at DESC, id DESC LIMIT $1",
-                            pg::Params().add(static_cast<int64_t>(limit)), "cannot read runs");
+    pg::Result r =
+        db_.exec("SELECT " + std::string(kRunColumns) + " FROM runs ORDER BY seq DESC LIMIT $1",
+                 pg::Params().add(static_cast<int64_t>(limit)), "cannot read runs");
     std::vector<RunRecord> runs;
     for (int row = 0; row < r.rows(); ++row) runs.push_back(read_run(r, row));
     return runs;

@@ -79,6 +79,8 @@ class PostgresStore final : public AlertStore {
   template <class Work>
   auto with_reconnect(std::string_view what, Work&& work) -> decltype(work());
   void write_pending();
+  // Takes `count` change numbers (inside the caller's transaction); answers the first.
+  int64_t reserve_change_seqs(int64_t count);
   void upsert_run(const RunRecord& run, std::string_view finished_at);
   std::vector<StoredAlert> select_alerts(const std::string& sql, const pg::Params& params,
                                          std::string_view context);

@@ -170,6 +170,14 @@ TEST_F(PostgresStoreTest, ReRunKeepsFirstSeenRunAndStatus) {
   EXPECT_EQ(got->status_note, "sent on");
   EXPECT_GT(got->change_seq, after_status);
   EXPECT_EQ(store.count_alerts({}), 1u);
+  EXPECT_EQ(store.count_alerts({.account = "acct-2"}), 1u);
+
+  store.begin_run(run_named("run-3"));
+  a.accounts = {"acct-9"};  // a re-run's accounts replace the earlier ones
+  store.emit(Alert(a));
+  EXPECT_EQ(store.count_alerts({.account = "acct-2"}), 0u);
+  EXPECT_EQ(store.count_alerts({.account = "acct-9"}), 1u);
+  EXPECT_EQ(db().integer("SELECT count(*) FROM alert_accounts"), 1);
 
   std::vector<std::string> changed;
   store.alerts_changed_since(after_status, 0,
