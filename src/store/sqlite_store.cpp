@@ -7,11 +7,14 @@
 #include <stdexcept>
 #include <variant>
 
+#include "store/alert_sql.hpp"
 #include "util/json_array.hpp"
 #include "util/named_counts.hpp"
 
 namespace tw {
 namespace {
+
+constexpr sql::Dialect kDialect = sql::Dialect::kSqlite;
 
 // Schema migrations, oldest first: version N is kMigrations[N - 1]. Append, never edit.
 constexpr std::string_view kMigrations[] = {
@@ -81,58 +84,28 @@ CREATE TABLE bars (
 ALTER TABLE runs ADD COLUMN books TEXT NOT NULL DEFAULT '{}';
 ALTER TABLE runs ADD COLUMN feed_counts TEXT NOT NULL DEFAULT '{}';
 )sql",
+    // Review status, change numbers, accounts as rows (for the account filter) and evidence.
+    R"sql(
+ALTER TABLE alerts ADD COLUMN status TEXT NOT NULL DEFAULT 'open';
+ALTER TABLE alerts ADD COLUMN status_note TEXT NOT NULL DEFAULT '';
+ALTER TABLE alerts ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;
+UPDATE alerts SET change_seq = rowid;
+CREATE INDEX alerts_by_change ON alerts(change_seq);
+CREATE INDEX alerts_by_status ON alerts(status, start_ns, id);
+CREATE TABLE alert_change_counter (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL);
+INSERT INTO alert_change_counter VALUES (1, (SELECT coalesce(max(change_seq), 0) FROM alerts));
+CREATE TABLE alert_accounts (
+  alert_id TEXT NOT NULL,
+  account TEXT NOT NULL,
+  PRIMARY KEY (alert_id, account)
+) WITHOUT ROWID;
+CREATE INDEX alert_accounts_by_account ON alert_accounts(account, alert_id);
+INSERT OR IGNORE INTO alert_accounts SELECT a.id, j.value FROM alerts a, json_each(a.accounts) j;
+CREATE TABLE alert_evidence (alert_id TEXT PRIMARY KEY, evidence TEXT NOT NULL) WITHOUT ROWID;
+CREATE INDEX bars_by_interval ON bars(interval_ns, start_ns);
+)sql",
 };
 constexpr int kLatestVersion = static_cast<int>(std::size(kMigrations));
-
-// A re-run updates an alert's content but keeps when and by which run it was first seen.
-constexpr std::string_view kUpsertAlert = R"sql(
-INSERT INTO alerts (id, rule, symbol, severity, severity_rank, score, start_ns, end_ns,
-                    start_time, end_time, accounts, metrics, why, evidence, evidence_total,
-                    run_id, first_seen_run, created_at, updated_at)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, ?17, ?17)
-ON CONFLICT (id) DO UPDATE SET
-  rule = excluded.rule, symbol = excluded.symbol, severity = excluded.severity,
-  severity_rank = excluded.severity_rank, score = excluded.score,
-  start_ns = excluded.start_ns, end_ns = excluded.end_ns,
-  start_time = excluded.start_time, end_time = excluded.end_time,
-  accounts = excluded.accounts, metrics = excluded.metrics, why = excluded.why,
-  evidence = excluded.evidence, evidence_total = excluded.evidence_total,
-  run_id = excluded.run_id,
-  first_seen_run = coalesce(alerts.first_seen_run, excluded.first_seen_run),
-  updated_at = excluded.updated_at
-)sql";
-
-constexpr std::string_view kUpsertBar = R"sql(
-INSERT INTO bars (symbol, interval_ns, start_ns, start_time, open, high, low, close, volume,
-                  buy_volume, sell_volume, value, trades)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
-ON CONFLICT (symbol, interval_ns, start_ns) DO UPDATE SET
-  start_time = excluded.start_time, open = excluded.open, high = excluded.high,
-  low = excluded.low, close = excluded.close, volume = excluded.volume,
-  buy_volume = excluded.buy_volume, sell_volume = excluded.sell_volume,
-  value = excluded.value, trades = excluded.trades
-)sql";
-
-// finish_run may pass an empty started_at; the one recorded by begin_run then stays.
-constexpr std::string_view kUpsertRun = R"sql(
-INSERT INTO runs (id, started_at, finished_at, status, inputs, config_hash, config, events,
-                  rejects, alerts, rejects_by_reason, alerts_by_rule, elapsed_seconds,
-                  events_per_second, peak_rss_bytes, error, books, feed_counts)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
-ON CONFLICT (id) DO UPDATE SET
-  started_at = coalesce(nullif(excluded.started_at, ''), runs.started_at),
-  finished_at = excluded.finished_at, status = excluded.status, inputs = excluded.inputs,
-  config_hash = excluded.config_hash, config = excluded.config, events = excluded.events,
-  rejects = excluded.rejects, alerts = excluded.alerts,
-  rejects_by_reason = excluded.rejects_by_reason, alerts_by_rule = excluded.alerts_by_rule,
-  elapsed_seconds = excluded.elapsed_seconds, events_per_second = excluded.events_per_second,
-  peak_rss_bytes = excluded.peak_rss_bytes, error = excluded.error, books = excluded.books,
-  feed_counts = excluded.feed_counts
-)sql";
-
-constexpr std::string_view kAlertColumns =
-    "id, rule, symbol, severity_rank, score, start_ns, end_ns, accounts, metrics, why, "
-    "evidence, evidence_total, run_id, first_seen_run";
 
 std::string_view json_or_empty_object(const std::string& json) {
   return json.empty() ? std::string_view("{}") : std::string_view(json);
@@ -189,57 +162,6 @@ int migrate(sqlite::Database& db) {
   return kLatestVersion;
 }
 
-// A WHERE clause for an AlertQuery with its parameters, bound in order from ?1.
-struct AlertFilter {
-  std::string where;
-  std::vector<std::variant<std::string_view, int64_t>> params;
-
-  template <class T>
-  void add(std::string_view condition, T value) {
-    where += params.empty() ? " WHERE " : " AND ";
-    where += condition;
-    params.emplace_back(value);
-  }
-
-  void bind(sqlite::Statement& statement) const {
-    int index = 1;
-    for (const auto& param : params) {
-      std::visit([&](auto value) { statement.bind(index++, value); }, param);
-    }
-  }
-};
-
-AlertFilter make_filter(const AlertQuery& q) {
-  AlertFilter f;
-  if (q.rule) f.add("rule = ?", std::string_view(*q.rule));
-  if (q.rule_prefix) f.add("instr(rule, ?) = 1", std::string_view(*q.rule_prefix));
-  if (q.symbol) f.add("symbol = ?", std::string_view(*q.symbol));
-  if (q.min_severity) f.add("severity_rank >= ?", static_cast<int64_t>(*q.min_severity));
-  if (q.from) f.add("start_ns >= ?", q.from->nanos());
-  if (q.to) f.add("start_ns < ?", q.to->nanos());
-  if (q.run_id) f.add("run_id = ?", std::string_view(*q.run_id));
-  return f;
-}
-
-std::vector<std::string> read_string_array(std::string_view json, std::string_view what,
-                                           std::string_view owner) {
-  auto items = parse_json_string_array(json);
-  if (!items) {
-    throw std::runtime_error(std::string(owner) + ": stored " + std::string(what) +
-                             " is not a JSON array of strings");
-  }
-  return std::move(*items);
-}
-
-NamedCounts read_counts(std::string_view json, std::string_view what, std::string_view owner) {
-  auto counts = parse_counts_json(json);
-  if (!counts) {
-    throw std::runtime_error(std::string(owner) + ": stored " + std::string(what) +
-                             " is not a JSON object of counts");
-  }
-  return std::move(*counts);
-}
-
 Price read_price(std::string_view text, std::string_view column) {
   auto value = Price::parse(text);
   if (!value) throw std::runtime_error("bars." + std::string(column) + " is not a decimal");
@@ -252,15 +174,66 @@ Quantity read_quantity(std::string_view text, std::string_view column) {
   return *value;
 }
 
+// The shared decoders' view of the current row of a statement.
+class StatementRow final : public sql::Row {
+ public:
+  explicit StatementRow(const sqlite::Statement& statement) : s_(statement) {}
+  bool is_null(int column) const override { return s_.is_null(column); }
+  int64_t integer(int column) const override { return s_.column_int(column); }
+  double real(int column) const override { return s_.column_double(column); }
+  std::string_view text(int column) const override { return s_.column_text(column); }
+
+ private:
+  const sqlite::Statement& s_;
+};
+
+// Prepares and binds a shared query; `query` must outlive the statement's use (bound text is
+// not copied).
+void bind_all(sqlite::Statement& statement, const sql::Query& query) {
+  int index = 1;
+  for (const sql::Param& param : query.params) {
+    std::visit([&](const auto& value) { statement.bind(index++, value); }, param);
+  }
+}
+
+// Runs `query`, passing each row to `visit`.
+template <class Visit>
+void for_each_row(sqlite::Database& db, const sql::Query& query, Visit&& visit) {
+  sqlite::Statement statement(db, query.text);
+  bind_all(statement, query);
+  StatementRow row(statement);
+  while (statement.step()) visit(row);
+}
+
+// Runs `query` and decodes every row with `read`.
+template <class Read>
+auto read_rows(sqlite::Database& db, const sql::Query& query, Read read) {
+  std::vector<decltype(read(std::declval<const sql::Row&>()))> rows;
+  for_each_row(db, query, [&](const sql::Row& row) { rows.push_back(read(row)); });
+  return rows;
+}
+
+// Runs a query of one row (an aggregate) and decodes it with `read`.
+template <class Read>
+auto read_one(sqlite::Database& db, const sql::Query& query, Read read) {
+  auto rows = read_rows(db, query, read);
+  if (rows.size() != 1) throw std::logic_error("an aggregate query returned no row");
+  return std::move(rows.front());
+}
+
 }  // namespace
 
 SqliteStore::SqliteStore(const std::string& path, SqliteStoreOptions options)
     : options_(options),
       db_(path, options.busy_timeout_ms),
       schema_version_(migrate(db_)),
-      upsert_alert_(db_, kUpsertAlert),
-      upsert_bar_(db_, kUpsertBar),
-      upsert_run_(db_, kUpsertRun) {
+      upsert_alert_(db_, sql::upsert_alert(kDialect)),
+      delete_accounts_(db_, sql::delete_accounts(kDialect)),
+      upsert_account_(db_, sql::upsert_account(kDialect)),
+      upsert_evidence_(db_, sql::upsert_evidence(kDialect)),
+      reserve_change_seqs_(db_, sql::reserve_change_seqs(kDialect)),
+      upsert_bar_(db_, sql::upsert_bar(kDialect)),
+      upsert_run_(db_, sql::upsert_run(kDialect)) {
   pending_alerts_.reserve(options_.batch_size);
 }
 
@@ -268,7 +241,7 @@ SqliteStore::~SqliteStore() {
   try {
     flush();
   } catch (const std::exception& e) {
-    spdlog::error("{} (buffered alerts and bars were lost)", e.what());
+    spdlog::error("{} (buffered alerts, evidence and bars were lost)", e.what());
   }
 }
 
@@ -333,18 +306,35 @@ void SqliteStore::write_bar(std::string_view symbol, Duration interval, const Ba
   if (pending_bars_.size() >= options_.batch_size) flush();
 }
 
+void SqliteStore::write_evidence(const std::string& alert_id, std::string evidence_json) {
+  pending_evidence_.emplace_back(alert_id, std::move(evidence_json));
+  if (pending_evidence_.size() >= options_.batch_size) flush();
+}
+
 void SqliteStore::flush() {
-  if (pending_alerts_.empty() && pending_bars_.empty()) return;
+  if (pending_alerts_.empty() && pending_bars_.empty() && pending_evidence_.empty()) return;
   // On failure the buffers are kept, so a later flush (say, once a lock is released) retries.
   sqlite::Transaction tx(db_);
   write_alerts();
   write_bars();
+  write_pending_evidence();
   tx.commit();
   pending_alerts_.clear();
   pending_bars_.clear();
+  pending_evidence_.clear();
+}
+
+uint64_t SqliteStore::reserve_change_seqs(uint64_t count) {
+  reserve_change_seqs_.reset().bind(1, static_cast<int64_t>(count));
+  if (!reserve_change_seqs_.step()) db_.fail("the change counter row is missing");
+  auto last = static_cast<uint64_t>(reserve_change_seqs_.column_int(0));
+  reserve_change_seqs_.execute();
+  return last - count + 1;
 }
 
 void SqliteStore::write_alerts() {
+  if (pending_alerts_.empty()) return;
+  uint64_t change_seq = reserve_change_seqs(pending_alerts_.size());
   std::string now = wall_clock_iso();
   std::string accounts, evidence, start_time, end_time;
   for (const Alert& a : pending_alerts_) {
@@ -372,7 +362,22 @@ void SqliteStore::write_alerts() {
         .bind(15, static_cast<int64_t>(a.evidence_total))
         .bind_or_null(16, run_id_)
         .bind(17, now)
+        .bind(18, static_cast<int64_t>(change_seq++))
         .execute();
+    write_accounts(a);
+  }
+}
+
+void SqliteStore::write_accounts(const Alert& a) {
+  delete_accounts_.reset().bind(1, a.id).execute();
+  for (const std::string& account : a.accounts) {
+    upsert_account_.reset().bind(1, a.id).bind(2, account).execute();
+  }
+}
+
+void SqliteStore::write_pending_evidence() {
+  for (const auto& [alert_id, evidence] : pending_evidence_) {
+    upsert_evidence_.reset().bind(1, alert_id).bind(2, evidence).execute();
   }
 }
 
@@ -408,73 +413,110 @@ void SqliteStore::write_bars() {
 
 void SqliteStore::for_each_alert(const AlertQuery& query, const AlertVisitor& visit) {
   flush();  // a reader sees what this store has emitted so far
-  AlertFilter filter = make_filter(query);
-  std::string sql = "SELECT " + std::string(kAlertColumns) + " FROM alerts" + filter.where +
-                    " ORDER BY start_ns, id LIMIT ? OFFSET ?";
-  sqlite::Statement select(db_, sql);
-  filter.bind(select);
-  int next = static_cast<int>(filter.params.size()) + 1;
-  // SQLite reads a negative LIMIT as "no limit".
-  select.bind(next, query.limit == 0 ? int64_t{-1} : static_cast<int64_t>(query.limit));
-  select.bind(next + 1, static_cast<int64_t>(query.offset));
-  StoredAlert row;
-  while (select.step()) {
-    Alert& a = row.alert;
-    a.id = select.column_text(0);
-    a.rule = select.column_text(1);
-    a.symbol = select.column_text(2);
-    a.severity = static_cast<Severity>(std::clamp<int64_t>(select.column_int(3), 0, 3));
-    a.score = select.column_double(4);
-    a.start = Timestamp::from_nanos(select.column_int(5));
-    a.end = Timestamp::from_nanos(select.column_int(6));
-    a.accounts = read_string_array(select.column_text(7), "accounts", "alert " + a.id);
-    a.metrics_json = select.column_text(8);
-    a.why = select.column_text(9);
-    a.evidence = read_string_array(select.column_text(10), "evidence", "alert " + a.id);
-    a.evidence_total = static_cast<uint64_t>(select.column_int(11));
-    row.run_id = select.column_text(12);
-    row.first_seen_run = select.column_text(13);
-    visit(row);
-  }
+  for_each_row(db_, sql::select_alerts(query, kDialect),
+               [&](const sql::Row& row) { visit(sql::read_alert(row)); });
 }
 
 uint64_t SqliteStore::count_alerts(const AlertQuery& query) {
   flush();
-  AlertFilter filter = make_filter(query);
-  sqlite::Statement count(db_, "SELECT count(*) FROM alerts" + filter.where);
-  filter.bind(count);
-  count.step();
-  return static_cast<uint64_t>(count.column_int(0));
+  return read_one(db_, sql::count_alerts(query, kDialect),
+                  [](const sql::Row& row) { return static_cast<uint64_t>(row.integer(0)); });
+}
+
+std::optional<StoredAlert> SqliteStore::find_alert(const std::string& id) {
+  flush();
+  auto rows = read_rows(db_, sql::find_alert(id, kDialect), sql::read_alert);
+  if (rows.empty()) return std::nullopt;
+  return std::move(rows.front());
+}
+
+bool SqliteStore::set_status(const std::string& id, AlertStatus status, std::string_view note) {
+  flush();
+  sqlite::Transaction tx(db_);  // rolls the counter back when no alert has the id
+  auto change_seq = static_cast<int64_t>(reserve_change_seqs(1));
+  std::string now = wall_clock_iso();
+  sqlite::Statement update(db_, sql::update_status(kDialect));
+  update.bind(1, to_string(status)).bind(2, note).bind(3, now).bind(4, change_seq).bind(5, id);
+  update.execute();
+  if (db_.changes() == 0) return false;
+  tx.commit();
+  return true;
+}
+
+void SqliteStore::alerts_changed_since(uint64_t change_seq, uint64_t limit,
+                                       const AlertVisitor& visit) {
+  flush();
+  for_each_row(db_, sql::alerts_changed_since(change_seq, limit, kDialect),
+               [&](const sql::Row& row) { visit(sql::read_alert(row)); });
+}
+
+uint64_t SqliteStore::last_change_seq() {
+  flush();
+  return read_one(db_, sql::last_change_seq(kDialect),
+                  [](const sql::Row& row) { return static_cast<uint64_t>(row.integer(0)); });
+}
+
+std::optional<std::string> SqliteStore::find_evidence(const std::string& alert_id) {
+  flush();
+  auto rows = read_rows(db_, sql::find_evidence(alert_id, kDialect),
+                        [](const sql::Row& row) { return std::string(row.text(0)); });
+  if (rows.empty()) return std::nullopt;
+  return std::move(rows.front());
+}
+
+AlertSummary SqliteStore::summarize(const AlertQuery& query) {
+  flush();
+  return read_one(db_, sql::summarize(query, kDialect), sql::read_summary);
+}
+
+std::vector<TimeBucket> SqliteStore::timeline(const AlertQuery& query, Duration bucket) {
+  flush();
+  return read_rows(db_, sql::timeline(query, bucket, kDialect), sql::read_time_bucket);
+}
+
+std::vector<RuleCount> SqliteStore::count_by_rule(const AlertQuery& query) {
+  flush();
+  return read_rows(db_, sql::count_by_rule(query, kDialect), sql::read_rule_count);
+}
+
+std::vector<SymbolRisk> SqliteStore::symbol_risk(const AlertQuery& query) {
+  flush();
+  return read_rows(db_, sql::symbol_risk(query, kDialect), sql::read_symbol_risk);
+}
+
+std::vector<SymbolVolume> SqliteStore::volume_by_symbol(Duration interval, Timestamp from,
+                                                        Timestamp to,
+                                                        std::optional<std::string> symbol) {
+  flush();
+  return read_rows(db_, sql::volume_by_symbol(interval, from, to, symbol, kDialect),
+                   sql::read_symbol_volume);
+}
+
+std::vector<VolumeBucket> SqliteStore::volume_over_time(Duration interval, Duration bucket,
+                                                        Timestamp from, Timestamp to,
+                                                        std::optional<std::string> symbol) {
+  flush();
+  return read_rows(db_, sql::volume_over_time(interval, bucket, from, to, symbol, kDialect),
+                   sql::read_volume_bucket);
+}
+
+std::optional<std::pair<Timestamp, Timestamp>> SqliteStore::bar_range(Duration interval) {
+  flush();
+  return read_one(db_, sql::bar_range(interval, kDialect), sql::read_bar_range);
 }
 
 std::optional<RunRecord> SqliteStore::find_run(const std::string& run_id) {
-  sqlite::Statement select(db_, R"sql(
-SELECT started_at, finished_at, status, inputs, config_hash, config, events, rejects, alerts,
-       rejects_by_reason, alerts_by_rule, elapsed_seconds, events_per_second, peak_rss_bytes,
-       error, books, feed_counts
-FROM runs WHERE id = ?1)sql");
-  select.bind(1, run_id);
-  if (!select.step()) return std::nullopt;
-  RunRecord run;
-  run.run_id = run_id;
-  run.started_at = select.column_text(0);
-  run.finished_at = select.column_text(1);
-  run.status = select.column_text(2);
-  run.inputs = read_string_array(select.column_text(3), "inputs", "run " + run_id);
-  run.config_hash = select.column_text(4);
-  run.config_toml = select.column_text(5);
-  run.events = static_cast<uint64_t>(select.column_int(6));
-  run.rejects = static_cast<uint64_t>(select.column_int(7));
-  run.alerts = static_cast<uint64_t>(select.column_int(8));
-  run.rejects_json = select.column_text(9);
-  run.alerts_json = select.column_text(10);
-  run.elapsed_seconds = select.column_double(11);
-  run.events_per_second = select.column_double(12);
-  run.peak_rss_bytes = static_cast<uint64_t>(select.column_int(13));
-  run.error = select.column_text(14);
-  run.books = read_counts(select.column_text(15), "books", "run " + run_id);
-  run.feed_counts = read_counts(select.column_text(16), "feed_counts", "run " + run_id);
-  return run;
+  auto rows = read_rows(db_, sql::find_run(run_id, kDialect), sql::read_run);
+  if (rows.empty()) return std::nullopt;
+  return std::move(rows.front());
+}
+
+std::vector<RunRecord> SqliteStore::recent_runs(size_t limit) {
+  return read_rows(db_, sql::recent_runs(limit, "rowid", kDialect), sql::read_run);
+}
+
+RunTotals SqliteStore::run_totals() {
+  return read_one(db_, sql::run_totals(kDialect), sql::read_run_totals);
 }
 
 void SqliteStore::for_each_bar(std::string_view symbol, Duration interval, Timestamp from,
