@@ -110,6 +110,10 @@ int Result::rows() const {
   return PQntuples(result_);
 }
 
+int Result::columns() const {
+  return PQnfields(result_);
+}
+
 bool Result::is_null(int row, int column) const {
   return PQgetisnull(result_, row, column) != 0;
 }

@@ -52,6 +52,7 @@ class Result {
   ~Result();
 
   int rows() const;
+  int columns() const;
   bool is_null(int row, int column) const;
   std::string_view text(int row, int column) const;
   int64_t integer(int row, int column) const;

@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <thread>
 #include <utility>
+#include <variant>
 
+#include "store/alert_sql.hpp"
 #include "store/pg_schema.hpp"
 #include "util/format.hpp"
 #include "util/json_array.hpp"
@@ -63,10 +65,6 @@ JOIN alerts a ON a.id = s.alert_id AND a.change_seq = s.change_seq
 ON CONFLICT DO NOTHING;
 )sql";
 
-// Takes $1 change numbers; answers the last one taken. The row lock lasts until commit.
-constexpr std::string_view kReserveChangeSeqs =
-    "UPDATE alert_change_counter SET seq = seq + $1 WHERE id = 1 RETURNING seq";
-
 constexpr std::string_view kUpsertBars = R"sql(
 INSERT INTO bars (symbol, interval_ns, start_ns, start_time, open, high, low, close, volume,
                   buy_volume, sell_volume, value, trades)
@@ -87,57 +85,17 @@ ORDER BY alert_id, seq DESC
 ON CONFLICT (alert_id) DO UPDATE SET evidence = excluded.evidence
 )sql";
 
-// finish_run may pass an empty started_at; the one recorded by begin_run then stays.
-constexpr std::string_view kUpsertRun = R"sql(
-INSERT INTO runs (id, started_at, finished_at, status, inputs, config_hash, config, events,
-                  rejects, alerts, rejects_by_reason, alerts_by_rule, elapsed_seconds,
-                  events_per_second, peak_rss_bytes, error, books, feed_counts)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18)
-ON CONFLICT (id) DO UPDATE SET
-  started_at = coalesce(nullif(excluded.started_at, ''), runs.started_at),
-  finished_at = excluded.finished_at, status = excluded.status, inputs = excluded.inputs,
-  config_hash = excluded.config_hash, config = excluded.config, events = excluded.events,
-  rejects = excluded.rejects, alerts = excluded.alerts,
-  rejects_by_reason = excluded.rejects_by_reason, alerts_by_rule = excluded.alerts_by_rule,
-  elapsed_seconds = excluded.elapsed_seconds, events_per_second = excluded.events_per_second,
-  peak_rss_bytes = excluded.peak_rss_bytes, error = excluded.error, books = excluded.books,
-  feed_counts = excluded.feed_counts
-)sql";
-
-constexpr std::string_view kAlertColumns =
-    "id, rule, symbol, severity_rank, score, start_ns, end_ns, accounts, metrics, why, "
-    "evidence, evidence_total, run_id, first_seen_run, status, status_note, updated_at, "
-    "change_seq";
-
-constexpr std::string_view kRunColumns =
-    "id, started_at, finished_at, status, inputs, config_hash, config, events, rejects, "
-    "alerts, rejects_by_reason, alerts_by_rule, elapsed_seconds, events_per_second, "
-    "peak_rss_bytes, error, books, feed_counts";
-
 std::string_view json_or_empty_object(const std::string& json) {
   return json.empty() ? std::string_view("{}") : std::string_view(json);
 }
 
+constexpr sql::Dialect kDialect = sql::Dialect::kPostgres;
+
 // Rows per FETCH when streaming alerts: bounded memory for exports of any size.
 constexpr int kFetchRows = 5000;
 
-std::vector<std::string> read_string_array(std::string_view json, std::string_view what,
-                                           std::string_view owner) {
-  auto items = parse_json_string_array(json);
-  if (!items) {
-    throw std::runtime_error(std::string(owner) + ": stored " + std::string(what) +
-                             " is not a JSON array of strings");
-  }
-  return std::move(*items);
-}
-
-NamedCounts read_counts(std::string_view json, std::string_view what, std::string_view owner) {
-  auto counts = parse_counts_json(json);
-  if (!counts) {
-    throw std::runtime_error(std::string(owner) + ": stored " + std::string(what) +
-                             " is not a JSON object of counts");
-  }
-  return std::move(*counts);
+uint64_t count_of(const sql::Row& row) {
+  return static_cast<uint64_t>(row.integer(0));
 }
 
 template <class Decimal>
@@ -145,56 +103,6 @@ Decimal read_decimal(std::string_view text, std::string_view column) {
   auto value = Decimal::parse(text);
   if (!value) throw std::runtime_error("bars." + std::string(column) + " is not a decimal");
   return *value;
-}
-
-// One row of kAlertColumns.
-StoredAlert read_alert(const pg::Result& r, int row) {
-  StoredAlert stored;
-  Alert& a = stored.alert;
-  a.id = r.text(row, 0);
-  a.rule = r.text(row, 1);
-  a.symbol = r.text(row, 2);
-  a.severity = static_cast<Severity>(std::clamp<int64_t>(r.integer(row, 3), 0, 3));
-  a.score = r.real(row, 4);
-  a.start = Timestamp::from_nanos(r.integer(row, 5));
-  a.end = Timestamp::from_nanos(r.integer(row, 6));
-  a.accounts = read_string_array(r.text(row, 7), "accounts", "alert " + a.id);
-  a.metrics_json = r.text(row, 8);
-  a.why = r.text(row, 9);
-  a.evidence = read_string_array(r.text(row, 10), "evidence", "alert " + a.id);
-  a.evidence_total = static_cast<uint64_t>(r.integer(row, 11));
-  stored.run_id = r.text(row, 12);
-  stored.first_seen_run = r.text(row, 13);
-  stored.status = parse_alert_status(r.text(row, 14)).value_or(AlertStatus::kOpen);
-  stored.status_note = r.text(row, 15);
-  stored.updated_at = r.text(row, 16);
-  stored.change_seq = static_cast<uint64_t>(r.integer(row, 17));
-  return stored;
-}
-
-// One row of kRunColumns.
-RunRecord read_run(const pg::Result& r, int row) {
-  RunRecord run;
-  run.run_id = r.text(row, 0);
-  std::string owner = "run " + run.run_id;
-  run.started_at = r.text(row, 1);
-  run.finished_at = r.text(row, 2);
-  run.status = r.text(row, 3);
-  run.inputs = read_string_array(r.text(row, 4), "inputs", owner);
-  run.config_hash = r.text(row, 5);
-  run.config_toml = r.text(row, 6);
-  run.events = static_cast<uint64_t>(r.integer(row, 7));
-  run.rejects = static_cast<uint64_t>(r.integer(row, 8));
-  run.alerts = static_cast<uint64_t>(r.integer(row, 9));
-  run.rejects_json = r.text(row, 10);
-  run.alerts_json = r.text(row, 11);
-  run.elapsed_seconds = r.real(row, 12);
-  run.events_per_second = r.real(row, 13);
-  run.peak_rss_bytes = static_cast<uint64_t>(r.integer(row, 14));
-  run.error = r.text(row, 15);
-  run.books = read_counts(r.text(row, 16), "books", owner);
-  run.feed_counts = read_counts(r.text(row, 17), "feed_counts", owner);
-  return run;
 }
 
 // Appends one tab-separated COPY row; the caller passes every field already as text.
@@ -243,35 +151,30 @@ std::pair<std::string, std::string> alert_rows(const std::vector<Alert>& alerts,
   return {rows.data(), account_rows.data()};
 }
 
-// A WHERE clause for an AlertQuery with its $N parameters.
-struct PgAlertFilter {
-  std::string where;
-  pg::Params params;
-
-  template <class T>
-  void add(std::string_view condition_before, T value, std::string_view condition_after = {}) {
-    where += where.empty() ? " WHERE " : " AND ";
-    params.add(value);
-    where += std::string(condition_before) + "$" + std::to_string(params.size()) +
-             std::string(condition_after);
+// The shared decoders' view of one row of a result; NULL reads as 0 or empty text.
+class ResultRow final : public sql::Row {
+ public:
+  ResultRow(const pg::Result& result, int row) : result_(result), row_(row) {}
+  bool is_null(int column) const override { return result_.is_null(row_, column); }
+  int64_t integer(int column) const override {
+    return is_null(column) ? 0 : result_.integer(row_, column);
   }
+  double real(int column) const override {
+    return is_null(column) ? 0 : result_.real(row_, column);
+  }
+  std::string_view text(int column) const override { return result_.text(row_, column); }
+
+ private:
+  const pg::Result& result_;
+  int row_;
 };
 
-PgAlertFilter make_filter(const AlertQuery& q) {
-  PgAlertFilter f;
-  if (q.rule) f.add("rule = ", std::string_view(*q.rule));
-  if (q.rule_prefix) f.add("starts_with(rule, ", std::string_view(*q.rule_prefix), ")");
-  if (q.symbol) f.add("symbol = ", std::string_view(*q.symbol));
-  if (q.min_severity) f.add("severity_rank >= ", static_cast<int64_t>(*q.min_severity));
-  if (q.severity) f.add("severity_rank = ", static_cast<int64_t>(*q.severity));
-  if (q.from) f.add("start_ns >= ", q.from->nanos());
-  if (q.to) f.add("start_ns < ", q.to->nanos());
-  if (q.run_id) f.add("run_id = ", std::string_view(*q.run_id));
-  if (q.status) f.add("status = ", to_string(*q.status));
-  if (q.account)
-    f.add("id IN (SELECT alert_id FROM alert_accounts WHERE account = ",
-          std::string_view(*q.account), ")");
-  return f;
+pg::Params params_of(const sql::Query& query) {
+  pg::Params params;
+  for (const sql::Param& param : query.params) {
+    std::visit([&](const auto& value) { params.add(value); }, param);
+  }
+  return params;
 }
 
 }  // namespace
@@ -344,8 +247,9 @@ void PostgresStore::upsert_run(const RunRecord& run, std::string_view finished_a
   params.add(json_or_empty_object(run.alerts_json)).add(run.elapsed_seconds);
   params.add(run.events_per_second).add(static_cast<int64_t>(run.peak_rss_bytes));
   params.add(run.error).add(counts_json(run.books)).add(counts_json(run.feed_counts));
+  std::string upsert = sql::upsert_run(kDialect);
   with_reconnect("recording run " + run.run_id,
-                 [&] { db_.exec(kUpsertRun, params, "cannot record run " + run.run_id); });
+                 [&] { db_.exec(upsert, params, "cannot record run " + run.run_id); });
 }
 
 void PostgresStore::emit(Alert&& alert) {
@@ -412,35 +316,51 @@ void PostgresStore::write_pending() {
 }
 
 int64_t PostgresStore::reserve_change_seqs(int64_t count) {
-  pg::Result last =
-      db_.exec(kReserveChangeSeqs, pg::Params().add(count), "cannot take change numbers");
+  pg::Result last = db_.exec(sql::reserve_change_seqs(kDialect), pg::Params().add(count),
+                             "cannot take change numbers");
   if (last.rows() != 1) throw std::runtime_error(db_.name() + ": the change counter is missing");
   return last.integer(0, 0) - count + 1;
 }
 
+template <class Read>
+auto PostgresStore::read_rows(const sql::Query& query, std::string_view context, Read read) {
+  pg::Params params = params_of(query);
+  return with_reconnect(context, [&] {
+    pg::Result result = db_.exec(query.text, params, context);
+    std::vector<decltype(read(std::declval<const sql::Row&>()))> rows;
+    rows.reserve(static_cast<size_t>(result.rows()));
+    for (int row = 0; row < result.rows(); ++row) rows.push_back(read(ResultRow(result, row)));
+    return rows;
+  });
+}
+
+template <class Read>
+auto PostgresStore::read_one(const sql::Query& query, std::string_view context, Read read) {
+  auto rows = read_rows(query, context, read);
+  if (rows.size() != 1) throw std::logic_error(db_.name() + ": " + std::string(context));
+  return std::move(rows.front());
+}
+
 void PostgresStore::for_each_alert(const AlertQuery& query, const AlertVisitor& visit) {
   flush();  // a reader sees what this store has emitted so far
-  PgAlertFilter filter = make_filter(query);
-  std::string sql = "SELECT " + std::string(kAlertColumns) + " FROM alerts" + filter.where +
-                    " ORDER BY start_ns, id";
-  // A cursor streams the rows; after a lost connection the read resumes past those visited.
+  sql::Query select = sql::select_alerts(query, kDialect);
+  pg::Params params = params_of(select);
+  // A cursor streams the rows in bounded memory. After a lost connection the query runs
+  // again and skips the rows already visited (the order is total: ties end on the id).
   uint64_t visited = 0;
   with_reconnect("reading alerts", [&] {
-    pg::Params params = filter.params;
-    std::string paged = sql;
-    if (query.limit != 0) {
-      if (visited >= query.limit) return;
-      params.add(static_cast<int64_t>(query.limit - visited));
-      paged += " LIMIT $" + std::to_string(params.size());
-    }
-    params.add(static_cast<int64_t>(query.offset + visited));
-    paged += " OFFSET $" + std::to_string(params.size());
     pg::Transaction tx(db_);
-    db_.exec("DECLARE alert_rows NO SCROLL CURSOR FOR " + paged, params, "cannot read alerts");
+    db_.exec("DECLARE alert_rows NO SCROLL CURSOR FOR " + select.text, params,
+             "cannot read alerts");
+    std::string fetch = "FETCH " + std::to_string(kFetchRows) + " FROM alert_rows";
+    uint64_t position = 0;
     for (;;) {
-      pg::Result page = db_.exec("FETCH " + std::to_string(kFetchRows) + " FROM alert_rows",
-                                 "cannot read alerts");
-      for (int row = 0; row < page.rows(); ++row, ++visited) visit(read_alert(page, row));
+      pg::Result page = db_.exec(fetch, "cannot read alerts");
+      for (int row = 0; row < page.rows(); ++row, ++position) {
+        if (position < visited) continue;
+        visit(sql::read_alert(ResultRow(page, row)));
+        ++visited;
+      }
       if (page.rows() < kFetchRows) break;
     }
     tx.commit();
@@ -449,46 +369,25 @@ void PostgresStore::for_each_alert(const AlertQuery& query, const AlertVisitor& 
 
 uint64_t PostgresStore::count_alerts(const AlertQuery& query) {
   flush();
-  PgAlertFilter filter = make_filter(query);
-  return with_reconnect("counting alerts", [&] {
-    pg::Result r = db_.exec("SELECT count(*) FROM alerts" + filter.where, filter.params,
-                            "cannot count alerts");
-    return static_cast<uint64_t>(r.integer(0, 0));
-  });
-}
-
-std::vector<StoredAlert> PostgresStore::select_alerts(const std::string& sql,
-                                                      const pg::Params& params,
-                                                      std::string_view context) {
-  return with_reconnect(context, [&] {
-    pg::Result r = db_.exec(sql, params, context);
-    std::vector<StoredAlert> rows;
-    rows.reserve(static_cast<size_t>(r.rows()));
-    for (int row = 0; row < r.rows(); ++row) rows.push_back(read_alert(r, row));
-    return rows;
-  });
+  return read_one(sql::count_alerts(query, kDialect), "cannot count alerts", count_of);
 }
 
 std::optional<StoredAlert> PostgresStore::find_alert(const std::string& id) {
   flush();
-  auto rows = select_alerts("SELECT " + std::string(kAlertColumns) + " FROM alerts WHERE id = $1",
-                            pg::Params().add(id), "cannot read alert " + id);
+  auto rows = read_rows(sql::find_alert(id, kDialect), "cannot read alert " + id, sql::read_alert);
   if (rows.empty()) return std::nullopt;
   return std::move(rows.front());
 }
 
 bool PostgresStore::set_status(const std::string& id, AlertStatus status, std::string_view note) {
   flush();
-  pg::Params params;
-  params.add(id).add(to_string(status)).add(note).add(pg::wall_clock_iso());
+  std::string update = sql::update_status(kDialect);
+  std::string now = pg::wall_clock_iso();
   return with_reconnect("setting the status of alert " + id, [&] {
     pg::Transaction tx(db_);  // rolls the counter back when no alert has the id
-    pg::Params with_seq = params;
-    with_seq.add(reserve_change_seqs(1));
-    pg::Result r = db_.exec(
-        "UPDATE alerts SET status = $2, status_note = $3, updated_at = $4, change_seq = $5 "
-        "WHERE id = $1",
-        with_seq, "cannot set the status of alert " + id);
+    pg::Params params;
+    params.add(to_string(status)).add(note).add(now).add(reserve_change_seqs(1)).add(id);
+    pg::Result r = db_.exec(update, params, "cannot set the status of alert " + id);
     if (r.affected() == 0) return false;
     tx.commit();
     return true;
@@ -498,69 +397,84 @@ bool PostgresStore::set_status(const std::string& id, AlertStatus status, std::s
 void PostgresStore::alerts_changed_since(uint64_t change_seq, uint64_t limit,
                                          const AlertVisitor& visit) {
   flush();
-  pg::Params params;
-  params.add(static_cast<int64_t>(change_seq));
-  std::string sql = "SELECT " + std::string(kAlertColumns) +
-                    " FROM alerts WHERE change_seq > $1 ORDER BY change_seq";
-  if (limit != 0) {
-    params.add(static_cast<int64_t>(limit));
-    sql += " LIMIT $2";
-  }
-  for (const StoredAlert& row : select_alerts(sql, params, "cannot read changed alerts")) {
+  for (const StoredAlert& row : read_rows(sql::alerts_changed_since(change_seq, limit, kDialect),
+                                          "cannot read changed alerts", sql::read_alert)) {
     visit(row);
   }
 }
 
 uint64_t PostgresStore::last_change_seq() {
   flush();
-  return with_reconnect("reading the last change", [&] {
-    pg::Result r =
-        db_.exec("SELECT coalesce(max(change_seq), 0) FROM alerts", "cannot read the last change");
-    return static_cast<uint64_t>(r.integer(0, 0));
-  });
+  return read_one(sql::last_change_seq(kDialect), "cannot read the last change", count_of);
 }
 
 std::optional<std::string> PostgresStore::find_evidence(const std::string& alert_id) {
   flush();
-  return with_reconnect("reading evidence", [&]() -> std::optional<std::string> {
-    pg::Result r =
-        db_.exec("SELECT evidence FROM alert_evidence WHERE alert_id = $1",
-                 pg::Params().add(alert_id), "cannot read the evidence of alert " + alert_id);
-    if (r.rows() == 0) return std::nullopt;
-    return std::string(r.text(0, 0));
-  });
+  auto rows = read_rows(sql::find_evidence(alert_id, kDialect),
+                        "cannot read the evidence of alert " + alert_id,
+                        [](const sql::Row& row) { return std::string(row.text(0)); });
+  if (rows.empty()) return std::nullopt;
+  return std::move(rows.front());
+}
+
+AlertSummary PostgresStore::summarize(const AlertQuery& query) {
+  flush();
+  return read_one(sql::summarize(query, kDialect), "cannot summarize alerts", sql::read_summary);
+}
+
+std::vector<TimeBucket> PostgresStore::timeline(const AlertQuery& query, Duration bucket) {
+  flush();
+  return read_rows(sql::timeline(query, bucket, kDialect), "cannot read the alert timeline",
+                   sql::read_time_bucket);
+}
+
+std::vector<RuleCount> PostgresStore::count_by_rule(const AlertQuery& query) {
+  flush();
+  return read_rows(sql::count_by_rule(query, kDialect), "cannot count alerts by rule",
+                   sql::read_rule_count);
+}
+
+std::vector<SymbolRisk> PostgresStore::symbol_risk(const AlertQuery& query) {
+  flush();
+  return read_rows(sql::symbol_risk(query, kDialect), "cannot read symbol risk",
+                   sql::read_symbol_risk);
+}
+
+std::vector<SymbolVolume> PostgresStore::volume_by_symbol(Duration interval, Timestamp from,
+                                                          Timestamp to,
+                                                          std::optional<std::string> symbol) {
+  flush();
+  return read_rows(sql::volume_by_symbol(interval, from, to, symbol, kDialect),
+                   "cannot read volume by symbol", sql::read_symbol_volume);
+}
+
+std::vector<VolumeBucket> PostgresStore::volume_over_time(Duration interval, Duration bucket,
+                                                          Timestamp from, Timestamp to,
+                                                          std::optional<std::string> symbol) {
+  flush();
+  return read_rows(sql::volume_over_time(interval, bucket, from, to, symbol, kDialect),
+                   "cannot read volume over time", sql::read_volume_bucket);
+}
+
+std::optional<std::pair<Timestamp, Timestamp>> PostgresStore::bar_range(Duration interval) {
+  flush();
+  return read_one(sql::bar_range(interval, kDialect), "cannot read the bar range",
+                  sql::read_bar_range);
 }
 
 std::optional<RunRecord> PostgresStore::find_run(const std::string& run_id) {
-  return with_reconnect("reading run " + run_id, [&]() -> std::optional<RunRecord> {
-    pg::Result r = db_.exec("SELECT " + std::string(kRunColumns) + " FROM runs WHERE id = $1",
-                            pg::Params().add(run_id), "cannot read run " + run_id);
-    if (r.rows() == 0) return std::nullopt;
-    return read_run(r, 0);
-  });
+  auto rows =
+      read_rows(sql::find_run(run_id, kDialect), "cannot read run " + run_id, sql::read_run);
+  if (rows.empty()) return std::nullopt;
+  return std::move(rows.front());
 }
 
 std::vector<RunRecord> PostgresStore::recent_runs(size_t limit) {
-  return with_reconnect("reading runs", [&] {
-    pg::Result r =
-        db_.exec("SELECT " + std::string(kRunColumns) + " FROM runs ORDER BY seq DESC LIMIT $1",
-                 pg::Params().add(static_cast<int64_t>(limit)), "cannot read runs");
-    std::vector<RunRecord> runs;
-    for (int row = 0; row < r.rows(); ++row) runs.push_back(read_run(r, row));
-    return runs;
-  });
+  return read_rows(sql::recent_runs(limit, "seq", kDialect), "cannot read runs", sql::read_run);
 }
 
 RunTotals PostgresStore::run_totals() {
-  return with_reconnect("reading run totals", [&] {
-    pg::Result r = db_.exec(
-        "SELECT count(*), coalesce(sum(events), 0), coalesce(sum(rejects), 0), "
-        "coalesce(sum(alerts), 0) FROM runs",
-        "cannot read run totals");
-    return RunTotals{static_cast<uint64_t>(r.integer(0, 0)), static_cast<uint64_t>(r.integer(0, 1)),
-                     static_cast<uint64_t>(r.integer(0, 2)),
-                     static_cast<uint64_t>(r.integer(0, 3))};
-  });
+  return read_one(sql::run_totals(kDialect), "cannot read run totals", sql::read_run_totals);
 }
 
 void PostgresStore::for_each_bar(std::string_view symbol, Duration interval, Timestamp from,

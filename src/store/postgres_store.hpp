@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "store/alert_sql.hpp"
 #include "store/alert_store.hpp"
 #include "store/pg_connection.hpp"
 
@@ -43,6 +44,16 @@ class PostgresStore final : public AlertStore {
   uint64_t count_alerts(const AlertQuery& query) override;
   std::optional<RunRecord> find_run(const std::string& run_id) override;
   std::vector<RunRecord> recent_runs(size_t limit) override;
+  AlertSummary summarize(const AlertQuery& query) override;
+  std::vector<TimeBucket> timeline(const AlertQuery& query, Duration bucket) override;
+  std::vector<RuleCount> count_by_rule(const AlertQuery& query) override;
+  std::vector<SymbolRisk> symbol_risk(const AlertQuery& query) override;
+  std::vector<SymbolVolume> volume_by_symbol(Duration interval, Timestamp from, Timestamp to,
+                                             std::optional<std::string> symbol) override;
+  std::vector<VolumeBucket> volume_over_time(Duration interval, Duration bucket, Timestamp from,
+                                             Timestamp to,
+                                             std::optional<std::string> symbol) override;
+  std::optional<std::pair<Timestamp, Timestamp>> bar_range(Duration interval) override;
   RunTotals run_totals() override;
   std::optional<StoredAlert> find_alert(const std::string& id) override;
   bool set_status(const std::string& id, AlertStatus status, std::string_view note) override;
@@ -82,8 +93,12 @@ class PostgresStore final : public AlertStore {
   // Takes `count` change numbers (inside the caller's transaction); answers the first.
   int64_t reserve_change_seqs(int64_t count);
   void upsert_run(const RunRecord& run, std::string_view finished_at);
-  std::vector<StoredAlert> select_alerts(const std::string& sql, const pg::Params& params,
-                                         std::string_view context);
+  // Runs a shared query (retried like every read) and decodes each row with `read`.
+  template <class Read>
+  auto read_rows(const sql::Query& query, std::string_view context, Read read);
+  // The same for a query of exactly one row (an aggregate).
+  template <class Read>
+  auto read_one(const sql::Query& query, std::string_view context, Read read);
 
   PostgresStoreOptions options_;
   pg::Connection db_;
