@@ -201,15 +201,15 @@ std::string PostgresStore::describe() const {
 }
 
 template <class Work>
-auto PostgresStore::with_reconnect(std::string_view what, Work&& work) -> decltype(work()) {
+auto PostgresStore::with_reconnect(Work&& work) -> decltype(work()) {
   auto delay = options_.first_retry_delay;
   for (int attempt = 1;; ++attempt) {
     try {
       return work();
     } catch (const pg::ConnectionLost& e) {
       if (attempt >= options_.max_attempts) throw;
-      spdlog::warn("{} failed (try {} of {}), reconnecting in {} ms: {}", what, attempt,
-                   options_.max_attempts, delay.count(), e.what());
+      spdlog::warn("{} (try {} of {}); reconnecting in {} ms", e.what(), attempt,
+                   options_.max_attempts, delay.count());
       std::this_thread::sleep_for(delay);
       delay = std::min(delay * 2, options_.max_retry_delay);
       try {
@@ -248,8 +248,7 @@ void PostgresStore::upsert_run(const RunRecord& run, std::string_view finished_a
   params.add(run.events_per_second).add(static_cast<int64_t>(run.peak_rss_bytes));
   params.add(run.error).add(counts_json(run.books)).add(counts_json(run.feed_counts));
   std::string upsert = sql::upsert_run(kDialect);
-  with_reconnect("recording run " + run.run_id,
-                 [&] { db_.exec(upsert, params, "cannot record run " + run.run_id); });
+  with_reconnect([&] { db_.exec(upsert, params, "cannot record run " + run.run_id); });
 }
 
 void PostgresStore::emit(Alert&& alert) {
@@ -271,7 +270,7 @@ void PostgresStore::flush() {
   if (pending_alerts_.empty() && pending_bars_.empty() && pending_evidence_.empty()) return;
   // The buffers are cleared only once the transaction has committed: a batch interrupted by a
   // lost connection is written again whole, and the upserts make that harmless.
-  with_reconnect("writing a batch", [&] { write_pending(); });
+  with_reconnect([&] { write_pending(); });
   pending_alerts_.clear();
   pending_bars_.clear();
   pending_evidence_.clear();
@@ -325,7 +324,7 @@ int64_t PostgresStore::reserve_change_seqs(int64_t count) {
 template <class Read>
 auto PostgresStore::read_rows(const sql::Query& query, std::string_view context, Read read) {
   pg::Params params = params_of(query);
-  return with_reconnect(context, [&] {
+  return with_reconnect([&] {
     pg::Result result = db_.exec(query.text, params, context);
     std::vector<decltype(read(std::declval<const sql::Row&>()))> rows;
     rows.reserve(static_cast<size_t>(result.rows()));
@@ -348,7 +347,7 @@ void PostgresStore::for_each_alert(const AlertQuery& query, const AlertVisitor& 
   // A cursor streams the rows in bounded memory. After a lost connection the query runs
   // again and skips the rows already visited (the order is total: ties end on the id).
   uint64_t visited = 0;
-  with_reconnect("reading alerts", [&] {
+  with_reconnect([&] {
     pg::Transaction tx(db_);
     db_.exec("DECLARE alert_rows NO SCROLL CURSOR FOR " + select.text, params,
              "cannot read alerts");
@@ -383,7 +382,7 @@ bool PostgresStore::set_status(const std::string& id, AlertStatus status, std::s
   flush();
   std::string update = sql::update_status(kDialect);
   std::string now = pg::wall_clock_iso();
-  return with_reconnect("setting the status of alert " + id, [&] {
+  return with_reconnect([&] {
     pg::Transaction tx(db_);  // rolls the counter back when no alert has the id
     pg::Params params;
     params.add(to_string(status)).add(note).add(now).add(reserve_change_seqs(1)).add(id);
@@ -482,7 +481,7 @@ void PostgresStore::for_each_bar(std::string_view symbol, Duration interval, Tim
   flush();
   pg::Params params;
   params.add(symbol).add(interval.count()).add(from.nanos()).add(to.nanos());
-  pg::Result r = with_reconnect("reading bars", [&] {
+  pg::Result r = with_reconnect([&] {
     return db_.exec(
         "SELECT start_ns, open, high, low, close, volume, buy_volume, sell_volume, value, "
         "trades FROM bars WHERE symbol = $1 AND interval_ns = $2 AND start_ns >= $3 AND "

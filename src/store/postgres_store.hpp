@@ -86,9 +86,9 @@ class PostgresStore final : public AlertStore {
   };
 
   // Runs `work` (which must be safe to repeat), reconnecting and retrying it with backoff
-  // when the connection is lost; `what` names it in the log.
+  // when the connection is lost; each retry is logged with the failure.
   template <class Work>
-  auto with_reconnect(std::string_view what, Work&& work) -> decltype(work());
+  auto with_reconnect(Work&& work) -> decltype(work());
   void write_pending();
   // Takes `count` change numbers (inside the caller's transaction); answers the first.
   int64_t reserve_change_seqs(int64_t count);

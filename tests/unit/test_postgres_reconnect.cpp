@@ -108,3 +108,20 @@ TEST_F(PostgresReconnectTest, GivesUpAfterTheConfiguredAttempts) {
   store.flush();  // the batch stayed buffered: it is written once the server is back
   EXPECT_EQ(db().integer("SELECT count(*) FROM alerts"), 2);
 }
+
+TEST_F(PostgresReconnectTest, AStreamedReadResumesWhereItWasCut) {
+  constexpr int kAlerts = 12'000;  // more than two FETCHes of the cursor
+  PostgresStore store(db().url(), quick_retries(4096));
+  for (int i = 0; i < kAlerts; ++i) store.emit(numbered(i));
+  store.flush();
+  std::vector<int64_t> starts;
+  store.for_each_alert({}, [&](const StoredAlert& s) {
+    starts.push_back(s.alert.start.nanos());
+    if (starts.size() == 7'000) db().terminate_sessions();  // the next FETCH hits a dead link
+  });
+  EXPECT_EQ(store.reconnects(), 1u);
+  ASSERT_EQ(starts.size(), static_cast<size_t>(kAlerts));
+  for (int i = 0; i < kAlerts; ++i) {
+    ASSERT_EQ(starts[static_cast<size_t>(i)], numbered(i).start.nanos()) << "row " << i;
+  }
+}
