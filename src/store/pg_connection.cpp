@@ -83,6 +83,23 @@ Params& Params::add_or_null(std::string_view text) {
   return text.empty() ? add_null() : add(text);
 }
 
+Params& Params::add_text_array(const std::vector<std::string_view>& items) {
+  // An array literal with every element quoted: {"a","b\"c"}.
+  std::string literal = "{";
+  for (std::string_view item : items) {
+    if (literal.size() > 1) literal += ',';
+    literal += '"';
+    for (char c : item) {
+      if (c == '"' || c == '\\') literal += '\\';
+      literal += c;
+    }
+    literal += '"';
+  }
+  literal += '}';
+  values_.emplace_back(std::move(literal));
+  return *this;
+}
+
 std::vector<const char*> Params::pointers() const {
   std::vector<const char*> out;
   out.reserve(values_.size());

@@ -34,6 +34,8 @@ class Params {
   Params& add_null();
   /// Binds `text`, or NULL when it is empty.
   Params& add_or_null(std::string_view text);
+  /// Binds a text[] array of `items` (for `= ANY($N)`).
+  Params& add_text_array(const std::vector<std::string_view>& items);
   size_t size() const { return values_.size(); }
   /// PQexecParams' paramValues: pointers into this object, valid while it is unchanged.
   std::vector<const char*> pointers() const;

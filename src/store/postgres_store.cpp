@@ -56,13 +56,17 @@ ON CONFLICT (id) DO UPDATE SET
   updated_at = excluded.updated_at, change_seq = excluded.change_seq
 )sql";
 
-// An alert's accounts as rows (the account filter reads them): those of the write that won.
-constexpr std::string_view kReplaceAccounts = R"sql(
-DELETE FROM alert_accounts WHERE alert_id IN (SELECT id FROM staged_alerts);
+// An alert's accounts as rows (the account filter reads them): $1 the batch's alert ids, whose
+// rows are replaced by those of the write of each id that won. The ids come as an array so
+// the delete probes the index instead of joining the whole table to an unanalysed temp table.
+constexpr std::string_view kDeleteAccounts =
+    "DELETE FROM alert_accounts WHERE alert_id = ANY($1::text[])";
+constexpr std::string_view kInsertAccounts = R"sql(
 INSERT INTO alert_accounts (alert_id, account)
 SELECT DISTINCT s.alert_id, s.account FROM staged_accounts s
-JOIN alerts a ON a.id = s.alert_id AND a.change_seq = s.change_seq
-ON CONFLICT DO NOTHING;
+JOIN (SELECT id, max(change_seq) AS change_seq FROM staged_alerts GROUP BY id) w
+  ON w.id = s.alert_id AND w.change_seq = s.change_seq
+ON CONFLICT DO NOTHING
 )sql";
 
 constexpr std::string_view kUpsertBars = R"sql(
@@ -286,7 +290,11 @@ void PostgresStore::write_pending() {
     db_.copy_in("COPY staged_alerts FROM STDIN", alerts, "cannot copy alerts");
     db_.copy_in("COPY staged_accounts FROM STDIN", accounts, "cannot copy alert accounts");
     db_.exec(kUpsertAlerts, pg::Params().add_or_null(run_id_).add(now), "cannot upsert alerts");
-    db_.exec_script(kReplaceAccounts, "cannot write alert accounts");
+    std::vector<std::string_view> ids;
+    ids.reserve(pending_alerts_.size());
+    for (const Alert& a : pending_alerts_) ids.push_back(a.id);
+    db_.exec(kDeleteAccounts, pg::Params().add_text_array(ids), "cannot replace alert accounts");
+    db_.exec(kInsertAccounts, "cannot write alert accounts");
   }
   if (!pending_bars_.empty()) {
     CopyRows rows;

@@ -305,3 +305,16 @@ TEST_F(PostgresStoreTest, OpenStoreDispatchesPostgresUrls) {
   other.replace(0, std::string_view("postgresql").size(), "postgres");
   EXPECT_EQ(open_store(other)->count_alerts({}), 0u);
 }
+
+TEST_F(PostgresStoreTest, AccountsOfOddIdsAreReplacedToo) {
+  PostgresStore store(db().url());
+  Alert a = make_alert("spoofing", "BTCUSDT", Severity::kLow, 0);
+  a.id = R"(we"ird\,id {x})";
+  store.emit(Alert(a));
+  store.flush();
+  a.accounts = {"acct-7"};
+  store.emit(Alert(a));
+  EXPECT_EQ(store.count_alerts({.account = "acct-1"}), 0u);
+  EXPECT_EQ(store.count_alerts({.account = "acct-7"}), 1u);
+  EXPECT_EQ(store.find_alert(a.id)->alert.accounts, a.accounts);
+}
