@@ -240,6 +240,12 @@ void PostgresStore::finish_run(const RunRecord& run) {
   if (run.run_id.empty()) throw std::invalid_argument("a run needs a non-empty run id");
   flush();
   upsert_run(run, pg::wall_clock_iso());
+  // A run loads in bulk, faster than autovacuum's next look: without fresh statistics the
+  // planner takes the new tables for small ones, and the dashboard's first queries after the
+  // run scan where they should probe an index.
+  with_reconnect([&] {
+    db_.exec("ANALYZE alerts, alert_accounts, bars", "cannot update the planner's statistics");
+  });
 }
 
 void PostgresStore::upsert_run(const RunRecord& run, std::string_view finished_at) {
