@@ -120,6 +120,12 @@ RunRecord read_run(const Row& row);
 Query run_totals(Dialect dialect);
 RunTotals read_run_totals(const Row& row);
 
+/// PostgreSQL DDL for what SQLite's schema version 4 added, on top of the PostgreSQL schema
+/// with the tables of version 3: sort indexes, the rollup tables with their plpgsql triggers
+/// (backfilled from the rows already stored), the BI views and trigram indexes for the text
+/// filter. The statistics queries above read the rollup tables in both dialects.
+std::string postgres_rollups();
+
 /// `text` as a LIKE pattern matching it literally anywhere: %text% with \, % and _ escaped.
 std::string contains_pattern(std::string_view text);
 

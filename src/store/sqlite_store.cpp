@@ -103,6 +103,230 @@ CREATE INDEX alert_accounts_by_account ON alert_accounts(account, alert_id);
 INSERT OR IGNORE INTO alert_accounts SELECT a.id, j.value FROM alerts a, json_each(a.accounts) j;
 CREATE TABLE alert_evidence (alert_id TEXT PRIMARY KEY, evidence TEXT NOT NULL) WITHOUT ROWID;
 CREATE INDEX bars_by_interval ON bars(interval_ns, start_ns);
+)sql",  // Indexes for every sort key in both directions (ties by start_ns, id), and rollups kept
+    // exact by triggers so the dashboard's statistics read thousands of rows, not millions.
+    R"sql(
+CREATE INDEX alerts_by_end ON alerts(end_ns, start_ns, id);
+CREATE INDEX alerts_by_score ON alerts(score, start_ns, id);
+DROP INDEX alerts_by_rule;
+CREATE INDEX alerts_by_rule ON alerts(rule, start_ns, id);
+DROP INDEX alerts_by_severity;
+CREATE INDEX alerts_by_severity ON alerts(severity_rank, start_ns, id);
+DROP INDEX alerts_by_symbol;
+CREATE INDEX alerts_by_symbol ON alerts(symbol, start_ns, id);
+CREATE TABLE alert_counts_minute (
+  minute_ns INTEGER NOT NULL,
+  severity_rank INTEGER NOT NULL,
+  total INTEGER NOT NULL,
+  start_min INTEGER NOT NULL,
+  end_max INTEGER NOT NULL,
+  PRIMARY KEY (minute_ns, severity_rank)
+) WITHOUT ROWID;
+CREATE TABLE alert_counts_rule (
+  hour_ns INTEGER NOT NULL,
+  rule TEXT NOT NULL,
+  severity_rank INTEGER NOT NULL,
+  total INTEGER NOT NULL,
+  score_sum REAL NOT NULL,
+  score_max REAL NOT NULL,
+  PRIMARY KEY (hour_ns, rule, severity_rank)
+) WITHOUT ROWID;
+CREATE TABLE alert_counts_symbol (
+  hour_ns INTEGER NOT NULL,
+  symbol TEXT NOT NULL,
+  severity_rank INTEGER NOT NULL,
+  total INTEGER NOT NULL,
+  score_sum REAL NOT NULL,
+  score_max REAL NOT NULL,
+  PRIMARY KEY (hour_ns, symbol, severity_rank)
+) WITHOUT ROWID;
+CREATE TABLE account_alert_counts (
+  account TEXT PRIMARY KEY,
+  total INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE bar_volume_hourly (
+  interval_ns INTEGER NOT NULL,
+  hour_ns INTEGER NOT NULL,
+  symbol TEXT NOT NULL,
+  bars INTEGER NOT NULL,
+  buy REAL NOT NULL,
+  sell REAL NOT NULL,
+  total REAL NOT NULL,
+  value REAL NOT NULL,
+  trades INTEGER NOT NULL,
+  PRIMARY KEY (interval_ns, hour_ns, symbol)
+) WITHOUT ROWID;
+CREATE TRIGGER alerts_counted AFTER INSERT ON alerts BEGIN
+  INSERT INTO alert_counts_minute (minute_ns, severity_rank, total, start_min, end_max)
+  VALUES ((new.start_ns / 60000000000) * 60000000000, new.severity_rank, 1, new.start_ns, new.end_ns)
+  ON CONFLICT (minute_ns, severity_rank) DO UPDATE SET total = total + 1,
+    start_min = min(start_min, excluded.start_min), end_max = max(end_max, excluded.end_max);
+  INSERT INTO alert_counts_rule (hour_ns, rule, severity_rank, total, score_sum, score_max)
+  VALUES ((new.start_ns / 3600000000000) * 3600000000000, new.rule, new.severity_rank, 1, new.score, new.score)
+  ON CONFLICT (hour_ns, rule, severity_rank) DO UPDATE SET total = total + 1,
+    score_sum = score_sum + excluded.score_sum, score_max = max(score_max, excluded.score_max);
+  INSERT INTO alert_counts_symbol (hour_ns, symbol, severity_rank, total, score_sum, score_max)
+  VALUES ((new.start_ns / 3600000000000) * 3600000000000, new.symbol, new.severity_rank, 1, new.score, new.score)
+  ON CONFLICT (hour_ns, symbol, severity_rank) DO UPDATE SET total = total + 1,
+    score_sum = score_sum + excluded.score_sum, score_max = max(score_max, excluded.score_max);
+END;
+CREATE TRIGGER alerts_recounted
+AFTER UPDATE OF rule, symbol, severity_rank, score, start_ns, end_ns ON alerts
+WHEN old.rule IS NOT new.rule OR old.symbol IS NOT new.symbol
+  OR old.severity_rank IS NOT new.severity_rank OR old.score IS NOT new.score
+  OR old.start_ns IS NOT new.start_ns OR old.end_ns IS NOT new.end_ns
+BEGIN
+  UPDATE alert_counts_minute SET total = total - 1,
+    start_min = coalesce((SELECT min(start_ns) FROM alerts WHERE severity_rank = old.severity_rank
+      AND start_ns >= (old.start_ns / 60000000000) * 60000000000 AND start_ns < (old.start_ns / 60000000000) * 60000000000 + 60000000000), 0),
+    end_max = coalesce((SELECT max(end_ns) FROM alerts WHERE severity_rank = old.severity_rank
+      AND start_ns >= (old.start_ns / 60000000000) * 60000000000 AND start_ns < (old.start_ns / 60000000000) * 60000000000 + 60000000000), 0)
+  WHERE minute_ns = (old.start_ns / 60000000000) * 60000000000 AND severity_rank = old.severity_rank;
+  DELETE FROM alert_counts_minute
+  WHERE minute_ns = (old.start_ns / 60000000000) * 60000000000 AND severity_rank = old.severity_rank AND total = 0;
+  UPDATE alert_counts_rule SET total = total - 1, score_sum = score_sum - old.score,
+    score_max = coalesce((SELECT max(score) FROM alerts WHERE rule = old.rule
+      AND severity_rank = old.severity_rank AND start_ns >= (old.start_ns / 3600000000000) * 3600000000000
+      AND start_ns < (old.start_ns / 3600000000000) * 3600000000000 + 3600000000000), 0)
+  WHERE hour_ns = (old.start_ns / 3600000000000) * 3600000000000 AND rule = old.rule AND severity_rank = old.severity_rank;
+  DELETE FROM alert_counts_rule
+  WHERE hour_ns = (old.start_ns / 3600000000000) * 3600000000000 AND rule = old.rule AND severity_rank = old.severity_rank AND total = 0;
+  UPDATE alert_counts_symbol SET total = total - 1, score_sum = score_sum - old.score,
+    score_max = coalesce((SELECT max(score) FROM alerts WHERE symbol = old.symbol
+      AND severity_rank = old.severity_rank AND start_ns >= (old.start_ns / 3600000000000) * 3600000000000
+      AND start_ns < (old.start_ns / 3600000000000) * 3600000000000 + 3600000000000), 0)
+  WHERE hour_ns = (old.start_ns / 3600000000000) * 3600000000000 AND symbol = old.symbol AND severity_rank = old.severity_rank;
+  DELETE FROM alert_counts_symbol
+  WHERE hour_ns = (old.start_ns / 3600000000000) * 3600000000000 AND symbol = old.symbol AND severity_rank = old.severity_rank AND total = 0;
+  INSERT INTO alert_counts_minute (minute_ns, severity_rank, total, start_min, end_max)
+  VALUES ((new.start_ns / 60000000000) * 60000000000, new.severity_rank, 1, new.start_ns, new.end_ns)
+  ON CONFLICT (minute_ns, severity_rank) DO UPDATE SET total = total + 1,
+    start_min = min(start_min, excluded.start_min), end_max = max(end_max, excluded.end_max);
+  INSERT INTO alert_counts_rule (hour_ns, rule, severity_rank, total, score_sum, score_max)
+  VALUES ((new.start_ns / 3600000000000) * 3600000000000, new.rule, new.severity_rank, 1, new.score, new.score)
+  ON CONFLICT (hour_ns, rule, severity_rank) DO UPDATE SET total = total + 1,
+    score_sum = score_sum + excluded.score_sum, score_max = max(score_max, excluded.score_max);
+  INSERT INTO alert_counts_symbol (hour_ns, symbol, severity_rank, total, score_sum, score_max)
+  VALUES ((new.start_ns / 3600000000000) * 3600000000000, new.symbol, new.severity_rank, 1, new.score, new.score)
+  ON CONFLICT (hour_ns, symbol, severity_rank) DO UPDATE SET total = total + 1,
+    score_sum = score_sum + excluded.score_sum, score_max = max(score_max, excluded.score_max);
+END;
+CREATE TRIGGER alerts_uncounted AFTER DELETE ON alerts BEGIN
+  UPDATE alert_counts_minute SET total = total - 1,
+    start_min = coalesce((SELECT min(start_ns) FROM alerts WHERE severity_rank = old.severity_rank
+      AND start_ns >= (old.start_ns / 60000000000) * 60000000000 AND start_ns < (old.start_ns / 60000000000) * 60000000000 + 60000000000), 0),
+    end_max = coalesce((SELECT max(end_ns) FROM alerts WHERE severity_rank = old.severity_rank
+      AND start_ns >= (old.start_ns / 60000000000) * 60000000000 AND start_ns < (old.start_ns / 60000000000) * 60000000000 + 60000000000), 0)
+  WHERE minute_ns = (old.start_ns / 60000000000) * 60000000000 AND severity_rank = old.severity_rank;
+  DELETE FROM alert_counts_minute
+  WHERE minute_ns = (old.start_ns / 60000000000) * 60000000000 AND severity_rank = old.severity_rank AND total = 0;
+  UPDATE alert_counts_rule SET total = total - 1, score_sum = score_sum - old.score,
+    score_max = coalesce((SELECT max(score) FROM alerts WHERE rule = old.rule
+      AND severity_rank = old.severity_rank AND start_ns >= (old.start_ns / 3600000000000) * 3600000000000
+      AND start_ns < (old.start_ns / 3600000000000) * 3600000000000 + 3600000000000), 0)
+  WHERE hour_ns = (old.start_ns / 3600000000000) * 3600000000000 AND rule = old.rule AND severity_rank = old.severity_rank;
+  DELETE FROM alert_counts_rule
+  WHERE hour_ns = (old.start_ns / 3600000000000) * 3600000000000 AND rule = old.rule AND severity_rank = old.severity_rank AND total = 0;
+  UPDATE alert_counts_symbol SET total = total - 1, score_sum = score_sum - old.score,
+    score_max = coalesce((SELECT max(score) FROM alerts WHERE symbol = old.symbol
+      AND severity_rank = old.severity_rank AND start_ns >= (old.start_ns / 3600000000000) * 3600000000000
+      AND start_ns < (old.start_ns / 3600000000000) * 3600000000000 + 3600000000000), 0)
+  WHERE hour_ns = (old.start_ns / 3600000000000) * 3600000000000 AND symbol = old.symbol AND severity_rank = old.severity_rank;
+  DELETE FROM alert_counts_symbol
+  WHERE hour_ns = (old.start_ns / 3600000000000) * 3600000000000 AND symbol = old.symbol AND severity_rank = old.severity_rank AND total = 0;
+END;
+CREATE TRIGGER alert_accounts_counted AFTER INSERT ON alert_accounts BEGIN
+  INSERT INTO account_alert_counts (account, total) VALUES (new.account, 1)
+  ON CONFLICT (account) DO UPDATE SET total = total + 1;
+END;
+CREATE TRIGGER alert_accounts_uncounted AFTER DELETE ON alert_accounts BEGIN
+  UPDATE account_alert_counts SET total = total - 1 WHERE account = old.account;
+  DELETE FROM account_alert_counts WHERE account = old.account AND total = 0;
+END;
+CREATE TRIGGER bars_counted AFTER INSERT ON bars BEGIN
+  INSERT INTO bar_volume_hourly (interval_ns, hour_ns, symbol, bars, buy, sell, total, value, trades)
+  VALUES (new.interval_ns, (new.start_ns / 3600000000000) * 3600000000000, new.symbol, 1, CAST(new.buy_volume AS REAL), CAST(new.sell_volume AS REAL), CAST(new.volume AS REAL), new.value, new.trades)
+  ON CONFLICT (interval_ns, hour_ns, symbol) DO UPDATE SET bars = bars + 1,
+    buy = buy + excluded.buy, sell = sell + excluded.sell, total = total + excluded.total,
+    value = value + excluded.value, trades = trades + excluded.trades;
+END;
+CREATE TRIGGER bars_recounted AFTER UPDATE ON bars BEGIN
+  UPDATE bar_volume_hourly SET bars = bars - 1, buy = buy - CAST(old.buy_volume AS REAL),
+    sell = sell - CAST(old.sell_volume AS REAL), total = total - CAST(old.volume AS REAL),
+    value = value - old.value, trades = trades - old.trades
+  WHERE interval_ns = old.interval_ns AND hour_ns = (old.start_ns / 3600000000000) * 3600000000000 AND symbol = old.symbol;
+  DELETE FROM bar_volume_hourly WHERE interval_ns = old.interval_ns AND hour_ns = (old.start_ns / 3600000000000) * 3600000000000 AND symbol = old.symbol AND bars = 0;
+  INSERT INTO bar_volume_hourly (interval_ns, hour_ns, symbol, bars, buy, sell, total, value, trades)
+  VALUES (new.interval_ns, (new.start_ns / 3600000000000) * 3600000000000, new.symbol, 1, CAST(new.buy_volume AS REAL), CAST(new.sell_volume AS REAL), CAST(new.volume AS REAL), new.value, new.trades)
+  ON CONFLICT (interval_ns, hour_ns, symbol) DO UPDATE SET bars = bars + 1,
+    buy = buy + excluded.buy, sell = sell + excluded.sell, total = total + excluded.total,
+    value = value + excluded.value, trades = trades + excluded.trades;
+END;
+CREATE TRIGGER bars_uncounted AFTER DELETE ON bars BEGIN
+  UPDATE bar_volume_hourly SET bars = bars - 1, buy = buy - CAST(old.buy_volume AS REAL),
+    sell = sell - CAST(old.sell_volume AS REAL), total = total - CAST(old.volume AS REAL),
+    value = value - old.value, trades = trades - old.trades
+  WHERE interval_ns = old.interval_ns AND hour_ns = (old.start_ns / 3600000000000) * 3600000000000 AND symbol = old.symbol;
+  DELETE FROM bar_volume_hourly WHERE interval_ns = old.interval_ns AND hour_ns = (old.start_ns / 3600000000000) * 3600000000000 AND symbol = old.symbol AND bars = 0;
+END;
+CREATE VIRTUAL TABLE alert_text USING fts5(body, tokenize = 'trigram');
+CREATE TRIGGER alerts_text_added AFTER INSERT ON alerts BEGIN
+  INSERT INTO alert_text (rowid, body) VALUES (new.rowid, new.why || char(10) || new.rule || char(10) || new.symbol || char(10) || new.id || char(10) || coalesce((SELECT group_concat(value, char(10)) FROM json_each(new.accounts)), ''));
+END;
+CREATE TRIGGER alerts_text_changed AFTER UPDATE OF why, rule, symbol, accounts ON alerts
+WHEN old.why IS NOT new.why OR old.rule IS NOT new.rule OR old.symbol IS NOT new.symbol
+  OR old.accounts IS NOT new.accounts
+BEGIN
+  DELETE FROM alert_text WHERE rowid = old.rowid;
+  INSERT INTO alert_text (rowid, body) VALUES (new.rowid, new.why || char(10) || new.rule || char(10) || new.symbol || char(10) || new.id || char(10) || coalesce((SELECT group_concat(value, char(10)) FROM json_each(new.accounts)), ''));
+END;
+CREATE TRIGGER alerts_text_removed AFTER DELETE ON alerts BEGIN
+  DELETE FROM alert_text WHERE rowid = old.rowid;
+END;
+INSERT INTO alert_text (rowid, body) SELECT rowid, alerts.why || char(10) || alerts.rule || char(10) || alerts.symbol || char(10) || alerts.id || char(10) || coalesce((SELECT group_concat(value, char(10)) FROM json_each(alerts.accounts)), '') FROM alerts;
+-- Views for BI tools (docs/API.md, "SQL views"); the same names and columns in PostgreSQL.
+CREATE VIEW alerts_per_minute AS
+SELECT strftime('%Y-%m-%dT%H:%M:%SZ', (start_ns / 60000000000) * 60000000000 / 1000000000, 'unixepoch') AS minute_start,
+       (start_ns / 60000000000) * 60000000000 AS minute_ns, rule, severity, count(*) AS alerts
+FROM alerts GROUP BY 2, 3, 4;
+CREATE VIEW alerts_per_hour AS
+SELECT strftime('%Y-%m-%dT%H:%M:%SZ', hour_ns / 1000000000, 'unixepoch') AS hour_start, hour_ns, rule,
+       CASE severity_rank WHEN 0 THEN 'LOW' WHEN 1 THEN 'MEDIUM' WHEN 2 THEN 'HIGH' ELSE 'CRITICAL' END AS severity, total AS alerts
+FROM alert_counts_rule;
+CREATE VIEW alerts_per_rule AS
+SELECT rule, sum(total) AS alerts, sum(CASE WHEN severity_rank = 0 THEN total ELSE 0 END) AS low, sum(CASE WHEN severity_rank = 1 THEN total ELSE 0 END) AS medium, sum(CASE WHEN severity_rank = 2 THEN total ELSE 0 END) AS high, sum(CASE WHEN severity_rank = 3 THEN total ELSE 0 END) AS critical,
+       sum(score_sum) / sum(total) AS mean_score, max(score_max) AS max_score
+FROM alert_counts_rule GROUP BY rule;
+CREATE VIEW alerts_rule_severity AS
+SELECT rule, CASE severity_rank WHEN 0 THEN 'LOW' WHEN 1 THEN 'MEDIUM' WHEN 2 THEN 'HIGH' ELSE 'CRITICAL' END AS severity, sum(total) AS alerts
+FROM alert_counts_rule GROUP BY rule, severity_rank;
+CREATE VIEW symbol_risk AS
+SELECT symbol, sum(total) AS alerts, sum(CASE WHEN severity_rank = 0 THEN total ELSE 0 END) AS low, sum(CASE WHEN severity_rank = 1 THEN total ELSE 0 END) AS medium, sum(CASE WHEN severity_rank = 2 THEN total ELSE 0 END) AS high, sum(CASE WHEN severity_rank = 3 THEN total ELSE 0 END) AS critical,
+       3 * sum(CASE WHEN severity_rank = 3 THEN total ELSE 0 END)
+         + 2 * sum(CASE WHEN severity_rank = 2 THEN total ELSE 0 END)
+         + sum(CASE WHEN severity_rank = 1 THEN total ELSE 0 END) AS risk,
+       sum(score_sum) AS score_sum, max(score_max) AS max_score
+FROM alert_counts_symbol GROUP BY symbol;
+INSERT INTO alert_counts_minute (minute_ns, severity_rank, total, start_min, end_max)
+SELECT (start_ns / 60000000000) * 60000000000, severity_rank, count(*), min(start_ns), max(end_ns)
+FROM alerts GROUP BY 1, 2;
+INSERT INTO alert_counts_rule (hour_ns, rule, severity_rank, total, score_sum, score_max)
+SELECT (start_ns / 3600000000000) * 3600000000000, rule, severity_rank, count(*), sum(score), max(score)
+FROM alerts GROUP BY 1, 2, 3;
+INSERT INTO alert_counts_symbol (hour_ns, symbol, severity_rank, total, score_sum, score_max)
+SELECT (start_ns / 3600000000000) * 3600000000000, symbol, severity_rank, count(*), sum(score), max(score)
+FROM alerts GROUP BY 1, 2, 3;
+INSERT INTO account_alert_counts (account, total)
+SELECT account, count(*) FROM alert_accounts GROUP BY account;
+INSERT INTO bar_volume_hourly (interval_ns, hour_ns, symbol, bars, buy, sell, total, value, trades)
+SELECT interval_ns, (start_ns / 3600000000000) * 3600000000000, symbol, count(*), sum(CAST(buy_volume AS REAL)),
+       sum(CAST(sell_volume AS REAL)), sum(CAST(volume AS REAL)), sum(value), sum(trades)
+FROM bars GROUP BY 1, 2, 3;
+)sql",
+    // Symbol risk reads the symbol rollup in symbol order, without sorting it.
+    R"sql(
+CREATE INDEX alert_counts_by_symbol
+  ON alert_counts_symbol(symbol, hour_ns, severity_rank, total, score_sum, score_max);
 )sql",
 };
 constexpr int kLatestVersion = static_cast<int>(std::size(kMigrations));

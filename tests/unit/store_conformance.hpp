@@ -9,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <memory>
 #include <string>
@@ -566,12 +567,216 @@ TYPED_TEST_P(StoreConformance, RunsNewestFirstAndTotals) {
   EXPECT_EQ(found->alerts, 5u);
 }
 
+// The same question answered from the rollups (hour-aligned range) and from the alerts
+// themselves (a range a nanosecond wider that selects the same alerts) must agree.
+TYPED_TEST_P(StoreConformance, RollupsAgreeWithTheAlerts) {
+  this->write_set();
+  AlertQuery aligned;
+  aligned.from = at(0);
+  aligned.to = at(7200);
+  AlertQuery unaligned = aligned;
+  unaligned.to = at(7200) + Duration::nanos(1);
+  AlertSummary a = this->store_->summarize(aligned);
+  AlertSummary b = this->store_->summarize(unaligned);
+  EXPECT_EQ(a.alerts, 5u);
+  EXPECT_EQ(a.alerts, b.alerts);
+  EXPECT_EQ(a.symbols, b.symbols);
+  EXPECT_EQ(a.rules, b.rules);
+  EXPECT_EQ(a.accounts, b.accounts);
+  EXPECT_EQ(a.accounts, 5u);
+  EXPECT_EQ(a.by_severity, b.by_severity);
+  EXPECT_DOUBLE_EQ(a.mean_score, b.mean_score);
+  EXPECT_EQ(a.first_start, b.first_start);
+  EXPECT_EQ(a.last_end, b.last_end);
+  EXPECT_EQ(a.last_end, at(3750));
+
+  auto rules_a = this->store_->count_by_rule(aligned);
+  auto rules_b = this->store_->count_by_rule(unaligned);
+  ASSERT_EQ(rules_a.size(), rules_b.size());
+  for (size_t i = 0; i < rules_a.size(); ++i) {
+    EXPECT_EQ(rules_a[i].rule, rules_b[i].rule);
+    EXPECT_EQ(rules_a[i].by_severity, rules_b[i].by_severity);
+    EXPECT_DOUBLE_EQ(rules_a[i].max_score, rules_b[i].max_score);
+  }
+  auto risk_a = this->store_->symbol_risk(aligned);
+  auto risk_b = this->store_->symbol_risk(unaligned);
+  ASSERT_EQ(risk_a.size(), risk_b.size());
+  for (size_t i = 0; i < risk_a.size(); ++i) {
+    EXPECT_EQ(risk_a[i].symbol, risk_b[i].symbol);
+    EXPECT_EQ(risk_a[i].risk, risk_b[i].risk);
+    EXPECT_DOUBLE_EQ(risk_a[i].score_sum, risk_b[i].score_sum);
+  }
+  AlertQuery btc = aligned;
+  btc.symbol = "BTCUSDT";
+  AlertQuery btc_wide = unaligned;
+  btc_wide.symbol = "BTCUSDT";
+  auto hours_a = this->store_->timeline(btc, Duration::hours(1));
+  auto hours_b = this->store_->timeline(btc_wide, Duration::hours(1));
+  ASSERT_EQ(hours_a.size(), 2u);
+  ASSERT_EQ(hours_b.size(), 2u);
+  EXPECT_EQ(hours_a[0].by_severity, hours_b[0].by_severity);
+  EXPECT_EQ(hours_a[0].by_severity, (SeverityCounts{0, 0, 1, 1}));
+  EXPECT_EQ(hours_a[1].by_severity, hours_b[1].by_severity);
+}
+
+// A re-run that changes an alert's severity, score or window moves it in every statistic.
+TYPED_TEST_P(StoreConformance, StatisticsFollowRewrittenAlerts) {
+  this->write_set();
+  Alert c = this->set_.c;
+  c.severity = Severity::kLow;
+  c.score = 5;
+  c.start = at(3700);  // moves from the 12:00 hour to 13:01, same id
+  c.end = at(9000);
+  this->store_->emit(std::move(c));
+  AlertSummary all = this->store_->summarize({});
+  EXPECT_EQ(all.alerts, 6u);
+  EXPECT_EQ(all.by_severity, (SeverityCounts{2, 2, 2, 0}));
+  EXPECT_DOUBLE_EQ(all.mean_score, 210.0 / 6);
+  EXPECT_EQ(all.last_end, at(9000));
+  auto rules = this->store_->count_by_rule({});
+  auto spoofing = std::find_if(rules.begin(), rules.end(),
+                               [](const RuleCount& r) { return r.rule == "spoofing"; });
+  ASSERT_NE(spoofing, rules.end());
+  EXPECT_EQ(spoofing->by_severity, (SeverityCounts{1, 0, 0, 0}));
+  EXPECT_DOUBLE_EQ(spoofing->max_score, 5);
+  auto symbols = this->store_->symbol_risk({});
+  ASSERT_FALSE(symbols.empty());
+  EXPECT_EQ(symbols[0].symbol, "BTCUSDT");
+  EXPECT_EQ(symbols[0].risk, 3u);  // HIGH + MEDIUM now
+  EXPECT_DOUBLE_EQ(symbols[0].max_score, 55);
+  auto minutes = this->store_->timeline({}, Duration::minutes(1));
+  ASSERT_EQ(minutes.size(), 5u);
+  EXPECT_EQ(minutes[0].by_severity, (SeverityCounts{0, 0, 1, 0}));
+  EXPECT_EQ(minutes[2].start, at(3660));
+  EXPECT_EQ(minutes[2].by_severity, (SeverityCounts{1, 1, 0, 0}));
+  AlertQuery first_hour;
+  first_hour.from = at(0);
+  first_hour.to = at(3600);
+  EXPECT_EQ(this->store_->summarize(first_hour).last_end, at(120)) << "B's end, C has moved";
+  AlertQuery text;
+  text.text = "layered_away";
+  EXPECT_EQ(this->store_->count_alerts(text), 1u);
+  Alert renamed = this->set_.c;
+  renamed.why = "now explained differently";
+  this->store_->emit(std::move(renamed));
+  EXPECT_EQ(this->store_->count_alerts(text), 0u) << "the text index follows the rewrite";
+  text.text = "explained diff";
+  EXPECT_EQ(this->store_->count_alerts(text), 1u);
+}
+
+TYPED_TEST_P(StoreConformance, VolumeOverRangesNotOnTheHour) {
+  Duration minute = Duration::minutes(1);
+  this->store_->write_bar("BTCUSDT", minute, conformance_bar(0, "2.25", "1.25", 400, 7));
+  this->store_->write_bar("BTCUSDT", minute, conformance_bar(60, "1", "3", 450, 5));
+  this->store_->write_bar("BTCUSDT", minute, conformance_bar(3600, "10", "0", 1050, 2));
+  this->store_->write_bar("ETHUSDT", minute, conformance_bar(60, "0.5", "0.25", 125, 3));
+  this->store_->write_bar("ETHUSDT", minute, conformance_bar(7200, "1", "1", 10, 1));
+  // [12:01, 14:01): the 13:00 hour whole, 12:01-13:00 and 14:00-14:01 in part.
+  auto v = this->store_->volume_by_symbol(minute, at(60), at(7260), std::nullopt);
+  ASSERT_EQ(v.size(), 2u);
+  EXPECT_EQ(v[0].symbol, "BTCUSDT");
+  EXPECT_DOUBLE_EQ(v[0].total, 15);
+  EXPECT_EQ(v[0].trades, 7u);
+  EXPECT_EQ(v[1].symbol, "ETHUSDT");
+  EXPECT_DOUBLE_EQ(v[1].total, 3.75);
+  EXPECT_EQ(v[1].trades, 4u);
+  auto hours =
+      this->store_->volume_over_time(minute, Duration::hours(1), at(60), at(7260), std::nullopt);
+  ASSERT_EQ(hours.size(), 3u);
+  EXPECT_DOUBLE_EQ(hours[0].total, 5.75);
+  EXPECT_DOUBLE_EQ(hours[1].total, 10.5);
+  EXPECT_DOUBLE_EQ(hours[2].total, 2.5);
+
+  // Rewriting a bar replaces its volume everywhere.
+  this->store_->write_bar("BTCUSDT", minute, conformance_bar(3600, "1", "1", 200, 9));
+  auto again = this->store_->volume_by_symbol(minute, at(0), at(7200), std::string("BTCUSDT"));
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_DOUBLE_EQ(again[0].total, 11);
+  EXPECT_DOUBLE_EQ(again[0].buy, 4.25);
+  EXPECT_DOUBLE_EQ(again[0].value, 1050);
+  EXPECT_EQ(again[0].trades, 21u);
+}
+
+// Every view on the hand-made set; values are compared as numbers, the backends print them
+// differently (37.0 against 37).
+TYPED_TEST_P(StoreConformance, ViewsForBiTools) {
+  this->write_set();
+  Rows per_minute = this->backend_.rows(
+      "SELECT minute_ns, rule, severity, alerts FROM alerts_per_minute "
+      "ORDER BY minute_ns, rule, severity");
+  ASSERT_EQ(per_minute.size(), 6u);
+  EXPECT_EQ(per_minute[0],
+            (std::vector<std::string>{std::to_string(at(0).nanos()), "spoofing", "CRITICAL", "1"}));
+  EXPECT_EQ(per_minute[1][1], "wash.round_trip");
+  EXPECT_EQ(per_minute[2][0], std::to_string(at(60).nanos()));
+  EXPECT_EQ(per_minute[5][0], std::to_string(at(7260).nanos()));
+
+  Rows per_hour = this->backend_.rows(
+      "SELECT hour_ns, rule, severity, alerts FROM alerts_per_hour ORDER BY hour_ns, rule, "
+      "severity");
+  ASSERT_EQ(per_hour.size(), 5u);
+  EXPECT_EQ(per_hour[0][1], "spoofing");
+  EXPECT_EQ(per_hour[1], (std::vector<std::string>{std::to_string(at(0).nanos()), "wash.round_trip",
+                                                   "HIGH", "1"}));
+  EXPECT_EQ(per_hour[3], (std::vector<std::string>{std::to_string(at(3600).nanos()),
+                                                   "pump_and_dump", "MEDIUM", "2"}));
+  Rows hour_start = this->backend_.rows(
+      "SELECT count(*) FROM alerts_per_hour WHERE hour_start "
+      "IS NULL");
+  EXPECT_EQ(hour_start, (Rows{{"0"}}));
+}
+
+TYPED_TEST_P(StoreConformance, ViewsCountRulesSeveritiesAndRisk) {
+  this->write_set();
+  auto num = [](const std::string& text) { return std::stod(text); };
+  Rows rules = this->backend_.rows(
+      "SELECT rule, alerts, low, medium, high, critical, mean_score, max_score "
+      "FROM alerts_per_rule ORDER BY alerts DESC, rule");
+  ASSERT_EQ(rules.size(), 4u);
+  EXPECT_EQ(rules[0][0], "pump_and_dump");
+  EXPECT_EQ(num(rules[0][1]), 2);
+  EXPECT_EQ(num(rules[0][3]), 2);
+  EXPECT_DOUBLE_EQ(num(rules[0][6]), 37);
+  EXPECT_DOUBLE_EQ(num(rules[0][7]), 41);
+  EXPECT_EQ(rules[1][0], "wash.round_trip");
+  EXPECT_EQ(num(rules[1][2]), 1);
+  EXPECT_EQ(num(rules[1][4]), 1);
+  EXPECT_DOUBLE_EQ(num(rules[1][6]), 33.5);
+
+  Rows matrix = this->backend_.rows(
+      "SELECT rule, severity, alerts FROM alerts_rule_severity ORDER BY rule, severity");
+  std::vector<std::vector<std::string>> expected = {
+      {"layering", "HIGH", "1"},       {"pump_and_dump", "MEDIUM", "2"},
+      {"spoofing", "CRITICAL", "1"},   {"wash.round_trip", "HIGH", "1"},
+      {"wash.round_trip", "LOW", "1"},
+  };
+  EXPECT_EQ(matrix, expected);
+
+  Rows risk = this->backend_.rows(
+      "SELECT symbol, alerts, low, medium, high, critical, risk, score_sum, max_score "
+      "FROM symbol_risk ORDER BY risk DESC, score_sum DESC, symbol");
+  ASSERT_EQ(risk.size(), 3u);
+  EXPECT_EQ(risk[0][0], "BTCUSDT");
+  EXPECT_EQ(num(risk[0][1]), 3);
+  EXPECT_EQ(num(risk[0][6]), 6);
+  EXPECT_DOUBLE_EQ(num(risk[0][7]), 187);
+  EXPECT_DOUBLE_EQ(num(risk[0][8]), 91);
+  EXPECT_EQ(risk[1][0], "ETHUSDT");
+  EXPECT_EQ(num(risk[1][2]), 1);
+  EXPECT_EQ(num(risk[1][6]), 2);
+  EXPECT_EQ(risk[2][0], "SOLUSDT");
+  EXPECT_EQ(num(risk[2][6]), 1);
+}
+
 REGISTER_TYPED_TEST_SUITE_P(StoreConformance, StoresEveryFieldAndFindsAlertsById, EachFilterNarrows,
                             StatusFilterFollowsStatusChanges, TextFilterIsLiteralAndCaseInsensitive,
                             SortsEitherWayWithTiesByStartAndId, PagesWithLimitAndOffset,
                             ReRunKeepsIdsStatusAndFirstRun, ChangesComeInOrderAfterASequenceNumber,
                             StatusRoundTrip, EvidenceRoundTrip, SummaryNumbersAreExact,
                             TimelineBucketsByMinuteAndHour, CountsByRule,
-                            SymbolRiskWeighsSeverities, VolumeFromBars, RunsNewestFirstAndTotals);
+                            SymbolRiskWeighsSeverities, VolumeFromBars, RunsNewestFirstAndTotals,
+                            RollupsAgreeWithTheAlerts, StatisticsFollowRewrittenAlerts,
+                            VolumeOverRangesNotOnTheHour, ViewsForBiTools,
+                            ViewsCountRulesSeveritiesAndRisk);
 
 }  // namespace tw::testing
