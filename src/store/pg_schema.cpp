@@ -1,20 +1,21 @@
 #include "store/pg_schema.hpp"
 
 #include <chrono>
-#include <iterator>
+#include <stdexcept>
 #include <string>
 
 #include "model/timestamp.hpp"
+#include "store/alert_sql.hpp"
 
 namespace tw::pg {
 namespace {
 
-// Schema migrations, oldest first: version N is kMigrations[N - 1]. Append, never edit.
+// The tables of the first schema version. Migrations, oldest first, are this and then the
+// versions migration_sql lists; append, never edit.
 // The SQLite schema in PostgreSQL types: times as BIGINT nanoseconds (and ISO text), bar
 // prices and quantities as exact decimal TEXT, JSON as TEXT so both stores read it alike.
 // Keys sort by byte (COLLATE "C") as in SQLite, whatever the database's default collation.
-constexpr std::string_view kMigrations[] = {
-    R"sql(
+constexpr std::string_view kTables = R"sql(
 CREATE TABLE runs (
   id TEXT COLLATE "C" PRIMARY KEY,
   seq BIGSERIAL UNIQUE,
@@ -95,9 +96,22 @@ CREATE TABLE bars (
   PRIMARY KEY (symbol, interval_ns, start_ns)
 );
 CREATE INDEX bars_by_interval ON bars(interval_ns, start_ns);
-)sql",
-};
-constexpr int kLatestVersion = static_cast<int>(std::size(kMigrations));
+)sql";
+constexpr int kLatestVersion = 2;
+
+// The SQL that brings the schema from version - 1 to `version`.
+std::string migration_sql(int version) {
+  switch (version) {
+    case 1:
+      return std::string(kTables);
+    // The rollup tables with their plpgsql triggers, sort indexes, BI views and trigram
+    // indexes: what the shared statistics queries read, in both stores.
+    case 2:
+      return sql::postgres_rollups();
+    default:
+      throw std::logic_error("no schema migration " + std::to_string(version));
+  }
+}
 
 // Any fixed 64-bit number: every tapewatch process migrating one database takes this lock.
 constexpr int64_t kMigrationLock = 0x7461706577617463;  // "tapewatc"
@@ -142,7 +156,7 @@ int migrate(Connection& db) {
       return version;
     }
     int next = version + 1;
-    db.exec_script(kMigrations[next - 1], "cannot apply schema migration " + std::to_string(next));
+    db.exec_script(migration_sql(next), "cannot apply schema migration " + std::to_string(next));
     db.exec("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)",
             Params().add(int64_t{next}).add(wall_clock_iso()),
             "cannot record schema migration " + std::to_string(next));
