@@ -255,7 +255,7 @@ net::HttpResponse ApiService::dispatch(const net::HttpRequest& request, AlertSto
     response.route = "unmatched";
     return response;
   }
-  if (request.method != "GET" && request.method != "HEAD") {
+  if (request.method != "GET") {
     net::HttpResponse response = net::json_response(405, error_json("only GET serves files"));
     response.route = "static";
     return response;
