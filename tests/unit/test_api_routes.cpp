@@ -392,6 +392,27 @@ TYPED_TEST_P(ApiRoutes, StatisticsByTimeRuleSymbolAndVolume) {
   EXPECT_DOUBLE_EQ(double(windowed["by_symbol"].at(0)["total"]), 30.0);
 }
 
+TYPED_TEST_P(ApiRoutes, TimelineOfTooManyPointsAsksForTheHourBucket) {
+  {
+    auto writer = open_store(this->backend_.url());
+    for (int64_t minute = 0; minute < 10'001; ++minute) {
+      writer->emit(make_alert("layering", "ADAUSDT", Severity::kLow, 86'400 + minute * 60));
+    }
+    writer->flush();
+  }
+  HttpResult minutes = this->get("/api/stats/timeline?rule=layering");
+  EXPECT_EQ(minutes.status, 400);
+  EXPECT_EQ(std::string_view(minutes.json()["parameter"]), "bucket");
+  EXPECT_NE(minutes.body.find("bucket=hour"), std::string::npos) << minutes.body;
+  HttpResult hours = this->get("/api/stats/timeline?rule=layering&bucket=hour");
+  ASSERT_EQ(hours.status, 200);
+  EXPECT_EQ(simdjson::dom::array(hours.json()["points"]).size(), 167u);  // 10,001 minutes
+  HttpResult one_day = this->get(
+      "/api/stats/timeline?rule=layering&from=2025-01-07T12:00:00Z&to=2025-01-08T12:00:00Z");
+  ASSERT_EQ(one_day.status, 200);
+  EXPECT_EQ(simdjson::dom::array(one_day.json()["points"]).size(), 1440u);
+}
+
 TYPED_TEST_P(ApiRoutes, BarsRunsRulesAndHealth) {
   HttpResult bars_http = this->get("/api/bars?symbol=BTCUSDT&from=2025-01-06T12:01:00Z");
   auto bars = bars_http.json();
@@ -491,7 +512,8 @@ REGISTER_TYPED_TEST_SUITE_P(ApiRoutes, SummaryCountsTheKnownAlerts, EachFilterNa
                             AlertsWrittenByAnotherStoreReachTheStream,
                             StatisticsFollowAlertsWrittenByAnotherStore,
                             LastEventIdResumesAfterThatChange, StatisticsByTimeRuleSymbolAndVolume,
-                            BarsRunsRulesAndHealth, MetricsCountRequestsAndStoredAlerts,
+                            TimelineOfTooManyPointsAsksForTheHourBucket, BarsRunsRulesAndHealth,
+                            MetricsCountRequestsAndStoredAlerts,
                             OpenApiDescribesEveryRouteAndEveryDeclaredParameterWorks);
 
 INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, ApiRoutes, SqliteApiBackend);
