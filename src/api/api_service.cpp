@@ -82,6 +82,9 @@ ParamDecl runs_limit_param() {
           .max = 1000};
 }
 
+// Larger answers (a CSV of every alert) are recomputed rather than held.
+constexpr size_t kMaxCachedBytes = 1 << 20;
+
 net::HttpResponse text_response(std::string content_type, std::string body) {
   net::HttpResponse response;
   response.content_type = std::move(content_type);
@@ -127,7 +130,7 @@ std::vector<Route> ApiService::make_routes() {
   return {
       {"GET", "/api/alerts", "Alerts matching the filters, sorted and paged, or all as CSV",
        alert_list_params(), "{total, limit, offset, alerts: [ALERT]}, or CSV with format=csv",
-       "application/json", "", list_alerts},
+       "application/json", "", list_alerts, true},
       {"GET",
        "/api/alerts/{id}",
        "One alert with its evidence and the bars around it",
@@ -151,21 +154,22 @@ std::vector<Route> ApiService::make_routes() {
        "{rules: [{name, description, needs, enabled, alerts, params: [...]}]}",
        "application/json",
        "",
-       self(&ApiService::rules)},
+       self(&ApiService::rules),
+       true},
       {"GET", "/api/stats/summary", "Headline figures of the alerts matching the filters",
        alert_filter_params(),
        "{alerts, symbols, rules, accounts, critical, by_severity, mean_score, first_start, "
        "last_end, first_start_ns, last_end_ns, runs}",
-       "application/json", "", stats_summary},
+       "application/json", "", stats_summary, true},
       {"GET", "/api/stats/timeline", "Alerts per time bucket and severity",
        filters_and({bucket_param()}), "{bucket, points: [{start, start_ns, total, LOW, ...}]}",
-       "application/json", "", stats_timeline},
+       "application/json", "", stats_timeline, true},
       {"GET", "/api/stats/rules", "Alerts per rule and severity", alert_filter_params(),
        "{rules: [{rule, total, LOW, MEDIUM, HIGH, CRITICAL, mean_score, max_score}]}",
-       "application/json", "", stats_rules},
+       "application/json", "", stats_rules, true},
       {"GET", "/api/stats/symbols", "Symbols by the risk of their alerts", alert_filter_params(),
        "{symbols: [{symbol, alerts, risk, score_sum, max_score, LOW, ...}]}", "application/json",
-       "", stats_symbols},
+       "", stats_symbols, true},
       {"GET", "/api/stats/volume", "Traded volume from the stored bars", volume_params(),
        "{interval, by_symbol: [...], over_time: [...]}", "application/json", "", stats_volume},
       {"GET", "/api/bars", "A symbol's stored bars", bar_params(),
@@ -227,7 +231,8 @@ net::HttpResponse ApiService::dispatch(const net::HttpRequest& request, AlertSto
     net::HttpResponse response;
     try {
       Params params(request.query, route.params);
-      response = route.handle(RouteCall{request, params, id, store});
+      RouteCall call{request, params, id, store};
+      response = route.cacheable ? answer_cached(route, call) : route.handle(call);
     } catch (const ParamError& e) {
       response = net::json_response(400, error_json(e.what(), e.parameter()));
     } catch (const std::exception& e) {
@@ -250,12 +255,26 @@ net::HttpResponse ApiService::dispatch(const net::HttpRequest& request, AlertSto
     response.route = "unmatched";
     return response;
   }
-  if (request.method != "GET" && request.method != "HEAD") {
+  if (request.method != "GET") {
     net::HttpResponse response = net::json_response(405, error_json("only GET serves files"));
     response.route = "static";
     return response;
   }
   return files_.serve(request.path);
+}
+
+net::HttpResponse ApiService::answer_cached(const Route& route, const RouteCall& call) {
+  std::string version = store_version(call.store);
+  std::string key = cache_key(call.request);
+  if (auto hit = cache_.find(key, version)) return *hit;
+  auto key_mutex = cache_.key_lock(key);
+  std::lock_guard computing(*key_mutex);
+  if (auto hit = cache_.find(key, version)) return *hit;  // another worker just computed it
+  net::HttpResponse response = route.handle(call);
+  if (response.status == 200 && response.body.size() <= kMaxCachedBytes) {
+    cache_.put(key, version, response);
+  }
+  return response;
 }
 
 net::HttpResponse ApiService::rules(AlertStore& store) const {

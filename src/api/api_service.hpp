@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "api/response_cache.hpp"
 #include "api/route.hpp"
 #include "config/config.hpp"
 #include "net/http_message.hpp"
@@ -27,6 +28,7 @@ class ApiService {
 
  private:
   net::HttpResponse dispatch(const net::HttpRequest& request, AlertStore& store);
+  net::HttpResponse answer_cached(const Route& route, const RouteCall& call);
   std::vector<Route> make_routes();
   net::HttpResponse rules(AlertStore& store) const;
   net::HttpResponse metrics(AlertStore& store) const;
@@ -39,6 +41,7 @@ class ApiService {
   net::StreamHub& hub_;
   std::vector<Route> routes_;
   std::string openapi_;  // built once from routes_
+  ResponseCache cache_;
 };
 
 }  // namespace tw::api

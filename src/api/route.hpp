@@ -31,6 +31,9 @@ struct Route {
   std::string content_type = "application/json";
   std::string request_body = {};  // a POST's JSON body, described
   std::function<net::HttpResponse(const RouteCall&)> handle;
+  // Whether answers depend on the stored alerts and runs alone, so they may be reused while
+  // those stay the same (ResponseCache).
+  bool cacheable = false;
 };
 
 /// Whether `path` fits the route's template; `id` gets the {name} segment's text.

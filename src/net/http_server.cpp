@@ -20,6 +20,9 @@ namespace http = beast::http;
 using tcp = asio::ip::tcp;
 using Clock = std::chrono::steady_clock;
 
+// Most events waiting to be written to one stream.
+constexpr size_t kMaxQueuedFrames = 10'000;
+
 /// Threads that run jobs in arrival order; each job is told which thread runs it.
 class WorkerPool {
  public:
@@ -221,6 +224,8 @@ class Session : public std::enable_shared_from_this<Session> {
   }
 
   void queue_frame(std::shared_ptr<const std::string> frame) {
+    // A client that stopped reading is let go rather than buffered for without end.
+    if (outbox_.size() >= kMaxQueuedFrames) return close();
     outbox_.push_back(std::move(frame));
     if (outbox_.size() == 1) write_next_frame();
   }

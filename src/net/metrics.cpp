@@ -4,8 +4,6 @@
 
 #include <algorithm>
 
-#include "util/format.hpp"
-
 namespace tw::net {
 
 void HttpMetrics::record(const std::string& route, int status, double seconds) {
@@ -36,13 +34,13 @@ void HttpMetrics::append_prometheus(std::string& out) const {
       cumulative += h.counts[i];
       out += fmt::format(
           "tapewatch_http_request_duration_seconds_bucket{{route=\"{}\",le=\"{}\"}} {}\n", label,
-          format_number(kBuckets[i]), cumulative);
+          kBuckets[i], cumulative);
     }
     out += fmt::format(
         "tapewatch_http_request_duration_seconds_bucket{{route=\"{}\",le=\"+Inf\"}} {}\n", label,
         h.count);
     out += fmt::format("tapewatch_http_request_duration_seconds_sum{{route=\"{}\"}} {}\n", label,
-                       format_number(h.sum));
+                       h.sum);
     out += fmt::format("tapewatch_http_request_duration_seconds_count{{route=\"{}\"}} {}\n", label,
                        h.count);
   }

@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <stdexcept>
 
+#include "store/postgres_store.hpp"
 #include "store/sqlite_store.hpp"
 
 namespace tw {
@@ -54,9 +55,14 @@ std::unique_ptr<AlertStore> open_store(const std::string& url, StoreOpen mode) {
     }
     return std::make_unique<SqliteStore>(*path);
   }
-  throw std::runtime_error("unsupported store '" + url +
-                           "': this build supports sqlite:PATH, sqlite://PATH or a path ending "
-                           "in .db, .sqlite or .sqlite3");
+  // libpq reads the whole URL (host, port, database, parameters); the database must exist,
+  // so kExisting needs no check of its own.
+  if (starts_with(url, "postgresql://") || starts_with(url, "postgres://")) {
+    return std::make_unique<PostgresStore>(url);
+  }
+  throw std::runtime_error("unsupported store '" + pg::mask_password(url) +
+                           "': this build supports sqlite:PATH, sqlite://PATH, a path ending "
+                           "in .db, .sqlite or .sqlite3, or postgresql://... (postgres://...)");
 }
 
 }  // namespace tw

@@ -268,6 +268,7 @@ TYPED_TEST_P(ApiRoutes, OneAlertComesWithTheBarsAround) {
 TYPED_TEST_P(ApiRoutes, StatusChangeIsStoredAndStreamed) {
   SseReader stream(this->port());
   ASSERT_TRUE(stream.wait_for(": connected")) << stream.text();
+  EXPECT_EQ(this->total("status=escalated"), 0);  // an answer the change must not reuse
   HttpResult r = http_request(this->port(), "POST", "/api/alerts/" + this->id_of(2) + "/status",
                               R"({"status": "escalated", "note": "sent to investigations"})");
   ASSERT_EQ(r.status, 200) << r.body;
@@ -307,6 +308,22 @@ TYPED_TEST_P(ApiRoutes, AlertsWrittenByAnotherStoreReachTheStream) {
   EXPECT_NE(stream.text().find("\"rule\":\"layering\""), std::string::npos);
   EXPECT_EQ(stream.text().find(this->id_of(0)), std::string::npos)
       << "alerts stored before the stream opened are not sent again";
+}
+
+TYPED_TEST_P(ApiRoutes, StatisticsFollowAlertsWrittenByAnotherStore) {
+  HttpResult before = this->get("/api/stats/summary?min_severity=HIGH");
+  EXPECT_EQ(int64_t(before.json()["alerts"]), 3);
+  HttpResult again = this->get("/api/stats/summary?min_severity=HIGH");
+  EXPECT_EQ(again.body, before.body);
+  {
+    auto writer = open_store(this->backend_.url());
+    writer->emit(make_alert("layering", "ADAUSDT", Severity::kHigh, 7200, "new"));
+    writer->flush();
+  }
+  HttpResult after = this->get("/api/stats/summary?min_severity=HIGH");
+  EXPECT_EQ(int64_t(after.json()["alerts"]), 4);
+  HttpResult rules = this->get("/api/stats/rules");
+  EXPECT_NE(rules.body.find("\"rule\":\"layering\""), std::string::npos) << rules.body;
 }
 
 TYPED_TEST_P(ApiRoutes, LastEventIdResumesAfterThatChange) {
@@ -373,6 +390,27 @@ TYPED_TEST_P(ApiRoutes, StatisticsByTimeRuleSymbolAndVolume) {
       this->get("/api/stats/volume?from=2025-01-06T12:01:00Z&to=2025-01-06T13:00:00Z");
   auto windowed = windowed_http.json();
   EXPECT_DOUBLE_EQ(double(windowed["by_symbol"].at(0)["total"]), 30.0);
+}
+
+TYPED_TEST_P(ApiRoutes, TimelineOfTooManyPointsAsksForTheHourBucket) {
+  {
+    auto writer = open_store(this->backend_.url());
+    for (int64_t minute = 0; minute < 10'001; ++minute) {
+      writer->emit(make_alert("layering", "ADAUSDT", Severity::kLow, 86'400 + minute * 60));
+    }
+    writer->flush();
+  }
+  HttpResult minutes = this->get("/api/stats/timeline?rule=layering");
+  EXPECT_EQ(minutes.status, 400);
+  EXPECT_EQ(std::string_view(minutes.json()["parameter"]), "bucket");
+  EXPECT_NE(minutes.body.find("bucket=hour"), std::string::npos) << minutes.body;
+  HttpResult hours = this->get("/api/stats/timeline?rule=layering&bucket=hour");
+  ASSERT_EQ(hours.status, 200);
+  EXPECT_EQ(simdjson::dom::array(hours.json()["points"]).size(), 167u);  // 10,001 minutes
+  HttpResult one_day = this->get(
+      "/api/stats/timeline?rule=layering&from=2025-01-07T12:00:00Z&to=2025-01-08T12:00:00Z");
+  ASSERT_EQ(one_day.status, 200);
+  EXPECT_EQ(simdjson::dom::array(one_day.json()["points"]).size(), 1440u);
 }
 
 TYPED_TEST_P(ApiRoutes, BarsRunsRulesAndHealth) {
@@ -472,8 +510,10 @@ REGISTER_TYPED_TEST_SUITE_P(ApiRoutes, SummaryCountsTheKnownAlerts, EachFilterNa
                             BadParametersAre400sNamingThem, UnknownAlertsAndRoutesAre404,
                             OneAlertComesWithTheBarsAround, StatusChangeIsStoredAndStreamed,
                             AlertsWrittenByAnotherStoreReachTheStream,
+                            StatisticsFollowAlertsWrittenByAnotherStore,
                             LastEventIdResumesAfterThatChange, StatisticsByTimeRuleSymbolAndVolume,
-                            BarsRunsRulesAndHealth, MetricsCountRequestsAndStoredAlerts,
+                            TimelineOfTooManyPointsAsksForTheHourBucket, BarsRunsRulesAndHealth,
+                            MetricsCountRequestsAndStoredAlerts,
                             OpenApiDescribesEveryRouteAndEveryDeclaredParameterWorks);
 
 INSTANTIATE_TYPED_TEST_SUITE_P(Sqlite, ApiRoutes, SqliteApiBackend);

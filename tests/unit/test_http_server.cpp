@@ -6,7 +6,9 @@
 
 #include "http_test_client.hpp"
 #include "net/http_message.hpp"
+#include "net/metrics.hpp"
 #include "net/static_files.hpp"
+#include "net/stream_hub.hpp"
 #include "temp_dir.hpp"
 
 namespace tw::testing {
@@ -101,6 +103,52 @@ TEST(HttpServer, KeepsTheConnectionAliveAndRefusesOversizedBodies) {
   HttpResult r = http_request(server.port(), "POST", "/api/alerts/x/status", huge);
   EXPECT_EQ(r.status, 413);
   EXPECT_NE(r.body.find("too large"), std::string::npos);
+}
+
+TEST(HttpStreamHub, SendsEachEventAfterTheCursorOnceInOrder) {
+  net::StreamHub hub(/*replay_events=*/3);
+  std::vector<std::string> late;
+  std::vector<std::string> early;
+  auto collect = [](std::vector<std::string>& into) {
+    return [&into](std::shared_ptr<const std::string> frame) { into.push_back(*frame); };
+  };
+  uint64_t first = hub.subscribe(0, collect(early));
+  for (uint64_t seq = 1; seq <= 4; ++seq) hub.publish(seq, "e" + std::to_string(seq));
+  hub.publish(2, "stale");  // at or below every cursor: nobody gets it
+  // Subscribing after event 4 with a cursor read before it (2) still gets 3 and 4, from the
+  // events kept for replay.
+  hub.subscribe(2, collect(late));
+  hub.publish(5, "e5");
+  EXPECT_EQ(early, (std::vector<std::string>{"e1", "e2", "e3", "e4", "e5"}));
+  EXPECT_EQ(late, (std::vector<std::string>{"e3", "e4", "e5"}));
+  EXPECT_EQ(hub.clients(), 2u);
+  hub.unsubscribe(first);
+  hub.heartbeat();
+  EXPECT_EQ(early.size(), 5u);
+  EXPECT_EQ(late.back(), ": keep-alive\n\n");
+}
+
+TEST(HttpMetricsText, CountsByRouteAndCodeWithCumulativeBuckets) {
+  net::HttpMetrics metrics;
+  metrics.record("/api/alerts", 200, 0.0007);
+  metrics.record("/api/alerts", 200, 0.2);
+  metrics.record("/api/alerts", 400, 0.0001);
+  metrics.record("a\"b", 200, 10);
+  std::string text;
+  metrics.append_prometheus(text);
+  for (std::string line : {
+           "tapewatch_http_requests_total{route=\"/api/alerts\",code=\"200\"} 2\n",
+           "tapewatch_http_requests_total{route=\"/api/alerts\",code=\"400\"} 1\n",
+           "tapewatch_http_request_duration_seconds_bucket{route=\"/api/alerts\",le=\"0.0005\"} "
+           "1\n",
+           "tapewatch_http_request_duration_seconds_bucket{route=\"/api/alerts\",le=\"0.001\"} 2\n",
+           "tapewatch_http_request_duration_seconds_bucket{route=\"/api/alerts\",le=\"0.25\"} 3\n",
+           "tapewatch_http_request_duration_seconds_count{route=\"/api/alerts\"} 3\n",
+           "tapewatch_http_request_duration_seconds_bucket{route=\"a\\\"b\",le=\"5\"} 0\n",
+           "tapewatch_http_request_duration_seconds_bucket{route=\"a\\\"b\",le=\"+Inf\"} 1\n",
+       }) {
+    EXPECT_NE(text.find(line), std::string::npos) << line << " not in\n" << text;
+  }
 }
 
 }  // namespace

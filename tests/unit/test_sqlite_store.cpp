@@ -490,8 +490,10 @@ TEST(SqliteStore, OpenStoreAcceptsSqliteUrlsOnly) {
     }
   }
   try {
-    open_store("postgresql://user@host/db");
+    open_store("mysql://user@host/db");
+    FAIL() << "accepted mysql://";
   } catch (const std::runtime_error& e) {
     EXPECT_NE(std::string(e.what()).find("sqlite:PATH"), std::string::npos) << e.what();
+    EXPECT_NE(std::string(e.what()).find("postgresql://"), std::string::npos) << e.what();
   }
 }

@@ -1,0 +1,167 @@
+#include "store/pg_schema.hpp"
+
+#include <chrono>
+#include <stdexcept>
+#include <string>
+
+#include "model/timestamp.hpp"
+#include "store/alert_sql.hpp"
+
+namespace tw::pg {
+namespace {
+
+// The tables of the first schema version. Migrations, oldest first, are this and then the
+// versions migration_sql lists; append, never edit.
+// The SQLite schema in PostgreSQL types: times as BIGINT nanoseconds (and ISO text), bar
+// prices and quantities as exact decimal TEXT, JSON as TEXT so both stores read it alike.
+// Keys sort by byte (COLLATE "C") as in SQLite, whatever the database's default collation.
+constexpr std::string_view kTables = R"sql(
+CREATE TABLE runs (
+  id TEXT COLLATE "C" PRIMARY KEY,
+  seq BIGSERIAL UNIQUE,
+  started_at TEXT NOT NULL,
+  finished_at TEXT,
+  status TEXT NOT NULL,
+  inputs TEXT NOT NULL DEFAULT '[]',
+  config_hash TEXT NOT NULL DEFAULT '',
+  config TEXT NOT NULL DEFAULT '',
+  events BIGINT NOT NULL DEFAULT 0,
+  rejects BIGINT NOT NULL DEFAULT 0,
+  alerts BIGINT NOT NULL DEFAULT 0,
+  rejects_by_reason TEXT NOT NULL DEFAULT '{}',
+  alerts_by_rule TEXT NOT NULL DEFAULT '{}',
+  elapsed_seconds DOUBLE PRECISION NOT NULL DEFAULT 0,
+  events_per_second DOUBLE PRECISION NOT NULL DEFAULT 0,
+  peak_rss_bytes BIGINT NOT NULL DEFAULT 0,
+  error TEXT NOT NULL DEFAULT '',
+  books TEXT NOT NULL DEFAULT '{}',
+  feed_counts TEXT NOT NULL DEFAULT '{}'
+);
+CREATE TABLE alerts (
+  id TEXT COLLATE "C" PRIMARY KEY,
+  rule TEXT COLLATE "C" NOT NULL,
+  symbol TEXT COLLATE "C" NOT NULL,
+  severity TEXT NOT NULL,
+  severity_rank SMALLINT NOT NULL,
+  score DOUBLE PRECISION NOT NULL,
+  start_ns BIGINT NOT NULL,
+  end_ns BIGINT NOT NULL,
+  start_time TEXT NOT NULL,
+  end_time TEXT NOT NULL,
+  accounts TEXT NOT NULL DEFAULT '[]',
+  metrics TEXT NOT NULL DEFAULT '{}',
+  why TEXT NOT NULL DEFAULT '',
+  evidence TEXT NOT NULL DEFAULT '[]',
+  evidence_total BIGINT NOT NULL DEFAULT 0,
+  run_id TEXT COLLATE "C",
+  first_seen_run TEXT COLLATE "C",
+  status TEXT COLLATE "C" NOT NULL DEFAULT 'open',
+  status_note TEXT NOT NULL DEFAULT '',
+  change_seq BIGINT NOT NULL,
+  created_at TEXT NOT NULL,
+  updated_at TEXT NOT NULL
+);
+CREATE INDEX alerts_by_start ON alerts(start_ns, id);
+CREATE INDEX alerts_by_rule ON alerts(rule, start_ns);
+CREATE INDEX alerts_by_severity ON alerts(severity_rank, start_ns);
+CREATE INDEX alerts_by_symbol ON alerts(symbol, start_ns);
+CREATE INDEX alerts_by_run ON alerts(run_id);
+CREATE INDEX alerts_by_change ON alerts(change_seq);
+CREATE INDEX alerts_by_status ON alerts(status, start_ns, id);
+-- One row: the last change number handed out. Writers take numbers by updating it, which
+-- also serialises them, so change numbers become visible in order.
+CREATE TABLE alert_change_counter (id INTEGER PRIMARY KEY CHECK (id = 1), seq BIGINT NOT NULL);
+INSERT INTO alert_change_counter VALUES (1, 0);
+CREATE TABLE alert_accounts (
+  alert_id TEXT COLLATE "C" NOT NULL,
+  account TEXT COLLATE "C" NOT NULL,
+  PRIMARY KEY (alert_id, account)
+);
+CREATE INDEX alert_accounts_by_account ON alert_accounts(account, alert_id);
+CREATE TABLE alert_evidence (alert_id TEXT COLLATE "C" PRIMARY KEY, evidence TEXT NOT NULL);
+CREATE TABLE bars (
+  symbol TEXT COLLATE "C" NOT NULL,
+  interval_ns BIGINT NOT NULL,
+  start_ns BIGINT NOT NULL,
+  start_time TEXT NOT NULL,
+  open TEXT NOT NULL,
+  high TEXT NOT NULL,
+  low TEXT NOT NULL,
+  close TEXT NOT NULL,
+  volume TEXT NOT NULL,
+  buy_volume TEXT NOT NULL,
+  sell_volume TEXT NOT NULL,
+  value DOUBLE PRECISION NOT NULL,
+  trades BIGINT NOT NULL,
+  PRIMARY KEY (symbol, interval_ns, start_ns)
+);
+CREATE INDEX bars_by_interval ON bars(interval_ns, start_ns);
+)sql";
+constexpr int kLatestVersion = 2;
+
+// The SQL that brings the schema from version - 1 to `version`.
+std::string migration_sql(int version) {
+  switch (version) {
+    case 1:
+      return std::string(kTables);
+    // The rollup tables with their plpgsql triggers, sort indexes, BI views and trigram
+    // indexes: what the shared statistics queries read, in both stores.
+    case 2:
+      return sql::postgres_rollups();
+    default:
+      throw std::logic_error("no schema migration " + std::to_string(version));
+  }
+}
+
+// Any fixed 64-bit number: every tapewatch process migrating one database takes this lock.
+constexpr int64_t kMigrationLock = 0x7461706577617463;  // "tapewatc"
+
+// Locks, then reads the stored version: with the lock held no other process changes it.
+int locked_version(Connection& db) {
+  db.exec("SELECT pg_advisory_xact_lock($1)", Params().add(kMigrationLock),
+          "cannot lock the schema for migrating");
+  db.exec(
+      "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, "
+      "applied_at TEXT NOT NULL)",
+      "cannot create the schema_migrations table");
+  Result version = db.exec("SELECT coalesce(max(version), 0) FROM schema_migrations",
+                           "cannot read the schema version");
+  return static_cast<int>(version.integer(0, 0));
+}
+
+}  // namespace
+
+std::string wall_clock_iso() {
+  auto since_epoch = std::chrono::system_clock::now().time_since_epoch();
+  int64_t ns = std::chrono::duration_cast<std::chrono::nanoseconds>(since_epoch).count();
+  return Timestamp::from_nanos(ns).floor_to(Duration::millis(1)).to_iso8601();
+}
+
+int latest_schema_version() {
+  return kLatestVersion;
+}
+
+int migrate(Connection& db) {
+  for (;;) {
+    Transaction tx(db);
+    int version = locked_version(db);
+    if (version > kLatestVersion) {
+      throw std::runtime_error(db.name() + ": the database has schema version " +
+                               std::to_string(version) + " but this build of tapewatch knows " +
+                               "only versions up to " + std::to_string(kLatestVersion) +
+                               "; open it with a newer tapewatch");
+    }
+    if (version == kLatestVersion) {
+      tx.commit();
+      return version;
+    }
+    int next = version + 1;
+    db.exec_script(migration_sql(next), "cannot apply schema migration " + std::to_string(next));
+    db.exec("INSERT INTO schema_migrations (version, applied_at) VALUES ($1, $2)",
+            Params().add(int64_t{next}).add(wall_clock_iso()),
+            "cannot record schema migration " + std::to_string(next));
+    tx.commit();
+  }
+}
+
+}  // namespace tw::pg
