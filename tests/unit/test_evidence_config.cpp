@@ -27,7 +27,7 @@ TEST(EvidenceConfig, DefaultsAreOnWithBoundedHistory) {
   EXPECT_EQ(config.evidence.margin, Duration::minutes(5));
   EXPECT_EQ(config.evidence.depth_interval, Duration::millis(250));
   EXPECT_EQ(config.evidence.depth_levels, 5);
-  EXPECT_EQ(config.evidence.tape_points, 2'000);
+  EXPECT_EQ(config.evidence.tape_points, 500);
 }
 
 TEST(EvidenceConfig, ReadsEveryKeyAndWritesItBack) {
