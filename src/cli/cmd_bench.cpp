@@ -4,7 +4,9 @@
 
 #include <fmt/format.h>
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <chrono>
+#include <cmath>
 #include <filesystem>
 
 #include "book/least_book.hpp"
@@ -19,7 +21,9 @@
 #include "feed/feed.hpp"
 #include "feed/itch_reader.hpp"
 #include "sim/itch_market.hpp"
+#include "sim/synthetic_alerts.hpp"
 #include "sim/trade_generator.hpp"
+#include "store/alert_store.hpp"
 #include "util/process.hpp"
 
 namespace tw::cli {
@@ -37,6 +41,10 @@ struct BenchSettings {
   bool itch = false;        // the order-flow phases over a generated ITCH file
   bool evidence = false;    // rules and e2e phases: record each alert's evidence
   sim::ItchMarketOptions itch_market{.messages = 50'000'000, .seed = 42};
+  bool store = false;  // the alert store's writes and API-shaped reads instead
+  std::string db;
+  sim::SyntheticAlertOptions synthetic;
+  int iterations = 30;
 
   Config config() const {
     Config config = config_path.empty() ? default_config() : load_config(config_path);
@@ -267,7 +275,138 @@ void bench_itch(const BenchSettings& s, const std::string& work_dir) {
     run_phase_in_child(phase, input, work_dir, s);
 }
 
+// Fills an empty store with synthetic alerts and bars; a store already holding exactly that
+// many alerts (an earlier fill of the same --db) is measured as it is.
+void fill_store(AlertStore& store, const sim::SyntheticAlertOptions& options) {
+  uint64_t existing = store.count_alerts({});
+  if (existing == options.alerts) {
+    fmt::print("fill   reusing {} alerts already in {}\n", existing, store.describe());
+    return;
+  }
+  if (existing != 0) {
+    throw std::runtime_error(
+        fmt::format("--db {} holds {} alerts, not {}: give a new or empty store", store.describe(),
+                    existing, options.alerts));
+  }
+  auto start = Clock::now();
+  sim::SyntheticAlertSummary s = sim::fill_synthetic_alerts(store, options);
+  fmt::print(
+      "fill   {} alerts in {:.1f} s ({} alerts/s), {} status changes, {} 1-minute bars; "
+      "{:.1f} s in all  peak memory {}\n",
+      s.alerts, s.alerts_seconds, human_rate(static_cast<double>(s.alerts) / s.alerts_seconds),
+      s.reviewed, s.bars, seconds_since(start), human_bytes(peak_rss_bytes()));
+}
+
+double percentile(std::vector<double> values, double p) {
+  std::sort(values.begin(), values.end());
+  auto rank = static_cast<size_t>(std::ceil(p * static_cast<double>(values.size())));
+  return values[std::clamp<size_t>(rank, 1, values.size()) - 1];
+}
+
+// Runs `query` up to `iterations` times (fewer once 20 s have gone) and prints p50 and p99.
+template <class Query>
+void time_query(std::string_view name, int iterations, Query&& query) {
+  std::vector<double> ms;
+  std::string note;
+  auto budget = Clock::now();
+  for (int i = 0; i < iterations && (i == 0 || seconds_since(budget) < 20); ++i) {
+    auto start = Clock::now();
+    note = query();
+    ms.push_back(seconds_since(start) * 1000);
+  }
+  fmt::print("{:<34} {:>9.2f} {:>9.2f} {:>5}  {}\n", name, percentile(ms, 0.5),
+             percentile(ms, 0.99), ms.size(), note);
+  std::fflush(stdout);
+}
+
+// What GET /api/alerts does: the newest 100 alerts a filter selects, and how many there are.
+std::string list_newest(AlertStore& store, AlertQuery query) {
+  query.sort = {AlertSortKey::kStart, true};
+  query.limit = 100;
+  uint64_t rows = 0;
+  store.for_each_alert(query, [&](const StoredAlert&) { ++rows; });
+  return fmt::format("{} of {}", rows, store.count_alerts(query));
+}
+
+void bench_store_queries(AlertStore& store, const BenchSettings& s) {
+  const sim::SyntheticAlertOptions& o = s.synthetic;
+  Timestamp middle = o.start + Duration::hours(static_cast<int64_t>(o.days) * 12);
+  auto filtered = [&](std::string_view name, auto set) {
+    AlertQuery q;
+    set(q);
+    time_query(name, s.iterations, [&] { return list_newest(store, q); });
+  };
+  fmt::print("{:<34} {:>9} {:>9} {:>5}  {}\n", "query (ms)", "p50", "p99", "runs", "result");
+  filtered("list newest 100", [](AlertQuery&) {});
+  filtered("list rule=spoofing", [](AlertQuery& q) { q.rule = "spoofing"; });
+  filtered("list severity=CRITICAL", [](AlertQuery& q) { q.severity = Severity::kCritical; });
+  filtered("list symbol=" + sim::synthetic_symbol(0),
+           [](AlertQuery& q) { q.symbol = sim::synthetic_symbol(0); });
+  filtered("list symbol=" + sim::synthetic_symbol(o.symbols - 1),
+           [&](AlertQuery& q) { q.symbol = sim::synthetic_symbol(o.symbols - 1); });
+  filtered("list status=escalated", [](AlertQuery& q) { q.status = AlertStatus::kEscalated; });
+  std::string account = sim::synthetic_account(o.accounts / 2);
+  filtered("list account=" + account, [&](AlertQuery& q) { q.account = account; });
+  filtered("list q=" + account, [&](AlertQuery& q) { q.text = account; });
+  filtered("list from/to one hour", [&](AlertQuery& q) {
+    q.from = middle;
+    q.to = middle + Duration::hours(1);
+  });
+  time_query("stats summary", s.iterations, [&] {
+    AlertSummary summary = store.summarize({});
+    RunTotals runs = store.run_totals();
+    return fmt::format("{} alerts, {} accounts, {} runs", summary.alerts, summary.accounts,
+                       runs.runs);
+  });
+  time_query("stats timeline minute, one day", s.iterations, [&] {
+    AlertQuery day;
+    day.from = middle;
+    day.to = middle + Duration::hours(24);
+    return fmt::format("{} buckets", store.timeline(day, Duration::minutes(1)).size());
+  });
+  time_query("stats timeline hour, all", s.iterations, [&] {
+    return fmt::format("{} buckets", store.timeline({}, Duration::hours(1)).size());
+  });
+  time_query("stats by rule", s.iterations,
+             [&] { return fmt::format("{} rules", store.count_by_rule({}).size()); });
+  time_query("stats symbol risk", s.iterations,
+             [&] { return fmt::format("{} symbols", store.symbol_risk({}).size()); });
+  time_query("stats volume, whole range", s.iterations, [&] {
+    auto range = store.bar_range(Duration::minutes(1));
+    if (!range) return std::string("no bars");
+    Timestamp to = range->second + Duration::minutes(1);
+    auto by_symbol = store.volume_by_symbol(Duration::minutes(1), range->first, to, {});
+    auto over_time =
+        store.volume_over_time(Duration::minutes(1), Duration::hours(1), range->first, to, {});
+    return fmt::format("{} symbols, {} hours", by_symbol.size(), over_time.size());
+  });
+  time_query("alert by id, evidence, bars", s.iterations, [&] {
+    std::optional<StoredAlert> newest;
+    AlertQuery last;
+    last.sort = {AlertSortKey::kStart, true};
+    last.limit = 1;
+    store.for_each_alert(last, [&](const StoredAlert& row) { newest = row; });
+    if (!newest) return std::string("no alert");
+    auto found = store.find_alert(newest->alert.id);
+    auto evidence = store.find_evidence(newest->alert.id);
+    uint64_t bars = 0;
+    store.for_each_bar(newest->alert.symbol, Duration::minutes(1),
+                       newest->alert.start - Duration::minutes(30),
+                       newest->alert.end + Duration::minutes(30), [&](const Bar&) { ++bars; });
+    return fmt::format("{} bars", bars);
+  });
+}
+
+void bench_store(const BenchSettings& s) {
+  if (s.db.empty()) throw CLI::ValidationError("--db", "bench --store needs --db PATH_OR_URL");
+  auto store = open_store(s.db);
+  fill_store(*store, s.synthetic);
+  bench_store_queries(*store, s);
+  fmt::print("peak memory {}\n", human_bytes(peak_rss_bytes()));
+}
+
 void bench(const BenchSettings& s) {
+  if (s.store) return bench_store(s);
   std::string work_dir =
       s.work_dir.empty() ? (fs::temp_directory_path() / "tapewatch-bench").string() : s.work_dir;
   std::filesystem::create_directories(work_dir);
@@ -318,6 +457,17 @@ void add_bench_command(CLI::App& app) {
                   "Share of the generated cancels, deletes and replaces that take one of the "
                   "symbol's latest orders (0: any live order alike, the cache's worst case)")
       ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  cmd->add_flag("--store", settings->store,
+                "The alert store instead: fill --db with --alerts synthetic alerts and bars, then "
+                "time the API's list, filter and statistics queries (p50, p99)");
+  cmd->add_option("--db", settings->db,
+                  "With --store: the store to fill and query, a SQLite path or PostgreSQL URL");
+  cmd->add_option("--alerts", settings->synthetic.alerts, "With --store: synthetic alerts")
+      ->check(CLI::Range(uint64_t{1}, uint64_t{100'000'000}))
+      ->capture_default_str();
+  cmd->add_option("--iterations", settings->iterations, "With --store: runs of each query")
+      ->check(CLI::Range(1, 10'000))
       ->capture_default_str();
   cmd->callback([settings] { bench(*settings); });
 }

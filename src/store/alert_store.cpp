@@ -1,5 +1,6 @@
 #include "store/alert_store.hpp"
 
+#include <array>
 #include <filesystem>
 #include <stdexcept>
 
@@ -7,6 +8,9 @@
 
 namespace tw {
 namespace {
+
+constexpr std::array<std::string_view, 5> kStatusNames = {"open", "reviewing", "escalated",
+                                                          "dismissed", "confirmed"};
 
 bool ends_with(std::string_view text, std::string_view suffix) {
   return text.size() >= suffix.size() && text.substr(text.size() - suffix.size()) == suffix;
@@ -29,6 +33,17 @@ std::optional<std::string> sqlite_path(std::string_view url) {
 }
 
 }  // namespace
+
+std::string_view to_string(AlertStatus s) {
+  return kStatusNames.at(static_cast<size_t>(s));
+}
+
+std::optional<AlertStatus> parse_alert_status(std::string_view text) {
+  for (size_t i = 0; i < kStatusNames.size(); ++i) {
+    if (kStatusNames[i] == text) return static_cast<AlertStatus>(i);
+  }
+  return std::nullopt;
+}
 
 std::unique_ptr<AlertStore> open_store(const std::string& url, StoreOpen mode) {
   if (auto path = sqlite_path(url)) {

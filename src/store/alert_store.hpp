@@ -49,7 +49,8 @@ enum class AlertStatus : uint8_t { kOpen, kReviewing, kEscalated, kDismissed, kC
 std::string_view to_string(AlertStatus s);  // "open", "reviewing", ...
 std::optional<AlertStatus> parse_alert_status(std::string_view text);
 
-/// What a list of alerts is ordered by; ties are broken by (window start, id), ascending.
+/// What a list of alerts is ordered by; ties are broken by (window start, id) in the same
+/// direction, so a descending list is exactly the ascending one reversed.
 enum class AlertSortKey : uint8_t { kStart, kEnd, kScore, kSeverity, kSymbol, kRule };
 struct AlertSort {
   AlertSortKey key = AlertSortKey::kStart;
@@ -165,10 +166,6 @@ using BarVisitor = std::function<void(const Bar&)>;
 /// naming the store and the backend's message.
 class AlertStore : public AlertSink {
  public:
-  // TRANSITIONAL (removed once SqliteStore and PostgresStore implement every read below).
-  [[noreturn]] static void throw_unsupported() {
-    throw std::logic_error("this alert store does not implement the call yet");
-  }
   /// Records a run as started; alerts emitted afterwards belong to it.
   virtual void begin_run(const RunRecord& run) = 0;
   /// Buffers an alert; written with the next batch.
@@ -187,82 +184,49 @@ class AlertStore : public AlertSink {
   /// Counts the alerts matching `query`, ignoring its limit and offset.
   virtual uint64_t count_alerts(const AlertQuery& query) = 0;
   virtual std::optional<RunRecord> find_run(const std::string& run_id) = 0;
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wunused-parameter"  // TRANSITIONAL, with throw_unsupported
   /// The most recent runs by start time, newest first.
-  virtual std::vector<RunRecord> recent_runs(size_t limit) {
-    throw_unsupported();
-  }
-  virtual RunTotals run_totals() {
-    throw_unsupported();
-  }
+  virtual std::vector<RunRecord> recent_runs(size_t limit) = 0;
+  virtual RunTotals run_totals() = 0;
 
   /// One alert by id.
-  virtual std::optional<StoredAlert> find_alert(const std::string& id) {
-    throw_unsupported();
-  }
+  virtual std::optional<StoredAlert> find_alert(const std::string& id) = 0;
   /// Sets an alert's review status (and note); false when no alert has that id. Counts as a
   /// change (change_seq grows).
-  virtual bool set_status(const std::string& id, AlertStatus status, std::string_view note) {
-    throw_unsupported();
-  }
+  virtual bool set_status(const std::string& id, AlertStatus status, std::string_view note) = 0;
   /// Alerts written after `change_seq`, in change order, at most `limit` (0: all).
   virtual void alerts_changed_since(uint64_t change_seq, uint64_t limit,
-                                    const AlertVisitor& visit) {
-    throw_unsupported();
-  }
+                                    const AlertVisitor& visit) = 0;
   /// The largest change_seq of any alert (0 when there are none).
-  virtual uint64_t last_change_seq() {
-    throw_unsupported();
-  }
+  virtual uint64_t last_change_seq() = 0;
 
   /// Buffers what the engine recorded around an alert (a JSON object: the evidence trades and
   /// orders, the tape and book depth around the window; docs/API.md); written with the next
   /// batch, upserted by alert id.
-  virtual void write_evidence(const std::string& alert_id, std::string evidence_json) {
-    throw_unsupported();
-  }
+  virtual void write_evidence(const std::string& alert_id, std::string evidence_json) = 0;
   /// The evidence JSON recorded for an alert, if any.
-  virtual std::optional<std::string> find_evidence(const std::string& alert_id) {
-    throw_unsupported();
-  }
+  virtual std::optional<std::string> find_evidence(const std::string& alert_id) = 0;
 
   // Statistics over the alerts a query selects (its sort, limit and offset are ignored).
-  virtual AlertSummary summarize(const AlertQuery& query) {
-    throw_unsupported();
-  }
+  virtual AlertSummary summarize(const AlertQuery& query) = 0;
   /// Buckets of `bucket` (a minute or an hour, aligned to UTC) that hold at least one alert,
   /// oldest first.
-  virtual std::vector<TimeBucket> timeline(const AlertQuery& query, Duration bucket) {
-    throw_unsupported();
-  }
+  virtual std::vector<TimeBucket> timeline(const AlertQuery& query, Duration bucket) = 0;
   /// Every rule with an alert, most alerts first.
-  virtual std::vector<RuleCount> count_by_rule(const AlertQuery& query) {
-    throw_unsupported();
-  }
+  virtual std::vector<RuleCount> count_by_rule(const AlertQuery& query) = 0;
   /// Every symbol with an alert, highest risk first (then score sum, then symbol).
-  virtual std::vector<SymbolRisk> symbol_risk(const AlertQuery& query) {
-    throw_unsupported();
-  }
+  virtual std::vector<SymbolRisk> symbol_risk(const AlertQuery& query) = 0;
 
   /// Volume per symbol from the bars of `interval` starting in [from, to), most traded first;
   /// `symbol` narrows to one.
   virtual std::vector<SymbolVolume> volume_by_symbol(Duration interval, Timestamp from,
                                                      Timestamp to,
-                                                     std::optional<std::string> symbol) {
-    throw_unsupported();
-  }
+                                                     std::optional<std::string> symbol) = 0;
   /// The same volume summed into buckets of `bucket` (a multiple of `interval`), oldest first.
   virtual std::vector<VolumeBucket> volume_over_time(Duration interval, Duration bucket,
                                                      Timestamp from, Timestamp to,
-                                                     std::optional<std::string> symbol) {
-    throw_unsupported();
-  }
+                                                     std::optional<std::string> symbol) = 0;
   /// The earliest and latest bar start of `interval` over every symbol, if any bar is stored.
-  virtual std::optional<std::pair<Timestamp, Timestamp>> bar_range(Duration interval) {
-    throw_unsupported();
-  }
-#pragma GCC diagnostic pop
+  virtual std::optional<std::pair<Timestamp, Timestamp>> bar_range(Duration interval) = 0;
   /// Visits the bars of one symbol and interval starting in [from, to), oldest first.
   virtual void for_each_bar(std::string_view symbol, Duration interval, Timestamp from,
                             Timestamp to, const BarVisitor& visit) = 0;

@@ -7,11 +7,14 @@
 #include <stdexcept>
 #include <variant>
 
+#include "store/alert_sql.hpp"
 #include "util/json_array.hpp"
 #include "util/named_counts.hpp"
 
 namespace tw {
 namespace {
+
+constexpr sql::Dialect kDialect = sql::Dialect::kSqlite;
 
 // Schema migrations, oldest first: version N is kMigrations[N - 1]. Append, never edit.
 constexpr std::string_view kMigrations[] = {
@@ -81,58 +84,252 @@ CREATE TABLE bars (
 ALTER TABLE runs ADD COLUMN books TEXT NOT NULL DEFAULT '{}';
 ALTER TABLE runs ADD COLUMN feed_counts TEXT NOT NULL DEFAULT '{}';
 )sql",
+    // Review status, change numbers, accounts as rows (for the account filter) and evidence.
+    R"sql(
+ALTER TABLE alerts ADD COLUMN status TEXT NOT NULL DEFAULT 'open';
+ALTER TABLE alerts ADD COLUMN status_note TEXT NOT NULL DEFAULT '';
+ALTER TABLE alerts ADD COLUMN change_seq INTEGER NOT NULL DEFAULT 0;
+UPDATE alerts SET change_seq = rowid;
+CREATE INDEX alerts_by_change ON alerts(change_seq);
+CREATE INDEX alerts_by_status ON alerts(status, start_ns, id);
+CREATE TABLE alert_change_counter (id INTEGER PRIMARY KEY CHECK (id = 1), seq INTEGER NOT NULL);
+INSERT INTO alert_change_counter VALUES (1, (SELECT coalesce(max(change_seq), 0) FROM alerts));
+CREATE TABLE alert_accounts (
+  alert_id TEXT NOT NULL,
+  account TEXT NOT NULL,
+  PRIMARY KEY (alert_id, account)
+) WITHOUT ROWID;
+CREATE INDEX alert_accounts_by_account ON alert_accounts(account, alert_id);
+INSERT OR IGNORE INTO alert_accounts SELECT a.id, j.value FROM alerts a, json_each(a.accounts) j;
+CREATE TABLE alert_evidence (alert_id TEXT PRIMARY KEY, evidence TEXT NOT NULL) WITHOUT ROWID;
+CREATE INDEX bars_by_interval ON bars(interval_ns, start_ns);
+)sql",  // Indexes for every sort key in both directions (ties by start_ns, id), and rollups kept
+    // exact by triggers so the dashboard's statistics read thousands of rows, not millions.
+    R"sql(
+CREATE INDEX alerts_by_end ON alerts(end_ns, start_ns, id);
+CREATE INDEX alerts_by_score ON alerts(score, start_ns, id);
+DROP INDEX alerts_by_rule;
+CREATE INDEX alerts_by_rule ON alerts(rule, start_ns, id);
+DROP INDEX alerts_by_severity;
+CREATE INDEX alerts_by_severity ON alerts(severity_rank, start_ns, id);
+DROP INDEX alerts_by_symbol;
+CREATE INDEX alerts_by_symbol ON alerts(symbol, start_ns, id);
+CREATE TABLE alert_counts_minute (
+  minute_ns INTEGER NOT NULL,
+  severity_rank INTEGER NOT NULL,
+  total INTEGER NOT NULL,
+  start_min INTEGER NOT NULL,
+  end_max INTEGER NOT NULL,
+  PRIMARY KEY (minute_ns, severity_rank)
+) WITHOUT ROWID;
+CREATE TABLE alert_counts_rule (
+  hour_ns INTEGER NOT NULL,
+  rule TEXT NOT NULL,
+  severity_rank INTEGER NOT NULL,
+  total INTEGER NOT NULL,
+  score_sum REAL NOT NULL,
+  score_max REAL NOT NULL,
+  PRIMARY KEY (hour_ns, rule, severity_rank)
+) WITHOUT ROWID;
+CREATE TABLE alert_counts_symbol (
+  hour_ns INTEGER NOT NULL,
+  symbol TEXT NOT NULL,
+  severity_rank INTEGER NOT NULL,
+  total INTEGER NOT NULL,
+  score_sum REAL NOT NULL,
+  score_max REAL NOT NULL,
+  PRIMARY KEY (hour_ns, symbol, severity_rank)
+) WITHOUT ROWID;
+CREATE TABLE account_alert_counts (
+  account TEXT PRIMARY KEY,
+  total INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE bar_volume_hourly (
+  interval_ns INTEGER NOT NULL,
+  hour_ns INTEGER NOT NULL,
+  symbol TEXT NOT NULL,
+  bars INTEGER NOT NULL,
+  buy REAL NOT NULL,
+  sell REAL NOT NULL,
+  total REAL NOT NULL,
+  value REAL NOT NULL,
+  trades INTEGER NOT NULL,
+  PRIMARY KEY (interval_ns, hour_ns, symbol)
+) WITHOUT ROWID;
+CREATE TRIGGER alerts_counted AFTER INSERT ON alerts BEGIN
+  INSERT INTO alert_counts_minute (minute_ns, severity_rank, total, start_min, end_max)
+  VALUES ((new.start_ns / 60000000000) * 60000000000, new.severity_rank, 1, new.start_ns, new.end_ns)
+  ON CONFLICT (minute_ns, severity_rank) DO UPDATE SET total = total + 1,
+    start_min = min(start_min, excluded.start_min), end_max = max(end_max, excluded.end_max);
+  INSERT INTO alert_counts_rule (hour_ns, rule, severity_rank, total, score_sum, score_max)
+  VALUES ((new.start_ns / 3600000000000) * 3600000000000, new.rule, new.severity_rank, 1, new.score, new.score)
+  ON CONFLICT (hour_ns, rule, severity_rank) DO UPDATE SET total = total + 1,
+    score_sum = score_sum + excluded.score_sum, score_max = max(score_max, excluded.score_max);
+  INSERT INTO alert_counts_symbol (hour_ns, symbol, severity_rank, total, score_sum, score_max)
+  VALUES ((new.start_ns / 3600000000000) * 3600000000000, new.symbol, new.severity_rank, 1, new.score, new.score)
+  ON CONFLICT (hour_ns, symbol, severity_rank) DO UPDATE SET total = total + 1,
+    score_sum = score_sum + excluded.score_sum, score_max = max(score_max, excluded.score_max);
+END;
+CREATE TRIGGER alerts_recounted
+AFTER UPDATE OF rule, symbol, severity_rank, score, start_ns, end_ns ON alerts
+WHEN old.rule IS NOT new.rule OR old.symbol IS NOT new.symbol
+  OR old.severity_rank IS NOT new.severity_rank OR old.score IS NOT new.score
+  OR old.start_ns IS NOT new.start_ns OR old.end_ns IS NOT new.end_ns
+BEGIN
+  UPDATE alert_counts_minute SET total = total - 1,
+    start_min = coalesce((SELECT min(start_ns) FROM alerts WHERE severity_rank = old.severity_rank
+      AND start_ns >= (old.start_ns / 60000000000) * 60000000000 AND start_ns < (old.start_ns / 60000000000) * 60000000000 + 60000000000), 0),
+    end_max = coalesce((SELECT max(end_ns) FROM alerts WHERE severity_rank = old.severity_rank
+      AND start_ns >= (old.start_ns / 60000000000) * 60000000000 AND start_ns < (old.start_ns / 60000000000) * 60000000000 + 60000000000), 0)
+  WHERE minute_ns = (old.start_ns / 60000000000) * 60000000000 AND severity_rank = old.severity_rank;
+  DELETE FROM alert_counts_minute
+  WHERE minute_ns = (old.start_ns / 60000000000) * 60000000000 AND severity_rank = old.severity_rank AND total = 0;
+  UPDATE alert_counts_rule SET total = total - 1, score_sum = score_sum - old.score,
+    score_max = coalesce((SELECT max(score) FROM alerts WHERE rule = old.rule
+      AND severity_rank = old.severity_rank AND start_ns >= (old.start_ns / 3600000000000) * 3600000000000
+      AND start_ns < (old.start_ns / 3600000000000) * 3600000000000 + 3600000000000), 0)
+  WHERE hour_ns = (old.start_ns / 3600000000000) * 3600000000000 AND rule = old.rule AND severity_rank = old.severity_rank;
+  DELETE FROM alert_counts_rule
+  WHERE hour_ns = (old.start_ns / 3600000000000) * 3600000000000 AND rule = old.rule AND severity_rank = old.severity_rank AND total = 0;
+  UPDATE alert_counts_symbol SET total = total - 1, score_sum = score_sum - old.score,
+    score_max = coalesce((SELECT max(score) FROM alerts WHERE symbol = old.symbol
+      AND severity_rank = old.severity_rank AND start_ns >= (old.start_ns / 3600000000000) * 3600000000000
+      AND start_ns < (old.start_ns / 3600000000000) * 3600000000000 + 3600000000000), 0)
+  WHERE hour_ns = (old.start_ns / 3600000000000) * 3600000000000 AND symbol = old.symbol AND severity_rank = old.severity_rank;
+  DELETE FROM alert_counts_symbol
+  WHERE hour_ns = (old.start_ns / 3600000000000) * 3600000000000 AND symbol = old.symbol AND severity_rank = old.severity_rank AND total = 0;
+  INSERT INTO alert_counts_minute (minute_ns, severity_rank, total, start_min, end_max)
+  VALUES ((new.start_ns / 60000000000) * 60000000000, new.severity_rank, 1, new.start_ns, new.end_ns)
+  ON CONFLICT (minute_ns, severity_rank) DO UPDATE SET total = total + 1,
+    start_min = min(start_min, excluded.start_min), end_max = max(end_max, excluded.end_max);
+  INSERT INTO alert_counts_rule (hour_ns, rule, severity_rank, total, score_sum, score_max)
+  VALUES ((new.start_ns / 3600000000000) * 3600000000000, new.rule, new.severity_rank, 1, new.score, new.score)
+  ON CONFLICT (hour_ns, rule, severity_rank) DO UPDATE SET total = total + 1,
+    score_sum = score_sum + excluded.score_sum, score_max = max(score_max, excluded.score_max);
+  INSERT INTO alert_counts_symbol (hour_ns, symbol, severity_rank, total, score_sum, score_max)
+  VALUES ((new.start_ns / 3600000000000) * 3600000000000, new.symbol, new.severity_rank, 1, new.score, new.score)
+  ON CONFLICT (hour_ns, symbol, severity_rank) DO UPDATE SET total = total + 1,
+    score_sum = score_sum + excluded.score_sum, score_max = max(score_max, excluded.score_max);
+END;
+CREATE TRIGGER alerts_uncounted AFTER DELETE ON alerts BEGIN
+  UPDATE alert_counts_minute SET total = total - 1,
+    start_min = coalesce((SELECT min(start_ns) FROM alerts WHERE severity_rank = old.severity_rank
+      AND start_ns >= (old.start_ns / 60000000000) * 60000000000 AND start_ns < (old.start_ns / 60000000000) * 60000000000 + 60000000000), 0),
+    end_max = coalesce((SELECT max(end_ns) FROM alerts WHERE severity_rank = old.severity_rank
+      AND start_ns >= (old.start_ns / 60000000000) * 60000000000 AND start_ns < (old.start_ns / 60000000000) * 60000000000 + 60000000000), 0)
+  WHERE minute_ns = (old.start_ns / 60000000000) * 60000000000 AND severity_rank = old.severity_rank;
+  DELETE FROM alert_counts_minute
+  WHERE minute_ns = (old.start_ns / 60000000000) * 60000000000 AND severity_rank = old.severity_rank AND total = 0;
+  UPDATE alert_counts_rule SET total = total - 1, score_sum = score_sum - old.score,
+    score_max = coalesce((SELECT max(score) FROM alerts WHERE rule = old.rule
+      AND severity_rank = old.severity_rank AND start_ns >= (old.start_ns / 3600000000000) * 3600000000000
+      AND start_ns < (old.start_ns / 3600000000000) * 3600000000000 + 3600000000000), 0)
+  WHERE hour_ns = (old.start_ns / 3600000000000) * 3600000000000 AND rule = old.rule AND severity_rank = old.severity_rank;
+  DELETE FROM alert_counts_rule
+  WHERE hour_ns = (old.start_ns / 3600000000000) * 3600000000000 AND rule = old.rule AND severity_rank = old.severity_rank AND total = 0;
+  UPDATE alert_counts_symbol SET total = total - 1, score_sum = score_sum - old.score,
+    score_max = coalesce((SELECT max(score) FROM alerts WHERE symbol = old.symbol
+      AND severity_rank = old.severity_rank AND start_ns >= (old.start_ns / 3600000000000) * 3600000000000
+      AND start_ns < (old.start_ns / 3600000000000) * 3600000000000 + 3600000000000), 0)
+  WHERE hour_ns = (old.start_ns / 3600000000000) * 3600000000000 AND symbol = old.symbol AND severity_rank = old.severity_rank;
+  DELETE FROM alert_counts_symbol
+  WHERE hour_ns = (old.start_ns / 3600000000000) * 3600000000000 AND symbol = old.symbol AND severity_rank = old.severity_rank AND total = 0;
+END;
+CREATE TRIGGER alert_accounts_counted AFTER INSERT ON alert_accounts BEGIN
+  INSERT INTO account_alert_counts (account, total) VALUES (new.account, 1)
+  ON CONFLICT (account) DO UPDATE SET total = total + 1;
+END;
+CREATE TRIGGER alert_accounts_uncounted AFTER DELETE ON alert_accounts BEGIN
+  UPDATE account_alert_counts SET total = total - 1 WHERE account = old.account;
+  DELETE FROM account_alert_counts WHERE account = old.account AND total = 0;
+END;
+CREATE TRIGGER bars_counted AFTER INSERT ON bars BEGIN
+  INSERT INTO bar_volume_hourly (interval_ns, hour_ns, symbol, bars, buy, sell, total, value, trades)
+  VALUES (new.interval_ns, (new.start_ns / 3600000000000) * 3600000000000, new.symbol, 1, CAST(new.buy_volume AS REAL), CAST(new.sell_volume AS REAL), CAST(new.volume AS REAL), new.value, new.trades)
+  ON CONFLICT (interval_ns, hour_ns, symbol) DO UPDATE SET bars = bars + 1,
+    buy = buy + excluded.buy, sell = sell + excluded.sell, total = total + excluded.total,
+    value = value + excluded.value, trades = trades + excluded.trades;
+END;
+CREATE TRIGGER bars_recounted AFTER UPDATE ON bars BEGIN
+  UPDATE bar_volume_hourly SET bars = bars - 1, buy = buy - CAST(old.buy_volume AS REAL),
+    sell = sell - CAST(old.sell_volume AS REAL), total = total - CAST(old.volume AS REAL),
+    value = value - old.value, trades = trades - old.trades
+  WHERE interval_ns = old.interval_ns AND hour_ns = (old.start_ns / 3600000000000) * 3600000000000 AND symbol = old.symbol;
+  DELETE FROM bar_volume_hourly WHERE interval_ns = old.interval_ns AND hour_ns = (old.start_ns / 3600000000000) * 3600000000000 AND symbol = old.symbol AND bars = 0;
+  INSERT INTO bar_volume_hourly (interval_ns, hour_ns, symbol, bars, buy, sell, total, value, trades)
+  VALUES (new.interval_ns, (new.start_ns / 3600000000000) * 3600000000000, new.symbol, 1, CAST(new.buy_volume AS REAL), CAST(new.sell_volume AS REAL), CAST(new.volume AS REAL), new.value, new.trades)
+  ON CONFLICT (interval_ns, hour_ns, symbol) DO UPDATE SET bars = bars + 1,
+    buy = buy + excluded.buy, sell = sell + excluded.sell, total = total + excluded.total,
+    value = value + excluded.value, trades = trades + excluded.trades;
+END;
+CREATE TRIGGER bars_uncounted AFTER DELETE ON bars BEGIN
+  UPDATE bar_volume_hourly SET bars = bars - 1, buy = buy - CAST(old.buy_volume AS REAL),
+    sell = sell - CAST(old.sell_volume AS REAL), total = total - CAST(old.volume AS REAL),
+    value = value - old.value, trades = trades - old.trades
+  WHERE interval_ns = old.interval_ns AND hour_ns = (old.start_ns / 3600000000000) * 3600000000000 AND symbol = old.symbol;
+  DELETE FROM bar_volume_hourly WHERE interval_ns = old.interval_ns AND hour_ns = (old.start_ns / 3600000000000) * 3600000000000 AND symbol = old.symbol AND bars = 0;
+END;
+CREATE VIRTUAL TABLE alert_text USING fts5(body, tokenize = 'trigram');
+CREATE TRIGGER alerts_text_added AFTER INSERT ON alerts BEGIN
+  INSERT INTO alert_text (rowid, body) VALUES (new.rowid, new.why || char(10) || new.rule || char(10) || new.symbol || char(10) || new.id || char(10) || coalesce((SELECT group_concat(value, char(10)) FROM json_each(new.accounts)), ''));
+END;
+CREATE TRIGGER alerts_text_changed AFTER UPDATE OF why, rule, symbol, accounts ON alerts
+WHEN old.why IS NOT new.why OR old.rule IS NOT new.rule OR old.symbol IS NOT new.symbol
+  OR old.accounts IS NOT new.accounts
+BEGIN
+  DELETE FROM alert_text WHERE rowid = old.rowid;
+  INSERT INTO alert_text (rowid, body) VALUES (new.rowid, new.why || char(10) || new.rule || char(10) || new.symbol || char(10) || new.id || char(10) || coalesce((SELECT group_concat(value, char(10)) FROM json_each(new.accounts)), ''));
+END;
+CREATE TRIGGER alerts_text_removed AFTER DELETE ON alerts BEGIN
+  DELETE FROM alert_text WHERE rowid = old.rowid;
+END;
+INSERT INTO alert_text (rowid, body) SELECT rowid, alerts.why || char(10) || alerts.rule || char(10) || alerts.symbol || char(10) || alerts.id || char(10) || coalesce((SELECT group_concat(value, char(10)) FROM json_each(alerts.accounts)), '') FROM alerts;
+-- Views for BI tools (docs/API.md, "SQL views"); the same names and columns in PostgreSQL.
+CREATE VIEW alerts_per_minute AS
+SELECT strftime('%Y-%m-%dT%H:%M:%SZ', (start_ns / 60000000000) * 60000000000 / 1000000000, 'unixepoch') AS minute_start,
+       (start_ns / 60000000000) * 60000000000 AS minute_ns, rule, severity, count(*) AS alerts
+FROM alerts GROUP BY 2, 3, 4;
+CREATE VIEW alerts_per_hour AS
+SELECT strftime('%Y-%m-%dT%H:%M:%SZ', hour_ns / 1000000000, 'unixepoch') AS hour_start, hour_ns, rule,
+       CASE severity_rank WHEN 0 THEN 'LOW' WHEN 1 THEN 'MEDIUM' WHEN 2 THEN 'HIGH' ELSE 'CRITICAL' END AS severity, total AS alerts
+FROM alert_counts_rule;
+CREATE VIEW alerts_per_rule AS
+SELECT rule, sum(total) AS alerts, sum(CASE WHEN severity_rank = 0 THEN total ELSE 0 END) AS low, sum(CASE WHEN severity_rank = 1 THEN total ELSE 0 END) AS medium, sum(CASE WHEN severity_rank = 2 THEN total ELSE 0 END) AS high, sum(CASE WHEN severity_rank = 3 THEN total ELSE 0 END) AS critical,
+       sum(score_sum) / sum(total) AS mean_score, max(score_max) AS max_score
+FROM alert_counts_rule GROUP BY rule;
+CREATE VIEW alerts_rule_severity AS
+SELECT rule, CASE severity_rank WHEN 0 THEN 'LOW' WHEN 1 THEN 'MEDIUM' WHEN 2 THEN 'HIGH' ELSE 'CRITICAL' END AS severity, sum(total) AS alerts
+FROM alert_counts_rule GROUP BY rule, severity_rank;
+CREATE VIEW symbol_risk AS
+SELECT symbol, sum(total) AS alerts, sum(CASE WHEN severity_rank = 0 THEN total ELSE 0 END) AS low, sum(CASE WHEN severity_rank = 1 THEN total ELSE 0 END) AS medium, sum(CASE WHEN severity_rank = 2 THEN total ELSE 0 END) AS high, sum(CASE WHEN severity_rank = 3 THEN total ELSE 0 END) AS critical,
+       3 * sum(CASE WHEN severity_rank = 3 THEN total ELSE 0 END)
+         + 2 * sum(CASE WHEN severity_rank = 2 THEN total ELSE 0 END)
+         + sum(CASE WHEN severity_rank = 1 THEN total ELSE 0 END) AS risk,
+       sum(score_sum) AS score_sum, max(score_max) AS max_score
+FROM alert_counts_symbol GROUP BY symbol;
+INSERT INTO alert_counts_minute (minute_ns, severity_rank, total, start_min, end_max)
+SELECT (start_ns / 60000000000) * 60000000000, severity_rank, count(*), min(start_ns), max(end_ns)
+FROM alerts GROUP BY 1, 2;
+INSERT INTO alert_counts_rule (hour_ns, rule, severity_rank, total, score_sum, score_max)
+SELECT (start_ns / 3600000000000) * 3600000000000, rule, severity_rank, count(*), sum(score), max(score)
+FROM alerts GROUP BY 1, 2, 3;
+INSERT INTO alert_counts_symbol (hour_ns, symbol, severity_rank, total, score_sum, score_max)
+SELECT (start_ns / 3600000000000) * 3600000000000, symbol, severity_rank, count(*), sum(score), max(score)
+FROM alerts GROUP BY 1, 2, 3;
+INSERT INTO account_alert_counts (account, total)
+SELECT account, count(*) FROM alert_accounts GROUP BY account;
+INSERT INTO bar_volume_hourly (interval_ns, hour_ns, symbol, bars, buy, sell, total, value, trades)
+SELECT interval_ns, (start_ns / 3600000000000) * 3600000000000, symbol, count(*), sum(CAST(buy_volume AS REAL)),
+       sum(CAST(sell_volume AS REAL)), sum(CAST(volume AS REAL)), sum(value), sum(trades)
+FROM bars GROUP BY 1, 2, 3;
+)sql",
+    // Symbol risk reads the symbol rollup in symbol order, without sorting it.
+    R"sql(
+CREATE INDEX alert_counts_by_symbol
+  ON alert_counts_symbol(symbol, hour_ns, severity_rank, total, score_sum, score_max);
+)sql",
 };
 constexpr int kLatestVersion = static_cast<int>(std::size(kMigrations));
-
-// A re-run updates an alert's content but keeps when and by which run it was first seen.
-constexpr std::string_view kUpsertAlert = R"sql(
-INSERT INTO alerts (id, rule, symbol, severity, severity_rank, score, start_ns, end_ns,
-                    start_time, end_time, accounts, metrics, why, evidence, evidence_total,
-                    run_id, first_seen_run, created_at, updated_at)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?16, ?17, ?17)
-ON CONFLICT (id) DO UPDATE SET
-  rule = excluded.rule, symbol = excluded.symbol, severity = excluded.severity,
-  severity_rank = excluded.severity_rank, score = excluded.score,
-  start_ns = excluded.start_ns, end_ns = excluded.end_ns,
-  start_time = excluded.start_time, end_time = excluded.end_time,
-  accounts = excluded.accounts, metrics = excluded.metrics, why = excluded.why,
-  evidence = excluded.evidence, evidence_total = excluded.evidence_total,
-  run_id = excluded.run_id,
-  first_seen_run = coalesce(alerts.first_seen_run, excluded.first_seen_run),
-  updated_at = excluded.updated_at
-)sql";
-
-constexpr std::string_view kUpsertBar = R"sql(
-INSERT INTO bars (symbol, interval_ns, start_ns, start_time, open, high, low, close, volume,
-                  buy_volume, sell_volume, value, trades)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)
-ON CONFLICT (symbol, interval_ns, start_ns) DO UPDATE SET
-  start_time = excluded.start_time, open = excluded.open, high = excluded.high,
-  low = excluded.low, close = excluded.close, volume = excluded.volume,
-  buy_volume = excluded.buy_volume, sell_volume = excluded.sell_volume,
-  value = excluded.value, trades = excluded.trades
-)sql";
-
-// finish_run may pass an empty started_at; the one recorded by begin_run then stays.
-constexpr std::string_view kUpsertRun = R"sql(
-INSERT INTO runs (id, started_at, finished_at, status, inputs, config_hash, config, events,
-                  rejects, alerts, rejects_by_reason, alerts_by_rule, elapsed_seconds,
-                  events_per_second, peak_rss_bytes, error, books, feed_counts)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)
-ON CONFLICT (id) DO UPDATE SET
-  started_at = coalesce(nullif(excluded.started_at, ''), runs.started_at),
-  finished_at = excluded.finished_at, status = excluded.status, inputs = excluded.inputs,
-  config_hash = excluded.config_hash, config = excluded.config, events = excluded.events,
-  rejects = excluded.rejects, alerts = excluded.alerts,
-  rejects_by_reason = excluded.rejects_by_reason, alerts_by_rule = excluded.alerts_by_rule,
-  elapsed_seconds = excluded.elapsed_seconds, events_per_second = excluded.events_per_second,
-  peak_rss_bytes = excluded.peak_rss_bytes, error = excluded.error, books = excluded.books,
-  feed_counts = excluded.feed_counts
-)sql";
-
-constexpr std::string_view kAlertColumns =
-    "id, rule, symbol, severity_rank, score, start_ns, end_ns, accounts, metrics, why, "
-    "evidence, evidence_total, run_id, first_seen_run";
 
 std::string_view json_or_empty_object(const std::string& json) {
   return json.empty() ? std::string_view("{}") : std::string_view(json);
@@ -189,57 +386,6 @@ int migrate(sqlite::Database& db) {
   return kLatestVersion;
 }
 
-// A WHERE clause for an AlertQuery with its parameters, bound in order from ?1.
-struct AlertFilter {
-  std::string where;
-  std::vector<std::variant<std::string_view, int64_t>> params;
-
-  template <class T>
-  void add(std::string_view condition, T value) {
-    where += params.empty() ? " WHERE " : " AND ";
-    where += condition;
-    params.emplace_back(value);
-  }
-
-  void bind(sqlite::Statement& statement) const {
-    int index = 1;
-    for (const auto& param : params) {
-      std::visit([&](auto value) { statement.bind(index++, value); }, param);
-    }
-  }
-};
-
-AlertFilter make_filter(const AlertQuery& q) {
-  AlertFilter f;
-  if (q.rule) f.add("rule = ?", std::string_view(*q.rule));
-  if (q.rule_prefix) f.add("instr(rule, ?) = 1", std::string_view(*q.rule_prefix));
-  if (q.symbol) f.add("symbol = ?", std::string_view(*q.symbol));
-  if (q.min_severity) f.add("severity_rank >= ?", static_cast<int64_t>(*q.min_severity));
-  if (q.from) f.add("start_ns >= ?", q.from->nanos());
-  if (q.to) f.add("start_ns < ?", q.to->nanos());
-  if (q.run_id) f.add("run_id = ?", std::string_view(*q.run_id));
-  return f;
-}
-
-std::vector<std::string> read_string_array(std::string_view json, std::string_view what,
-                                           std::string_view owner) {
-  auto items = parse_json_string_array(json);
-  if (!items) {
-    throw std::runtime_error(std::string(owner) + ": stored " + std::string(what) +
-                             " is not a JSON array of strings");
-  }
-  return std::move(*items);
-}
-
-NamedCounts read_counts(std::string_view json, std::string_view what, std::string_view owner) {
-  auto counts = parse_counts_json(json);
-  if (!counts) {
-    throw std::runtime_error(std::string(owner) + ": stored " + std::string(what) +
-                             " is not a JSON object of counts");
-  }
-  return std::move(*counts);
-}
-
 Price read_price(std::string_view text, std::string_view column) {
   auto value = Price::parse(text);
   if (!value) throw std::runtime_error("bars." + std::string(column) + " is not a decimal");
@@ -252,15 +398,66 @@ Quantity read_quantity(std::string_view text, std::string_view column) {
   return *value;
 }
 
+// The shared decoders' view of the current row of a statement.
+class StatementRow final : public sql::Row {
+ public:
+  explicit StatementRow(const sqlite::Statement& statement) : s_(statement) {}
+  bool is_null(int column) const override { return s_.is_null(column); }
+  int64_t integer(int column) const override { return s_.column_int(column); }
+  double real(int column) const override { return s_.column_double(column); }
+  std::string_view text(int column) const override { return s_.column_text(column); }
+
+ private:
+  const sqlite::Statement& s_;
+};
+
+// Prepares and binds a shared query; `query` must outlive the statement's use (bound text is
+// not copied).
+void bind_all(sqlite::Statement& statement, const sql::Query& query) {
+  int index = 1;
+  for (const sql::Param& param : query.params) {
+    std::visit([&](const auto& value) { statement.bind(index++, value); }, param);
+  }
+}
+
+// Runs `query`, passing each row to `visit`.
+template <class Visit>
+void for_each_row(sqlite::Database& db, const sql::Query& query, Visit&& visit) {
+  sqlite::Statement statement(db, query.text);
+  bind_all(statement, query);
+  StatementRow row(statement);
+  while (statement.step()) visit(row);
+}
+
+// Runs `query` and decodes every row with `read`.
+template <class Read>
+auto read_rows(sqlite::Database& db, const sql::Query& query, Read read) {
+  std::vector<decltype(read(std::declval<const sql::Row&>()))> rows;
+  for_each_row(db, query, [&](const sql::Row& row) { rows.push_back(read(row)); });
+  return rows;
+}
+
+// Runs a query of one row (an aggregate) and decodes it with `read`.
+template <class Read>
+auto read_one(sqlite::Database& db, const sql::Query& query, Read read) {
+  auto rows = read_rows(db, query, read);
+  if (rows.size() != 1) throw std::logic_error("an aggregate query returned no row");
+  return std::move(rows.front());
+}
+
 }  // namespace
 
 SqliteStore::SqliteStore(const std::string& path, SqliteStoreOptions options)
     : options_(options),
       db_(path, options.busy_timeout_ms),
       schema_version_(migrate(db_)),
-      upsert_alert_(db_, kUpsertAlert),
-      upsert_bar_(db_, kUpsertBar),
-      upsert_run_(db_, kUpsertRun) {
+      upsert_alert_(db_, sql::upsert_alert(kDialect)),
+      delete_accounts_(db_, sql::delete_accounts(kDialect)),
+      upsert_account_(db_, sql::upsert_account(kDialect)),
+      upsert_evidence_(db_, sql::upsert_evidence(kDialect)),
+      reserve_change_seqs_(db_, sql::reserve_change_seqs(kDialect)),
+      upsert_bar_(db_, sql::upsert_bar(kDialect)),
+      upsert_run_(db_, sql::upsert_run(kDialect)) {
   pending_alerts_.reserve(options_.batch_size);
 }
 
@@ -268,7 +465,7 @@ SqliteStore::~SqliteStore() {
   try {
     flush();
   } catch (const std::exception& e) {
-    spdlog::error("{} (buffered alerts and bars were lost)", e.what());
+    spdlog::error("{} (buffered alerts, evidence and bars were lost)", e.what());
   }
 }
 
@@ -333,18 +530,35 @@ void SqliteStore::write_bar(std::string_view symbol, Duration interval, const Ba
   if (pending_bars_.size() >= options_.batch_size) flush();
 }
 
+void SqliteStore::write_evidence(const std::string& alert_id, std::string evidence_json) {
+  pending_evidence_.emplace_back(alert_id, std::move(evidence_json));
+  if (pending_evidence_.size() >= options_.batch_size) flush();
+}
+
 void SqliteStore::flush() {
-  if (pending_alerts_.empty() && pending_bars_.empty()) return;
+  if (pending_alerts_.empty() && pending_bars_.empty() && pending_evidence_.empty()) return;
   // On failure the buffers are kept, so a later flush (say, once a lock is released) retries.
   sqlite::Transaction tx(db_);
   write_alerts();
   write_bars();
+  write_pending_evidence();
   tx.commit();
   pending_alerts_.clear();
   pending_bars_.clear();
+  pending_evidence_.clear();
+}
+
+uint64_t SqliteStore::reserve_change_seqs(uint64_t count) {
+  reserve_change_seqs_.reset().bind(1, static_cast<int64_t>(count));
+  if (!reserve_change_seqs_.step()) db_.fail("the change counter row is missing");
+  auto last = static_cast<uint64_t>(reserve_change_seqs_.column_int(0));
+  reserve_change_seqs_.execute();
+  return last - count + 1;
 }
 
 void SqliteStore::write_alerts() {
+  if (pending_alerts_.empty()) return;
+  uint64_t change_seq = reserve_change_seqs(pending_alerts_.size());
   std::string now = wall_clock_iso();
   std::string accounts, evidence, start_time, end_time;
   for (const Alert& a : pending_alerts_) {
@@ -372,7 +586,22 @@ void SqliteStore::write_alerts() {
         .bind(15, static_cast<int64_t>(a.evidence_total))
         .bind_or_null(16, run_id_)
         .bind(17, now)
+        .bind(18, static_cast<int64_t>(change_seq++))
         .execute();
+    write_accounts(a);
+  }
+}
+
+void SqliteStore::write_accounts(const Alert& a) {
+  delete_accounts_.reset().bind(1, a.id).execute();
+  for (const std::string& account : a.accounts) {
+    upsert_account_.reset().bind(1, a.id).bind(2, account).execute();
+  }
+}
+
+void SqliteStore::write_pending_evidence() {
+  for (const auto& [alert_id, evidence] : pending_evidence_) {
+    upsert_evidence_.reset().bind(1, alert_id).bind(2, evidence).execute();
   }
 }
 
@@ -408,73 +637,110 @@ void SqliteStore::write_bars() {
 
 void SqliteStore::for_each_alert(const AlertQuery& query, const AlertVisitor& visit) {
   flush();  // a reader sees what this store has emitted so far
-  AlertFilter filter = make_filter(query);
-  std::string sql = "SELECT " + std::string(kAlertColumns) + " FROM alerts" + filter.where +
-                    " ORDER BY start_ns, id LIMIT ? OFFSET ?";
-  sqlite::Statement select(db_, sql);
-  filter.bind(select);
-  int next = static_cast<int>(filter.params.size()) + 1;
-  // SQLite reads a negative LIMIT as "no limit".
-  select.bind(next, query.limit == 0 ? int64_t{-1} : static_cast<int64_t>(query.limit));
-  select.bind(next + 1, static_cast<int64_t>(query.offset));
-  StoredAlert row;
-  while (select.step()) {
-    Alert& a = row.alert;
-    a.id = select.column_text(0);
-    a.rule = select.column_text(1);
-    a.symbol = select.column_text(2);
-    a.severity = static_cast<Severity>(std::clamp<int64_t>(select.column_int(3), 0, 3));
-    a.score = select.column_double(4);
-    a.start = Timestamp::from_nanos(select.column_int(5));
-    a.end = Timestamp::from_nanos(select.column_int(6));
-    a.accounts = read_string_array(select.column_text(7), "accounts", "alert " + a.id);
-    a.metrics_json = select.column_text(8);
-    a.why = select.column_text(9);
-    a.evidence = read_string_array(select.column_text(10), "evidence", "alert " + a.id);
-    a.evidence_total = static_cast<uint64_t>(select.column_int(11));
-    row.run_id = select.column_text(12);
-    row.first_seen_run = select.column_text(13);
-    visit(row);
-  }
+  for_each_row(db_, sql::select_alerts(query, kDialect),
+               [&](const sql::Row& row) { visit(sql::read_alert(row)); });
 }
 
 uint64_t SqliteStore::count_alerts(const AlertQuery& query) {
   flush();
-  AlertFilter filter = make_filter(query);
-  sqlite::Statement count(db_, "SELECT count(*) FROM alerts" + filter.where);
-  filter.bind(count);
-  count.step();
-  return static_cast<uint64_t>(count.column_int(0));
+  return read_one(db_, sql::count_alerts(query, kDialect),
+                  [](const sql::Row& row) { return static_cast<uint64_t>(row.integer(0)); });
+}
+
+std::optional<StoredAlert> SqliteStore::find_alert(const std::string& id) {
+  flush();
+  auto rows = read_rows(db_, sql::find_alert(id, kDialect), sql::read_alert);
+  if (rows.empty()) return std::nullopt;
+  return std::move(rows.front());
+}
+
+bool SqliteStore::set_status(const std::string& id, AlertStatus status, std::string_view note) {
+  flush();
+  sqlite::Transaction tx(db_);  // rolls the counter back when no alert has the id
+  auto change_seq = static_cast<int64_t>(reserve_change_seqs(1));
+  std::string now = wall_clock_iso();
+  sqlite::Statement update(db_, sql::update_status(kDialect));
+  update.bind(1, to_string(status)).bind(2, note).bind(3, now).bind(4, change_seq).bind(5, id);
+  update.execute();
+  if (db_.changes() == 0) return false;
+  tx.commit();
+  return true;
+}
+
+void SqliteStore::alerts_changed_since(uint64_t change_seq, uint64_t limit,
+                                       const AlertVisitor& visit) {
+  flush();
+  for_each_row(db_, sql::alerts_changed_since(change_seq, limit, kDialect),
+               [&](const sql::Row& row) { visit(sql::read_alert(row)); });
+}
+
+uint64_t SqliteStore::last_change_seq() {
+  flush();
+  return read_one(db_, sql::last_change_seq(kDialect),
+                  [](const sql::Row& row) { return static_cast<uint64_t>(row.integer(0)); });
+}
+
+std::optional<std::string> SqliteStore::find_evidence(const std::string& alert_id) {
+  flush();
+  auto rows = read_rows(db_, sql::find_evidence(alert_id, kDialect),
+                        [](const sql::Row& row) { return std::string(row.text(0)); });
+  if (rows.empty()) return std::nullopt;
+  return std::move(rows.front());
+}
+
+AlertSummary SqliteStore::summarize(const AlertQuery& query) {
+  flush();
+  return read_one(db_, sql::summarize(query, kDialect), sql::read_summary);
+}
+
+std::vector<TimeBucket> SqliteStore::timeline(const AlertQuery& query, Duration bucket) {
+  flush();
+  return read_rows(db_, sql::timeline(query, bucket, kDialect), sql::read_time_bucket);
+}
+
+std::vector<RuleCount> SqliteStore::count_by_rule(const AlertQuery& query) {
+  flush();
+  return read_rows(db_, sql::count_by_rule(query, kDialect), sql::read_rule_count);
+}
+
+std::vector<SymbolRisk> SqliteStore::symbol_risk(const AlertQuery& query) {
+  flush();
+  return read_rows(db_, sql::symbol_risk(query, kDialect), sql::read_symbol_risk);
+}
+
+std::vector<SymbolVolume> SqliteStore::volume_by_symbol(Duration interval, Timestamp from,
+                                                        Timestamp to,
+                                                        std::optional<std::string> symbol) {
+  flush();
+  return read_rows(db_, sql::volume_by_symbol(interval, from, to, symbol, kDialect),
+                   sql::read_symbol_volume);
+}
+
+std::vector<VolumeBucket> SqliteStore::volume_over_time(Duration interval, Duration bucket,
+                                                        Timestamp from, Timestamp to,
+                                                        std::optional<std::string> symbol) {
+  flush();
+  return read_rows(db_, sql::volume_over_time(interval, bucket, from, to, symbol, kDialect),
+                   sql::read_volume_bucket);
+}
+
+std::optional<std::pair<Timestamp, Timestamp>> SqliteStore::bar_range(Duration interval) {
+  flush();
+  return read_one(db_, sql::bar_range(interval, kDialect), sql::read_bar_range);
 }
 
 std::optional<RunRecord> SqliteStore::find_run(const std::string& run_id) {
-  sqlite::Statement select(db_, R"sql(
-SELECT started_at, finished_at, status, inputs, config_hash, config, events, rejects, alerts,
-       rejects_by_reason, alerts_by_rule, elapsed_seconds, events_per_second, peak_rss_bytes,
-       error, books, feed_counts
-FROM runs WHERE id = ?1)sql");
-  select.bind(1, run_id);
-  if (!select.step()) return std::nullopt;
-  RunRecord run;
-  run.run_id = run_id;
-  run.started_at = select.column_text(0);
-  run.finished_at = select.column_text(1);
-  run.status = select.column_text(2);
-  run.inputs = read_string_array(select.column_text(3), "inputs", "run " + run_id);
-  run.config_hash = select.column_text(4);
-  run.config_toml = select.column_text(5);
-  run.events = static_cast<uint64_t>(select.column_int(6));
-  run.rejects = static_cast<uint64_t>(select.column_int(7));
-  run.alerts = static_cast<uint64_t>(select.column_int(8));
-  run.rejects_json = select.column_text(9);
-  run.alerts_json = select.column_text(10);
-  run.elapsed_seconds = select.column_double(11);
-  run.events_per_second = select.column_double(12);
-  run.peak_rss_bytes = static_cast<uint64_t>(select.column_int(13));
-  run.error = select.column_text(14);
-  run.books = read_counts(select.column_text(15), "books", "run " + run_id);
-  run.feed_counts = read_counts(select.column_text(16), "feed_counts", "run " + run_id);
-  return run;
+  auto rows = read_rows(db_, sql::find_run(run_id, kDialect), sql::read_run);
+  if (rows.empty()) return std::nullopt;
+  return std::move(rows.front());
+}
+
+std::vector<RunRecord> SqliteStore::recent_runs(size_t limit) {
+  return read_rows(db_, sql::recent_runs(limit, "rowid", kDialect), sql::read_run);
+}
+
+RunTotals SqliteStore::run_totals() {
+  return read_one(db_, sql::run_totals(kDialect), sql::read_run_totals);
 }
 
 void SqliteStore::for_each_bar(std::string_view symbol, Duration interval, Timestamp from,

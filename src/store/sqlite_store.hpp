@@ -3,6 +3,7 @@
 
 #include <cstddef>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "store/alert_store.hpp"
@@ -37,6 +38,27 @@ class SqliteStore final : public AlertStore {
   void for_each_alert(const AlertQuery& query, const AlertVisitor& visit) override;
   uint64_t count_alerts(const AlertQuery& query) override;
   std::optional<RunRecord> find_run(const std::string& run_id) override;
+  std::vector<RunRecord> recent_runs(size_t limit) override;
+  RunTotals run_totals() override;
+
+  std::optional<StoredAlert> find_alert(const std::string& id) override;
+  bool set_status(const std::string& id, AlertStatus status, std::string_view note) override;
+  void alerts_changed_since(uint64_t change_seq, uint64_t limit,
+                            const AlertVisitor& visit) override;
+  uint64_t last_change_seq() override;
+  void write_evidence(const std::string& alert_id, std::string evidence_json) override;
+  std::optional<std::string> find_evidence(const std::string& alert_id) override;
+
+  AlertSummary summarize(const AlertQuery& query) override;
+  std::vector<TimeBucket> timeline(const AlertQuery& query, Duration bucket) override;
+  std::vector<RuleCount> count_by_rule(const AlertQuery& query) override;
+  std::vector<SymbolRisk> symbol_risk(const AlertQuery& query) override;
+  std::vector<SymbolVolume> volume_by_symbol(Duration interval, Timestamp from, Timestamp to,
+                                             std::optional<std::string> symbol) override;
+  std::vector<VolumeBucket> volume_over_time(Duration interval, Duration bucket, Timestamp from,
+                                             Timestamp to,
+                                             std::optional<std::string> symbol) override;
+  std::optional<std::pair<Timestamp, Timestamp>> bar_range(Duration interval) override;
   void for_each_bar(std::string_view symbol, Duration interval, Timestamp from, Timestamp to,
                     const BarVisitor& visit) override;
   std::string describe() const override;
@@ -52,7 +74,11 @@ class SqliteStore final : public AlertStore {
     Bar bar;
   };
 
+  /// Takes `count` consecutive change numbers inside the open transaction; returns the first.
+  uint64_t reserve_change_seqs(uint64_t count);
   void write_alerts();
+  void write_accounts(const Alert& alert);
+  void write_pending_evidence();
   void write_bars();
   void upsert_run(const RunRecord& run, std::string_view finished_at);
 
@@ -60,11 +86,16 @@ class SqliteStore final : public AlertStore {
   sqlite::Database db_;
   int schema_version_;  // set by migrating, before the statements below are prepared
   sqlite::Statement upsert_alert_;
+  sqlite::Statement delete_accounts_;
+  sqlite::Statement upsert_account_;
+  sqlite::Statement upsert_evidence_;
+  sqlite::Statement reserve_change_seqs_;
   sqlite::Statement upsert_bar_;
   sqlite::Statement upsert_run_;
   std::string run_id_;
   std::vector<Alert> pending_alerts_;
   std::vector<PendingBar> pending_bars_;
+  std::vector<std::pair<std::string, std::string>> pending_evidence_;  // alert id, JSON
 };
 
 }  // namespace tw
