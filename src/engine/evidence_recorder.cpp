@@ -415,8 +415,9 @@ void EvidenceRecorder::on_order_event(const Event& e, const OrderBook& book) {
   r.first = known ? resting.account : e.account;
   r.second = AccountId{};
   if (e.kind == EventKind::kOrderReplace && !e.ref.empty()) {
+    const EvidenceRecord replaced = r;  // the next push may move the ring
     EvidenceRecord& made = history.push_event(e.ts);
-    made = r;
+    made = replaced;
     made.flags = 0;
     made.key = e.ref.lookup_key();
     made.kind = EvidenceKind::kReplacement;
