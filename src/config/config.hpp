@@ -27,7 +27,7 @@ struct EngineConfig {
 struct EvidenceConfig {
   bool enabled = true;
   /// Most events (trades, order events) held per symbol.
-  int64_t history = 50'000;
+  int64_t history = 20'000;
   /// Events further than this behind a symbol's newest are dropped.
   Duration history_age = Duration::minutes(60);
   /// The tape and depth of an alert start this long before its window.
