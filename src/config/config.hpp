@@ -27,7 +27,7 @@ struct EngineConfig {
 struct EvidenceConfig {
   bool enabled = true;
   /// Most events (trades, order events) held per symbol.
-  int64_t history = 50'000;
+  int64_t history = 20'000;
   /// Events further than this behind a symbol's newest are dropped.
   Duration history_age = Duration::minutes(60);
   /// The tape and depth of an alert start this long before its window.
@@ -36,8 +36,9 @@ struct EvidenceConfig {
   Duration depth_interval = Duration::millis(250);
   /// Levels of each side summed into a depth sample.
   int64_t depth_levels = 5;
-  /// Most tape points (and depth samples) written per alert, thinned evenly.
-  int64_t tape_points = 2'000;
+  /// Most tape points (and depth samples) written per alert, thinned evenly: enough for a
+  /// chart, where writing them is most of what an alert's evidence costs.
+  int64_t tape_points = 500;
 };
 
 /// One key of the [evidence] section: its spec (type, default, bounds) and the member it sets.

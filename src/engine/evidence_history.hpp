@@ -116,13 +116,14 @@ struct DepthSample {
 struct SymbolHistory {
   SymbolHistory(size_t cap, Duration max_age) : events(cap), depth(cap), age(max_age) {}
 
-  /// The slot for an event at `ts`, after dropping what is older than `age` behind it.
+  /// The slot for an event at `ts`, after dropping what is older than `age` behind it (one
+  /// event at most, mostly, as time moves on).
   EvidenceRecord& push_event(Timestamp ts) {
-    if (!events.empty() && ts - events.front().ts > age) drop_older(ts, events);
+    drop_older(ts, events);
     return events.push_slot();
   }
   DepthSample& push_depth(Timestamp ts) {
-    if (!depth.empty() && ts - depth.front().ts > age) drop_older(ts, depth);
+    drop_older(ts, depth);
     return depth.push_slot();
   }
 
@@ -133,7 +134,7 @@ struct SymbolHistory {
 
  private:
   template <class Ring>
-  [[gnu::noinline]] void drop_older(Timestamp ts, Ring& ring) {
+  void drop_older(Timestamp ts, Ring& ring) {
     while (!ring.empty() && ts - ring.front().ts > age) ring.pop_front();
   }
 };

@@ -1,5 +1,6 @@
 #include "engine/evidence_recorder.hpp"
 
+#include <algorithm>
 #include <bit>
 #include <charconv>
 #include <optional>
@@ -68,7 +69,6 @@ class WantedTable {
     shift_ = 64 - std::countr_zero(slots_.size());
     for (size_t i = 0; i < wanted.size(); ++i) {
       const WantedId& w = wanted[i];
-      if (find(w.key, w.order, w.line_flag) >= 0) continue;  // listed twice: resolved once
       size_t at = home(w.key, w.order);
       while (slots_[at] != 0) at = (at + 1) & (slots_.size() - 1);
       slots_[at] = static_cast<uint32_t>(i + 1);
@@ -96,7 +96,7 @@ class WantedTable {
   int shift_ = 64;
 };
 
-/// An order's life as the held records tell it.
+/// An order's life as the held records tell it, read newest first back to its placement.
 struct OrderTrail {
   bool seen = false;
   std::optional<Timestamp> placed;
@@ -108,57 +108,82 @@ struct OrderTrail {
   Quantity filled;
   std::string_view end = "open";
 
-  void apply(const EvidenceRecord& r) {
-    const bool placement = r.kind == EvidenceKind::kAdd || r.kind == EvidenceKind::kReplacement;
-    if (!seen || placement) {
-      side = r.side;
-      price = r.price;
-      account = r.first;
-    }
-    seen = true;
-    if (placement) return place(r);
-    if (r.kind == EvidenceKind::kExecute) filled += r.qty;
-    if (!r.ended()) return;
-    ended = r.ts;
-    end = r.kind == EvidenceKind::kExecute    ? "fill"
-          : r.kind == EvidenceKind::kReplaced ? "replace"
-                                              : "cancel";
-  }
+  /// Whether the placement was reached: older records of the id are another order's.
+  bool complete() const { return placed.has_value(); }
 
- private:
-  void place(const EvidenceRecord& r) {
-    placed = r.ts;
-    qty = r.qty;
-    filled = Quantity();
-    ended.reset();
-    end = "open";
+  void apply_older(const EvidenceRecord& r) {
+    seen = true;
+    // The oldest record read tells best what the order was: its placement, once reached.
+    side = r.side;
+    price = r.price;
+    account = r.first;
+    if (r.kind == EvidenceKind::kExecute) filled += r.qty;
+    if (r.ended() && !ended) {
+      ended = r.ts;
+      end = r.kind == EvidenceKind::kExecute    ? "fill"
+            : r.kind == EvidenceKind::kReplaced ? "replace"
+                                                : "cancel";
+    }
+    if (r.kind == EvidenceKind::kAdd || r.kind == EvidenceKind::kReplacement) {
+      placed = r.ts;
+      qty = r.qty;
+    }
   }
 };
 
-/// What one scan of a symbol's history found for an alert.
+/// What the scan of a symbol's history found for an alert.
 struct Resolution {
   std::vector<std::optional<size_t>> trade_at;  // by wanted id: the record of the trade
   std::vector<OrderTrail> orders;               // by wanted id
   std::vector<size_t> tape;                     // records of the trades in [from, to]
 };
 
+/// The first of `ring`'s items (in time order) at or after `t`.
+template <class Ring>
+size_t first_at_or_after(const Ring& ring, Timestamp t) {
+  size_t lo = 0, hi = ring.size();
+  while (lo < hi) {
+    const size_t mid = lo + (hi - lo) / 2;
+    if (ring[mid].ts < t) {
+      lo = mid + 1;
+    } else {
+      hi = mid;
+    }
+  }
+  return lo;
+}
+
+// Newest first, as evidence is mostly recent: the scan stops once every trade is found and
+// every order is followed back to its placement. Only ids no longer held cost a full scan.
+void find_wanted(const CappedRing<EvidenceRecord>& events, const std::vector<WantedId>& wanted,
+                 Resolution& found) {
+  const WantedTable table(wanted);
+  size_t left = wanted.size();
+  for (size_t i = events.size(); i-- > 0 && left > 0;) {
+    const EvidenceRecord& r = events[i];
+    const bool trade = r.is_trade();
+    const int w = table.find(r.key, !trade, r.flags & evidence_flags::kKeyIsLine);
+    if (w < 0) continue;
+    const auto at = static_cast<size_t>(w);
+    if (trade) {
+      if (found.trade_at[at]) continue;
+      found.trade_at[at] = i;
+      --left;
+    } else if (!found.orders[at].complete()) {
+      found.orders[at].apply_older(r);
+      left -= found.orders[at].complete() ? 1 : 0;
+    }
+  }
+}
+
 Resolution resolve(const CappedRing<EvidenceRecord>& events, const std::vector<WantedId>& wanted,
                    Timestamp from, Timestamp to) {
   Resolution found;
   found.trade_at.resize(wanted.size());
   found.orders.resize(wanted.size());
-  const WantedTable table(wanted);
-  for (size_t i = 0; i < events.size(); ++i) {
-    const EvidenceRecord& r = events[i];
-    const bool trade = r.is_trade();
-    if (trade && r.ts >= from && r.ts <= to) found.tape.push_back(i);
-    const int w = table.find(r.key, !trade, r.flags & evidence_flags::kKeyIsLine);
-    if (w < 0) continue;
-    if (trade) {
-      found.trade_at[static_cast<size_t>(w)] = i;
-    } else {
-      found.orders[static_cast<size_t>(w)].apply(r);
-    }
+  find_wanted(events, wanted, found);
+  for (size_t i = first_at_or_after(events, from); i < events.size() && events[i].ts <= to; ++i) {
+    if (events[i].is_trade()) found.tape.push_back(i);
   }
   return found;
 }
@@ -182,6 +207,12 @@ void append_nanos_or_null(JsonObjectWriter& w, std::string_view key, std::option
   }
 }
 
+void append_integer(std::string& out, int64_t v) {
+  char buf[24];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
+  out.append(buf, end);
+}
+
 void open_array(std::string& out, std::string_view name) {
   append_json_string(out, name);
   out += ":[";
@@ -198,6 +229,10 @@ class EvidenceJson {
   EvidenceJson(const Universe& universe, const std::vector<WantedId>& wanted,
                const Resolution& found, size_t points)
       : universe_(universe), wanted_(wanted), found_(found), points_(points) {
+    // Room for what is written, so the text is not regrown and copied point by point.
+    constexpr size_t kPerId = 200, kPerPoint = 64, kRest = 256;
+    const size_t points_written = std::min(found.tape.size(), points) + points;
+    out_.reserve(kRest + kPerId * wanted.size() + kPerPoint * points_written);
     out_.push_back('{');
   }
 
@@ -231,21 +266,24 @@ class EvidenceJson {
   }
   /// The samples in [from, to], thinned as the tape is.
   void depth(const CappedRing<DepthSample>& samples, Timestamp from, Timestamp to) {
-    std::vector<size_t> in_span;
-    for (size_t i = 0; i < samples.size(); ++i) {
-      if (samples[i].ts >= from && samples[i].ts <= to) in_span.push_back(i);
-    }
+    const size_t first = first_at_or_after(samples, from);
+    size_t last = first;  // one past the span
+    while (last < samples.size() && samples[last].ts <= to) ++last;
     open_array(out_, "depth");
-    thin_evenly(in_span.size(), points_, [&](size_t i) { depth_point(samples[in_span[i]]); });
+    thin_evenly(last - first, points_, [&](size_t i) { depth_point(samples[first + i]); });
     close_array(out_);
   }
   std::string finish(Timestamp from, Timestamp to, std::optional<Timestamp> held_from) && {
     out_ += "\"from_ns\":";
-    out_ += std::to_string(from.nanos());
+    append_integer(out_, from.nanos());
     out_ += ",\"to_ns\":";
-    out_ += std::to_string(to.nanos());
+    append_integer(out_, to.nanos());
     out_ += ",\"history_from_ns\":";
-    out_ += held_from ? std::to_string(held_from->nanos()) : "null";
+    if (held_from) {
+      append_integer(out_, held_from->nanos());
+    } else {
+      out_ += "null";
+    }
     out_.push_back('}');
     return std::move(out_);
   }
@@ -291,30 +329,31 @@ class EvidenceJson {
     out_.push_back(',');
   }
 
+  // Prices and sizes as their exact decimals, which are JSON numbers.
   void tape_point(const EvidenceRecord& r) {
     out_.push_back('[');
-    out_ += std::to_string(r.ts.nanos());
+    append_integer(out_, r.ts.nanos());
     out_.push_back(',');
-    append_number(out_, r.price.to_double());
+    append_scaled_decimal(out_, r.price.raw());
     out_.push_back(',');
-    append_number(out_, r.qty.to_double());
+    append_scaled_decimal(out_, r.qty.raw());
     out_ += r.side == Side::kBuy ? ",\"B\"]," : r.side == Side::kSell ? ",\"S\"]," : ",\"?\"],";
   }
 
   void depth_point(const DepthSample& s) {
     out_.push_back('[');
-    out_ += std::to_string(s.ts.nanos());
+    append_integer(out_, s.ts.nanos());
     for (Price p : {s.best_bid, s.best_ask}) {
       out_.push_back(',');
       if (p.is_positive()) {
-        append_number(out_, p.to_double());
+        append_scaled_decimal(out_, p.raw());
       } else {
         out_ += "null";
       }
     }
     for (Quantity q : {s.bid_depth, s.ask_depth}) {
       out_.push_back(',');
-      append_number(out_, q.to_double());
+      append_scaled_decimal(out_, q.raw());
     }
     out_ += "],";
   }
@@ -330,6 +369,8 @@ class EvidenceJson {
 std::vector<WantedId> wanted_ids(const Alert& alert, std::vector<std::string_view>& unreadable) {
   std::vector<WantedId> wanted;
   for (const std::string& text : alert.evidence) {
+    auto listed = [&](const WantedId& w) { return w.text == text; };
+    if (std::any_of(wanted.begin(), wanted.end(), listed)) continue;
     if (auto w = parse_wanted(text)) {
       wanted.push_back(*w);
     } else {
@@ -374,8 +415,9 @@ void EvidenceRecorder::on_order_event(const Event& e, const OrderBook& book) {
   r.first = known ? resting.account : e.account;
   r.second = AccountId{};
   if (e.kind == EventKind::kOrderReplace && !e.ref.empty()) {
+    const EvidenceRecord replaced = r;  // the next push may move the ring
     EvidenceRecord& made = history.push_event(e.ts);
-    made = r;
+    made = replaced;
     made.flags = 0;
     made.key = e.ref.lookup_key();
     made.kind = EvidenceKind::kReplacement;

@@ -22,12 +22,12 @@ std::string error_of(std::string_view toml) {
 TEST(EvidenceConfig, DefaultsAreOnWithBoundedHistory) {
   const Config config = default_config();
   EXPECT_TRUE(config.evidence.enabled);
-  EXPECT_EQ(config.evidence.history, 50'000);
+  EXPECT_EQ(config.evidence.history, 20'000);
   EXPECT_EQ(config.evidence.history_age, Duration::hours(1));
   EXPECT_EQ(config.evidence.margin, Duration::minutes(5));
   EXPECT_EQ(config.evidence.depth_interval, Duration::millis(250));
   EXPECT_EQ(config.evidence.depth_levels, 5);
-  EXPECT_EQ(config.evidence.tape_points, 2'000);
+  EXPECT_EQ(config.evidence.tape_points, 500);
 }
 
 TEST(EvidenceConfig, ReadsEveryKeyAndWritesItBack) {

@@ -48,7 +48,9 @@ TEST(EvidenceRecorder, ResolvesTradesExactly) {
   flow.trade(200, Side::kBuy, 100.75, 0.001, "erin", "frank");  // t3
   RecordedRun run(flow.universe, flow.events, EvidenceConfig{});
 
-  EvidenceDoc doc(run.recorder.evidence_json(alert_naming({"trade:t3", "trade:t2"}, 0, 200)));
+  // An id listed twice is resolved once.
+  EvidenceDoc doc(
+      run.recorder.evidence_json(alert_naming({"trade:t3", "trade:t2", "trade:t3"}, 0, 200)));
   ASSERT_EQ(doc.size_of("trades"), 2u) << doc.text();
   auto t3 = doc.find("trades", "t3");
   ASSERT_TRUE(t3);
@@ -350,4 +352,26 @@ TEST(EvidenceRecorder, WritesTheEvidenceOfEveryAlert) {
     EXPECT_EQ(doc.size_of("missing"), 0u) << alert.rule << " " << doc.text();
     EXPECT_EQ(doc.size_of("trades"), alert.evidence.size()) << alert.rule << " " << doc.text();
   }
+}
+
+// A replace records two steps; the second may grow the ring, and still copies the first.
+TEST(EvidenceRecorder, AReplaceAsTheRingGrowsKeepsBothOrders) {
+  OrderFlow flow;
+  for (int i = 0; i < 63; ++i) {
+    std::string id(1, 'o');  // appended: operator+ trips GCC 12's -Wrestrict (bug 105329)
+    id += std::to_string(i);
+    flow.add(i, id, Side::kBuy, 90, 1, "maker");
+  }
+  replace(flow, 100, "o0", "n0", 91, 2);
+  RecordedRun run(flow.universe, flow.events, EvidenceConfig{});
+  EvidenceDoc doc(run.recorder.evidence_json(alert_naming({"order:o0", "order:n0"}, 0, 100)));
+  auto made = doc.find("orders", "n0");
+  ASSERT_TRUE(made) << doc.text();
+  EXPECT_EQ(std::string_view((*made)["side"]), "BUY");
+  EXPECT_EQ(std::string_view((*made)["price"]), "91");
+  EXPECT_EQ(std::string_view((*made)["account"]), "maker");
+  EXPECT_EQ(int64_t((*made)["placed_ns"]), ns_at(100));
+  auto old = doc.find("orders", "o0");
+  ASSERT_TRUE(old);
+  EXPECT_EQ(std::string_view((*old)["end"]), "replace");
 }
