@@ -203,7 +203,16 @@ function runInto(db, input, owners) {
   });
 }
 
+async function alertsCard(page) {
+  return Number((await page.textContent('[data-card="alerts"]')).replace(/,/g, ''));
+}
+
 async function testLive(context) {
+  const overview = await watchedPage(context, origin);
+  await overview.goto(`${origin}/#/`);
+  await overview.waitForSelector('[data-card="alerts"]');
+  await waitForLive(overview);
+  const cardBefore = await alertsCard(overview);
   const page = await watchedPage(context, origin);
   await page.goto(`${origin}/#/alerts`);
   await page.waitForSelector('#alerts-table tbody tr');
@@ -223,6 +232,12 @@ async function testLive(context) {
   await shoot(page, 'alerts-live');
   checkClean(page);
   await page.close();
+
+  await overview.waitForFunction((count) => Number(document.querySelector('[data-card="alerts"]')
+    .textContent.replace(/,/g, '')) > count, cardBefore, { timeout: 30000 });
+  check(await overview.isVisible('#live-notice'), 'no live notice on the overview');
+  checkClean(overview);
+  await overview.close();
 }
 
 function luminance(rgb) {
