@@ -85,6 +85,7 @@ async function testTimelineSwitch(context) {
   const total = (sizes) => Object.values(sizes).reduce((a, b) => a + b, 0);
   check(total(hours) > 0 && total(hours) < total(minutes),
     `hour buckets (${total(hours)}) should be fewer than minute buckets (${total(minutes)})`);
+  await shoot(page, 'overview-hour-buckets');
   checkClean(page);
   await page.close();
 }
@@ -101,7 +102,7 @@ async function totalOf(page) {
 }
 
 async function waitForReload(page, before) {
-  await page.waitForFunction((stamp) => document.getElementById('view').dataset.loaded !== stamp, before);
+  await page.waitForFunction((stamp) => document.querySelector('[data-loaded]').dataset.loaded !== stamp, before);
 }
 
 async function testFilters(context) {
@@ -111,21 +112,21 @@ async function testFilters(context) {
   const all = await totalOf(page);
   check(all > 50, `too few alerts (${all}) to page through`);
   const firstPage = await page.$$eval('#alerts-table tbody tr', (rows) => rows.map((r) => r.dataset.id));
-  const stamp0 = await page.getAttribute('#view', 'data-loaded');
+  const stamp0 = await page.getAttribute('[data-loaded]', 'data-loaded');
   await page.click('.pager button:has-text("next")');
   await waitForReload(page, stamp0);
   const secondPage = await page.$$eval('#alerts-table tbody tr', (rows) => rows.map((r) => r.dataset.id));
   check((await page.textContent('#page-range')).startsWith('51-'), 'next did not show rows 51 on');
   check(secondPage.length === Math.min(50, all - 50) && !secondPage.some((id) => firstPage.includes(id)),
     'the second page repeats the first');
-  const stamp = await page.getAttribute('#view', 'data-loaded');
+  const stamp = await page.getAttribute('[data-loaded]', 'data-loaded');
   await page.selectOption('select[name="rule"]', 'wash.round_trip');
   await waitForReload(page, stamp);
   const washTotal = await totalOf(page);
   const rows = await rowsOf(page);
   check(washTotal > 0 && washTotal < all, `rule filter: ${washTotal} of ${all}`);
   check(rows.length > 0 && rows.every((r) => r.rule === 'wash.round_trip'), 'a row of another rule');
-  const stamp2 = await page.getAttribute('#view', 'data-loaded');
+  const stamp2 = await page.getAttribute('[data-loaded]', 'data-loaded');
   await page.selectOption('select[name="severity"]', 'LOW');
   await waitForReload(page, stamp2);
   const lowRows = await rowsOf(page);
@@ -141,7 +142,7 @@ async function testFilters(context) {
   check(lines.length - 1 >= await totalOf(page), `CSV has ${lines.length - 1} lines for ${await totalOf(page)} alerts`);
   check(!csv.includes('pump_and_dump'), 'the CSV export ignores the filters');
 
-  const stamp3 = await page.getAttribute('#view', 'data-loaded');
+  const stamp3 = await page.getAttribute('[data-loaded]', 'data-loaded');
   await page.click('th[data-sort="score"]');
   await waitForReload(page, stamp3);
   const scores = await page.$$eval('#alerts-table td.score', (cells) => cells.map((c) => Number(c.textContent)));

@@ -9,6 +9,7 @@ import { renderDetail } from './views/detail.js';
 import { renderOverview } from './views/overview.js';
 
 let leaveView = null;
+let navigation = 0;
 
 function parseRoute(hash) {
   const [path, query = ''] = hash.replace(/^#/, '').split('?');
@@ -26,21 +27,31 @@ function markNavigation(name) {
   }
 }
 
+function render(page, target) {
+  if (target.name === 'detail') return renderDetail(page, target.id);
+  if (target.name === 'alerts') return renderAlerts(page, target.params);
+  return renderOverview(page);
+}
+
 async function route() {
   if (leaveView) leaveView();
   leaveView = null;
   disposeCharts();
   clearError();
-  const view = document.getElementById('view');
-  view.replaceChildren();
+  // Each view renders into a page of its own: one still loading when the address changes
+  // again fills a detached page instead of the new one.
+  navigation += 1;
+  const current = navigation;
+  const page = document.createElement('div');
+  document.getElementById('view').replaceChildren(page);
   const target = parseRoute(window.location.hash);
   markNavigation(target.name);
   try {
-    if (target.name === 'detail') leaveView = await renderDetail(view, target.id);
-    else if (target.name === 'alerts') leaveView = await renderAlerts(view, target.params);
-    else leaveView = await renderOverview(view);
+    const leave = await render(page, target);
+    if (current === navigation) leaveView = leave;
+    else if (leave) leave();
   } catch (error) {
-    showError(error);
+    if (current === navigation) showError(error);
   }
 }
 

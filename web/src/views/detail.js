@@ -224,13 +224,13 @@ export async function renderDetail(view, id) {
     el('section', { class: 'panel' },
       el('h3', {}, `Market replay (${answer.bars?.interval ?? '1m'} bars${evidence ? ', recorded tape and evidence trades' : '; no evidence recorded for this alert'})`),
       el('div', { class: 'chart tall', id: 'chart-replay' })));
-  mountChart('replay', document.getElementById('chart-replay'), (p) => replayOption(p, alert, bars, evidence));
+  mountChart('replay', view.querySelector('#chart-replay'), (p) => replayOption(p, alert, bars, evidence));
 
   if (hasOrderFlow(evidence)) {
     view.append(el('section', { class: 'panel' },
       el('h3', {}, 'Book depth and the suspicious orders (placement to cancel or fill)'),
       el('div', { class: 'chart tall', id: 'chart-depth' }), ordersTable(evidence.orders ?? [])));
-    mountChart('depth', document.getElementById('chart-depth'), (p) => depthOption(p, alert, evidence));
+    mountChart('depth', view.querySelector('#chart-depth'), (p) => depthOption(p, alert, evidence));
   }
 
   return onLiveAlert((changed) => {

@@ -276,8 +276,13 @@ function layout(view, pickBucket) {
   );
 }
 
-function guarded(promise) {
-  return promise.catch(showError);
+/**
+ * Draws `data` once it arrives, unless the page left the overview meanwhile (`root` detached);
+ * errors go to the banner on the same condition.
+ */
+function whenShown(root, promise, draw) {
+  return promise.then((data) => (root.isConnected ? draw(data) : undefined))
+    .catch((error) => { if (root.isConnected) showError(error); });
 }
 
 const SAMPLE = 500;
@@ -288,52 +293,54 @@ function spanOf(summary) {
 }
 
 export async function renderOverview(view) {
-  let bucket = 'minute';
-  const showTimeline = async (picked) => {
-    const timeline = await loadTimeline(picked);
-    bucket = timeline.bucket ?? picked;
-    markBucket(bucket);
+  const showTimeline = (timeline) => {
+    markBucket(timeline.bucket);
     drawTimeline(timeline);
-    return bucket;
   };
-  layout(view, (picked) => guarded(showTimeline(picked)));
+  const root = el('div', { class: 'overview' });
+  view.append(root);
+  const guarded = (promise, draw = () => {}) => whenShown(root, promise, draw);
+  layout(root, (picked) => guarded(loadTimeline(picked), showTimeline));
   window.tapewatch.overview = { charts: OVERVIEW_CHARTS, startedAt: performance.now() };
 
-  const refreshCards = () => getJson('/api/stats/summary').then((summary) => {
-    renderCards(document.getElementById('cards'), summary);
-    return summary;
-  });
+  const showCards = (summary) => renderCards(document.getElementById('cards'), summary);
   // The summary comes first, alone: it is quick, and its data window picks the buckets
   // (minutes for up to a day, hours beyond) before the other responses keep the page busy.
-  const summary = await refreshCards().catch(showError);
-  if (summary && spanOf(summary) > DAY_MS) bucket = 'hour';
-  const rules = getJson('/api/stats/rules').then((r) => r.rules);
+  let bucket = 'minute';
+  await guarded(getJson('/api/stats/summary'), (summary) => {
+    showCards(summary);
+    if (spanOf(summary) > DAY_MS) bucket = 'hour';
+  });
   await Promise.all([
-    guarded(showTimeline(bucket)),
-    guarded(getJson('/api/stats/volume', { bucket }).then(drawVolume)),
-    guarded(rules.then((r) => { drawByRule(r); drawHeatmap(r); drawWashSeverity(r); })),
-    guarded(getJson('/api/stats/symbols').then((r) => {
-      drawSymbolRisk(r.symbols);
-      document.getElementById('symbol-table').replaceChildren(symbolTable(r.symbols.slice(0, 50)));
-    })),
+    guarded(loadTimeline(bucket), showTimeline),
+    guarded(getJson('/api/stats/volume', { bucket }), drawVolume),
+    guarded(getJson('/api/stats/rules'), ({ rules }) => {
+      drawByRule(rules);
+      drawHeatmap(rules);
+      drawWashSeverity(rules);
+    }),
+    guarded(getJson('/api/stats/symbols'), ({ symbols }) => {
+      drawSymbolRisk(symbols);
+      document.getElementById('symbol-table').replaceChildren(symbolTable(symbols.slice(0, 50)));
+    }),
     // The wash and pump sections draw from the latest alerts of their rules (newest first is the
     // store's indexed order); statistics filtered by rule are far slower on a large store.
-    guarded(getJson('/api/alerts', { rule: 'wash.*', limit: SAMPLE }).then((r) => {
-      drawWashScores(scoresBySymbol(r.alerts));
+    guarded(getJson('/api/alerts', { rule: 'wash.*', limit: SAMPLE }), ({ alerts }) => {
+      drawWashScores(scoresBySymbol(alerts));
       document.getElementById('wash-table').replaceChildren(
-        alertTable(byScore(r.alerts).slice(0, 15), ['rule', 'symbol', 'severity', 'score', 'accounts']));
-    })),
-    guarded(getJson('/api/alerts', { rule: 'pump_and_dump', limit: SAMPLE }).then((r) => {
-      drawPumpScatter(r.alerts);
+        alertTable(byScore(alerts).slice(0, 15), ['rule', 'symbol', 'severity', 'score', 'accounts']));
+    }),
+    guarded(getJson('/api/alerts', { rule: 'pump_and_dump', limit: SAMPLE }), ({ alerts }) => {
+      drawPumpScatter(alerts);
       document.getElementById('pump-table').replaceChildren(
-        alertTable(byScore(r.alerts).slice(0, 15), ['start', 'symbol', 'severity', 'score', 'rise', 'fall']));
-    })),
+        alertTable(byScore(alerts).slice(0, 15), ['start', 'symbol', 'severity', 'score', 'rise', 'fall']));
+    }),
   ]);
 
   // New alerts move the headline figures; one refresh per burst, not one per alert.
   let pending = null;
   return onLiveAlert(() => {
     clearTimeout(pending);
-    pending = setTimeout(() => guarded(refreshCards()), 300);
+    pending = setTimeout(() => guarded(getJson('/api/stats/summary'), showCards), 300);
   });
 }
