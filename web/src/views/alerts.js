@@ -135,8 +135,9 @@ export async function renderAlerts(view, params) {
     load().catch(showError);
   };
 
-  view.append(el('h2', {}, 'Alerts ', totalNode),
-    filterForm(state, await loadChoices(), onChange), tableNode, pagerNode);
+  const choices = await loadChoices();
+  if (!view.isConnected) return null; // the address changed while the choices were loading
+  view.append(el('h2', {}, 'Alerts ', totalNode), filterForm(state, choices, onChange), tableNode, pagerNode);
   await load();
 
   return onLiveAlert((alert) => {

@@ -210,6 +210,7 @@ function hasOrderFlow(evidence) {
 
 export async function renderDetail(view, id) {
   const answer = await getJson(`/api/alerts/${encodeURIComponent(id)}`);
+  if (!view.isConnected) return null; // the address changed while the alert was loading
   let alert = answer.alert;
   const evidence = answer.evidence;
   const bars = answer.bars?.bars ?? [];
