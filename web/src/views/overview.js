@@ -82,7 +82,8 @@ function drawHeatmap(rules) {
   const max = Math.max(1, ...cells.map((cell) => cell[2]));
   mountChart('heatmap', document.getElementById('chart-heatmap'), (p) => baseOption(p, {
     tooltip: { ...baseOption(p).tooltip, position: 'top' },
-    grid: { left: 16, right: 24, top: 16, bottom: 56, containLabel: true },
+    legend: { show: false },
+    grid: { left: 16, right: 24, top: 16, bottom: 72, containLabel: true },
     xAxis: axis(p, { type: 'category', data: SEVERITIES, splitArea: { show: false } }),
     yAxis: axis(p, { type: 'category', data: rules.map((r) => r.rule) }),
     visualMap: {
