@@ -57,12 +57,13 @@ void serve_command(const ServeSettings& s) {
   Config config = s.config_path.empty() ? default_config() : load_config(s.config_path);
   net::HttpServerOptions options{.address = host, .port = port, .workers = worker_count(s.threads)};
   std::vector<std::unique_ptr<AlertStore>> stores;
-  for (size_t i = 0; i < options.workers; ++i) stores.push_back(open_store(s.db));
+  for (size_t i = 0; i < options.workers; ++i)
+    stores.push_back(open_store(s.db, StoreOpen::kExisting));
   std::string described = stores.front()->describe();
 
   net::StreamHub hub;
   net::HttpMetrics metrics;
-  api::AlertPoller poller(open_store(s.db), hub);
+  api::AlertPoller poller(open_store(s.db, StoreOpen::kExisting), hub);
   net::StaticFiles files(s.web_root.empty() ? default_web_root()
                                             : std::filesystem::path(s.web_root));
   api::ApiService service(std::move(stores), std::move(config), std::move(files), metrics, hub);

@@ -104,6 +104,14 @@ void text_condition(Builder& b, const std::string& text) {
   }
   std::string p = b.placeholder(b.add(contains_pattern(text)));
   std::string match = std::string(like(b.dialect())) + p + " ESCAPE '\\'";
+  // PostgreSQL: each branch on its own reaches its trigram index (an OR with the EXISTS
+  // below cannot), so the union narrows first, as alert_text does for SQLite.
+  if (b.dialect() == Dialect::kPostgres && code_points(text) >= 3) {
+    b.sql("id IN (SELECT id FROM alerts WHERE why" + match + " UNION SELECT id FROM alerts " +
+          "WHERE rule" + match + " UNION SELECT id FROM alerts WHERE symbol" + match +
+          " UNION SELECT id FROM alerts WHERE id" + match +
+          " UNION SELECT alert_id FROM alert_accounts WHERE account" + match + ") AND ");
+  }
   b.sql("(why" + match + " OR rule" + match + " OR symbol" + match + " OR id" + match +
         " OR EXISTS (SELECT 1 FROM alert_accounts WHERE alert_accounts.alert_id = alerts.id AND "
         "alert_accounts.account" +

@@ -11,6 +11,17 @@ command -v curl >/dev/null || { echo "curl is not installed" >&2; exit 77; }
 stored=$(sqlite3 tapewatch.db "select count(*) from alerts")
 [ "$stored" -gt 0 ] || fail "the run stored no alerts"
 
+# A store that does not exist is an error naming it, not a new empty store.
+if "$TAPEWATCH" serve --db missing.db --listen 127.0.0.1:0 > /dev/null 2> missing.err; then
+  fail "serve started on a store that does not exist"
+fi
+expect_in "missing.db" missing.err
+[ ! -e missing.db ] || fail "serve created missing.db"
+code=0
+"$TAPEWATCH" serve --db tapewatch.db --listen 127.0.0.1:99999 > /dev/null 2> listen.err || code=$?
+[ "$code" != 0 ] || fail "serve accepted port 99999"
+expect_in "\-\-listen" listen.err
+
 "$TAPEWATCH" serve --db tapewatch.db --listen 127.0.0.1:0 --web-root "$work/no-web" \
   > serve.out 2> serve.err &
 server=$!
