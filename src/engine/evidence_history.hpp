@@ -122,8 +122,11 @@ struct SymbolHistory {
     drop_older(ts, events);
     return events.push_slot();
   }
+  /// The slot for a book sample at `ts`: samples older than the oldest event held go, so that
+  /// they span no more than the events do (and, each taken at an order event, number fewer).
   DepthSample& push_depth(Timestamp ts) {
-    drop_older(ts, depth);
+    const Timestamp oldest_event = events.empty() ? ts : events.front().ts;
+    while (!depth.empty() && depth.front().ts < oldest_event) depth.pop_front();
     return depth.push_slot();
   }
 

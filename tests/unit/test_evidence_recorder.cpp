@@ -375,3 +375,17 @@ TEST(EvidenceRecorder, AReplaceAsTheRingGrowsKeepsBothOrders) {
   ASSERT_TRUE(old);
   EXPECT_EQ(std::string_view((*old)["end"]), "replace");
 }
+
+// Book samples span no more than the events held.
+TEST(EvidenceRecorder, KeepsNoBookSampleOlderThanTheEventsHeld) {
+  OrderFlow flow = depth_flow();
+  EvidenceConfig settings = depth_settings();
+  settings.history = 2;  // the add at 2310 ms and the trade at 2400 ms, then the add at 5000 ms
+  RecordedRun run(flow.universe, flow.events, settings);
+  const SymbolHistory* held = run.recorder.history(flow.universe.find_symbol("ACME"));
+  ASSERT_NE(held, nullptr);
+  ASSERT_EQ(held->events.size(), 2u);
+  EXPECT_EQ(held->events.front().ts, OrderFlow::at(2400));
+  ASSERT_EQ(held->depth.size(), 1u);
+  EXPECT_EQ(held->depth.front().ts, OrderFlow::at(5000));
+}
