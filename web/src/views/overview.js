@@ -305,16 +305,14 @@ export async function renderOverview(view) {
   window.tapewatch.overview = { charts: OVERVIEW_CHARTS, startedAt: performance.now() };
 
   const showCards = (summary) => renderCards(document.getElementById('cards'), summary);
-  // The summary comes first, alone: it is quick, and its data window picks the buckets
-  // (minutes for up to a day, hours beyond) before the other responses keep the page busy.
+  // Every request leaves at once but the timeline's and volume's, whose buckets the summary's
+  // data window picks (minutes for up to a day, hours beyond); the summary is the quickest answer.
   let bucket = 'minute';
-  await guarded(getJson('/api/stats/summary'), (summary) => {
+  const summarized = guarded(getJson('/api/stats/summary'), (summary) => {
     showCards(summary);
     if (spanOf(summary) > DAY_MS) bucket = 'hour';
   });
-  await Promise.all([
-    guarded(loadTimeline(bucket), showTimeline),
-    guarded(getJson('/api/stats/volume', { bucket }), drawVolume),
+  const drawn = [
     guarded(getJson('/api/stats/rules'), ({ rules }) => {
       drawByRule(rules);
       drawHeatmap(rules);
@@ -336,7 +334,11 @@ export async function renderOverview(view) {
       document.getElementById('pump-table').replaceChildren(
         alertTable(byScore(alerts).slice(0, 15), ['start', 'symbol', 'severity', 'score', 'rise', 'fall']));
     }),
-  ]);
+  ];
+  await summarized;
+  await Promise.all([...drawn,
+    guarded(loadTimeline(bucket), showTimeline),
+    guarded(getJson('/api/stats/volume', { bucket }), drawVolume)]);
 
   // New alerts move the headline figures; one refresh per burst, not one per alert.
   let pending = null;
