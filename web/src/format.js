@@ -1,4 +1,5 @@
-// Text for numbers, times and HTML, and a small element builder the views share.
+// Text for numbers and times, and a small element builder the views share (text always goes in
+// as text nodes, never as HTML).
 
 export const SEVERITIES = ['LOW', 'MEDIUM', 'HIGH', 'CRITICAL'];
 export const STATUSES = ['open', 'reviewing', 'escalated', 'dismissed', 'confirmed'];
@@ -24,12 +25,6 @@ export function fmtTime(iso) {
 /** Milliseconds for charts from nanoseconds since the epoch (a number or numeric text). */
 export function nsToMs(ns) {
   return ns === null || ns === undefined ? null : Number(ns) / 1e6;
-}
-
-export function escapeHtml(text) {
-  return String(text ?? '').replace(/[&<>"']/g, (c) => ({
-    '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;',
-  })[c]);
 }
 
 /** An element with attributes and children (strings become text nodes). */

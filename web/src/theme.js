@@ -16,7 +16,7 @@ function apply(theme) {
   for (const listener of listeners) listener(theme);
 }
 
-export function currentTheme() {
+function currentTheme() {
   return document.documentElement.dataset.theme;
 }
 
@@ -24,7 +24,7 @@ export function onThemeChange(listener) {
   listeners.add(listener);
 }
 
-export function toggleTheme() {
+function toggleTheme() {
   const next = currentTheme() === 'dark' ? 'light' : 'dark';
   window.localStorage.setItem(STORAGE_KEY, next);
   apply(next);
