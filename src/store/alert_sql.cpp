@@ -534,14 +534,16 @@ AlertSummary read_summary(const Row& row) {
   return s;
 }
 
-// The rollup that can count `query`'s alerts in buckets of `bucket`, if any.
+// The smallest rollup that can count `query`'s alerts in buckets of `bucket`, if any: hours
+// come from the hourly rule rollup (about 5,000 rows for five days) before the minute one.
 std::optional<Rollup> timeline_rollup(const AlertQuery& query, Duration bucket) {
+  if (bucket.count() % kHourNs == 0) {
+    for (Rollup rollup : {Rollup::kRule, Rollup::kSymbol}) {
+      if (rollup_answers(query, rollup)) return rollup;
+    }
+  }
   if (bucket.count() % kMinuteNs == 0 && rollup_answers(query, Rollup::kMinute)) {
     return Rollup::kMinute;
-  }
-  if (bucket.count() % kHourNs != 0) return std::nullopt;
-  for (Rollup rollup : {Rollup::kRule, Rollup::kSymbol}) {
-    if (rollup_answers(query, rollup)) return rollup;
   }
   return std::nullopt;
 }

@@ -410,6 +410,34 @@ TEST(SqliteStore, MigratesAVersion1StoreKeepingItsRunsAlertsAndBars) {
   });
   EXPECT_EQ(bars, 1);
 
+  // What later versions add is filled in for the alerts and bars already stored.
+  auto alert = store.find_alert("cc6bb1d49d0a34c5");
+  ASSERT_TRUE(alert);
+  EXPECT_EQ(alert->status, AlertStatus::kOpen);
+  EXPECT_EQ(alert->change_seq, 1u);
+  EXPECT_EQ(store.last_change_seq(), 1u);
+  EXPECT_EQ(store.count_alerts({.account = "A1"}), 1u);
+  EXPECT_EQ(store.count_alerts({.text = "both sides of btc"}), 1u);
+  EXPECT_EQ(store.count_alerts({.text = "both sides of eth"}), 0u);
+  AlertSummary summary = store.summarize({});
+  EXPECT_EQ(summary.alerts, 1u);
+  EXPECT_EQ(summary.accounts, 1u);
+  EXPECT_EQ(summary.by_severity, (SeverityCounts{0, 1, 0, 0}));
+  EXPECT_EQ(summary.last_end, at(0));
+  auto rules = store.count_by_rule({});
+  ASSERT_EQ(rules.size(), 1u);
+  EXPECT_EQ(rules[0].rule, "wash.round_trip");
+  EXPECT_NEAR(rules[0].max_score, 49.3487, 1e-4);
+  auto timeline = store.timeline({}, Duration::minutes(1));
+  ASSERT_EQ(timeline.size(), 1u);
+  EXPECT_EQ(timeline[0].start, at(0));
+  auto volume = store.volume_by_symbol(Duration::minutes(1), at(0), at(3600), std::nullopt);
+  ASSERT_EQ(volume.size(), 1u);
+  EXPECT_DOUBLE_EQ(volume[0].total, 3);
+  EXPECT_EQ(volume[0].trades, 2u);
+  store.emit(make_alert("spoofing", "BTCUSDT", Severity::kHigh, 0));
+  EXPECT_EQ(store.last_change_seq(), 2u) << "new changes follow the backfilled ones";
+
   RunRecord run = run_named("run-new");
   run.books = {{"symbols", 1}};
   run.feed_counts = {{"messages", 5}};
