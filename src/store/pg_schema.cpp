@@ -102,6 +102,7 @@ CREATE INDEX bars_by_interval ON bars(interval_ns, start_ns);
 // transition table (`changed`: the rows inserted, or the rows before an update or delete),
 // instead of three upserts per alert: writes are several times faster, the counts the same.
 // Sign 1 adds the rows, -1 removes them; an update removes the old rows, then adds the new.
+// Emptied groups are deleted by key, so a one-row change (a status) stays a few lookups.
 constexpr std::string_view kSetBasedRollups = R"sql(
 DROP TRIGGER alerts_counted ON alerts;
 DROP TRIGGER alerts_recounted ON alerts;
@@ -164,9 +165,15 @@ BEGIN
                  count(*) AS n, sum(score) AS s
           FROM changed GROUP BY 1, 2, 3) g
     WHERE c.hour_ns = g.h AND c.symbol = g.symbol AND c.severity_rank = g.severity_rank;
-    DELETE FROM alert_counts_minute WHERE total = 0;
-    DELETE FROM alert_counts_rule WHERE total = 0;
-    DELETE FROM alert_counts_symbol WHERE total = 0;
+    DELETE FROM alert_counts_minute c USING changed g
+    WHERE c.minute_ns = (g.start_ns / 60000000000) * 60000000000
+      AND c.severity_rank = g.severity_rank AND c.total = 0;
+    DELETE FROM alert_counts_rule c USING changed g
+    WHERE c.hour_ns = (g.start_ns / 3600000000000) * 3600000000000 AND c.rule = g.rule
+      AND c.severity_rank = g.severity_rank AND c.total = 0;
+    DELETE FROM alert_counts_symbol c USING changed g
+    WHERE c.hour_ns = (g.start_ns / 3600000000000) * 3600000000000 AND c.symbol = g.symbol
+      AND c.severity_rank = g.severity_rank AND c.total = 0;
   END IF;
   RETURN NULL;
 END
@@ -186,7 +193,8 @@ BEGIN
   INSERT INTO account_alert_counts AS c (account, total)
   SELECT account, TG_ARGV[0]::INTEGER * count(*) FROM changed GROUP BY account
   ON CONFLICT (account) DO UPDATE SET total = c.total + excluded.total;
-  DELETE FROM account_alert_counts WHERE total = 0;
+  DELETE FROM account_alert_counts c USING changed g
+  WHERE c.account = g.account AND c.total = 0;
   RETURN NULL;
 END
 $fn$;
@@ -210,7 +218,9 @@ BEGIN
   ON CONFLICT (interval_ns, hour_ns, symbol) DO UPDATE SET bars = v.bars + excluded.bars,
     buy = v.buy + excluded.buy, sell = v.sell + excluded.sell, total = v.total + excluded.total,
     value = v.value + excluded.value, trades = v.trades + excluded.trades;
-  DELETE FROM bar_volume_hourly WHERE bars = 0;
+  DELETE FROM bar_volume_hourly v USING changed g
+  WHERE v.interval_ns = g.interval_ns AND v.symbol = g.symbol
+    AND v.hour_ns = (g.start_ns / 3600000000000) * 3600000000000 AND v.bars = 0;
   RETURN NULL;
 END
 $fn$;
