@@ -97,7 +97,144 @@ CREATE TABLE bars (
 );
 CREATE INDEX bars_by_interval ON bars(interval_ns, start_ns);
 )sql";
-constexpr int kLatestVersion = 2;
+// Version 3: the rollups of version 2 kept by statement-level triggers instead of row-level
+// ones. A batch's upsert then updates each rollup group once, from the statement's
+// transition table (`changed`: the rows inserted, or the rows before an update or delete),
+// instead of three upserts per alert: writes are several times faster, the counts the same.
+// Sign 1 adds the rows, -1 removes them; an update removes the old rows, then adds the new.
+// Emptied groups are deleted by key, so a one-row change (a status) stays a few lookups.
+constexpr std::string_view kSetBasedRollups = R"sql(
+DROP TRIGGER alerts_counted ON alerts;
+DROP TRIGGER alerts_recounted ON alerts;
+DROP TRIGGER alert_accounts_counted ON alert_accounts;
+DROP TRIGGER bars_counted ON bars;
+
+CREATE FUNCTION tw_alerts_counted_set() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  IF TG_ARGV[0]::INTEGER > 0 THEN
+    INSERT INTO alert_counts_minute (minute_ns, severity_rank, total, start_min, end_max)
+    SELECT (start_ns / 60000000000) * 60000000000, severity_rank, count(*), min(start_ns),
+           max(end_ns)
+    FROM changed GROUP BY 1, 2
+    ON CONFLICT (minute_ns, severity_rank) DO UPDATE SET
+      total = alert_counts_minute.total + excluded.total,
+      start_min = least(alert_counts_minute.start_min, excluded.start_min),
+      end_max = greatest(alert_counts_minute.end_max, excluded.end_max);
+    INSERT INTO alert_counts_rule (hour_ns, rule, severity_rank, total, score_sum, score_max)
+    SELECT (start_ns / 3600000000000) * 3600000000000, rule, severity_rank, count(*),
+           sum(score), max(score)
+    FROM changed GROUP BY 1, 2, 3
+    ON CONFLICT (hour_ns, rule, severity_rank) DO UPDATE SET
+      total = alert_counts_rule.total + excluded.total,
+      score_sum = alert_counts_rule.score_sum + excluded.score_sum,
+      score_max = greatest(alert_counts_rule.score_max, excluded.score_max);
+    INSERT INTO alert_counts_symbol (hour_ns, symbol, severity_rank, total, score_sum, score_max)
+    SELECT (start_ns / 3600000000000) * 3600000000000, symbol, severity_rank, count(*),
+           sum(score), max(score)
+    FROM changed GROUP BY 1, 2, 3
+    ON CONFLICT (hour_ns, symbol, severity_rank) DO UPDATE SET
+      total = alert_counts_symbol.total + excluded.total,
+      score_sum = alert_counts_symbol.score_sum + excluded.score_sum,
+      score_max = greatest(alert_counts_symbol.score_max, excluded.score_max);
+  ELSE
+    -- The extremes of a group that loses rows come again from the alerts, which already
+    -- hold the statement's changes.
+    UPDATE alert_counts_minute c SET total = c.total - g.n,
+      start_min = coalesce((SELECT min(a.start_ns) FROM alerts a
+        WHERE a.severity_rank = g.severity_rank AND a.start_ns >= g.m
+          AND a.start_ns < g.m + 60000000000), 0),
+      end_max = coalesce((SELECT max(a.end_ns) FROM alerts a
+        WHERE a.severity_rank = g.severity_rank AND a.start_ns >= g.m
+          AND a.start_ns < g.m + 60000000000), 0)
+    FROM (SELECT (start_ns / 60000000000) * 60000000000 AS m, severity_rank, count(*) AS n
+          FROM changed GROUP BY 1, 2) g
+    WHERE c.minute_ns = g.m AND c.severity_rank = g.severity_rank;
+    UPDATE alert_counts_rule c SET total = c.total - g.n, score_sum = c.score_sum - g.s,
+      score_max = coalesce((SELECT max(a.score) FROM alerts a
+        WHERE a.rule = g.rule AND a.severity_rank = g.severity_rank AND a.start_ns >= g.h
+          AND a.start_ns < g.h + 3600000000000), 0)
+    FROM (SELECT (start_ns / 3600000000000) * 3600000000000 AS h, rule, severity_rank,
+                 count(*) AS n, sum(score) AS s
+          FROM changed GROUP BY 1, 2, 3) g
+    WHERE c.hour_ns = g.h AND c.rule = g.rule AND c.severity_rank = g.severity_rank;
+    UPDATE alert_counts_symbol c SET total = c.total - g.n, score_sum = c.score_sum - g.s,
+      score_max = coalesce((SELECT max(a.score) FROM alerts a
+        WHERE a.symbol = g.symbol AND a.severity_rank = g.severity_rank AND a.start_ns >= g.h
+          AND a.start_ns < g.h + 3600000000000), 0)
+    FROM (SELECT (start_ns / 3600000000000) * 3600000000000 AS h, symbol, severity_rank,
+                 count(*) AS n, sum(score) AS s
+          FROM changed GROUP BY 1, 2, 3) g
+    WHERE c.hour_ns = g.h AND c.symbol = g.symbol AND c.severity_rank = g.severity_rank;
+    DELETE FROM alert_counts_minute c USING changed g
+    WHERE c.minute_ns = (g.start_ns / 60000000000) * 60000000000
+      AND c.severity_rank = g.severity_rank AND c.total = 0;
+    DELETE FROM alert_counts_rule c USING changed g
+    WHERE c.hour_ns = (g.start_ns / 3600000000000) * 3600000000000 AND c.rule = g.rule
+      AND c.severity_rank = g.severity_rank AND c.total = 0;
+    DELETE FROM alert_counts_symbol c USING changed g
+    WHERE c.hour_ns = (g.start_ns / 3600000000000) * 3600000000000 AND c.symbol = g.symbol
+      AND c.severity_rank = g.severity_rank AND c.total = 0;
+  END IF;
+  RETURN NULL;
+END
+$fn$;
+CREATE TRIGGER alerts_counted_insert AFTER INSERT ON alerts
+REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION tw_alerts_counted_set('1');
+-- Update triggers fire in name order: the old rows leave before the new ones come.
+CREATE TRIGGER alerts_counted_update_1 AFTER UPDATE ON alerts
+REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION tw_alerts_counted_set('-1');
+CREATE TRIGGER alerts_counted_update_2 AFTER UPDATE ON alerts
+REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION tw_alerts_counted_set('1');
+CREATE TRIGGER alerts_counted_delete AFTER DELETE ON alerts
+REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION tw_alerts_counted_set('-1');
+
+CREATE FUNCTION tw_accounts_counted_set() RETURNS trigger LANGUAGE plpgsql AS $fn$
+BEGIN
+  INSERT INTO account_alert_counts AS c (account, total)
+  SELECT account, TG_ARGV[0]::INTEGER * count(*) FROM changed GROUP BY account
+  ON CONFLICT (account) DO UPDATE SET total = c.total + excluded.total;
+  DELETE FROM account_alert_counts c USING changed g
+  WHERE c.account = g.account AND c.total = 0;
+  RETURN NULL;
+END
+$fn$;
+CREATE TRIGGER alert_accounts_counted_insert AFTER INSERT ON alert_accounts
+REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION tw_accounts_counted_set('1');
+CREATE TRIGGER alert_accounts_counted_delete AFTER DELETE ON alert_accounts
+REFERENCING OLD TABLE AS changed FOR EACH STATEMENT
+EXECUTE FUNCTION tw_accounts_counted_set('-1');
+
+CREATE FUNCTION tw_bars_counted_set() RETURNS trigger LANGUAGE plpgsql AS $fn$
+DECLARE
+  sign INTEGER := TG_ARGV[0]::INTEGER;
+BEGIN
+  INSERT INTO bar_volume_hourly AS v
+    (interval_ns, hour_ns, symbol, bars, buy, sell, total, value, trades)
+  SELECT interval_ns, (start_ns / 3600000000000) * 3600000000000, symbol, sign * count(*),
+         sign * sum(CAST(buy_volume AS DOUBLE PRECISION)),
+         sign * sum(CAST(sell_volume AS DOUBLE PRECISION)),
+         sign * sum(CAST(volume AS DOUBLE PRECISION)), sign * sum(value), sign * sum(trades)
+  FROM changed GROUP BY 1, 2, 3
+  ON CONFLICT (interval_ns, hour_ns, symbol) DO UPDATE SET bars = v.bars + excluded.bars,
+    buy = v.buy + excluded.buy, sell = v.sell + excluded.sell, total = v.total + excluded.total,
+    value = v.value + excluded.value, trades = v.trades + excluded.trades;
+  DELETE FROM bar_volume_hourly v USING changed g
+  WHERE v.interval_ns = g.interval_ns AND v.symbol = g.symbol
+    AND v.hour_ns = (g.start_ns / 3600000000000) * 3600000000000 AND v.bars = 0;
+  RETURN NULL;
+END
+$fn$;
+CREATE TRIGGER bars_counted_insert AFTER INSERT ON bars
+REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION tw_bars_counted_set('1');
+CREATE TRIGGER bars_counted_update_1 AFTER UPDATE ON bars
+REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION tw_bars_counted_set('-1');
+CREATE TRIGGER bars_counted_update_2 AFTER UPDATE ON bars
+REFERENCING NEW TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION tw_bars_counted_set('1');
+CREATE TRIGGER bars_counted_delete AFTER DELETE ON bars
+REFERENCING OLD TABLE AS changed FOR EACH STATEMENT EXECUTE FUNCTION tw_bars_counted_set('-1');
+)sql";
+
+constexpr int kLatestVersion = 3;
 
 // The SQL that brings the schema from version - 1 to `version`.
 std::string migration_sql(int version) {
@@ -108,6 +245,8 @@ std::string migration_sql(int version) {
     // indexes: what the shared statistics queries read, in both stores.
     case 2:
       return sql::postgres_rollups();
+    case 3:
+      return std::string(kSetBasedRollups);
     default:
       throw std::logic_error("no schema migration " + std::to_string(version));
   }
